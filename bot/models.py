@@ -1,0 +1,27 @@
+"""Import every model module so that ``Base.metadata`` knows all tables (Alembic, tests)."""
+
+from bot.audit.models import AuditEvent
+from bot.directory.models import (
+    Account,
+    Channel,
+    ConversationRef,
+    Department,
+    Deputy,
+    ExemptionRule,
+    OrgRole,
+    Person,
+)
+from bot.notify.models import OutboxMessage
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "Channel",
+    "ConversationRef",
+    "Department",
+    "Deputy",
+    "ExemptionRule",
+    "OrgRole",
+    "OutboxMessage",
+    "Person",
+]

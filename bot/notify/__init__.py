@@ -1,0 +1,1 @@
+"""Notifications: neutral messages, the Notifier port, and the transactional outbox."""

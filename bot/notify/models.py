@@ -1,0 +1,39 @@
+"""The transactional outbox: notifications are written in the same transaction as the
+state change that caused them, then delivered (and retried) by a dispatcher."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db import Base
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    recipient_kind: Mapped[str] = mapped_column(sa.String(16))
+    recipient_key: Mapped[str] = mapped_column(sa.String(64))  # person handle or channel key
+    message: Mapped[dict[str, Any]]  # OutMessage.to_dict()
+    # Reply in the thread started by another outbox message / replace another one's content.
+    thread_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
+    update_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
+    # Same key twice enqueues once (e.g. a reminder occurrence, a Slack retry).
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    sent_at: Mapped[datetime | None]
+    sent_ref: Mapped[dict[str, Any] | None] = mapped_column(
+        sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+    )

@@ -1,0 +1,223 @@
+"""Enqueue notifications in the caller's transaction; deliver them with retries."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.directory.models import Channel, ConversationRef, Person
+from bot.notify.messages import OutMessage
+from bot.notify.models import OutboxMessage
+from bot.notify.port import Address, DeliveryError, Notifier, SentRef
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS_BEFORE_FAILED = 50  # about two days of hourly retries; then a human looks
+
+
+def enqueue(
+    session: Session,
+    *,
+    message: OutMessage,
+    to_person: Person | None = None,
+    to_channel: str | None = None,
+    thread_of: OutboxMessage | None = None,
+    update_of: OutboxMessage | None = None,
+    dedupe_key: str | None = None,
+    clock: Clock | None = None,
+) -> OutboxMessage | None:
+    """Queue a message for delivery after the caller commits.
+
+    Returns None when ``dedupe_key`` was already used (the message was queued before).
+    """
+    if (to_person is None) == (to_channel is None):
+        raise ValueError("exactly one of to_person / to_channel")
+    if dedupe_key is not None:
+        exists = session.scalar(
+            sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if exists is not None:
+            return None
+    now = (clock or SystemClock()).now()
+    row = OutboxMessage(
+        created_at=now,
+        recipient_kind="person" if to_person is not None else "channel",
+        recipient_key=to_person.handle if to_person is not None else str(to_channel),
+        message=message.to_dict(),
+        thread_of_id=thread_of.id if thread_of is not None else None,
+        update_of_id=update_of.id if update_of is not None else None,
+        dedupe_key=dedupe_key,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+    )
+    if dedupe_key is None:
+        session.add(row)
+        session.flush()
+        return row
+    # A concurrent writer may take the same key between our check and insert.
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def resolve_address(session: Session, platform: str, kind: str, key: str) -> Address | None:
+    """Find how to reach a person/channel on a platform, or None if we cannot (yet)."""
+    ref = session.scalar(
+        sa.select(ConversationRef).where(
+            ConversationRef.platform == platform,
+            ConversationRef.owner_kind == kind,
+            ConversationRef.owner_key == key,
+        )
+    )
+    if ref is not None:
+        return Address(
+            platform,
+            kind,
+            key,
+            ref.conversation_id,
+            {"service_url": ref.service_url, **(ref.data or {})},
+        )
+    if platform == "console":
+        return Address(platform, kind, key, key)
+    if kind == "person":
+        person = session.scalar(sa.select(Person).where(Person.handle == key))
+        if person is None:
+            return None
+        if platform == "slack" and person.slack_user_id:
+            return Address(platform, kind, key, person.slack_user_id)
+        return None
+    channel = session.scalar(sa.select(Channel).where(Channel.key == key))
+    if channel is None:
+        return None
+    if platform == "slack" and channel.slack_channel_id:
+        return Address(platform, kind, key, channel.slack_channel_id)
+    if platform == "teams" and channel.teams_channel_id:
+        return Address(platform, kind, key, channel.teams_channel_id)
+    return None
+
+
+def sent_ref(row: OutboxMessage) -> SentRef | None:
+    """The platform reference of a delivered message."""
+    return SentRef(**row.sent_ref) if row.sent_ref else None
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    waiting: int = 0
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=10 * 2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+def deliver_pending(
+    factory: sessionmaker[Session],
+    notifier: Notifier,
+    *,
+    clock: Clock | None = None,
+    limit: int = 100,
+) -> DeliveryStats:
+    """Deliver due outbox messages, each in its own transaction.
+
+    Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several web
+    processes can run this at once without sending anything twice.
+    """
+    clock = clock or SystemClock()
+    stats = DeliveryStats()
+    skip: set[int] = set()
+    for _ in range(limit):
+        with factory() as session, session.begin():
+            now = clock.now()
+            stmt = (
+                sa.select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.id)
+                .limit(1)
+            )
+            if skip:
+                stmt = stmt.where(OutboxMessage.id.not_in(skip))
+            if session.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            row = session.scalar(stmt)
+            if row is None:
+                break
+            outcome = _deliver_one(session, row, notifier, now)
+            if outcome == "sent":
+                stats.sent += 1
+            elif outcome == "waiting":
+                stats.waiting += 1
+                skip.add(row.id)
+            else:
+                stats.retried += 1
+                skip.add(row.id)
+    return stats
+
+
+def _deliver_one(session: Session, row: OutboxMessage, notifier: Notifier, now: datetime) -> str:
+    message = OutMessage.from_dict(row.message)
+    try:
+        if row.update_of_id is not None:
+            original = session.get(OutboxMessage, row.update_of_id)
+            ref = sent_ref(original) if original is not None else None
+            if ref is None:
+                return _wait(row, now, "original message not delivered yet")
+            notifier.update(ref, message)
+            row.sent_ref = asdict(ref)
+        else:
+            thread = None
+            if row.thread_of_id is not None:
+                parent = session.get(OutboxMessage, row.thread_of_id)
+                thread = sent_ref(parent) if parent is not None else None
+                if thread is None:
+                    return _wait(row, now, "thread root not delivered yet")
+            address = resolve_address(
+                session, notifier.platform, row.recipient_kind, row.recipient_key
+            )
+            if address is None:
+                return _fail(
+                    row,
+                    now,
+                    f"no {notifier.platform} address for {row.recipient_kind} {row.recipient_key}",
+                )
+            ref = notifier.send(address, message, thread=thread)
+            row.sent_ref = asdict(ref)
+    except DeliveryError as exc:
+        return _fail(row, now, str(exc)[:500])
+    except Exception as exc:  # a bug or an SDK error: keep the message, log the type only
+        log.exception("outbox delivery %s failed", row.id)
+        return _fail(row, now, type(exc).__name__)
+    row.status = "sent"
+    row.sent_at = now
+    row.attempts += 1
+    row.last_error = None
+    return "sent"
+
+
+def _wait(row: OutboxMessage, now: datetime, why: str) -> str:
+    row.next_attempt_at = now + timedelta(seconds=5)
+    row.last_error = why
+    return "waiting"
+
+
+def _fail(row: OutboxMessage, now: datetime, why: str) -> str:
+    row.attempts += 1
+    row.last_error = why
+    row.next_attempt_at = now + _backoff(row.attempts)
+    if row.attempts >= MAX_ATTEMPTS_BEFORE_FAILED:
+        row.status = "failed"
+    log.warning("outbox %s not delivered (attempt %s): %s", row.id, row.attempts, why)
+    return "retry"
