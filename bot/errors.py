@@ -1,0 +1,37 @@
+"""Refusals the user should see. ``message`` is natural Japanese, shown as is by adapters."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """A request the core refuses; nothing was changed."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(BotError):
+    code = "not_found"
+
+
+class PermissionDenied(BotError):
+    code = "permission_denied"
+
+
+class InvalidTransition(BotError):
+    code = "invalid_transition"
+
+
+class ValidationFailed(BotError):
+    """Input that does not validate; ``fields`` maps a field name to a Japanese message."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = dict(fields or {})
