@@ -13,6 +13,7 @@ from bot.directory.models import (
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.notify.models import OutboxMessage
+from bot.scheduler.models import Reminder
 
 __all__ = [
     "Account",
@@ -30,4 +31,5 @@ __all__ = [
     "OrgRole",
     "OutboxMessage",
     "Person",
+    "Reminder",
 ]
