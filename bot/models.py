@@ -11,6 +11,14 @@ from bot.directory.models import (
     OrgRole,
     Person,
 )
+from bot.incidents.models import (
+    Incident,
+    IncidentChecklistItem,
+    IncidentDraft,
+    IncidentEvent,
+    IncidentEventEdit,
+    ModeratedComment,
+)
 from bot.notify.models import OutboxMessage
 
 __all__ = [
@@ -21,6 +29,12 @@ __all__ = [
     "Department",
     "Deputy",
     "ExemptionRule",
+    "Incident",
+    "IncidentChecklistItem",
+    "IncidentDraft",
+    "IncidentEvent",
+    "IncidentEventEdit",
+    "ModeratedComment",
     "OrgRole",
     "OutboxMessage",
     "Person",
