@@ -39,6 +39,12 @@ class Org:
 
 @pytest.fixture
 def org(session, clock) -> Org:
+    return build_org(session, clock)
+
+
+def build_org(session, clock) -> Org:
+    """Load the test directory into ``session``."""
+
     def person(handle: str, name: str) -> Person:
         p = Person(handle=handle, name=name)
         session.add(p)
