@@ -47,6 +47,11 @@ MAX_COMMENT_WHAT = 500
 EDITABLE_KINDS = ("update", "closed")
 
 DECISION_NAMES = {
+    "approve": "承認",
+    "reject": "却下",
+    "request_changes": "修正依頼",
+    "submitted": "決裁依頼",
+    "exempt": "決裁不要（4(3)ただし書）",
     "approved": "承認",
     "rejected": "却下",
     "changes_requested": "修正依頼",
