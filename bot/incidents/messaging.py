@@ -6,7 +6,7 @@ Message kinds: ``incident.opened`` (thread root; also its in-place updates),
 ``incident.reminder``, ``incident.detail`` (a /incident show answer),
 ``incident.comment_recorded`` (6(2)).
 
-Action ids: ``incident.toggle`` {incident_id, item}, ``incident.update`` {incident_id}
+Action ids: ``incident.toggle`` {incident_id, item, done} (``done``: the state to set), ``incident.update`` {incident_id}
 (needs_reason: the adapter asks for the update text), ``incident.status`` {incident_id,
 status}, ``incident.close`` {incident_id} (needs_reason: the close summary),
 ``incident.respond`` {incident_id} (open a response-draft form), ``incident.open_thread``
@@ -92,10 +92,10 @@ def root_message(incident: Incident, *, mentions: list[str] | None = None) -> Ou
     if incident.status != "closed":
         ids = {"incident_id": incident.id}
         for item in incident.items:
-            mark = "☑" if item.done_at is not None else "☐"
-            actions.append(
-                Action("incident.toggle", f"{mark} {item.label}", {**ids, "item": item.code})
-            )
+            done = item.done_at is not None
+            # ``done`` is the state a click asks for: a replayed click changes nothing.
+            value = {**ids, "item": item.code, "done": not done}
+            actions.append(Action("incident.toggle", f"{'☑' if done else '☐'} {item.label}", value))
         actions.append(Action("incident.update", "状況を報告", dict(ids), needs_reason=True))
         if incident.status == "open":
             actions.append(Action("incident.status", "収束にする", {**ids, "status": "contained"}))

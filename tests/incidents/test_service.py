@@ -66,6 +66,7 @@ def test_declare_flaming_opens_thread_with_guideline_checklist(session, clock, o
     toggles = [a for a in msg.actions if a.action_id == "incident.toggle"]
     assert [a.value["item"] for a in toggles] == [i.code for i in incident.items]
     assert all(a.value["incident_id"] == incident.id for a in toggles)
+    assert all(a.value["done"] is True for a in toggles)
     assert {a.action_id for a in msg.actions} >= {
         "incident.update",
         "incident.status",
@@ -126,6 +127,8 @@ def test_tick_records_who_and_when_and_updates_root_in_place(session, clock, org
         in msg.text
     )
     assert incident.events[-1].kind == "item_done"
+    toggle = next(a for a in msg.actions if a.value.get("item") == "consult")
+    assert toggle.label.startswith("☑") and toggle.value["done"] is False
 
 
 def test_double_tick_changes_nothing_and_untick_clears(session, clock, org):
