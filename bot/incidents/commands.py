@@ -7,6 +7,7 @@ Refusals are raised as ``BotError`` with a Japanese message; the caller rolls ba
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -225,4 +226,62 @@ def _comment(session: Session, actor: str, rest: str, clock: Clock) -> OutMessag
     return messaging.comment_recorded_message(comment)
 
 
-__all__ = ["USAGE", "run", "usage"]
+def run_action(
+    session: Session,
+    *,
+    actor: str,
+    action_id: str,
+    value: dict[str, Any],
+    reason: str | None = None,
+    clock: Clock,
+) -> OutMessage:
+    """Execute a button from an incident message (Slack, Teams) and return the reply.
+
+    ``reason`` is the text the adapter asked for when the action has ``needs_reason``
+    (the update text, the close summary).
+    """
+    try:
+        incident_id = int(value["incident_id"])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed("ボタンの情報が不正です。メッセージを開き直してください。") from None
+    if action_id == "incident.toggle":
+        done = value.get("done")
+        item = service.set_item(
+            session,
+            incident_id=incident_id,
+            item=str(value.get("item", "")),
+            actor=actor,
+            done=None if done is None else bool(done),
+            clock=clock,
+        )
+        mark = "☑" if item.done_at is not None else "☐"
+        return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
+    if action_id == "incident.update":
+        event = service.post_update(
+            session, incident_id=incident_id, actor=actor, text=reason or "", clock=clock
+        )
+        return OutMessage(
+            kind="incident.ack",
+            title=f"事案#{incident_id}に状況報告を追加しました（記録#{event.id}）",
+        )
+    if action_id == "incident.status":
+        incident = service.change_status(
+            session,
+            incident_id=incident_id,
+            actor=actor,
+            status=str(value.get("status", "")),
+            text=reason or "",
+            clock=clock,
+        )
+        return OutMessage(
+            kind="incident.ack",
+            title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
+        )
+    if action_id == "incident.close":
+        return _close(session, actor, f"{incident_id} {reason or ''}", clock)
+    if action_id == "incident.show":
+        return messaging.detail_message(service.get(session, incident_id=incident_id))
+    raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
+
+
+__all__ = ["USAGE", "run", "run_action", "usage"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from bot import cli
 from bot.config import get_settings
-from bot.errors import InvalidTransition
+from bot.errors import InvalidTransition, ValidationFailed
 from bot.incidents import commands, service
 from bot.incidents.export import to_json, to_markdown
 from bot.incidents.models import Incident
@@ -194,3 +195,35 @@ def test_two_closes_racing_exactly_one_wins(committed_factory, clock):
             sa.text("SELECT count(*) FROM incident_events WHERE kind = 'closed'")
         ).one()
         assert events == 1
+
+
+def test_buttons_drive_the_same_services(session, clock, org):
+    run(session, clock, "ito", "炎上 kanko_x 苦情")
+    incident = session.scalars(sa.select(Incident)).one()
+    root = OutMessage.from_dict(session.get(OutboxMessage, incident.thread_root_id).message)
+    toggle = next(a for a in root.actions if a.action_id == "incident.toggle")
+
+    def press(action, actor="kato", reason=None):
+        return commands.run_action(
+            session,
+            actor=actor,
+            action_id=action.action_id,
+            value=action.value,
+            reason=reason,
+            clock=clock,
+        )
+
+    assert "☑" in press(toggle).title
+    assert "☑" in press(toggle).title  # the same (stale) button again: still ticked
+    assert incident.items[0].done_by.handle == "kato"
+    update = next(a for a in root.actions if a.action_id == "incident.update")
+    assert update.needs_reason
+    press(update, reason="監視を継続")
+    assert incident.events[-1].text == "監視を継続"
+    press(next(a for a in root.actions if a.action_id == "incident.status"))
+    assert incident.status == "contained"
+    close = next(a for a in root.actions if a.action_id == "incident.close")
+    with pytest.raises(ValidationFailed):
+        press(close, reason="")
+    press(close, reason="収束を確認")
+    assert incident.status == "closed"
