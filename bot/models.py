@@ -11,6 +11,7 @@ from bot.directory.models import (
     OrgRole,
     Person,
 )
+from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.incidents.models import (
     Incident,
     IncidentChecklistItem,
@@ -23,11 +24,16 @@ from bot.notify.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AfterReport",
     "AuditEvent",
     "Channel",
     "ConversationRef",
+    "Decision",
     "Department",
     "Deputy",
+    "Draft",
+    "DraftNotice",
+    "DraftVersion",
     "ExemptionRule",
     "Incident",
     "IncidentChecklistItem",
