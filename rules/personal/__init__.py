@@ -29,7 +29,8 @@ MOBILE = RuleDoc(
     why="個人の携帯電話番号は個人情報です。",
     example="担当の090-1234-5678までご連絡ください。",
     use_instead="市の代表番号や担当課の公開番号を案内してください。",
-    message="携帯電話番号「{excerpt}」が含まれています。" + _WHY
+    message="携帯電話番号「{excerpt}」が含まれています。"
+    + _WHY
     + "番号を削除し、問い合わせ先には担当課の公開番号を記載してください。",
 )
 LANDLINE = RuleDoc(
@@ -55,7 +56,8 @@ MY_NUMBER = RuleDoc(
     example="マイナンバー 1234 5678 9018 の方",
     use_instead="番号は絶対に掲載せず、手続きの案内だけを書いてください。",
     message="マイナンバー（個人番号）と思われる12桁の番号「{excerpt}」が含まれています。"
-    + _WHY + "番号を削除してください。",
+    + _WHY
+    + "番号を削除してください。",
 )
 EMAIL = RuleDoc(
     id="pii.email",
@@ -67,7 +69,8 @@ EMAIL = RuleDoc(
     why="個人のメールアドレスは個人情報です。",
     example="taro.yamada@gmail.com に送ってください",
     use_instead="担当課の公開アドレスや問い合わせフォームを案内してください。",
-    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。" + _WHY
+    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。"
+    + _WHY
     + "担当課の公開アドレスや問い合わせフォームに置き換えてください。",
 )
 ADDRESS = RuleDoc(
@@ -105,7 +108,8 @@ NAMED_PERSON = RuleDoc(
     why="誰がどんな申請や相談をしたかは、職務上知り得た個人情報です。",
     example="山田太郎さんから生活保護の申請がありました。",
     use_instead="「市民の方から」「申請者から」のように個人が特定できない書き方にしてください。",
-    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。" + _WHY
+    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。"
+    + _WHY
     + "氏名を削除するか、個人が特定できない表現にしてください。",
 )
 
@@ -210,12 +214,22 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
             b = base + groups[j - 1][1]
             if kind == "mobile":
                 yield ctx.finding(
-                    ctx.num, a, b, rule=MOBILE.id, clause=CLAUSE, severity="block",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=MOBILE.id,
+                    clause=CLAUSE,
+                    severity="block",
                     message=MOBILE.format(ctx.display(ctx.num, a, b)),
                 )
             elif not _public_number(ctx, national):
                 yield ctx.finding(
-                    ctx.num, a, b, rule=LANDLINE.id, clause=CLAUSE, severity="review",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=LANDLINE.id,
+                    clause=CLAUSE,
+                    severity="review",
                     message=LANDLINE.format(ctx.display(ctx.num, a, b)),
                 )
             i = j
@@ -239,7 +253,12 @@ def _emails(ctx: Context) -> Iterator[Finding]:
         else:
             severity = "review"
         yield ctx.finding(
-            ctx.norm, hit.start, hit.end, rule=EMAIL.id, clause=CLAUSE, severity=severity,
+            ctx.norm,
+            hit.start,
+            hit.end,
+            rule=EMAIL.id,
+            clause=CLAUSE,
+            severity=severity,
             message=EMAIL.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
 
@@ -281,7 +300,12 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
         severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
         yield ctx.finding(
-            num, k, b, rule=ADDRESS.id, clause=CLAUSE, severity=severity,
+            num,
+            k,
+            b,
+            rule=ADDRESS.id,
+            clause=CLAUSE,
+            severity=severity,
             message=ADDRESS.format(ctx.display(num, k, b)),
         )
 
@@ -305,7 +329,12 @@ def _birth_dates(ctx: Context) -> Iterator[Finding]:
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
             continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
         yield ctx.finding(
-            num, m.start(), m.end(), rule=BIRTH_DATE.id, clause=CLAUSE, severity="block",
+            num,
+            m.start(),
+            m.end(),
+            rule=BIRTH_DATE.id,
+            clause=CLAUSE,
+            severity="block",
             message=BIRTH_DATE.format(ctx.display(num, m.start(), m.end())),
         )
 
@@ -348,7 +377,11 @@ def _names(ctx: Context) -> Iterator[Finding]:
             s_a, s_b = ctx.sentence(a, b)
             if any(s_a <= ca and cb <= s_b for ca, cb in cases):
                 yield ctx.finding(
-                    ctx.norm, a, b, rule=NAMED_PERSON.id, clause=CLAUSE,
+                    ctx.norm,
+                    a,
+                    b,
+                    rule=NAMED_PERSON.id,
+                    clause=CLAUSE,
                     severity="block" if honorific else "review",
                     message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
                 )
