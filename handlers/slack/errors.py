@@ -116,7 +116,9 @@ def notify_user(
     text = USER_MESSAGE.format(error_id=error_id)
     try:
         if respond is not None and respond.response_url:
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            result = respond(text=text, response_type="ephemeral", replace_original=False)
+            if result.status_code != 200:
+                raise RuntimeError(f"response_url answered HTTP {result.status_code}")
             return True
         user, channel = _user_id(body), _channel_id(body)
         if client is None or user is None:
@@ -131,7 +133,7 @@ def notify_user(
             "could not tell the user about error_id=%s: %s",
             error_id,
             type(notify_error).__qualname__,
-        )
+        )  # the type only: a SlackApiError's message would echo the request
         return False
 
 
@@ -142,16 +144,30 @@ def handle_error(
     client: WebClient | None = None,
     response: BoltResponse | None = None,
 ) -> BoltResponse | None:
-    """Bolt global error handler (registered with ``app.error``)."""
+    """Bolt global error handler (registered with ``app.error``).
+
+    ``response`` is set when the request has not been acknowledged yet: then the answer to
+    Slack itself carries the notice (an ephemeral reply to a command, a modal pushed over a
+    failed form) instead of Slack's generic failure message. Events keep Bolt's status so a
+    delivery that failed before it was accepted can still be retried by Slack.
+    """
     error_id = new_error_id()
     body = body or {}
     log_error(error, body, error_id=error_id)
-    if body.get("type") == "view_submission" and response is not None:
-        # Not yet acknowledged: answer the submission itself, keeping the form underneath.
-        return BoltResponse(
-            status=200,
-            body={"response_action": "push", "view": error_view(error_id)},
-        )
+    is_event = body.get("type") == "event_callback"
+    if response is not None and not is_event:
+        if body.get("type") == "view_submission":
+            # Push, not update: the values typed into the form underneath are kept.
+            return BoltResponse(
+                status=200, body={"response_action": "push", "view": error_view(error_id)}
+            )
+        if "command" in body:
+            return BoltResponse(
+                status=200,
+                body={"response_type": "ephemeral", "text": USER_MESSAGE.format(error_id=error_id)},
+            )
+        notify_user(error_id=error_id, body=body, respond=respond, client=client)
+        return BoltResponse(status=200, body="")
     notify_user(error_id=error_id, body=body, respond=respond, client=client)
     return None
 
