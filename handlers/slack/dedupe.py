@@ -70,9 +70,11 @@ class InMemoryDeduper:
         """Record ``key``; True if this call was first, False if it was already claimed."""
         now = self._clock()
         with self._lock:
-            self._evict(now)
-            if key in self._expires:
+            expires = self._expires.get(key)
+            if expires is not None and expires > now:
                 return False
+            self._expires.pop(key, None)
+            self._evict(now, room=1)
             self._expires[key] = now + self._ttl
             return True
 
@@ -83,14 +85,15 @@ class InMemoryDeduper:
 
     def __len__(self) -> int:
         with self._lock:
-            self._evict(self._clock())
+            self._evict(self._clock(), room=0)
             return len(self._expires)
 
-    def _evict(self, now: float) -> None:
-        # Insertion order equals expiry order because the TTL is constant.
+    def _evict(self, now: float, *, room: int) -> None:
+        # Insertion order equals expiry order because the TTL is constant, so expired keys
+        # and, past the size bound, the oldest keys are all at the front.
         while self._expires:
             key, expires = next(iter(self._expires.items()))
-            if expires > now and len(self._expires) < self._max_keys:
+            if expires > now and len(self._expires) + room <= self._max_keys:
                 break
             del self._expires[key]
 
