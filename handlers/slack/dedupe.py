@@ -25,7 +25,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from slack_bolt.request import BoltRequest
@@ -116,6 +117,28 @@ def view_submission_key(body: Mapping[str, Any]) -> str:
         json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()[:32]
     return f"view:{view.get('id', '-')}:{view.get('hash', '-')}:{digest}"
+
+
+@contextmanager
+def claimed(deduper: Deduper, key: str) -> Iterator[bool]:
+    """Claim ``key`` for the block; yields False for a repeat. Released again on an exception.
+
+    A listener that rejects the submission (validation errors) releases the key itself, so
+    that the corrected form can be submitted::
+
+        with claimed(deduper, view_submission_key(body)) as first:
+            if not first:
+                ack()  # the same submission again: already handled
+                return
+            ...
+    """
+    first = deduper.claim(key)
+    try:
+        yield first
+    except BaseException:
+        if first:
+            deduper.release(key)
+        raise
 
 
 def retry_num(request: BoltRequest) -> int:

@@ -161,3 +161,18 @@ def test_shared_deduper_spans_app_instances(make_app, slack_api: MockSlackWebApi
     slack_api.wait_for("chat.postMessage", 1)
     time.sleep(0.3)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+def test_claimed_releases_on_exception() -> None:
+    import pytest
+
+    from handlers.slack.dedupe import claimed
+
+    d = InMemoryDeduper()
+    with pytest.raises(RuntimeError), claimed(d, "k") as first:
+        assert first
+        raise RuntimeError("db down")
+    with claimed(d, "k") as first:
+        assert first  # the failed attempt did not consume the key
+    with claimed(d, "k") as first:
+        assert not first
