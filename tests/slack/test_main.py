@@ -80,3 +80,66 @@ def test_module_entry_point_exits_2_without_configuration() -> None:
     )
     assert proc.returncode == 2
     assert "refusing to start" in proc.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_http_mode_process_serves_healthz_and_verified_events(
+    slack_api: MockSlackWebApi, signing_secret: str
+) -> None:
+    """The real entry point under waitress: /healthz, a signed url_verification, a forged one."""
+    import time
+
+    from tests.slack.harness import http_request
+    from tests.slack.signing import JSON, Signer, event_body, load_fixture
+
+    port = _free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": "xoxb-process-test",
+        "SLACK_SIGNING_SECRET": signing_secret,
+        "SLACK_API_URL": slack_api.api_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "handlers.slack"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = http_request("GET", base + "/healthz")
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert health.status == 200 and health.json() == {"status": "ok"}
+
+        body = event_body(load_fixture("url_verification"))
+        headers = Signer(signing_secret).headers(body, JSON)
+        ok = http_request("POST", base + "/slack/events", body, headers)
+        assert ok.status == 200 and ok.json()["challenge"]
+        forged = http_request(
+            "POST", base + "/slack/events", body, Signer("wrong").headers(body, JSON)
+        )
+        assert forged.status == 401
+        assert [c.method for c in slack_api.calls] == ["auth.test"]
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=10)
+    assert "starting in HTTP mode" in output
+    assert "xoxb-process-test" not in output and signing_secret not in output
