@@ -117,7 +117,8 @@ def _findings(findings: Sequence[Finding]) -> list[CardElement]:
         )
         items.append(
             _text(
-                f"【{f.clause}・{label}】「{f.excerpt}」（{f.start + 1}〜{f.end}文字目）{f.message}",
+                f"【{f.clause}・{label}】「{f.excerpt}」"
+                f"（{f.start + 1}〜{f.end}文字目）{f.message}",
                 color=color,
             )
         )

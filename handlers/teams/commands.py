@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .port import Command
 
 _AT_TAG = re.compile(r"<at(?:\s[^>]*)?>.*?</at>", re.IGNORECASE | re.DOTALL)
+_AT_INNER = re.compile(r"</?at(?:\s[^>]*)?>", re.IGNORECASE)
 # Command word, then the rest. Separators include the ideographic space (U+3000).
 _HEAD = re.compile(r"^\s*(?P<word>\S+)(?:[\s\u3000]+(?P<rest>.*))?$", re.DOTALL)
 
@@ -72,11 +73,19 @@ class _Head:
 
 
 def clean_text(text: str | None) -> str:
-    """Remove leftover ``<at>`` tags and HTML entities Teams puts in message text."""
+    """Undo Teams' message markup: a leading bot mention, other ``<at>`` tags, HTML entities.
+
+    The SDK has already removed the bot's own mention when ``entities`` named it; a leading
+    ``<at>…</at>`` left here is a bot mention without an entity and is dropped. Any other
+    mention keeps its display name, because it is part of what the author wrote.
+    """
     if not text:
         return ""
-    without_mentions = _AT_TAG.sub("", text)
-    return html.unescape(without_mentions).replace("\u00a0", " ").strip()
+    stripped = text.strip()
+    while (leading := _AT_TAG.match(stripped)) is not None:
+        stripped = stripped[leading.end() :].lstrip()
+    without_tags = _AT_TAG.sub(lambda m: _AT_INNER.sub("", m.group(0)), stripped)
+    return html.unescape(without_tags).replace("\u00a0", " ").strip()
 
 
 def _split(text: str) -> _Head | None:
