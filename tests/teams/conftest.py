@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .fake_core import FakeCore
+from handlers.teams.fake_core import FakeCore
+
 from .harness import Bot, LoopThread, StubConnector
 
 _LOCAL = {"127.0.0.1", "localhost", "::1"}

@@ -6,9 +6,9 @@ worker, sending each item through the notifier to the stored reference.
 
 from __future__ import annotations
 
+from handlers.teams.fake_core import FakeCore
 from handlers.teams.port import Reply, ThreadRef
 
-from .fake_core import FakeCore
 from .harness import Bot, StubConnector, card_of, payload, texts_of
 
 

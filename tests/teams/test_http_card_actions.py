@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fake_core import Draft, FakeCore, TeamsUser
+from handlers.teams.fake_core import Draft, FakeCore, TeamsUser
+
 from .harness import Bot, StubConnector, payload, texts_of
 
 AUTHOR = TeamsUser("29:1author", "aad-author", "山田 太郎", "tenant-city")

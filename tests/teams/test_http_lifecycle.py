@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .fake_core import FakeCore
+from handlers.teams.fake_core import FakeCore
+
 from .harness import Bot, StubConnector, payload
 
 

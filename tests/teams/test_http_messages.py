@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from .fake_core import FakeCore
+from handlers.teams.fake_core import FakeCore
+
 from .harness import BOT_APP_ID, Bot, StubConnector, card_of, payload, texts_of
 
 

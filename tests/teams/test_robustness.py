@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from .fake_core import FakeCore
+from handlers.teams.fake_core import FakeCore
+
 from .harness import Bot, LoopThread, StubConnector, payload
 
 

@@ -1,5 +1,8 @@
 """An in-memory stand-in for the core, implementing ``TeamsCorePort``.
 
+Used by ``tests/teams`` and by ``python -m handlers.teams serve --demo`` (Agents
+Playground) until the real core is wired in. It is not the product's logic.
+
 Small but honest about the rules the adapter relies on: only the designated approver
 decides, a decision is made once (replayed invokes and double clicks change nothing),
 a stale version is refused, reject/request-changes need a reason. Proactive work the
@@ -56,6 +59,8 @@ class Outgoing:
 @dataclass
 class FakeCore:
     approver_aad: str = "aad-head"
+    # Demo mode: show the approval card to the author and let them click it (one user only).
+    demo: bool = False
     policy_channel_key: str = "channel:19:johoseisaku-general@thread.tacv2"
     addresses: dict[str, ConversationRef] = field(default_factory=dict)
     forgotten: list[ConversationRef] = field(default_factory=list)
@@ -94,6 +99,11 @@ class FakeCore:
             if command.name == "draft":
                 draft = Draft(f"d-{len(self.drafts) + 1}", user, command.args)
                 self.drafts[draft.draft_id] = draft
+                if self.demo:
+                    return Reply(
+                        text="デモ: 所属長に届く決裁依頼をここに表示します。",
+                        view=self._approval(draft),
+                    )
                 self.outbox.append(
                     Outgoing(f"user:{self.approver_aad}", Reply(view=self._approval(draft)))
                 )
@@ -132,7 +142,7 @@ class FakeCore:
             draft = self.drafts.get(str(data.get("draft_id")))
             if draft is None:
                 return CardUpdate(message="この投稿案は見つかりません。", scope="interactor")
-            if request.user.aad_object_id != self.approver_aad:
+            if not self.demo and request.user.aad_object_id != self.approver_aad:
                 return CardUpdate(
                     message="この投稿案を決裁できるのは、指定された所属長（または代理）だけです。",
                     scope="interactor",
@@ -160,9 +170,10 @@ class FakeCore:
                 reason=reason or None,
             )
             self.decisions.append(draft.decision)
-            self.outbox.append(
-                Outgoing(f"user:{draft.author.aad_object_id}", Reply(view=draft.decision))
-            )
+            if not self.demo:
+                self.outbox.append(
+                    Outgoing(f"user:{draft.author.aad_object_id}", Reply(view=draft.decision))
+                )
             return CardUpdate(view=draft.decision)
         if request.verb == Verb.REPORT_ACKNOWLEDGE:
             return CardUpdate(
