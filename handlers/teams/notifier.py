@@ -111,7 +111,7 @@ class TeamsNotifier:
     async def send(self, reference: ConversationRef, reply: Reply) -> str:
         """Post a new message to a stored conversation; returns the message id."""
         await self._ready()
-        sent = await self._with_retries(
+        sent = await self.with_retries(
             "send",
             reference.conversation_id,
             lambda: self._app.send(
@@ -124,7 +124,7 @@ class TeamsNotifier:
         """Post a new top-level message in a channel; it becomes the root of a thread."""
         await self._ready()
         channel_id = base_conversation_id(channel.channel_id or channel.conversation_id)
-        sent = await self._with_retries(
+        sent = await self.with_retries(
             "start_thread",
             channel_id,
             lambda: self._app.send(channel_id, to_activity(reply), service_url=channel.service_url),
@@ -136,7 +136,7 @@ class TeamsNotifier:
     async def reply_in_thread(self, thread: ThreadRef, reply: Reply) -> str:
         """Post a reply under a thread root (``<channel>;messageid=<root>``)."""
         await self._ready()
-        sent = await self._with_retries(
+        sent = await self.with_retries(
             "reply_in_thread",
             thread.conversation_id,
             lambda: self._app.reply(
@@ -159,7 +159,7 @@ class TeamsNotifier:
                 reference.conversation_id, activity, service_url=reference.service_url
             )
 
-        await self._with_retries("update", reference.conversation_id, put)
+        await self.with_retries("update", reference.conversation_id, put)
 
     async def open_personal_chat(
         self, user: TeamsUser, *, service_url: str, tenant_id: str | None = None
@@ -181,7 +181,7 @@ class TeamsNotifier:
             }
         )
         api = self._app.api.clone(service_url=service_url)
-        resource = await self._with_retries(
+        resource = await self.with_retries(
             "open_personal_chat", user.teams_user_id, lambda: api.conversations.create(params)
         )
         return ConversationRef(
@@ -193,9 +193,10 @@ class TeamsNotifier:
             user=user,
         )
 
-    async def _with_retries(
+    async def with_retries(
         self, operation: str, target: str, call: Callable[[], Awaitable[T]]
     ) -> T:
+        """Run ``call`` (one connector request) with this notifier's retry policy."""
         policy = self._policy
         attempt = 0
         while True:

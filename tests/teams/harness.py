@@ -181,6 +181,7 @@ class Bot:
         core: TeamsCorePort,
         *,
         allow_unauthenticated: bool = True,
+        client_id: str | None = BOT_APP_ID,
     ) -> None:
         self.loop = loop
         self.stub = stub
@@ -188,7 +189,7 @@ class Bot:
         self.tokens = StubTokenProvider(stub)
         self.adapter = GuardedFastAPIAdapter()
         settings = TeamsSettings(
-            CLIENT_ID=BOT_APP_ID,
+            CLIENT_ID=client_id,
             TENANT_ID=TENANT,
             SERVICE_URL=stub.base_url,
             DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS=allow_unauthenticated,
@@ -196,7 +197,7 @@ class Bot:
         self.app: App = create_app(
             core=core,
             settings=settings,
-            token_provider=self.tokens,
+            token_provider=self.tokens if client_id else None,
             http_server_adapter=self.adapter,
             retry_policy=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05),
             sleep=self.sleep,

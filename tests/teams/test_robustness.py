@@ -70,3 +70,26 @@ def test_without_the_test_switch_unauthenticated_requests_are_401(
     assert response.status_code == 401
     assert forged.status_code == 401
     assert core.commands == []
+
+
+def test_demo_mode_without_credentials_works_like_the_playground(
+    loop: LoopThread, stub: StubConnector
+) -> None:
+    """No CLIENT_ID at all (Agents Playground): replies and card updates still go out."""
+    core = FakeCore(demo=True)
+    bot = Bot(loop, stub, core, client_id=None).start()
+    try:
+        bot.post(payload("message_personal", stub, text="/draft 防災訓練のお知らせ"))
+        (approval,) = stub.of("POST", "/activities")
+        data = approval.body["attachments"][0]["content"]["actions"][0]["data"]
+        invoke = payload("invoke_card_action", stub, replyToId="1700000000500")
+        invoke["from"] = payload("message_personal", stub)["from"]  # the author, in the demo
+        invoke["value"]["action"]["data"] = data
+        response = bot.post(invoke)
+    finally:
+        bot.stop()
+
+    assert response.status_code == 200
+    assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
+    (put,) = stub.of("PUT")
+    assert "Authorization" not in put.headers  # no credentials, no token

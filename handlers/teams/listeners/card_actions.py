@@ -18,8 +18,7 @@ from microsoft_teams.apps import ActivityContext, App
 
 from .. import errors
 from ..cards import render
-from ..convert import card_action_data, reference_from, user_from
-from ..notifier import DeliveryError
+from ..convert import card_action_data, reference_from, to_activity, user_from
 from ..port import ActionRequest, CardUpdate, Reply, Verb
 from . import Deps
 
@@ -59,11 +58,14 @@ def register(app: App, deps: Deps) -> None:
         if update.view is None:
             return AdaptiveCardActionMessageResponse(value=update.message or "受け付けました。")
         if update.scope == "everyone" and activity.reply_to_id:
+            message = to_activity(Reply(text=update.message, view=update.view))
+            message.id = activity.reply_to_id  # an id makes ctx.send a PUT (update)
             try:
-                await deps.notifier.update(
-                    reference, activity.reply_to_id, Reply(text=update.message, view=update.view)
+                await deps.notifier.with_retries(
+                    "update_card", reference.conversation_id, lambda: ctx.send(message)
                 )
-            except DeliveryError as exc:
-                # The clicker still gets the new card below; others see it on the next refresh.
-                logger.warning("card update for everyone failed: %s", exc)
+            except Exception as exc:
+                # The clicker still gets the new card below; others keep the old one until
+                # the core's next update. Type only: messages may quote user text.
+                logger.warning("card update for everyone failed: %s", type(exc).__name__)
         return AdaptiveCardActionCardResponse(value=render(update.view))
