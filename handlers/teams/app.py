@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
 
+from microsoft_teams.api.auth.credentials import TokenProvider as SdkTokenProvider
 from microsoft_teams.apps import App, HttpServerAdapter
 
 from .listeners import CallCore, Deps, call_in_thread, register_listeners
@@ -29,8 +29,9 @@ logger = logging.getLogger("handlers.teams")
 
 _NOTIFIERS: weakref.WeakKeyDictionary[App, TeamsNotifier] = weakref.WeakKeyDictionary()
 
-# (scope, tenant_id) -> bearer token (a JWT: the SDK decodes it, without verifying)
-TokenProvider = Callable[[str, str | None], str | Awaitable[str]]
+# The SDK's ``token`` option: (scope, tenant_id) -> bearer token, sync or async. It must
+# be a JWT (the SDK decodes it, without verifying, to read its expiry).
+TokenProvider = SdkTokenProvider
 
 
 def create_app(
@@ -59,8 +60,11 @@ def create_app(
         http_server_adapter=http_server_adapter or GuardedFastAPIAdapter(),
         state=False,
     )
-    notifier_kwargs = {"sleep": sleep} if sleep is not None else {}
-    notifier = TeamsNotifier(app, policy=retry_policy, **notifier_kwargs)
+    notifier = (
+        TeamsNotifier(app, policy=retry_policy, sleep=sleep)
+        if sleep is not None
+        else TeamsNotifier(app, policy=retry_policy)
+    )
     register_listeners(app, Deps(core=core, notifier=notifier, call=call_core))
     _NOTIFIERS[app] = notifier
     return app

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import singledispatch
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from microsoft_teams.cards import (
@@ -48,7 +48,7 @@ from .port import (
     View,
 )
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION: Literal["1.5"] = "1.5"
 JST = ZoneInfo("Asia/Tokyo")
 
 SEVERITY_LABELS = {"block": "修正必須", "review": "要確認", "info": "参考"}
