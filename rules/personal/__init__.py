@@ -115,7 +115,10 @@ PHRASES = ()
 # --- phone numbers and My Number ------------------------------------------------------
 
 # Digit groups joined by at most three separator characters; linear, no nesting.
-_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9]+(?:[ \t.\-()/]{1,3}[0-9]+)*")
+# (finditer never starts inside a run of digits, so no look-behind is needed, and a
+# pattern that starts with a character class lets ``re`` skip ahead in C.)
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/]{1,3}[0-9]+)*")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 _GROUP = re.compile(r"[0-9]+")
 _MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
 _MOBILE_PREFIXES = ("070", "080", "090", "060", "020")
@@ -168,6 +171,8 @@ def _public_number(ctx: Context, digits: str) -> bool:
 def _numbers(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
+        if len(run.group()) < 10 or len(_NON_DIGIT.sub("", run.group())) < 10:
+            continue
         groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())]
         base = run.start()
         plus = run.group().startswith("+")
@@ -267,6 +272,8 @@ def address_key(s: str) -> str:
 
 def _addresses(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "番" not in num.text and "丁目" not in num.text and "-" not in num.text:
+        return
     for m in _ADDRESS_CORE.finditer(num.text):
         a, b = m.span()
         # Extend left over the place name (kanji/katakana, の) in the same view.
@@ -300,6 +307,8 @@ _BIRTH = re.compile(
 
 def _birth_dates(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "生" not in num.text and "誕" not in num.text:
+        return
     for m in _BIRTH.finditer(num.text):
         s = m.group()
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
