@@ -159,6 +159,9 @@ def _first_pass(text: str) -> View:
                 a -= 1  # normalise the base character together with its marks
         else:
             b = a + 1
+        # Marks after a special base belong to it (ｶ + ﾞ → ガ).
+        while b < len(text) and ord(text[b]) in marks:
+            b += 1
         if a > pos:
             out.append(text[pos:a])
             starts.extend(range(pos, a))
@@ -283,6 +286,12 @@ def kanji_number(run: str) -> str:
 def _num(m: re.Match[str]) -> str:
     run = m.group("k")
     if run:
+        if not run.strip("〇○◯"):
+            # 「〇〇町」「○○さん」 are placeholders, not zeros, unless next to a number.
+            text, a, b = m.string, m.start(), m.end()
+            near = (text[a - 1] if a else "") + (text[b] if b < len(text) else "")
+            if not any(ch.isdigit() or ch in HYPHENS for ch in near):
+                return run
         return kanji_number(run)
     text, k = m.string, m.start() - 1
     while k >= 0 and m.start() - k <= 3 and text[k] in " \t":
