@@ -8,6 +8,7 @@ birth dates and named private persons in a case context. Data beside this module
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -171,12 +172,13 @@ def _public_number(ctx: Context, digits: str) -> bool:
 def _numbers(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
-        if len(run.group()) < 10 or len(_NON_DIGIT.sub("", run.group())) < 10:
+        s = run.group()
+        if len(s) < 10 or len(_NON_DIGIT.sub("", s)) < 10:
             continue
-        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())]
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(s)]
         base = run.start()
-        plus = run.group().startswith("+")
-        all_digits = "".join(run.group()[a:b] for a, b in groups)
+        plus = s.startswith("+")
+        all_digits = "".join(s[a:b] for a, b in groups)
         if len(all_digits) < 10:
             continue
         # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
@@ -194,14 +196,18 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
                 message=MY_NUMBER.format(ctx.display(ctx.num, base, run.end())),
             )
             continue
-        # Phones: the longest window of at most 12 groups whose digits form a number.
+        # Phones: the longest window of groups whose digits form a number. Only windows of
+        # 10 to 13 digits can, so prefix sums find them without trying every window.
+        cum = [0]
+        for a, b in groups:
+            cum.append(cum[-1] + b - a)
         i = 0
         while i < len(groups):
             hit = None
-            for j in range(min(len(groups), i + 12), i, -1):
-                digits = "".join(run.group()[a:b] for a, b in groups[i:j])
-                if len(digits) > 13:
-                    continue
+            lo = bisect.bisect_left(cum, cum[i] + 10, i + 1)
+            hi = bisect.bisect_right(cum, cum[i] + 13, lo)
+            for j in range(hi - 1, lo - 1, -1):
+                digits = "".join(s[a:b] for a, b in groups[i:j])
                 national = _national(digits, plus and i == 0)
                 kind = _phone_kind(national)
                 if kind:
@@ -338,30 +344,34 @@ def _names(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.case_matcher.search(ctx.norm.text):
         return
     cases = _case_positions(ctx)
-    if not cases:
-        return
-    tokens = ctx.tokens
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].is_person_name:
-            i += 1
+    seen_sentences: set[tuple[int, int]] = set()
+    reported: set[int] = set()
+    for ca, cb in cases:
+        s_a, s_b = ctx.sentence(ca, cb)
+        if (s_a, s_b) in seen_sentences:
             continue
-        j = i
-        while j < len(tokens) and tokens[j].is_person_name:
-            j += 1
-        honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
-        full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
-        if honorific or full_name:
-            a = tokens[i].start
-            b = tokens[j].end if honorific else tokens[j - 1].end
-            s_a, s_b = ctx.sentence(a, b)
-            if any(s_a <= ca and cb <= s_b for ca, cb in cases):
+        seen_sentences.add((s_a, s_b))
+        tokens = [t for t in ctx.tokens_in(ca, cb) if s_a <= t.start and t.end <= s_b]
+        i = 0
+        while i < len(tokens):
+            if not tokens[i].is_person_name:
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and tokens[j].is_person_name:
+                j += 1
+            honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
+            full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            if (honorific or full_name) and tokens[i].start not in reported:
+                a = tokens[i].start
+                b = tokens[j].end if honorific else tokens[j - 1].end
+                reported.add(a)
                 yield ctx.finding(
                     ctx.norm, a, b, rule=NAMED_PERSON.id, clause=CLAUSE,
                     severity="block" if honorific else "review",
                     message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
                 )
-        i = j + 1 if honorific else j
+            i = j + 1 if honorific else j
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
