@@ -63,6 +63,8 @@ class Checker:
                         continue
                     if entry.unless is not None and entry.unless.search(sentence):
                         continue
+                if entry.unless_post is not None and entry.unless_post.search(norm):
+                    continue
                 if entry.match == "token" or entry.pos:
                     if not ctx.on_token_boundaries(a, b):
                         continue

@@ -8,6 +8,7 @@ birth dates and named private persons in a case context. Data beside this module
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -119,7 +120,10 @@ PHRASES = ()
 # --- phone numbers and My Number ------------------------------------------------------
 
 # Digit groups joined by at most three separator characters; linear, no nesting.
-_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9]+(?:[ \t.\-()/]{1,3}[0-9]+)*")
+# (finditer never starts inside a run of digits, so no look-behind is needed, and a
+# pattern that starts with a character class lets ``re`` skip ahead in C.)
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/]{1,3}[0-9]+)*")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 _GROUP = re.compile(r"[0-9]+")
 _MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
 _MOBILE_PREFIXES = ("070", "080", "090", "060", "020")
@@ -172,10 +176,13 @@ def _public_number(ctx: Context, digits: str) -> bool:
 def _numbers(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
-        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())]
+        s = run.group()
+        if len(s) < 10 or len(_NON_DIGIT.sub("", s)) < 10:
+            continue
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(s)]
         base = run.start()
-        plus = run.group().startswith("+")
-        all_digits = "".join(run.group()[a:b] for a, b in groups)
+        plus = s.startswith("+")
+        all_digits = "".join(s[a:b] for a, b in groups)
         if len(all_digits) < 10:
             continue
         # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
@@ -193,14 +200,18 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
                 message=MY_NUMBER.format(ctx.display(ctx.num, base, run.end())),
             )
             continue
-        # Phones: the longest window of at most 12 groups whose digits form a number.
+        # Phones: the longest window of groups whose digits form a number. Only windows of
+        # 10 to 13 digits can, so prefix sums find them without trying every window.
+        cum = [0]
+        for a, b in groups:
+            cum.append(cum[-1] + b - a)
         i = 0
         while i < len(groups):
             hit = None
-            for j in range(min(len(groups), i + 12), i, -1):
-                digits = "".join(run.group()[a:b] for a, b in groups[i:j])
-                if len(digits) > 13:
-                    continue
+            lo = bisect.bisect_left(cum, cum[i] + 10, i + 1)
+            hi = bisect.bisect_right(cum, cum[i] + 13, lo)
+            for j in range(hi - 1, lo - 1, -1):
+                digits = "".join(s[a:b] for a, b in groups[i:j])
                 national = _national(digits, plus and i == 0)
                 kind = _phone_kind(national)
                 if kind:
@@ -286,6 +297,8 @@ def address_key(s: str) -> str:
 
 def _addresses(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "番" not in num.text and "丁目" not in num.text and "-" not in num.text:
+        return
     for m in _ADDRESS_CORE.finditer(num.text):
         a, b = m.span()
         # Extend left over the place name (kanji/katakana, の) in the same view.
@@ -324,6 +337,8 @@ _BIRTH = re.compile(
 
 def _birth_dates(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "生" not in num.text and "誕" not in num.text:
+        return
     for m in _BIRTH.finditer(num.text):
         s = m.group()
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
@@ -358,24 +373,28 @@ def _names(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.case_matcher.search(ctx.norm.text):
         return
     cases = _case_positions(ctx)
-    if not cases:
-        return
-    tokens = ctx.tokens
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].is_person_name:
-            i += 1
+    seen_sentences: set[tuple[int, int]] = set()
+    reported: set[int] = set()
+    for ca, cb in cases:
+        s_a, s_b = ctx.sentence(ca, cb)
+        if (s_a, s_b) in seen_sentences:
             continue
-        j = i
-        while j < len(tokens) and tokens[j].is_person_name:
-            j += 1
-        honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
-        full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
-        if honorific or full_name:
-            a = tokens[i].start
-            b = tokens[j].end if honorific else tokens[j - 1].end
-            s_a, s_b = ctx.sentence(a, b)
-            if any(s_a <= ca and cb <= s_b for ca, cb in cases):
+        seen_sentences.add((s_a, s_b))
+        tokens = [t for t in ctx.tokens_in(ca, cb) if s_a <= t.start and t.end <= s_b]
+        i = 0
+        while i < len(tokens):
+            if not tokens[i].is_person_name:
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and tokens[j].is_person_name:
+                j += 1
+            honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
+            full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            if (honorific or full_name) and tokens[i].start not in reported:
+                a = tokens[i].start
+                b = tokens[j].end if honorific else tokens[j - 1].end
+                reported.add(a)
                 yield ctx.finding(
                     ctx.norm,
                     a,
@@ -385,7 +404,7 @@ def _names(ctx: Context) -> Iterator[Finding]:
                     severity="block" if honorific else "review",
                     message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
                 )
-        i = j + 1 if honorific else j
+            i = j + 1 if honorific else j
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
