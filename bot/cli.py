@@ -212,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING if interactive else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    if not args.verbose:
+        # Alembic announces every plugin and migration context at INFO on each start.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is not None and getattr(args, "upgrade_first", True):
         # The bot upgrades its schema on start; every command sees the current schema.
