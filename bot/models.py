@@ -1,5 +1,12 @@
 """Import every model module so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
+from bot.accounts.models import (
+    AccountCheck,
+    AccountEvent,
+    AccountPolicy,
+    AccountRegistration,
+    ExemptionRuleHistory,
+)
 from bot.audit.models import AuditEvent
 from bot.directory.models import (
     Account,
@@ -15,12 +22,17 @@ from bot.notify.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AccountCheck",
+    "AccountEvent",
+    "AccountPolicy",
+    "AccountRegistration",
     "AuditEvent",
     "Channel",
     "ConversationRef",
     "Department",
     "Deputy",
     "ExemptionRule",
+    "ExemptionRuleHistory",
     "OrgRole",
     "OutboxMessage",
     "Person",
