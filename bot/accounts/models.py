@@ -132,15 +132,16 @@ class ExemptionRuleHistory(Base):
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(sa.String(1))
     rule_text: Mapped[str] = mapped_column(sa.Text)
-    agreed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
-    agreed_at: Mapped[datetime]
+    # Empty only for rules seeded from the directory file without these details.
+    agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    agreed_at: Mapped[datetime | None]
     # Set when the rule stops applying: revoked, or replaced by a newer rule.
     ended_at: Mapped[datetime | None]
     ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     end_kind: Mapped[str | None] = mapped_column(sa.String(16))  # "revoked" | "replaced"
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
 
-    agreed_by: Mapped[Person] = relationship(foreign_keys=[agreed_by_id])
+    agreed_by: Mapped[Person | None] = relationship(foreign_keys=[agreed_by_id])
     ended_by: Mapped[Person | None] = relationship(foreign_keys=[ended_by_id])
 
 
