@@ -20,7 +20,7 @@ from bot.db import make_engine, make_sessionmaker, upgrade
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["bot.accounts.cli"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command")
 
-    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_cmd_db_upgrade)
 
     audit = sub.add_parser("audit", help="the public record (5(11))").add_subparsers(
