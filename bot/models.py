@@ -18,6 +18,7 @@ from bot.directory.models import (
     OrgRole,
     Person,
 )
+from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.notify.models import OutboxMessage
 
 __all__ = [
@@ -26,11 +27,16 @@ __all__ = [
     "AccountEvent",
     "AccountPolicy",
     "AccountRegistration",
+    "AfterReport",
     "AuditEvent",
     "Channel",
     "ConversationRef",
+    "Decision",
     "Department",
     "Deputy",
+    "Draft",
+    "DraftNotice",
+    "DraftVersion",
     "ExemptionRule",
     "ExemptionRuleHistory",
     "OrgRole",
