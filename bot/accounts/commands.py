@@ -23,9 +23,16 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.accounts import messaging, service
-from bot.accounts.models import CHECK_ITEMS, CLOSED, STATUS_LABELS, STATUSES
+from bot.accounts.models import (
+    CHECK_ITEMS,
+    CLOSED,
+    STATUS_LABELS,
+    STATUSES,
+    AccountRegistration,
+)
 from bot.accounts.validation import FIELD_BY_KEY, FIELDS, KEY_ALIASES
 from bot.clock import Clock
+from bot.directory.models import Account
 from bot.errors import ValidationFailed
 from bot.notify.messages import Field, OutMessage
 
@@ -44,8 +51,36 @@ _UNCHECK = {"未", "未確認", "off", "no", "false", "0", "取消"}
 _LINE_KV = re.compile(r"^\s*([^=:：＝\s]+)\s*[=:：＝]\s*(.*)$")
 
 
-def _reply(title: str, text: str = "", *, kind: str = "account.reply") -> OutMessage:
+def reply(title: str, text: str = "", *, kind: str = "account.reply") -> OutMessage:
+    """A short confirmation shown to the person who acted."""
     return OutMessage(kind=kind, title=title, text=text)
+
+
+_reply = reply
+
+
+def registered_reply(account: Account) -> OutMessage:
+    """After registration: what happens next (the 開設届, 4(2))."""
+    return reply(
+        f"公式アカウント「{account.name}」を登録しました（{account.code}）",
+        "運用ポリシーを登録しました。開設届はまだ提出されていません。"
+        f"/account submit {account.code} で広報課長へ提出してください（4(2)）。",
+    )
+
+
+def confirmed_reply(reg: AccountRegistration) -> OutMessage:
+    """To the 広報課長 after confirming."""
+    return reply(
+        f"開設届を確認しました: {reg.account.name}",
+        "このアカウントは確認済みとなり、公開用の一覧（4(2)）に載ります。登録者に通知しました。",
+    )
+
+
+def returned_reply(reg: AccountRegistration) -> OutMessage:
+    """To the 広報課長 after returning."""
+    return reply(
+        f"開設届を差し戻しました: {reg.account.name}", f"理由: {reg.reason}\n登録者に通知しました。"
+    )
 
 
 def _key(raw: str) -> str:
@@ -132,11 +167,7 @@ def _new(session: Session, actor: str, args: str, clock: Clock | None) -> OutMes
     if not args.strip():
         return form_template()
     account = service.register_account(session, actor=actor, values=parse_values(args), clock=clock)
-    return _reply(
-        f"公式アカウント「{account.name}」を登録しました（{account.code}）",
-        "運用ポリシーを登録しました。開設届はまだ提出されていません。"
-        f"/account submit {account.code} で広報課長へ提出してください（4(2)）。",
-    )
+    return registered_reply(account)
 
 
 def _edit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
@@ -164,10 +195,7 @@ def _confirm(session: Session, actor: str, args: str, clock: Clock | None) -> Ou
     reg = service.confirm_registration(
         session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
     )
-    return _reply(
-        f"開設届を確認しました: {reg.account.name}",
-        "このアカウントは確認済みとなり、公開用の一覧（4(2)）に載ります。登録者に通知しました。",
-    )
+    return confirmed_reply(reg)
 
 
 def _return(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
@@ -175,9 +203,7 @@ def _return(session: Session, actor: str, args: str, clock: Clock | None) -> Out
     reg = service.return_registration(
         session, actor=actor, code=_need(code, "アカウントコード"), reason=reason, clock=clock
     )
-    return _reply(
-        f"開設届を差し戻しました: {reg.account.name}", f"理由: {reg.reason}\n登録者に通知しました。"
-    )
+    return returned_reply(reg)
 
 
 def _rule(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
