@@ -1,5 +1,12 @@
 """Import every model module so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
+from bot.accounts.models import (
+    AccountCheck,
+    AccountEvent,
+    AccountPolicy,
+    AccountRegistration,
+    ExemptionRuleHistory,
+)
 from bot.audit.models import AuditEvent
 from bot.directory.models import (
     Account,
@@ -16,6 +23,10 @@ from bot.notify.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AccountCheck",
+    "AccountEvent",
+    "AccountPolicy",
+    "AccountRegistration",
     "AfterReport",
     "AuditEvent",
     "Channel",
@@ -27,6 +38,7 @@ __all__ = [
     "DraftNotice",
     "DraftVersion",
     "ExemptionRule",
+    "ExemptionRuleHistory",
     "OrgRole",
     "OutboxMessage",
     "Person",
