@@ -16,4 +16,5 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.withdraw",
     "handlers.console.commands.drafts",
     "handlers.console.commands.inbox",
+    "handlers.console.commands.incident",
 ]
