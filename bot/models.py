@@ -19,6 +19,14 @@ from bot.directory.models import (
     Person,
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
+from bot.incidents.models import (
+    Incident,
+    IncidentChecklistItem,
+    IncidentDraft,
+    IncidentEvent,
+    IncidentEventEdit,
+    ModeratedComment,
+)
 from bot.notify.models import OutboxMessage
 
 __all__ = [
@@ -39,6 +47,12 @@ __all__ = [
     "DraftVersion",
     "ExemptionRule",
     "ExemptionRuleHistory",
+    "Incident",
+    "IncidentChecklistItem",
+    "IncidentDraft",
+    "IncidentEvent",
+    "IncidentEventEdit",
+    "ModeratedComment",
     "OrgRole",
     "OutboxMessage",
     "Person",

@@ -17,4 +17,5 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.drafts",
     "handlers.console.commands.inbox",
     "handlers.console.commands.account",
+    "handlers.console.commands.incident",
 ]
