@@ -61,6 +61,8 @@ class Checker:
                         continue
                     if entry.unless is not None and entry.unless.search(sentence):
                         continue
+                if b - a <= 3 and not _same_kana_script(entry.display, norm[a:b]):
+                    continue  # レズ is not the verb ending れず
                 if entry.unless_post is not None and entry.unless_post.search(norm):
                     continue
                 if entry.match == "token" or entry.pos:
@@ -110,6 +112,22 @@ class Checker:
             seen.add(key)
             out.append(f)
         return tuple(out)
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30ff"
+
+
+def _same_kana_script(term: str, found: str) -> bool:
+    """Short terms match only in their own kana script (look-alike kanji allowed)."""
+    return not any(
+        (_is_hiragana(t) and _is_katakana(f)) or (_is_katakana(t) and _is_hiragana(f))
+        for t, f in zip(term, found, strict=False)
+    )
 
 
 _default: Checker | None = None
