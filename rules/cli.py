@@ -121,8 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.files:
             print("--jsonl は標準入力だけを読みます（FILE は指定できません）", file=sys.stderr)
             return EXIT_USAGE
-        inp = open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
-        return _jsonl(checker, inp, sys.stdout, sys.stderr)
+        # Invalid UTF-8 in one line must not end the run: keep it as lone surrogates,
+        # which normalisation drops.
+        with open(
+            sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False
+        ) as inp:
+            return _jsonl(checker, inp, sys.stdout, sys.stderr)
 
     paths = args.files or ["-"]
     results: list[tuple[str, str, Report]] = []
@@ -133,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path}: 読み込めません（{exc.strerror}）", file=sys.stderr)
             return EXIT_USAGE
         except UnicodeDecodeError as exc:
-            print(f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）", file=sys.stderr)
+            print(
+                f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）", file=sys.stderr
+            )
             return EXIT_USAGE
         try:
             report = checker.check(text)

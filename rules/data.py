@@ -61,8 +61,8 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not valid UTF-8") from exc
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{path}:{bad_line}: not valid UTF-8") from exc
     for number, line in enumerate(content.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -128,7 +128,18 @@ class PhraseEntry:
     source: str  # "file:line", for docs and debugging
 
 
-_KEYS = {"unless_post", "pos", "clause", "category", "note", "not_before", "not_after", "needs", "unless", "match"}
+_KEYS = {
+    "unless_post",
+    "pos",
+    "clause",
+    "category",
+    "note",
+    "not_before",
+    "not_after",
+    "needs",
+    "unless",
+    "match",
+}
 
 
 def load_phrases(
@@ -161,21 +172,22 @@ def load_phrases(
         if match_mode not in ("token", "substring"):
             raise DataError(f"{where}: match must be 'token' or 'substring'")
         compiled: dict[str, re.Pattern[str] | None] = {}
-        for key, template in (
+        template: str
+        for name, template in (
             ("not_before", "(?:{})$"),
             ("not_after", "{}"),
             ("needs", "{}"),
             ("unless", "{}"),
             ("unless_post", "{}"),
         ):
-            value = opts.get(key)
-            if value:
+            pattern = opts.get(name)
+            if pattern:
                 try:
-                    compiled[key] = re.compile(template.format(value))
+                    compiled[name] = re.compile(template.format(pattern))
                 except re.error as exc:
-                    raise DataError(f"{where}: bad regex in {key}: {exc}") from exc
+                    raise DataError(f"{where}: bad regex in {name}: {exc}") from exc
             else:
-                compiled[key] = None
+                compiled[name] = None
         for variant in terms.split("|"):
             display = normalize_plain(variant.strip())
             if not display:

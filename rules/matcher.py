@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 _END = ""
+_Trie = dict[str, "_Trie"]
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+def _trie_pattern(node: _Trie) -> str:
     ends = _END in node
     branches = []
     singles = []
@@ -34,7 +35,7 @@ def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
 
 def trie_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     """Compile terms into one regex preferring the longest term at each position."""
-    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    root: _Trie = {}
     for term in terms:
         if not term:
             continue

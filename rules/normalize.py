@@ -305,10 +305,24 @@ def _num(m: re.Match[str]) -> str:
 # kanji that are used to spell katakana words past a filter (力 for カ, 口 for ロ …).
 _FOLD = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
 _FOLD.update({cp: cp + 0x20 for cp in range(0x41, 0x5B)})
-_FOLD.update({ord(k): ord(v) for k, v in {
-    "力": "か", "口": "ろ", "工": "え", "夕": "た", "卜": "と", "二": "に",
-    "八": "は", "才": "お", "一": "ー", "ヱ": "ゑ", "ヰ": "ゐ",
-}.items()})
+_FOLD.update(
+    {
+        ord(k): ord(v)
+        for k, v in {
+            "力": "か",
+            "口": "ろ",
+            "工": "え",
+            "夕": "た",
+            "卜": "と",
+            "二": "に",
+            "八": "は",
+            "才": "お",
+            "一": "ー",
+            "ヱ": "ゑ",
+            "ヰ": "ゐ",
+        }.items()
+    }
+)
 
 
 def fold(s: str) -> str:

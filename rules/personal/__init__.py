@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from ..context import Context
-from ..model import Finding
+from ..model import Finding, Severity
 from ..registry import RuleDoc
 from ..urls import host_matches
 
@@ -26,11 +26,13 @@ MOBILE = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="携帯電話番号",
-    what="070/080/090/060/020 で始まる携帯電話・PHS・M2M 番号を見つけます（全角・漢数字・記号混じりも）。",
+    what="070/080/090/060/020 で始まる携帯電話・PHS・M2M 番号を見つけます"
+    "（全角・漢数字・記号混じりも）。",
     why="個人の携帯電話番号は個人情報です。",
     example="担当の090-1234-5678までご連絡ください。",
     use_instead="市の代表番号や担当課の公開番号を案内してください。",
-    message="携帯電話番号「{excerpt}」が含まれています。" + _WHY
+    message="携帯電話番号「{excerpt}」が含まれています。"
+    + _WHY
     + "番号を削除し、問い合わせ先には担当課の公開番号を記載してください。",
 )
 LANDLINE = RuleDoc(
@@ -41,7 +43,8 @@ LANDLINE = RuleDoc(
     what="市の公開番号一覧（public_numbers.tsv）にない固定電話・050 番号を見つけます。",
     why="個人宅の電話番号であれば個人情報です。公開番号なら問題ありません。",
     example="詳しくは0263-12-3456（山田）へ。",
-    use_instead="市が公開している番号を使い、一覧にない場合は public_numbers.tsv に登録してください。",
+    use_instead="市が公開している番号を使い、一覧にない場合は"
+    " public_numbers.tsv に登録してください。",
     message="市の公開番号一覧にない電話番号「{excerpt}」があります。個人の番号であれば"
     "ガイドライン{clause}（個人情報）に当たります。公開されている番号か確認してください。",
 )
@@ -50,13 +53,15 @@ MY_NUMBER = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="マイナンバー（個人番号）",
-    what="チェックデジットが正しい 12 桁の番号を見つけます。「マイナンバー」「個人番号」が近くにあるか"
+    what="チェックデジットが正しい 12 桁の番号を見つけます。"
+    "「マイナンバー」「個人番号」が近くにあるか"
     " 4-4-4 区切りなら block、それ以外は review。チェックデジットが誤りなら報告しません。",
     why="マイナンバーは法律で利用・提供が厳しく制限された特定個人情報です。",
     example="マイナンバー 1234 5678 9018 の方",
     use_instead="番号は絶対に掲載せず、手続きの案内だけを書いてください。",
     message="マイナンバー（個人番号）と思われる12桁の番号「{excerpt}」が含まれています。"
-    + _WHY + "番号を削除してください。",
+    + _WHY
+    + "番号を削除してください。",
 )
 EMAIL = RuleDoc(
     id="pii.email",
@@ -68,7 +73,8 @@ EMAIL = RuleDoc(
     why="個人のメールアドレスは個人情報です。",
     example="taro.yamada@gmail.com に送ってください",
     use_instead="担当課の公開アドレスや問い合わせフォームを案内してください。",
-    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。" + _WHY
+    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。"
+    + _WHY
     + "担当課の公開アドレスや問い合わせフォームに置き換えてください。",
 )
 ADDRESS = RuleDoc(
@@ -101,12 +107,14 @@ NAMED_PERSON = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="事案に関わる個人の氏名",
-    what="UniDic の人名タグ（姓・名）に「さん・様・氏」等が付いた氏名が、申請・相談・苦情・逮捕・入院・"
+    what="UniDic の人名タグ（姓・名）に「さん・様・氏」等が付いた氏名が、"
+    "申請・相談・苦情・逮捕・入院・"
     "生活保護・滞納などの事案語と同じ文にあるときに見つけます（敬称なしの姓名は review）。",
     why="誰がどんな申請や相談をしたかは、職務上知り得た個人情報です。",
     example="山田太郎さんから生活保護の申請がありました。",
     use_instead="「市民の方から」「申請者から」のように個人が特定できない書き方にしてください。",
-    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。" + _WHY
+    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。"
+    + _WHY
     + "氏名を削除するか、個人が特定できない表現にしてください。",
 )
 
@@ -221,12 +229,22 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
             b = base + groups[j - 1][1]
             if kind == "mobile":
                 yield ctx.finding(
-                    ctx.num, a, b, rule=MOBILE.id, clause=CLAUSE, severity="block",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=MOBILE.id,
+                    clause=CLAUSE,
+                    severity="block",
                     message=MOBILE.format(ctx.display(ctx.num, a, b)),
                 )
             elif not _public_number(ctx, national):
                 yield ctx.finding(
-                    ctx.num, a, b, rule=LANDLINE.id, clause=CLAUSE, severity="review",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=LANDLINE.id,
+                    clause=CLAUSE,
+                    severity="review",
                     message=LANDLINE.format(ctx.display(ctx.num, a, b)),
                 )
             i = j
@@ -244,13 +262,18 @@ def _emails(ctx: Context) -> Iterator[Finding]:
             continue
         local = hit.local.lower()
         if host_matches(hit.host, cfg.freemail_domains):
-            severity = "block"
+            severity: Severity = "block"
         elif local in cfg.role_mailboxes or local.split("-")[0] in cfg.role_mailboxes:
             continue
         else:
             severity = "review"
         yield ctx.finding(
-            ctx.norm, hit.start, hit.end, rule=EMAIL.id, clause=CLAUSE, severity=severity,
+            ctx.norm,
+            hit.start,
+            hit.end,
+            rule=EMAIL.id,
+            clause=CLAUSE,
+            severity=severity,
             message=EMAIL.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
 
@@ -292,9 +315,14 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         if any(p.endswith(key) or key.endswith(p) for p in ctx.config.public_address_keys):
             continue
         window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
-        severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
+        severity: Severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
         yield ctx.finding(
-            num, k, b, rule=ADDRESS.id, clause=CLAUSE, severity=severity,
+            num,
+            k,
+            b,
+            rule=ADDRESS.id,
+            clause=CLAUSE,
+            severity=severity,
             message=ADDRESS.format(ctx.display(num, k, b)),
         )
 
@@ -320,7 +348,12 @@ def _birth_dates(ctx: Context) -> Iterator[Finding]:
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
             continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
         yield ctx.finding(
-            num, m.start(), m.end(), rule=BIRTH_DATE.id, clause=CLAUSE, severity="block",
+            num,
+            m.start(),
+            m.end(),
+            rule=BIRTH_DATE.id,
+            clause=CLAUSE,
+            severity="block",
             message=BIRTH_DATE.format(ctx.display(num, m.start(), m.end())),
         )
 
@@ -367,7 +400,11 @@ def _names(ctx: Context) -> Iterator[Finding]:
                 b = tokens[j].end if honorific else tokens[j - 1].end
                 reported.add(a)
                 yield ctx.finding(
-                    ctx.norm, a, b, rule=NAMED_PERSON.id, clause=CLAUSE,
+                    ctx.norm,
+                    a,
+                    b,
+                    rule=NAMED_PERSON.id,
+                    clause=CLAUSE,
                     severity="block" if honorific else "review",
                     message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
                 )

@@ -37,7 +37,8 @@ INTERNAL_HOST = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="内部ホスト名・内部IPアドレス",
-    what="*.local / *.internal / *.corp / *.lan / intranet などの内部ホスト名と、プライベート・ループバック"
+    what="*.local / *.internal / *.corp / *.lan / intranet などの内部ホスト名と、"
+    "プライベート・ループバック"
     "IP アドレス（10/8、172.16/12、192.168/16、127/8、169.254/16）を見つけます。",
     why="内部ネットワークの構成は攻撃の手がかりになります。",
     example="ファイルは fileserver.city.local に置きました（192.168.10.5）。",
@@ -50,7 +51,8 @@ ADMIN_URL = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="管理画面・VPN の URL",
-    what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や vpn. で始まるホストの URL を"
+    what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や"
+    " vpn. で始まるホストの URL を"
     "見つけます。",
     why="管理画面や VPN の入口を公開すると攻撃の標的になります。",
     example="更新は https://www.example.jp/wp-admin/ から",
@@ -104,9 +106,13 @@ def internal_host(host: str) -> bool:
 
 
 def admin_host(host: str) -> bool:
-    """True for VPN or admin entry-point hosts (vpn.example.jp, admin.example.jp)."""
+    """True for VPN or admin entry-point hosts (vpn.example.jp, sslvpn2.example.jp)."""
     first = host.split(".", 1)[0]
-    return any(first == p or first.startswith(p + "-") or first.startswith(p) and first[len(p):].isdigit() for p in _ADMIN_LABELS)
+    for p in _ADMIN_LABELS:
+        rest = first[len(p) :]
+        if first.startswith(p) and (rest == "" or rest.startswith("-") or rest.isdigit()):
+            return True
+    return False
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -118,18 +124,33 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue  # masked
         end = m.start("value") + len(value)
         yield ctx.finding(
-            norm, m.start(), end, rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            norm,
+            m.start(),
+            end,
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
     for m in _SECRET_RE.finditer(norm.text):
         yield ctx.finding(
-            norm, m.start(), m.end(), rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
         )
     for ip in ctx.ips:
         if _private(ip.octets):
             yield ctx.finding(
-                norm, ip.start, ip.end, rule=INTERNAL_HOST.id, clause=CLAUSE, severity="block",
+                norm,
+                ip.start,
+                ip.end,
+                rule=INTERNAL_HOST.id,
+                clause=CLAUSE,
+                severity="block",
                 message=INTERNAL_HOST.format(ctx.display(norm, ip.start, ip.end)),
             )
     for hit in ctx.urls:
@@ -137,11 +158,21 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue
         if internal_host(hit.host) and not hit.host.replace(".", "").isdigit():
             yield ctx.finding(
-                norm, hit.start, hit.end, rule=INTERNAL_HOST.id, clause=CLAUSE,
-                severity="block", message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
+                norm,
+                hit.start,
+                hit.end,
+                rule=INTERNAL_HOST.id,
+                clause=CLAUSE,
+                severity="block",
+                message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
             )
         elif admin_host(hit.host) or (hit.path and _ADMIN_PATH.match(hit.path)):
             yield ctx.finding(
-                norm, hit.start, hit.end, rule=ADMIN_URL.id, clause=CLAUSE, severity="block",
+                norm,
+                hit.start,
+                hit.end,
+                rule=ADMIN_URL.id,
+                clause=CLAUSE,
+                severity="block",
                 message=ADMIN_URL.format(ctx.display(norm, hit.start, hit.end)),
             )

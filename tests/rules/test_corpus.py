@@ -47,7 +47,9 @@ def test_recall_on_violations_and_evasions() -> None:
 
 def test_false_positive_rate_on_clean_posts() -> None:
     negatives = [t for label, _, t in ROWS if label in ("clean", "near-miss")]
-    flagged = [(t, [f.rule for f in check(t).findings]) for t in negatives if check(t).verdict != "ok"]
+    flagged = [
+        (t, [f.rule for f in check(t).findings]) for t in negatives if check(t).verdict != "ok"
+    ]
     rate = len(flagged) / len(negatives)
     assert rate <= 0.03, f"false-positive rate {rate:.3f}; flagged: {flagged}"
 

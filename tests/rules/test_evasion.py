@@ -11,9 +11,26 @@ from rules.normalize import build_views, kanji_number
 from rules.personal import my_number_valid
 
 INVISIBLES = [
-    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2061", "\u2062", "\u2063",
-    "\u2064", "\ufeff", "\u00ad", "\ufe0f", "\ufe00", "\u202e", "\u202d", "\u2066", "\u180e",
-    "\U000e0041", "\U000e0100",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u2060",
+    "\u2061",
+    "\u2062",
+    "\u2063",
+    "\u2064",
+    "\ufeff",
+    "\u00ad",
+    "\ufe0f",
+    "\ufe00",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u180e",
+    "\U000e0041",
+    "\U000e0100",
 ]
 
 # (disguised text, rule, clause that must be found)
@@ -96,8 +113,14 @@ def test_property_random_text_never_crashes(seed: int) -> None:
     """Property: arbitrary code points (controls, surrogates, emoji, RTL) never crash."""
     rnd = random.Random(1000 + seed)
     pools = [
-        (0x0000, 0x007F), (0x3000, 0x30FF), (0x4E00, 0x4FFF), (0xFF00, 0xFFEF),
-        (0xD800, 0xDFFF), (0x1F300, 0x1F6FF), (0x2000, 0x206F), (0x0300, 0x036F),
+        (0x0000, 0x007F),
+        (0x3000, 0x30FF),
+        (0x4E00, 0x4FFF),
+        (0xFF00, 0xFFEF),
+        (0xD800, 0xDFFF),
+        (0x1F300, 0x1F6FF),
+        (0x2000, 0x206F),
+        (0x0300, 0x036F),
     ]
     chars = []
     for _ in range(rnd.randint(0, 400)):
@@ -123,7 +146,13 @@ def test_views_map_back() -> None:
 
 @pytest.mark.parametrize(
     ("run", "expected"),
-    [("〇九〇", "090"), ("二十三", "23"), ("十", "10"), ("千二百三十四", "1234"), ("二〇二四", "2024")],
+    [
+        ("〇九〇", "090"),
+        ("二十三", "23"),
+        ("十", "10"),
+        ("千二百三十四", "1234"),
+        ("二〇二四", "2024"),
+    ],
 )
 def test_kanji_number(run: str, expected: str) -> None:
     assert kanji_number(run) == expected
@@ -131,11 +160,18 @@ def test_kanji_number(run: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("number", "valid"),
-    [("123456789018", True), ("123456789010", False), ("000000000000", True), ("12345678901", False)],
+    [
+        ("123456789018", True),
+        ("123456789010", False),
+        ("000000000000", True),
+        ("12345678901", False),
+    ],
 )
 def test_my_number_check_digit(number: str, valid: bool) -> None:
     assert my_number_valid(number) is valid
 
 
 def test_wrong_check_digit_is_not_my_number_even_with_keyword() -> None:
-    assert not [f for f in check("マイナンバー 1234 5678 9010").findings if f.rule == "pii.my-number"]
+    assert not [
+        f for f in check("マイナンバー 1234 5678 9010").findings if f.rule == "pii.my-number"
+    ]

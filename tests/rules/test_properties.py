@@ -13,8 +13,10 @@ INVISIBLE = st.sampled_from(
 )
 ANY_CHAR = st.characters(codec=None, categories=None)
 JAPANESE = st.sampled_from(
-    list("松本市の山田太郎さん申請相談噂らしい検討中部外秘番地号丁目〇一二三四五六七八九十ー‐－０９")
-    + ["090", "-", "1234", "5678", "@", "gmail.com", "https://", "bit.ly/", "[.]", " ", "\n"]
+    [
+        *"松本市の山田太郎さん申請相談噂らしい検討中部外秘番地号丁目〇一二三四五六七八九十ー‐－０９",
+        *["090", "-", "1234", "5678", "@", "gmail.com", "https://", "bit.ly/", "[.]", " ", "\n"],
+    ]
 )
 
 SEEDS = [
