@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         help='read {"id":…,"text":…} per line from stdin, write one result per line',
     )
     chk.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    sub.add_parser("docs", help="print docs/rules.md (generated from the rule metadata)")
     return parser
 
 
@@ -106,6 +107,11 @@ def _jsonl(checker: Checker, inp: TextIO, out: TextIO, err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 nothing blocks, 1 something blocks, 2 usage)."""
     args = _parser().parse_args(argv)
+    if args.command == "docs":
+        from .docs import render
+
+        sys.stdout.write(render())
+        return EXIT_OK
     # Lone surrogates in input must not crash output: escape what cannot be encoded.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
