@@ -108,7 +108,8 @@ class PhraseEntry:
     ``unless_post`` (regex that must not occur anywhere in the text),
     ``pos`` (UniDic part of speech the first morpheme must have, e.g. ``助動詞``),
     ``match`` (``token``: the hit must start and end on morpheme boundaries, and must not
-    be a person's or place name; ``substring``: anywhere).
+    be a person's or place name; ``substring``: anywhere; ``auto``, the default: ``token``
+    for terms of one or two characters or of up to four kana, else ``substring``).
     """
 
     term: str  # folded form, as matched
@@ -126,6 +127,14 @@ class PhraseEntry:
     match: str
     pos: str  # required UniDic pos1 of the first morpheme ("" = any)
     source: str  # "file:line", for docs and debugging
+
+
+_KANA = re.compile(r"^[\u3041-\u309f\u30a1-\u30ffー]+$")
+
+
+def _needs_token_check(term: str) -> bool:
+    """Short or kana-only terms hide inside other words (非人道的, 惑わされず)."""
+    return len(term) <= 2 or (len(term) <= 4 and bool(_KANA.match(term)))
 
 
 _KEYS = {
@@ -168,9 +177,9 @@ def load_phrases(
             allowed_clauses is not None and entry_clause not in allowed_clauses
         ):
             raise DataError(f"{where}: clause {entry_clause!r} not allowed here")
-        match_mode = opts.get("match", "token")
-        if match_mode not in ("token", "substring"):
-            raise DataError(f"{where}: match must be 'token' or 'substring'")
+        match_mode = opts.get("match", "auto")
+        if match_mode not in ("auto", "token", "substring"):
+            raise DataError(f"{where}: match must be 'auto', 'token' or 'substring'")
         compiled: dict[str, re.Pattern[str] | None] = {}
         template: str
         for name, template in (
@@ -192,6 +201,9 @@ def load_phrases(
             display = normalize_plain(variant.strip())
             if not display:
                 raise DataError(f"{where}: empty term")
+            mode = match_mode
+            if mode == "auto":
+                mode = "token" if _needs_token_check(display) else "substring"
             out.append(
                 PhraseEntry(
                     term=fold(display),
@@ -206,7 +218,7 @@ def load_phrases(
                     needs=compiled["needs"],
                     unless=compiled["unless"],
                     unless_post=compiled["unless_post"],
-                    match=match_mode,
+                    match=mode,
                     pos=opts.get("pos", ""),
                     source=where,
                 )

@@ -44,10 +44,10 @@ rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hy
 digits become `-`; for lexicons, katakana is folded to hiragana and look-alike kanji
 (力口工夕卜二八才一) to kana. Findings always point into the text as written.
 
-The fugashi `Tagger` (UniDic Lite) is created once per process. A post is tokenized at most
-once per check, and only when a rule needs morphemes (a name near a case word, a lexicon
-hit to confirm on morpheme boundaries, hearsay らしい). Texts over 20,000 characters are
-tokenized per sentence around such places only.
+The fugashi `Tagger` (UniDic Lite) is created once per process. Tokenization is lazy and
+per sentence: only a sentence where a rule needs morphemes (a name near a case word, a
+short lexicon hit to confirm on morpheme boundaries, hearsay らしい) is tokenized, at most
+once per check, and the same tokens go to every rule. Most posts need no tokenization.
 
 ## Data files
 
@@ -63,8 +63,9 @@ with `file:line: reason`. UTF-8; blank lines and `#` comments are ignored.
   Keys: `clause`, `category`, `note`, `not_before` (regex on the text just before),
   `not_after` (regex on the text just after), `needs` / `unless` (regex in the same
   sentence), `unless_post` (regex anywhere in the post), `pos` (UniDic part of speech of
-  the first morpheme), `match` (`token`, the default: the hit must start and end on
-  morpheme boundaries and must not be a person's or place name; or `substring`).
+  the first morpheme), `match` (`token`: the hit must start and end on morpheme boundaries
+  and must not be a person's or place name; `substring`; or `auto`, the default: `token`
+  for terms of one or two characters or up to four kana, else `substring`).
 * **`allow_phrases.txt`**: excerpts the city has confirmed as false positives.
 
 ## Rules
