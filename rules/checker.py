@@ -49,7 +49,7 @@ class Checker:
         cfg = self.config
         norm = ctx.norm.text
         by_term = cfg.phrases_by_term
-        for a, b, term in cfg.phrase_matcher.finditer(ctx.fold):
+        for a, b, term in cfg.phrase_matcher.finditer(norm):
             for entry in by_term[term]:
                 if entry.not_before is not None and entry.not_before.search(
                     norm, max(0, a - 12), a
@@ -63,8 +63,6 @@ class Checker:
                         continue
                     if entry.unless is not None and entry.unless.search(sentence):
                         continue
-                if b - a <= 3 and not _same_kana_script(entry.display, norm[a:b]):
-                    continue  # レズ is not the verb ending れず
                 if entry.unless_post is not None and entry.unless_post.search(norm):
                     continue
                 if entry.match == "token" or entry.pos:
@@ -114,22 +112,6 @@ class Checker:
             seen.add(key)
             out.append(f)
         return tuple(out)
-
-
-def _is_hiragana(ch: str) -> bool:
-    return "\u3041" <= ch <= "\u309f"
-
-
-def _is_katakana(ch: str) -> bool:
-    return "\u30a1" <= ch <= "\u30ff"
-
-
-def _same_kana_script(term: str, found: str) -> bool:
-    """Short terms match only in their own kana script (look-alike kanji allowed)."""
-    return not any(
-        (_is_hiragana(t) and _is_katakana(f)) or (_is_katakana(t) and _is_hiragana(f))
-        for t, f in zip(term, found, strict=False)
-    )
 
 
 _default: Checker | None = None

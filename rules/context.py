@@ -26,7 +26,7 @@ class Context:
     def __init__(self, text: str, config: Config) -> None:
         self.text = text
         self.config = config
-        self.norm, self.fold, self.num = build_views(text)
+        self.norm, self.num = build_views(text)
         self._windows: dict[tuple[int, int], list[Token]] = {}
         self._bounds_cache: dict[int, tuple[list[Token], list[int], set[int], set[int]]] = {}
 

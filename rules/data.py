@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import CLAUSES, SEVERITIES
-from .normalize import fold, normalize_plain
+from .normalize import normalize_plain
 
 ENV_VAR = "GUIDELINE_RULES_DATA"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -112,7 +112,7 @@ class PhraseEntry:
     for terms of one or two characters or of up to four kana, else ``substring``).
     """
 
-    term: str  # folded form, as matched
+    term: str  # normalised form; its spelling variants are matched too
     display: str
     rule: str
     clause: str
@@ -206,7 +206,7 @@ def load_phrases(
                 mode = "token" if _needs_token_check(display) else "substring"
             out.append(
                 PhraseEntry(
-                    term=fold(display),
+                    term=display,
                     display=display,
                     rule=rule,
                     clause=entry_clause,

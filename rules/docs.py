@@ -41,8 +41,9 @@ selectors, tags, lone surrogates, C0/C1 controls) are dropped; NFKC is applied p
 character cluster (full-width letters and digits, half-width katakana with their voiced
 marks, mathematical digits); `hxxp`, `[.]`, `(.)`, `[dot]`, `[at]` are defanged; for number
 rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
-digits become `-`; for lexicons, katakana is folded to hiragana and look-alike kanji
-(力口工夕卜二八才一) to kana. Findings always point into the text as written.
+digits become `-`. Lexicon terms are expanded once, at load time, into their evasive
+spellings (the other kana script for terms longer than three characters, look-alike kanji
+力口工夕卜二八才一 for katakana, ASCII case). Findings always point into the text as written.
 
 The fugashi `Tagger` (UniDic Lite) is created once per process. Tokenization is lazy and
 per sentence: only a sentence where a rule needs morphemes (a name near a case word, a

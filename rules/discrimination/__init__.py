@@ -1,7 +1,7 @@
 """7(1)イ — discrimination by race, belief, occupation, origin (差別又は差別を助長する内容).
 
 An editable lexicon (``discrimination_terms.tsv``) matched on whole morphemes, after
-folding katakana/hiragana and look-alike characters; a surname (土方さん) never matches.
+with kana-script and look-alike variants; a surname (土方さん) never matches.
 A sentence that talks *about* discriminatory wording (差別用語, 人権啓発) is not flagged.
 """
 

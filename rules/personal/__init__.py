@@ -280,13 +280,18 @@ def _emails(ctx: Context) -> Iterator[Finding]:
 
 # --- addresses ------------------------------------------------------------------------
 
+# All forms start with digits (so ``re`` can skip ahead in C); the conditions on what
+# precedes a match are checked in Python.
 _ADDRESS_CORE = re.compile(
-    r"[0-9]{1,4}丁目 ?[0-9]{1,4} ?(?:番地?|-|の) ?[0-9]{1,4}(?: ?(?:号|-[0-9]{1,4}))?"
-    r"|[0-9]{1,4}丁目 ?[0-9]{1,4} ?番地?"
-    r"|[0-9]{1,5} ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
-    r"|[0-9]{1,4} ?番 ?[0-9]{1,4} ?号"
-    r"|(?<=[\u4e00-\u9fff々ヶ])[1-9][0-9]{0,2}-[0-9]{1,4}-[0-9]{1,4}(?![0-9]|-[0-9])"
+    r"[0-9]{1,5}(?:"
+    r"丁目 ?[0-9]{1,4} ?(?:番地?|-|の) ?[0-9]{1,4}(?: ?(?:号|-[0-9]{1,4}))?"
+    r"|丁目 ?[0-9]{1,4} ?番地?"
+    r"| ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
+    r"| ?番 ?[0-9]{1,4} ?号"
+    r"|(?P<hyphen>-[0-9]{1,4}-[0-9]{1,4})(?![0-9]|-[0-9])"
+    r")"
 )
+_KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff々ヶ]")
 _PLACE_CHAR = re.compile(r"[\u4e00-\u9fff々〆ヶケァ-ヴー〇○の]")
 _PERSONAL_ADDRESS_CUE = re.compile(r"自宅|住所|お宅|宅|在住|住まい|住む|住ん|さん|様|氏|方")
 _SPACES = re.compile(r"[\s\-ー－]")
@@ -296,7 +301,7 @@ def address_key(s: str) -> str:
     """Comparison key for addresses: digits normalised, spaces and hyphens dropped."""
     from ..normalize import build_views
 
-    return _SPACES.sub("", build_views(s)[2].text)
+    return _SPACES.sub("", build_views(s)[1].text)
 
 
 def _addresses(ctx: Context) -> Iterator[Finding]:
@@ -305,6 +310,16 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         return
     for m in _ADDRESS_CORE.finditer(num.text):
         a, b = m.span()
+        if a and num.text[a - 1].isdigit():
+            continue
+        if m.group("hyphen") and not (
+            # 中央1-2-3: a chome number after a place name (a phone number starts with 0)
+            a
+            and _KANJI_BEFORE.match(num.text[a - 1])
+            and num.text[a] != "0"
+            and m.start("hyphen") - a <= 3
+        ):
+            continue
         # Extend left over the place name (kanji/katakana, の) in the same view.
         k = a
         while k > 0 and a - k < 20 and _PLACE_CHAR.match(num.text[k - 1]):
@@ -361,6 +376,7 @@ def _birth_dates(ctx: Context) -> Iterator[Finding]:
 # --- named private persons --------------------------------------------------------------
 
 _HONORIFICS = frozenset({"さん", "様", "さま", "氏", "君", "くん", "ちゃん", "殿"})
+_HONORIFIC_RE = re.compile("|".join(sorted(_HONORIFICS, key=len, reverse=True)))
 # A case word used as the name of an event or a service is not a case: 相談会, 相談窓口.
 _CASE_NOT_AFTER = re.compile(r"[会窓所室日員課係セ]")
 
@@ -379,11 +395,18 @@ def _names(ctx: Context) -> Iterator[Finding]:
     cases = _case_positions(ctx)
     seen_sentences: set[tuple[int, int]] = set()
     reported: set[int] = set()
+    norm = ctx.norm.text
     for ca, cb in cases:
         s_a, s_b = ctx.sentence(ca, cb)
         if (s_a, s_b) in seen_sentences:
             continue
         seen_sentences.add((s_a, s_b))
+        # Morphological analysis only where a name could matter: an honorific in the
+        # sentence, or a serious case word (for a bare full name).
+        honorific_here = _HONORIFIC_RE.search(norm, s_a, s_b) is not None
+        serious_here = ctx.config.serious_case_matcher.search(norm, s_a, s_b)
+        if not (honorific_here or serious_here):
+            continue
         tokens = [t for t in ctx.tokens_in(ca, cb) if s_a <= t.start and t.end <= s_b]
         i = 0
         while i < len(tokens):
@@ -394,7 +417,9 @@ def _names(ctx: Context) -> Iterator[Finding]:
             while j < len(tokens) and tokens[j].is_person_name:
                 j += 1
             honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
-            full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            full_name = (
+                serious_here and j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            )
             if (honorific or full_name) and tokens[i].start not in reported:
                 a = tokens[i].start
                 b = tokens[j].end if honorific else tokens[j - 1].end

@@ -75,6 +75,7 @@ _SECRET_RE = re.compile(
     r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
     r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
 )
+_PASSWORD_HINTS = ("パス", "pass", "pw", "pin", "暗証", "認証", "ログイン")
 _ADMIN_PATH = re.compile(
     r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
     r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
@@ -118,7 +119,9 @@ def admin_host(host: str) -> bool:
 def scan(ctx: Context) -> Iterator[Finding]:
     """Credentials, internal hosts and IPs, admin/VPN URLs."""
     norm = ctx.norm
-    for m in _PASSWORD_RE.finditer(norm.text):
+    lowered = norm.text.lower()  # a cheap test before the regexes
+    hint = any(h in lowered for h in _PASSWORD_HINTS)
+    for m in _PASSWORD_RE.finditer(norm.text) if hint else ():
         value = m.group("value").rstrip("」』\"')。、.,")
         if len(set(value)) <= 1 or value.lower() in {"****", "xxxx", "none", "null"}:
             continue  # masked
@@ -132,7 +135,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
-    for m in _SECRET_RE.finditer(norm.text):
+    secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
+    for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
         yield ctx.finding(
             norm,
             m.start(),
