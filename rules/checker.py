@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from typing import cast
 
@@ -128,8 +129,22 @@ def default_checker() -> Checker:
     return _default
 
 
+_by_config: dict[int, tuple[weakref.ref[Config], Checker]] = {}
+
+
 def check(text: str, *, config: Config | None = None) -> Report:
-    """Check ``text`` against the guideline; ``config`` overrides the default data."""
+    """Check ``text`` against the guideline; ``config`` overrides the default data.
+
+    A checker is built once per ``Config`` object and reused, so passing the same config
+    on every call costs nothing extra.
+    """
     if config is None:
         return default_checker().check(text)
-    return Checker(config).check(text)
+    cached = _by_config.get(id(config))
+    if cached is None or cached[0]() is not config:
+        cached = (weakref.ref(config), Checker(config))
+        with _default_lock:
+            for key in [k for k, (ref, _) in _by_config.items() if ref() is None]:
+                del _by_config[key]
+            _by_config[id(config)] = cached
+    return cached[1].check(text)
