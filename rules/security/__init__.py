@@ -71,11 +71,15 @@ _PASSWORD_RE = re.compile(
     r"(?P<value>[!-~]{4,64})",
     re.IGNORECASE,
 )
+# 「暗証番号は4桁の1234です」: a PIN is digits a few characters after the word.
+_PIN_RE = re.compile(
+    r"(?:暗証番号|PINコード|PIN|ピン番号)[^\n。]{0,10}?(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])"
+)
 _SECRET_RE = re.compile(
     r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
     r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
 )
-_PASSWORD_HINTS = ("パス", "pass", "pw", "pin", "暗証", "認証", "ログイン")
+_PASSWORD_HINTS = ("パス", "pass", "pw", "pin", "暗証", "認証", "ログイン", "ピン番号")
 _ADMIN_PATH = re.compile(
     r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
     r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
@@ -93,6 +97,15 @@ def _private(octets: tuple[int, int, int, int]) -> bool:
         or (a == 192 and b == 168)
         or (a == 169 and b == 254)
     )
+
+
+def private_ip_host(host: str) -> bool:
+    """True when a URL's host is a private or loopback IPv4 address."""
+    parts = host.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return False
+    a, b, c, d = (int(p) for p in parts)
+    return _private((a, b, c, d))
 
 
 def internal_host(host: str) -> bool:
@@ -134,6 +147,17 @@ def scan(ctx: Context) -> Iterator[Finding]:
             clause=CLAUSE,
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
+        )
+    # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
+    for m in _PIN_RE.finditer(norm.text) if hint else ():
+        yield ctx.finding(
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
         )
     secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
     for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
