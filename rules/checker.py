@@ -24,6 +24,7 @@ class Checker:
         # Compile everything now so a bad data file or regex fails at start-up.
         self.config.phrase_matcher  # noqa: B018
         self.config.case_matcher  # noqa: B018
+        self.config.target_group_matcher  # noqa: B018
         self.config.public_address_keys  # noqa: B018
         self._docs = {doc.id: doc for fam in FAMILIES for doc in fam.RULES}
         self._adjust = {

@@ -86,6 +86,7 @@ class Config:
     role_mailboxes: frozenset[str] = frozenset()
     case_words: tuple[str, ...] = ()
     serious_case_words: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
     phrases: tuple[PhraseEntry, ...] = ()
     allow_phrases: frozenset[str] = frozenset()
     disabled_rules: frozenset[str] = field(default_factory=frozenset)
@@ -141,6 +142,7 @@ class Config:
                 w.split("\t")[0].strip() for w in case_lines if w.endswith("\tserious")
             ),
             phrases=tuple(phrases),
+            target_groups=tuple(load_list(path("discrimination/target_groups.txt"))),
             allow_phrases=frozenset(normalize_plain(e) for e in load_list(allow)),
         )
 
@@ -181,6 +183,11 @@ class Config:
     def serious_case_matcher(self) -> TermMatcher:
         """Case words next to which even a bare full name is reviewed."""
         return TermMatcher(normalize_plain(w) for w in self.serious_case_words)
+
+    @cached_property
+    def target_group_matcher(self) -> TermMatcher:
+        """Groups that exclusion phrases target (7(1)イ)."""
+        return TermMatcher(v for g in self.target_groups for v in variants(normalize_plain(g)))
 
     @cached_property
     def phrase_matcher(self) -> TermMatcher:

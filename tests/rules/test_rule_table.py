@@ -285,6 +285,15 @@ def test_verdicts() -> None:
         ("暗証番号は4桁の1234です", "security.password", "暗証番号は4桁の1234"),
         ("子どもたちの写真（保護者の同意未確認）", "rights.no-consent", "保護者の同意未確認"),
         ("覚醒剤を売買する方法", "illegal.content", "覚醒剤"),
+        ("障害者はいらない", "discrimination.term", "障害者はいらない"),
+        ("外国人はこの街から出ていけ", "discrimination.term", "外国人はこの街から出ていけ"),
+        ("この写真は本人の了解を得ていません", "rights.no-consent", "本人の了解を得ていません"),
+        ("雑誌の写真をスキャンして載せました", "rights.reprint", "をスキャンして"),
+        (
+            "携帯番号は〇九〇の一二三四の五六七八です",
+            "pii.mobile-phone",
+            "〇九〇の一二三四の五六七八",
+        ),
     ],
 )
 def test_found_in_review_of_unseen_posts(text: str, rule: str, excerpt: str) -> None:
@@ -300,6 +309,9 @@ def test_found_in_review_of_unseen_posts(text: str, rule: str, excerpt: str) -> 
         ("子どもたちの写真（保護者の同意未確認）", "rumour.hearsay"),
         ("このイベントは非公開ではありません", "confidential.marking"),
         ("暗証番号は他人に教えないでください", "security.password"),
+        ("高齢者の皆さまへ", "discrimination.term"),
+        ("難民の受け入れについて", "discrimination.term"),
+        ("マイナンバー：４５６７　８９０１　２３４５", "pii.my-number"),  # wrong check digit
     ],
 )
 def test_quiet_in_review_of_unseen_posts(text: str, rule: str) -> None:
