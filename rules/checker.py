@@ -25,6 +25,7 @@ class Checker:
         self.config.phrase_matcher  # noqa: B018
         self.config.case_matcher  # noqa: B018
         self.config.target_group_matcher  # noqa: B018
+        self.config.serious_case_matcher  # noqa: B018
         self.config.public_address_keys  # noqa: B018
         self._docs = {doc.id: doc for fam in FAMILIES for doc in fam.RULES}
         self._adjust = {
