@@ -8,7 +8,6 @@ and the section-7 reminders that ``/check`` adds for personal posts.
 
 from __future__ import annotations
 
-import importlib
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import holidays
 from bot.clock import to_jst
 from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
+from rules import check
 
 MAX_TEXT_CHARS = 20_000
 MAX_REASON_CHARS = 2_000
@@ -149,7 +149,7 @@ def validate_reason(reason: str | None, *, what: str) -> str:
 
 def run_check(text: str) -> CheckOutcome:
     """Run the content check (rules.check) and keep its result as plain data."""
-    report = importlib.import_module("rules").check(text)
+    report = check(text)
     findings = [
         {
             "rule": str(f.rule),

@@ -1,0 +1,1 @@
+"""Slack platform adapter (slack-bolt): Socket Mode and HTTP mode."""

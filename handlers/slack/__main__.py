@@ -1,0 +1,67 @@
+"""Entry point: ``python -m handlers.slack`` runs Socket Mode or HTTP mode from the environment."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pydantic import ValidationError
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from handlers.slack.app import create_app
+from handlers.slack.settings import SlackMode, SlackSettings
+from handlers.slack.wsgi import serve
+
+logger = logging.getLogger("handlers.slack")
+
+EXIT_CONFIG = 2
+
+
+def load_settings() -> SlackSettings | None:
+    """Settings from the environment; None (after logging what is wrong) when invalid."""
+    try:
+        return SlackSettings()  # type: ignore[call-arg]  # fields come from the environment
+    except ValidationError as error:
+        # Name the variable and the problem, never the value: it may be a secret.
+        for problem in error.errors():
+            name = "_".join(str(part) for part in problem["loc"]).upper()
+            logger.error("invalid configuration: %s: %s", name, problem["msg"])
+        return None
+
+
+def run(settings: SlackSettings) -> int:
+    """Start the bot in the mode the settings call for; returns an exit status."""
+    mode = settings.mode
+    if mode is None:
+        logger.error(
+            "refusing to start: set SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET "
+            "for HTTP mode (see docs/slack.md)"
+        )
+        return EXIT_CONFIG
+    # The core (bot/) is wired here once it exists; until then listeners get core=None.
+    app = create_app(settings=settings, core=None)
+    if mode is SlackMode.SOCKET:
+        assert settings.slack_app_token is not None
+        if settings.slack_signing_secret is not None:
+            logger.info("SLACK_APP_TOKEN is set: Socket Mode; SLACK_SIGNING_SECRET is not used")
+        logger.info("starting in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    else:
+        logger.info(
+            "starting in HTTP mode on %s:%d (POST /slack/events)", settings.host, settings.port
+        )
+        serve(app, host=settings.host, port=settings.port)
+    return 0
+
+
+def main() -> int:
+    """Configure logging, read the environment and run."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    if settings is None:
+        return EXIT_CONFIG
+    return run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

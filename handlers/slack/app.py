@@ -1,0 +1,73 @@
+"""Bolt app factory for the Slack adapter. No module-level App: every caller builds its own."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from handlers.slack.client import build_client
+from handlers.slack.dedupe import Deduper, InMemoryDeduper, build_event_dedupe_middleware
+from handlers.slack.errors import register_error_handler
+from handlers.slack.listeners import register_listeners
+from handlers.slack.settings import SlackSettings
+
+APP_NAME = "sns-guideline-bot"
+
+logger = logging.getLogger("handlers.slack")
+
+
+def _dependency_injection(core: Any, deduper: Deduper) -> Callable[..., None]:
+    # Bolt injects context entries into listeners by name: a listener that declares a
+    # `core` or `deduper` parameter receives these, with no globals involved.
+    def inject_dependencies(context: BoltContext, next: Callable[[], None]) -> None:
+        context["core"] = core
+        context["deduper"] = deduper
+        next()
+
+    return inject_dependencies
+
+
+def create_app(
+    *,
+    settings: SlackSettings,
+    core: Any = None,
+    client: WebClient | None = None,
+    deduper: Deduper | None = None,
+    process_before_response: bool = False,
+    listeners: bool = True,
+) -> App:
+    """Build the Bolt app: verified requests, retried Web API calls, deduplicated events.
+
+    Both modes run in long-lived processes, so Bolt acknowledges first and runs listeners
+    on its thread pool (``process_before_response=False``). Pass True only on a FaaS host
+    that freezes the process after the response; listeners are written as ack + lazy so
+    that they work either way.
+    """
+    if settings.slack_signing_secret is not None:
+        signing_secret = settings.slack_signing_secret.get_secret_value()
+    else:
+        # Socket Mode needs no signing secret, but an empty one would make a forged HTTP
+        # request verifiable. A random secret nobody knows keeps verification meaningful.
+        signing_secret = secrets.token_urlsafe(32)
+    app = App(
+        name=APP_NAME,
+        client=client or build_client(settings),
+        signing_secret=signing_secret,
+        request_verification_enabled=True,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("handlers.slack.bolt"),
+    )
+    if deduper is None:  # not `or`: an empty deduper has len 0 and is falsy
+        deduper = InMemoryDeduper()
+    register_error_handler(app)
+    # Global middleware runs after Bolt's built-ins (signature check, authorisation).
+    app.use(build_event_dedupe_middleware(deduper))
+    app.use(_dependency_injection(core, deduper))
+    if listeners:
+        register_listeners(app)
+    return app

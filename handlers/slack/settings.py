@@ -1,0 +1,75 @@
+"""Slack adapter settings, read from the environment only (never from files in the repo)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SlackMode(StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+
+
+class SlackSettings(BaseSettings):
+    """Environment variables of the Slack adapter; secrets are `SecretStr` and have no defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    # A web process behind a load balancer listens on all interfaces.
+    host: str = "0.0.0.0"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        # A user token (xoxp-) or an app token here would act with the wrong identity.
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'")
+        return value
+
+    @field_validator("slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `SLACK_APP_TOKEN=` in an env file means "not configured", not "empty secret".
+        return None if value == "" else value
+
+    @field_validator("slack_api_url", mode="before")
+    @classmethod
+    def _api_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value)
+        if not text.startswith(("http://", "https://")):
+            raise ValueError("SLACK_API_URL must be an http(s) URL")
+        # WebClient joins method names onto base_url, so it must end with a slash.
+        return text if text.endswith("/") else text + "/"
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the Slack Web API (the real one unless SLACK_API_URL overrides it)."""
+        return self.slack_api_url or DEFAULT_SLACK_API_URL
+
+    @property
+    def mode(self) -> SlackMode | None:
+        """Socket Mode when an app token is set, else HTTP mode when a signing secret is set."""
+        if self.slack_app_token is not None:
+            return SlackMode.SOCKET
+        if self.slack_signing_secret is not None:
+            return SlackMode.HTTP
+        return None
