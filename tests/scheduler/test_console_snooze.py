@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.console.testing import TestBot
-
 from bot.scheduler.service import sweep
+from handlers.console.testing import TestBot
 
 from .conftest import jst, make_draft
 
