@@ -12,6 +12,14 @@ from bot.directory.models import (
     Person,
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
+from bot.incidents.models import (
+    Incident,
+    IncidentChecklistItem,
+    IncidentDraft,
+    IncidentEvent,
+    IncidentEventEdit,
+    ModeratedComment,
+)
 from bot.notify.models import OutboxMessage
 
 __all__ = [
@@ -27,6 +35,12 @@ __all__ = [
     "DraftNotice",
     "DraftVersion",
     "ExemptionRule",
+    "Incident",
+    "IncidentChecklistItem",
+    "IncidentDraft",
+    "IncidentEvent",
+    "IncidentEventEdit",
+    "ModeratedComment",
     "OrgRole",
     "OutboxMessage",
     "Person",
