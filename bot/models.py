@@ -1,5 +1,12 @@
 """Import every model module so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
+from bot.accounts.models import (
+    AccountCheck,
+    AccountEvent,
+    AccountPolicy,
+    AccountRegistration,
+    ExemptionRuleHistory,
+)
 from bot.audit.models import AuditEvent
 from bot.directory.models import (
     Account,
@@ -24,6 +31,10 @@ from bot.notify.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AccountCheck",
+    "AccountEvent",
+    "AccountPolicy",
+    "AccountRegistration",
     "AfterReport",
     "AuditEvent",
     "Channel",
@@ -35,6 +46,7 @@ __all__ = [
     "DraftNotice",
     "DraftVersion",
     "ExemptionRule",
+    "ExemptionRuleHistory",
     "Incident",
     "IncidentChecklistItem",
     "IncidentDraft",
