@@ -46,6 +46,10 @@ class DbDeduper:
         self.ttl = ttl
         self.clock = clock or SystemClock()
 
+    def __deepcopy__(self, memo: dict) -> DbDeduper:
+        # Adapters' frameworks may deep-copy request context; a service object is shared.
+        return self
+
     def claim(self, key: str) -> bool:
         """Record ``key``; True if this call was first (or the old claim expired)."""
         if not key or len(key) > KEY_MAX:
