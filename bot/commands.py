@@ -233,6 +233,10 @@ def submit_draft_form(
     if reply.ok:
         return reply
     fields = {_FIELD_OF.get(k, k): v for k, v in reply.fields.items()}
+    if len(fields) == 1:
+        # The core's field notes are terse ("必須"); next to the field, say it in full.
+        (name,) = fields
+        fields[name] = "\n".join(p for p in (reply.message.title, reply.message.text) if p)
     if reply.code == "blocked":
         blocking = [f for f in reply.message.findings if f.severity == "block"]
         lines = [f"{f.clause}「{f.excerpt}」{f.message}" for f in blocking[:5]]

@@ -253,7 +253,15 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
     )
 
 
-DRAFT_BLOCKS = ("account", "text", "planned_at", "exemption", "evidence", "photo")
+DRAFT_BLOCKS = (
+    "account",
+    "text",
+    "planned_at",
+    "exemption",
+    "evidence",
+    "photo",
+    "false_positive_reason",
+)
 
 
 def form_errors(

@@ -43,16 +43,26 @@ def test_two_worker_processes_send_each_reminder_once(committed_factory, db_url,
         for i in range(DRAFTS):
             make_draft(session, world, submitted=jst("2026-11-25 09:00"))
             if i % 2:
-                make_draft(session, world, state="exempt", exemption="イ",
-                           submitted=jst("2026-11-25 08:00"), planned_at=jst("2026-11-25 09:00"))
+                make_draft(
+                    session,
+                    world,
+                    state="exempt",
+                    exemption="イ",
+                    submitted=jst("2026-11-25 08:00"),
+                    planned_at=jst("2026-11-25 09:00"),
+                )
     expected = DRAFTS + DRAFTS // 2  # approval reminders + missing-report reminders
 
     cmd = [sys.executable, "-m", "bot", "worker", "--once", "--at", "2026-11-25T13:00+09:00"]
     env = _worker_env(db_url, tmp_path)
     procs = [
         subprocess.Popen(
-            [*cmd, "--name", name], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            [*cmd, "--name", name],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for name in ("worker-a", "worker-b")
     ]
@@ -76,8 +86,9 @@ def test_two_worker_processes_send_each_reminder_once(committed_factory, db_url,
 
     # And running both again changes nothing.
     again = [
-        subprocess.run([*cmd, "--name", n], cwd=tmp_path, env=env, capture_output=True,
-                       text=True, timeout=300)
+        subprocess.run(
+            [*cmd, "--name", n], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
         for n in ("worker-a", "worker-b")
     ]
     assert all("送信 0件" in r.stdout for r in again)
