@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-import sqlalchemy as sa
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,18 +48,34 @@ UserIds = Callable[[Sequence[str]], dict[str, str]]
 
 
 def directory_user_ids(factory: sessionmaker[Session]) -> UserIds:
-    """Map person handles to Slack user ids through the directory (Person.slack_user_id)."""
+    """Map person handles to Slack user ids through the directory (Person.slack_user_id).
+
+    The lookup runs while ``deliver_pending`` holds its transaction open. On SQLite every
+    SQLAlchemy transaction starts with BEGIN IMMEDIATE (bot.db), so a second session would
+    wait for the first one's lock forever; a plain DBAPI read in autocommit mode does not
+    take that lock (WAL readers never block).
+    """
+    engine = factory.kw["bind"]
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    table = Person.__tablename__
 
     def lookup(handles: Sequence[str]) -> dict[str, str]:
-        if not handles:
+        wanted = list(dict.fromkeys(handles))
+        if not wanted:
             return {}
-        with factory() as session:
-            rows = session.execute(
-                sa.select(Person.handle, Person.slack_user_id).where(
-                    Person.handle.in_(list(handles)), Person.slack_user_id.is_not(None)
-                )
-            ).all()
-        return {handle: user_id for handle, user_id in rows if user_id}
+        sql = (
+            f"SELECT handle, slack_user_id FROM {table} "
+            f"WHERE slack_user_id IS NOT NULL AND handle IN ({', '.join([mark] * len(wanted))})"
+        )
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql, wanted)
+            rows = cursor.fetchall()
+            cursor.close()
+        finally:
+            raw.close()  # back to the pool (rolled back there)
+        return {str(handle): str(user_id) for handle, user_id in rows if user_id}
 
     return lookup
 
