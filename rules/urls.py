@@ -27,10 +27,69 @@ INTERNAL_TLDS = frozenset(
     {"local", "internal", "corp", "lan", "intranet", "intra", "localdomain", "home", "localhost"}
 )
 _GTLDS = frozenset(
-    """com net org info biz edu gov mil int name pro mobi asia tokyo osaka nagoya kyoto yokohama
-    okinawa ryukyu app dev page site online xyz club shop top news blog tech store art link live
-    life world today click space fun website cloud design media jobs travel events museum
-    email digital network systems solutions company center city town moe ninja""".split()
+    {
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "name",
+        "pro",
+        "mobi",
+        "asia",
+        "tokyo",
+        "osaka",
+        "nagoya",
+        "kyoto",
+        "yokohama",
+        "okinawa",
+        "ryukyu",
+        "app",
+        "dev",
+        "page",
+        "site",
+        "online",
+        "xyz",
+        "club",
+        "shop",
+        "top",
+        "news",
+        "blog",
+        "tech",
+        "store",
+        "art",
+        "link",
+        "live",
+        "life",
+        "world",
+        "today",
+        "click",
+        "space",
+        "fun",
+        "website",
+        "cloud",
+        "design",
+        "media",
+        "jobs",
+        "travel",
+        "events",
+        "museum",
+        "email",
+        "digital",
+        "network",
+        "systems",
+        "solutions",
+        "company",
+        "center",
+        "city",
+        "town",
+        "moe",
+        "ninja",
+    }
 )
 # Two-letter endings that are far more often file extensions than links in a post.
 _FILE_EXTENSIONS = frozenset({"js", "py", "md", "rb", "sh", "ts", "cs", "pl", "ps", "gz", "xz"})
@@ -58,19 +117,23 @@ class IpHit:
 
 
 def _trim(run: str, a: int) -> tuple[str, int]:
-    while run and run[0] in "([<'\"":
-        run, a = run[1:], a + 1
-    while run:
-        last = run[-1]
+    """Drop punctuation around a run; a closing bracket stays when it closes one."""
+    start = 0
+    while start < len(run) and run[start] in "([<'\"":
+        start += 1
+    end = len(run)
+    opened = {")": run.count("(", start), "]": run.count("[", start)}
+    closed = {")": run.count(")", start), "]": run.count("]", start)}
+    while end > start:
+        last = run[end - 1]
         if last in _TRAILING:
-            run = run[:-1]
-        elif last == ")" and run.count("(") < run.count(")"):
-            run = run[:-1]
-        elif last == "]" and run.count("[") < run.count("]"):
-            run = run[:-1]
+            end -= 1
+        elif last in closed and opened[last] < closed[last]:
+            closed[last] -= 1
+            end -= 1
         else:
             break
-    return run, a
+    return run[start:end], a + start
 
 
 def _bare_ok(host: str) -> bool:
@@ -124,7 +187,9 @@ def extract(text: str) -> tuple[list[UrlHit], list[IpHit]]:
             for e in emails:
                 local, _, domain = e.group().partition("@")
                 urls.append(
-                    UrlHit("email", a + e.start(), a + e.end(), domain.lower().rstrip("."), "", local)
+                    UrlHit(
+                        "email", a + e.start(), a + e.end(), domain.lower().rstrip("."), "", local
+                    )
                 )
             continue
         if "@" in run:

@@ -32,9 +32,7 @@ TERM = RuleDoc(
 )
 
 RULES = (TERM,)
-PHRASES = (
-    PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),
-)
+PHRASES = (PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),)
 
 _PREVENTION = re.compile(
     r"防止|撲滅|根絶|禁止|違法です|犯罪です|ダメ|だめ|絶対に|やめましょう|しないで|ご?注意|相談|"
@@ -44,7 +42,7 @@ _PREVENTION = re.compile(
 _PROMOTION = re.compile(
     r"売ります|譲ります|買います|買い取|販売(中|します)|入手(方法|でき)|手に入(る|ります)|購入でき|"
     r"やり方|稼げ|高収入|即日|日払い|簡単に|バレない|捕まらない|DMください|DMで|連絡ください|"
-    r"募集中|おすすめ|お勧め|オススメ|試してみ|やってみ"
+    r"募集中|おすすめ|お勧め|オススメ|試してみ|やってみ|売買|(?:買|売|作|入手す)る方法"
 )
 
 

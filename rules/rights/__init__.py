@@ -49,7 +49,8 @@ PHRASES = (PhraseFile("rights/rights_phrases.tsv", REPRINT.id, CLAUSE, (CLAUSE,)
 _NO_CONSENT = re.compile(
     r"(?:ご?本人|当人|被写体|写っている(?:方|人)|相手|保護者|ご家族)(?:の|に|から|さん)?"
     r"(?:許可|了解|了承|同意|承諾|許諾|OK)(?:なし|無し|なく|を得ず|を得ないで|を取らず|を取らないで|"
-    r"は?(?:得て|とって|取って)(?:い)?(?:ない|ません)|は?未確認|を確認して(?:い)?(?:ない|ません))"
+    r"[はを]?(?:得て|とって|取って|もらって)(?:い)?(?:ない|ません)|は?未確認|"
+    r"を確認して(?:い)?(?:ない|ません))"
     r"|(?:許可|了解|同意|承諾)(?:なく|を得ずに?|を取らずに?)(?:撮影|撮っ|掲載|投稿|公開)"
 )
 
@@ -66,6 +67,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if _FORBIDS.search(text, m.end(), m.end() + 16):
             continue  # 「許可なく撮影することは禁止です」 is a rule, not a confession
         yield ctx.finding(
-            ctx.norm, m.start(), m.end(), rule=NO_CONSENT.id, clause=CLAUSE, severity="block",
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=NO_CONSENT.id,
+            clause=CLAUSE,
+            severity="block",
             message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
         )
