@@ -124,7 +124,7 @@ def dms_to(api: MockSlackWebApi, user_id: str) -> list[RecordedCall]:
     return [c for c in api.calls_to("chat.postMessage") if c.params.get("channel") == user_id]
 
 
-def wait_dms(api: MockSlackWebApi, user_id: str, count: int = 1, timeout: float = 5.0):
+def wait_dms(api: MockSlackWebApi, user_id: str, count: int = 1, timeout: float = 10.0):
     import time
 
     deadline = time.monotonic() + timeout

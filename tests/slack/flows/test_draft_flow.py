@@ -51,6 +51,11 @@ def submit_new_draft(slack, api, core: Core, text: str = TEXT, **values):
     opened = open_form(slack, api)
     resp = submit_view(slack, opened, draft_values(text, **values), user_id=AUTHOR)
     assert resp.status == 200 and resp.body == b"", resp.text
+    # The receipt comes from the listener; the approval requests from the courier, which
+    # the listener kicked before: once they are here, waiting for it to go idle is exact.
+    wait_dms(api, AUTHOR)
+    wait_dms(api, HEAD)
+    wait_dms(api, DEPUTY)
     core.courier.wait_idle()
     return resp
 
