@@ -6,6 +6,7 @@ Through the real Bolt app over HTTP, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import sqlalchemy as sa
@@ -115,7 +116,9 @@ def test_check_without_text_explains_usage(slack, slack_api):
 def test_incident_opens_a_thread_in_the_info_policy_channel(slack, slack_api, core):
     slack.command("/incident", "炎上 kanko-x 昨日の投稿に批判が集中しています", user_id=AUTHOR)
     (hook,) = slack_api.wait_for("response_url")
-    assert "事案#1" in text_of(hook)
+    found = re.search(r"事案#(\d+)", text_of(hook))
+    assert found is not None
+    incident_id = found.group(1)
     wait_dms(slack_api, AUTHOR)  # the reporter is told where the thread is
     root = next(
         c
@@ -129,7 +132,7 @@ def test_incident_opens_a_thread_in_the_info_policy_channel(slack, slack_api, co
     core.courier.wait_idle()
 
     slack_api.clear()
-    slack.command("/incident", "update 1 削除依頼を送付しました", user_id=AUTHOR)
+    slack.command("/incident", f"update {incident_id} 削除依頼を送付しました", user_id=AUTHOR)
     slack_api.wait_for("response_url")
     (reply,) = [
         c
