@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from bot.clock import JST
 from bot.config import get_settings
@@ -71,6 +72,80 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _factory() -> Any:
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+def _cmd_directory_load(args: argparse.Namespace) -> int:
+    from bot.db import transaction
+    from bot.directory.loader import load_file
+    from bot.errors import BotError
+
+    try:
+        with transaction(_factory()) as session:
+            result = load_file(session, path=args.file, actor=args.actor)
+    except BotError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"名簿を読み込みました（{result.summary()}）。")
+    return 0
+
+
+def _cmd_directory_show(args: argparse.Namespace) -> int:
+    from bot.directory.service import describe
+
+    with _factory()() as session:
+        print(describe(session))
+    return 0
+
+
+def _cmd_console(args: argparse.Namespace) -> int:
+    from bot.clock import FakeClock, SystemClock
+    from bot.errors import BotError
+    from handlers.console.app import ConsoleApp, printer, seed_demo_if_empty
+
+    factory = _factory()
+    clock: Any = SystemClock()
+    if args.now:
+        clock = FakeClock(args.now)
+    out = sys.stdout
+    seeded = seed_demo_if_empty(factory, clock=clock)
+    try:
+        app = ConsoleApp(factory, clock=clock, user=args.user, on_output=printer(out))
+        if args.user:
+            app.switch_user(args.user)
+    except BotError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    if args.script:
+        try:
+            with open(args.script, encoding="utf-8") as fh:
+                app.run_lines(fh, echo=out)
+        except OSError as exc:
+            print(f"スクリプトを読めません: {args.script}（{exc.strerror}）", file=sys.stderr)
+            return 1
+        return 0
+    out.write("SNS ガイドライン運用ボット（ローカルコンソール）\n")
+    if seeded:
+        out.write("データベースが空だったため、デモ用の名簿（みどり市役所）を読み込みました。\n")
+    out.write(
+        f"{app.user} として操作します。/as 名前 で利用者を切り替え、/help でコマンドの一覧、"
+        "/quit で終了します。\n\n"
+    )
+    app.repl()
+    return 0
+
+
+def _parse_now(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日時は 2026-11-25T10:00 の形で指定してください: {value!r}"
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=JST)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="SNS guideline bot (default: local console)"
@@ -94,16 +169,47 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: stdout)")
     exp.set_defaults(handler=_cmd_audit_export)
 
+    directory = sub.add_parser("directory", help="people, departments, accounts").add_subparsers(
+        dest="directory_command", required=True
+    )
+    load = directory.add_parser("load", help="load a directory YAML file (docs/directory.md)")
+    load.add_argument("file")
+    load.add_argument("--actor", default="system", help="who is recorded in the audit log")
+    load.set_defaults(handler=_cmd_directory_load)
+    directory.add_parser("show", help="print the directory").set_defaults(
+        handler=_cmd_directory_show
+    )
+
+    console = sub.add_parser("console", help="the local console (default)")
+    console.add_argument("--script", help="replay commands from a file instead of a terminal")
+    console.add_argument("--user", help="act as this person (handle) at start")
+    console.add_argument("--now", type=_parse_now, help="fix the clock (JST), e.g. for scripts")
+    console.set_defaults(handler=_cmd_console)
+
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(sub)
     return parser
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _subcommands(parser)
+    if not commands & set(argv) and not {"-h", "--help"} & set(argv):
+        # No command: the local console, the embedded default (``python -m bot --script F``).
+        top = [a for a in argv if a in ("-v", "--verbose")]
+        argv = [*top, "console", *[a for a in argv if a not in top]]
     args = parser.parse_args(argv)
+    interactive = args.command == "console"
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING if interactive else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     handler: Handler | None = getattr(args, "handler", None)
@@ -111,8 +217,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The bot upgrades its schema on start; every command sees the current schema.
         upgrade(get_settings().database_url)
     if handler is None:
-        if args.command is None and "bot.console" in sys.modules | dict.fromkeys(COMMAND_MODULES):
-            return int(build_parser().parse_args(["console"]).handler(args))
         parser.print_help()
         return 2
     return int(handler(args))

@@ -11,15 +11,21 @@ from bot.directory.models import (
     OrgRole,
     Person,
 )
+from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.notify.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AfterReport",
     "AuditEvent",
     "Channel",
     "ConversationRef",
+    "Decision",
     "Department",
     "Deputy",
+    "Draft",
+    "DraftNotice",
+    "DraftVersion",
     "ExemptionRule",
     "OrgRole",
     "OutboxMessage",

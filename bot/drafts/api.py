@@ -1,0 +1,354 @@
+"""The one entry point every adapter calls (Slack, Teams, console), with the same arguments.
+
+Each function identifies the acting person by platform and platform user id, runs one
+transaction, and returns a ``Reply``: the message to show to that person (ephemerally)
+and whether it succeeded. A refusal (``BotError``) rolls everything back and becomes a
+Japanese ``error`` reply; any other exception propagates to the adapter's error handler.
+Notifications to other people are in the outbox; the adapter delivers them
+(``bot.notify.deliver_pending``) after the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.db import transaction
+from bot.directory import service as directory
+from bot.directory.models import Person
+from bot.drafts import messaging
+from bot.drafts import service as drafts
+from bot.drafts.checking import (
+    VERDICT_LABELS,
+    BlockedByFindings,
+    run_check,
+    section7_reminders,
+    validate_text,
+)
+from bot.errors import BotError, ValidationFailed
+from bot.notify.messages import Field, OutMessage
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: ``platform`` is "slack" | "teams" | "console"; ``user_id`` its id."""
+
+    platform: str
+    user_id: str
+
+
+@dataclass
+class Reply:
+    """What to show the actor. ``ok`` is False for a refusal (nothing was stored)."""
+
+    ok: bool
+    message: OutMessage
+    draft_id: int | None = None
+    code: str | None = None  # BotError.code on refusal
+    fields: dict[str, str] = field(default_factory=dict)  # field -> problem, for forms
+
+
+def _run(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    work: Callable[[Session, Person], tuple[OutMessage, int | None]],
+) -> Reply:
+    try:
+        with transaction(factory) as session:
+            person = directory.person_by_platform_id(
+                session, platform=actor.platform, user_id=actor.user_id
+            )
+            message, draft_id = work(session, person)
+        return Reply(ok=True, message=message, draft_id=draft_id)
+    except BotError as exc:
+        return refusal(exc)
+
+
+def refusal(exc: BotError) -> Reply:
+    """A refusal as a reply (adapters use this for their own parse errors too)."""
+    findings = exc.findings if isinstance(exc, BlockedByFindings) else None
+    fields = exc.fields if isinstance(exc, ValidationFailed) else {}
+    return Reply(
+        ok=False,
+        message=messaging.error(exc.message, findings=findings),
+        code=exc.code,
+        fields=fields,
+    )
+
+
+def submit_draft(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    account: str,
+    text: str,
+    planned_at: datetime | None = None,
+    exemption: str | None = None,
+    evidence: str | None = None,
+    photo_people: str = "none",
+    photo_consent: bool = False,
+    false_positive_reason: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """W1: check, store and route a new draft."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        result = drafts.submit(
+            session,
+            author=person,
+            account_code=account,
+            text=text,
+            planned_at=planned_at,
+            exemption=exemption,
+            evidence=evidence,
+            photo_people=photo_people,
+            photo_consent=photo_consent,
+            false_positive_reason=false_positive_reason,
+            clock=clock,
+        )
+        assert result.receipt is not None
+        return result.receipt, result.draft.id
+
+    return _run(factory, actor, work)
+
+
+def edit_draft(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    draft_id: int,
+    text: str,
+    changes: dict[str, Any] | None = None,
+    false_positive_reason: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """A new version of a draft; ``changes`` may set planned_at, exemption, evidence, photo_*."""
+    allowed = {"planned_at", "exemption", "evidence", "photo_people", "photo_consent"}
+    extra = dict(changes or {})
+    unknown = set(extra) - allowed
+    if unknown:
+        raise ValueError(f"unknown changes: {sorted(unknown)}")
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        result = drafts.edit(
+            session,
+            author=person,
+            draft_id=draft_id,
+            text=text,
+            false_positive_reason=false_positive_reason,
+            clock=clock,
+            **extra,
+        )
+        assert result.receipt is not None
+        return result.receipt, result.draft.id
+
+    return _run(factory, actor, work)
+
+
+def decide(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    draft_id: int,
+    kind: str,
+    version: int | None = None,
+    reason: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """W2: approve / reject / request_changes; ``version`` comes from the button's value."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        decision = drafts.decide(
+            session,
+            decider=person,
+            draft_id=draft_id,
+            kind=kind,
+            version=version,
+            reason=reason,
+            clock=clock,
+        )
+        verb = messaging.DECISION_LABELS[kind]
+        draft = drafts.get_draft(session, draft_id=draft_id)
+        text = "作成者に知らせました。"
+        if decision.reason:
+            text = f"理由: {decision.reason}\n" + text
+        return messaging.info(
+            f"下書き #{draft_id}（第{draft.current_version}版）を{verb}しました",
+            text,
+            kind="draft.decision_recorded",
+        ), draft_id
+
+    return _run(factory, actor, work)
+
+
+def withdraw_draft(
+    factory: sessionmaker[Session], *, actor: Actor, draft_id: int, clock: Clock | None = None
+) -> Reply:
+    """The author withdraws a draft that has not been published."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        drafts.withdraw(session, author=person, draft_id=draft_id, clock=clock)
+        return messaging.info(f"下書き #{draft_id} を取り下げました"), draft_id
+
+    return _run(factory, actor, work)
+
+
+def mark_published(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    draft_id: int,
+    url: str,
+    published_at: datetime | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """Record that the post is online."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        draft = drafts.mark_published(
+            session,
+            actor=person,
+            draft_id=draft_id,
+            url=url,
+            published_at=published_at,
+            clock=clock,
+        )
+        return messaging.published(draft), draft_id
+
+    return _run(factory, actor, work)
+
+
+def file_report(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    draft_id: int,
+    note: str = "",
+    url: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """File the after-posting report of an exempt post."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        drafts.file_report(
+            session, actor=person, draft_id=draft_id, note=note, url=url, clock=clock
+        )
+        return messaging.info(
+            f"下書き #{draft_id} の事後報告を提出しました",
+            "所属長に確認を依頼しました（4(3)ただし書）。",
+            kind="report.receipt",
+        ), draft_id
+
+    return _run(factory, actor, work)
+
+
+def acknowledge_report(
+    factory: sessionmaker[Session], *, actor: Actor, draft_id: int, clock: Clock | None = None
+) -> Reply:
+    """The 所属長 acknowledges an after-posting report."""
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        drafts.acknowledge_report(session, actor=person, draft_id=draft_id, clock=clock)
+        return messaging.info(
+            f"下書き #{draft_id} の事後報告を確認しました", "作成者に知らせました。"
+        ), draft_id
+
+    return _run(factory, actor, work)
+
+
+def handle_action(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    action_id: str,
+    value: dict[str, Any],
+    reason: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """A button press (``Action.action_id`` and its ``value``) from any platform."""
+    try:
+        draft_id = int(value["draft_id"])
+    except (KeyError, TypeError, ValueError):
+        return refusal(
+            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
+        )
+    kinds = {
+        "draft.approve": "approve",
+        "draft.reject": "reject",
+        "draft.request_changes": "request_changes",
+    }
+    if action_id in kinds:
+        version = value.get("version")
+        return decide(
+            factory,
+            actor=actor,
+            draft_id=draft_id,
+            kind=kinds[action_id],
+            version=int(version) if version is not None else None,
+            reason=reason,
+            clock=clock,
+        )
+    if action_id == "report.acknowledge":
+        return acknowledge_report(factory, actor=actor, draft_id=draft_id, clock=clock)
+    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+
+
+def my_drafts(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
+    """The actor's drafts with states, and overdue after-posting reports."""
+    now = (clock or SystemClock()).now()
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        mine = drafts.my_drafts(session, person=person)
+        overdue = drafts.overdue_reports(session, now=now, person=person)
+        return messaging.draft_list(mine, overdue=overdue), None
+
+    return _run(factory, actor, work)
+
+
+def inbox(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
+    """What waits for the actor's decision or acknowledgement."""
+    now = (clock or SystemClock()).now()
+
+    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+        return messaging.inbox(
+            drafts.awaiting_decision(session, person=person, now=now),
+            drafts.awaiting_acknowledgement(session, person=person, now=now),
+        ), None
+
+    return _run(factory, actor, work)
+
+
+def check_text(*, text: str, clock: Clock | None = None) -> Reply:
+    """W6: the content check, privately; nothing is stored. Adds the section-7 reminders."""
+    now = (clock or SystemClock()).now()
+    try:
+        validate_text(text)
+    except BotError as exc:
+        return refusal(exc)
+    outcome = run_check(text)
+    lines = [
+        VERDICT_LABELS[outcome.verdict]
+        + (f"（{len(outcome.findings)}件）" if outcome.findings else "")
+        + "。"
+    ]
+    lines.append("この確認結果は保存されません。")
+    lines.append("")
+    lines.append("個人アカウントで発信する場合の留意点（7）:")
+    lines.extend("・" + r for r in section7_reminders(now))
+    return Reply(
+        ok=True,
+        message=OutMessage(
+            kind="check.result",
+            title=f"チェック結果: {VERDICT_LABELS[outcome.verdict]}",
+            text="\n".join(lines),
+            fields=[Field("文字数", f"{len(text):,}")],
+            findings=outcome.views(),
+        ),
+    )

@@ -1,0 +1,234 @@
+"""The content check as the workflow uses it: input limits, the rules engine, 7(2) reminders.
+
+``rules.check`` (the rules package) finds what 7(1), 5(9) and 7(2) forbid. This module
+adds what belongs to the workflow: refusing text that cannot be a post (empty, too long,
+invisible control characters), turning findings into plain data for storage and messages,
+and the section-7 reminders that ``/check`` adds for personal posts.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+import holidays
+
+from bot.clock import to_jst
+from bot.errors import ValidationFailed
+from bot.notify.messages import FindingView
+from rules import check
+
+MAX_TEXT_CHARS = 20_000
+MAX_REASON_CHARS = 2_000
+
+# Invisible characters that have no place in a post: they hide words from readers and
+# from the check, or reverse the displayed order of text. ZWJ (U+200D) and variation
+# selectors stay allowed: emoji sequences need them.
+_FORBIDDEN_INVISIBLE = {
+    "\u200b": "ゼロ幅スペース",
+    "\u200c": "ゼロ幅非接合子",
+    "\u2060": "ワードジョイナー",
+    "\ufeff": "ゼロ幅ノーブレークスペース（BOM）",
+    "\u00ad": "ソフトハイフン",
+    "\u200e": "左から右への書字方向マーク",
+    "\u200f": "右から左への書字方向マーク",
+    "\u061c": "アラビア文字の書字方向マーク",
+}
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+SEVERITY_LABELS = {"block": "要修正", "review": "要確認", "info": "参考"}
+VERDICT_LABELS = {
+    "block": "掲載できない内容が含まれています",
+    "review": "確認が必要な箇所があります",
+    "ok": "問題は見つかりませんでした",
+}
+
+
+class BlockedByFindings(ValidationFailed):
+    """Submission refused: the check found content that must not be posted."""
+
+    code = "blocked"
+
+    def __init__(self, message: str, *, findings: list[FindingView]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The check's result as stored on a version: plain data, JSON-ready."""
+
+    verdict: str  # block | review | ok
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["severity"] == "block"]
+
+    def views(self) -> list[FindingView]:
+        return finding_views(self.findings)
+
+    def audit_summary(self) -> list[dict[str, Any]]:
+        """What the audit log may keep: rule, clause, severity, position; never excerpts."""
+        return [
+            {
+                "rule": f["rule"],
+                "clause": f["clause"],
+                "severity": f["severity"],
+                "start": f["start"],
+                "end": f["end"],
+            }
+            for f in self.findings
+        ]
+
+
+def finding_views(findings: list[dict[str, Any]]) -> list[FindingView]:
+    """Stored findings as message views."""
+    return [
+        FindingView(
+            clause=f["clause"],
+            severity=f["severity"],
+            excerpt=f["excerpt"],
+            message=f["message"],
+            start=f["start"],
+            end=f["end"],
+            rule=f["rule"],
+        )
+        for f in findings
+    ]
+
+
+def validate_text(text: str | None, *, what: str = "本文") -> str:
+    """Refuse text that cannot be a post; return it unchanged (offsets must stay valid)."""
+    if text is None or not text.strip() or not _visible(text):
+        raise ValidationFailed(
+            f"{what}が空です。投稿する文章を入力してください。", fields={"text": "必須"}
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationFailed(
+            f"{what}が長すぎます（{len(text):,}文字）。{MAX_TEXT_CHARS:,}文字以内にしてください。",
+            fields={"text": f"{MAX_TEXT_CHARS:,}文字まで"},
+        )
+    for index, ch in enumerate(text):
+        name = _FORBIDDEN_INVISIBLE.get(ch)
+        if name is None and ch in _BIDI_CONTROLS:
+            name = "書字方向の制御文字"
+        if name is None and unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
+            name = "制御文字"
+        if name is not None:
+            raise ValidationFailed(
+                f"{what}の{index + 1}文字目に見えない文字（{name} U+{ord(ch):04X}）があります。"
+                "読み手にもチェックにも見えない文字は、意図しない表示や確認漏れの原因になるため、"
+                "削除してから送ってください。",
+                fields={"text": f"{index + 1}文字目: U+{ord(ch):04X}"},
+            )
+    return text
+
+
+def _visible(text: str) -> bool:
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Zs") for ch in text
+    )
+
+
+def validate_reason(reason: str | None, *, what: str) -> str:
+    """A reason (rejection, request for changes, false positive): present and bounded."""
+    if reason is None or not reason.strip():
+        raise ValidationFailed(f"{what}を入力してください。", fields={"reason": "必須"})
+    reason = reason.strip()
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationFailed(
+            f"{what}が長すぎます（{len(reason):,}文字）。{MAX_REASON_CHARS:,}文字以内にしてください。",
+            fields={"reason": f"{MAX_REASON_CHARS:,}文字まで"},
+        )
+    return reason
+
+
+def run_check(text: str) -> CheckOutcome:
+    """Run the content check (rules.check) and keep its result as plain data."""
+    report = check(text)
+    findings = [
+        {
+            "rule": str(f.rule),
+            "clause": str(f.clause),
+            "severity": str(f.severity),
+            "start": int(f.start),
+            "end": int(f.end),
+            "excerpt": str(f.excerpt),
+            "message": str(f.message),
+        }
+        for f in report.findings
+    ]
+    findings.sort(key=lambda f: (f["start"], f["end"], f["rule"]))
+    return CheckOutcome(verdict=str(report.verdict), findings=findings)
+
+
+def blocked_message(outcome: CheckOutcome) -> str:
+    """Why submission was refused, with the clauses."""
+    clauses = "、".join(dict.fromkeys(f["clause"] for f in outcome.blocking))
+    return (
+        f"掲載できない内容が {len(outcome.blocking)} 件見つかったため、下書きを登録しませんでした"
+        f"（{clauses}）。該当箇所を修正して送り直してください。"
+        "誤検知だと考える場合は、その理由を添えて送ると登録でき、理由は所属長に伝えられます"
+        "（例: /draft … fp=理由）。"
+    )
+
+
+# --- 7(2) reminders for /check ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Working hours in JST on weekdays that are not public holidays (7(2)オ)."""
+
+    start: time = time(8, 30)
+    end: time = time(17, 15)
+
+    def label(self) -> str:
+        return f"平日 {self.start:%H:%M}〜{self.end:%H:%M}（日本時間、祝日を除く）"
+
+    def contains(self, when: datetime) -> bool:
+        local = to_jst(when)
+        if local.weekday() >= 5 or local.date() in _jp_holidays(local.year):
+            return False
+        return self.start <= local.time().replace(tzinfo=None) < self.end
+
+
+def _jp_holidays(year: int) -> Any:
+    return holidays.country_holidays("JP", years=year)
+
+
+def business_hours() -> BusinessHours:
+    """Working hours from ``BOT_BUSINESS_HOURS`` (e.g. "08:30-17:15"), or the default."""
+    raw = os.environ.get("BOT_BUSINESS_HOURS", "").strip()
+    if not raw:
+        return BusinessHours()
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in raw.split("-", 1))
+    except ValueError:
+        return BusinessHours()
+    return BusinessHours(start, end)
+
+
+def section7_reminders(now: datetime, hours: BusinessHours | None = None) -> list[str]:
+    """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ)."""
+    hours = hours or business_hours()
+    during = hours.contains(now)
+    working = (
+        "現在は勤務時間中です。個人アカウントでの投稿は勤務時間外に行ってください。"
+        if during
+        else "現在は勤務時間外です。"
+    )
+    return [
+        f"7(2)オ: 個人アカウントでの勤務時間中の利用は禁止されています（勤務時間: {hours.label()}）。"
+        + working
+        + "発信日時は表示されることを意識してください。",
+        "7(2)キ(ア): 職務内容や市政情報を個人アカウントで発信する場合は、職員であることを明らかにし、"
+        "「投稿内容は個人的見解であり、市及び所属部署の見解を代表するものではない」旨の免責文を"
+        "プロフィール欄に掲載してください。",
+        "7(2)キ(イ)(ウ): 常に正確な情報を発信し、施策の意思形成過程の未確定情報は発信しないでください。",
+        "7(2)ア: 個人が特定できる写真や映像は、あらかじめ本人の了解を得てください。",
+    ]

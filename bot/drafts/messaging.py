@@ -1,0 +1,374 @@
+"""What the draft workflow says to people: platform-neutral ``OutMessage`` builders.
+
+Message kinds (adapters may render each kind differently):
+
+- ``draft.receipt``            to the author, right after submit/edit (findings, next step)
+- ``draft.approval_request``   to the 所属長 and active deputies; actions below
+- ``draft.approval_closed``    replaces an approval request once decided (no actions)
+- ``draft.approval_stale``     replaces an approval request for a version that was edited
+- ``draft.approval_withdrawn`` replaces an approval request of a withdrawn draft
+- ``draft.decided``            to the author: approved / rejected / changes requested
+- ``draft.exempt_notice``      to the 所属長: an exempt post with a false-positive statement,
+                               or any 4(3)エ emergency post (never held, told at once)
+- ``draft.published``          to the author (receipt), with the report reminder if exempt
+- ``report.filed``             to the 所属長 and active deputies; action report.acknowledge
+- ``report.acknowledged``      replaces the report message, and tells the author
+- ``draft.list`` / ``draft.inbox`` / ``check.result`` / ``error``: replies to the actor
+
+Action ids and values (values carry ids only):
+
+- ``draft.approve``         {"draft_id", "version"}
+- ``draft.request_changes`` {"draft_id", "version"}  needs_reason
+- ``draft.reject``          {"draft_id", "version"}  needs_reason
+- ``report.acknowledge``    {"draft_id", "report_id"}
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.clock import format_jst
+from bot.directory.models import Account, Person
+from bot.drafts.checking import SEVERITY_LABELS, VERDICT_LABELS, CheckOutcome, finding_views
+from bot.drafts.models import AfterReport, Decision, Draft, DraftVersion
+from bot.drafts.state import label
+from bot.notify.messages import Action, Field, FindingView, OutMessage
+
+DECISION_LABELS = {"approve": "承認", "reject": "却下", "request_changes": "差し戻し"}
+DECISION_TITLES = {
+    "approve": "承認されました",
+    "reject": "却下されました",
+    "request_changes": "差し戻されました（修正が必要です）",
+}
+EXEMPTION_LABELS = {
+    "ア": "4(3)ア 既に市ホームページ・広報紙等で発信している内容",
+    "イ": "4(3)イ 行事・競技会の結果等の既成の事実",
+    "ウ": "4(3)ウ 法令等で定められている手続",
+    "エ": "4(3)エ 大規模災害時の緊急情報",
+}
+PHOTO_LABELS = {"none": "なし（個人が特定できる写真・映像なし）", "identifiable": "あり"}
+
+
+def who(person: Person | None) -> str:
+    """How a person is named in messages."""
+    return f"{person.name}（{person.handle}）" if person is not None else "不明"
+
+
+def ref(draft: Draft, version: int | None = None) -> str:
+    """e.g. 下書き #12（第2版）."""
+    return f"下書き #{draft.id}（第{version or draft.current_version}版）"
+
+
+def _draft_fields(draft: Draft, account: Account, version: DraftVersion) -> list[Field]:
+    fields = [
+        Field("アカウント", f"{account.name}［{account.media}］"),
+        Field("作成者", who(draft.author)),
+        Field("掲載予定", format_jst(draft.planned_at) if draft.planned_at else "未定"),
+        Field(
+            "決裁不要の区分",
+            EXEMPTION_LABELS[draft.exemption] if draft.exemption else "なし（所属長の決裁が必要）",
+        ),
+    ]
+    if draft.evidence:
+        fields.append(Field("根拠", draft.evidence))
+    photo = PHOTO_LABELS.get(draft.photo_people, draft.photo_people)
+    if draft.photo_people == "identifiable":
+        photo += "（本人の了解あり）" if draft.photo_consent else "（本人の了解なし）"
+    fields.append(Field("人物が特定できる写真・映像", photo))
+    fields.append(Field("チェック結果", VERDICT_LABELS.get(version.verdict, version.verdict)))
+    if version.false_positive_reason:
+        fields.append(Field("作成者による誤検知の説明", version.false_positive_reason))
+    return fields
+
+
+def _context(draft: Draft, version: DraftVersion) -> str:
+    return f"下書き #{draft.id} 第{version.number}版・本文ハッシュ {version.text_hash[:12]}"
+
+
+def _decision_actions(draft: Draft, version: DraftVersion) -> list[Action]:
+    value = {"draft_id": draft.id, "version": version.number}
+    return [
+        Action("draft.approve", "承認", value, style="primary"),
+        Action("draft.request_changes", "差し戻し", value, needs_reason=True),
+        Action("draft.reject", "却下", value, style="danger", needs_reason=True),
+    ]
+
+
+def approval_request(draft: Draft, account: Account, version: DraftVersion) -> OutMessage:
+    """The 決裁 request (4(3)) sent to the 所属長 and active deputies."""
+    text = f"{who(draft.author)}さんから「{account.name}」への投稿の決裁依頼です（4(3)）。"
+    if version.number > 1:
+        text += f"\n本文が修正されたため（第{version.number}版）、改めて決裁が必要です。前の版の承認は引き継がれません。"
+    if version.false_positive_reason:
+        text += "\n※ 掲載できない内容の指摘がありましたが、作成者は誤検知だと説明しています。内容を確認してください。"
+    return OutMessage(
+        kind="draft.approval_request",
+        title=f"【決裁依頼】{ref(draft, version.number)}",
+        text=text,
+        fields=_draft_fields(draft, account, version),
+        findings=finding_views(version.findings),
+        actions=_decision_actions(draft, version),
+        quote=version.text,
+        context=_context(draft, version),
+        mentions=[],
+    )
+
+
+def approval_closed(
+    draft: Draft, account: Account, version: DraftVersion, decision: Decision, decider: Person
+) -> OutMessage:
+    """The approval request, replaced once someone decided."""
+    verb = DECISION_LABELS[decision.kind]
+    text = f"{who(decider)}が{format_jst(decision.decided_at)}に{verb}しました。"
+    if decision.reason:
+        text += f"\n理由: {decision.reason}"
+    return OutMessage(
+        kind="draft.approval_closed",
+        title=f"【{verb}済み】{ref(draft, version.number)}",
+        text=text,
+        fields=_draft_fields(draft, account, version),
+        quote=version.text,
+        context=_context(draft, version),
+    )
+
+
+def approval_stale(draft: Draft, old: DraftVersion, new_number: int) -> OutMessage:
+    """An approval request whose version was replaced by an edit."""
+    return OutMessage(
+        kind="draft.approval_stale",
+        title=f"【古い決裁依頼】{ref(draft, old.number)}",
+        text=(
+            f"この決裁依頼は古くなりました。作成者が本文を第{new_number}版に修正したため、"
+            "新しい決裁依頼から判断してください（この版への操作は受け付けません）。"
+        ),
+        context=_context(draft, old),
+    )
+
+
+def approval_withdrawn(draft: Draft, version: DraftVersion, when: datetime) -> OutMessage:
+    """An approval request of a draft its author withdrew."""
+    return OutMessage(
+        kind="draft.approval_withdrawn",
+        title=f"【取り下げ】{ref(draft, version.number)}",
+        text=f"作成者が{format_jst(when)}にこの下書きを取り下げました。決裁は不要です。",
+        context=_context(draft, version),
+    )
+
+
+def decided(
+    draft: Draft, account: Account, version: DraftVersion, decision: Decision, decider: Person
+) -> OutMessage:
+    """Tell the author the decision."""
+    kind = decision.kind
+    text = f"{who(decider)}が{format_jst(decision.decided_at)}に{DECISION_LABELS[kind]}しました。"
+    if decision.reason:
+        text += f"\n理由: {decision.reason}"
+    if kind == "approve":
+        text += f"\n掲載したら、掲載先の URL を登録してください（例: /published {draft.id} https://…）。"
+    elif kind == "request_changes":
+        text += f"\n本文を修正して再度送ってください（例: /edit {draft.id} 修正後の本文）。修正後は改めて決裁が必要です。"
+    else:
+        text += "\nこの下書きは掲載できません。"
+    return OutMessage(
+        kind="draft.decided",
+        title=f"{ref(draft, version.number)}は{DECISION_TITLES[kind]}",
+        text=text,
+        fields=[Field("アカウント", account.name), Field("決裁", DECISION_LABELS[kind])],
+        quote=version.text,
+        context=_context(draft, version),
+    )
+
+
+def exempt_notice(
+    draft: Draft, account: Account, version: DraftVersion, *, registered: bool
+) -> OutMessage:
+    """To the 所属長: an exempt post that carries a false-positive statement, or a 4(3)エ post."""
+    if draft.exemption == "エ":
+        title = f"【緊急情報 4(3)エ】{ref(draft, version.number)}"
+        text = (
+            f"{who(draft.author)}さんが大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
+            "緊急のため決裁を待たずに掲載できます。掲載後に事後報告が届きます。"
+        )
+        if not registered:
+            text += "\n※ この区分の掲載ルールは事前に取り決められていません（4(3)ただし書）。"
+        if version.findings:
+            text += "\n※ チェックで指摘があります。内容を確認してください。"
+    else:
+        title = f"【誤検知の説明】{ref(draft, version.number)}"
+        text = (
+            f"{who(draft.author)}さんの決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）の投稿で"
+            "掲載できない内容が指摘されましたが、作成者は誤検知だと説明しています。内容を確認してください。"
+        )
+    return OutMessage(
+        kind="draft.exempt_notice",
+        title=title,
+        text=text,
+        fields=_draft_fields(draft, account, version),
+        findings=finding_views(version.findings),
+        quote=version.text,
+        context=_context(draft, version),
+    )
+
+
+def receipt(
+    draft: Draft,
+    account: Account,
+    version: DraftVersion,
+    outcome: CheckOutcome,
+    approvers: list[Person],
+    *,
+    edited: bool = False,
+) -> OutMessage:
+    """To the author right after submitting or editing."""
+    verb = "修正" if edited else "登録"
+    lines = [f"{ref(draft, version.number)}を{verb}しました。状態: {label(draft.state)}"]
+    if draft.exemption is None:
+        lines.append(
+            "所属長の決裁（4(3)）を依頼しました: " + "、".join(who(p) for p in approvers) + "。"
+        )
+        if edited and version.number > 1:
+            lines.append("本文を修正したため、前の版の承認は引き継がれません。")
+    elif draft.exemption == "エ":
+        lines.append(
+            "緊急情報（4(3)エ）のため、すぐに掲載できます。所属長にも知らせました。"
+            f"掲載後は速やかに事後報告をしてください（/report {draft.id} 報告内容）。"
+        )
+    else:
+        lines.append(
+            f"決裁不要（{EXEMPTION_LABELS[draft.exemption]}）として登録しました。取り決めたルールに沿って掲載し、"
+            f"掲載後は速やかに所属長へ事後報告をしてください（/report {draft.id} 報告内容）。"
+        )
+    if version.false_positive_reason:
+        lines.append("誤検知の説明は所属長に伝えられます。")
+    if outcome.findings:
+        lines.append(
+            f"チェック結果: {VERDICT_LABELS[outcome.verdict]}（{len(outcome.findings)}件）"
+        )
+    return OutMessage(
+        kind="draft.receipt",
+        title=f"{ref(draft, version.number)}を{verb}しました",
+        text="\n".join(lines),
+        fields=[Field("アカウント", account.name)],
+        findings=outcome.views(),
+        context=_context(draft, version),
+    )
+
+
+def published(draft: Draft) -> OutMessage:
+    """To the author after marking a post as published."""
+    text = (
+        f"掲載済みとして記録しました（{format_jst(draft.published_at)}、{draft.published_url}）。"
+        if draft.published_at
+        else ""
+    )
+    if draft.exemption is not None:
+        text += f"\n決裁不要の投稿のため、速やかに所属長へ事後報告をしてください（/report {draft.id} 報告内容）。"
+    return OutMessage(kind="draft.published", title=f"{ref(draft)}を掲載済みにしました", text=text)
+
+
+def report_filed(
+    draft: Draft, account: Account, version: DraftVersion, report: AfterReport
+) -> OutMessage:
+    """The after-posting report (事後報告, 4(3) ただし書) to the 所属長 and deputies."""
+    text = (
+        f"{who(draft.author)}さんから、決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）で"
+        f"掲載した投稿の事後報告です（4(3)ただし書）。"
+    )
+    if report.note:
+        text += f"\n報告: {report.note}"
+    fields = _draft_fields(draft, account, version)
+    fields.append(
+        Field("掲載日時", format_jst(draft.published_at) if draft.published_at else "不明")
+    )
+    if draft.published_url:
+        fields.append(Field("掲載先", draft.published_url))
+    return OutMessage(
+        kind="report.filed",
+        title=f"【事後報告】{ref(draft, version.number)}",
+        text=text,
+        fields=fields,
+        findings=finding_views(version.findings),
+        actions=[
+            Action(
+                "report.acknowledge",
+                "確認しました",
+                {"draft_id": draft.id, "report_id": report.id},
+                style="primary",
+            )
+        ],
+        quote=version.text,
+        context=_context(draft, version),
+    )
+
+
+def report_acknowledged(
+    draft: Draft, report: AfterReport, by: Person, *, for_author: bool
+) -> OutMessage:
+    """The report message once acknowledged (and the note to the author)."""
+    when = format_jst(report.acknowledged_at) if report.acknowledged_at else ""
+    return OutMessage(
+        kind="report.acknowledged",
+        title=f"【事後報告 確認済み】{ref(draft)}",
+        text=(
+            f"{who(by)}が{when}に事後報告を確認しました。"
+            + ("この投稿の手続きは完了です。" if for_author else "")
+        ),
+    )
+
+
+def severity_label(severity: str) -> str:
+    return SEVERITY_LABELS.get(severity, severity)
+
+
+def _line(s: Any) -> str:
+    planned = f"　掲載予定 {format_jst(s.planned_at)}" if s.planned_at else ""
+    exempt = f"［決裁不要 4(3){s.exemption}］" if s.exemption else ""
+    return f"#{s.id} {s.account_name} 第{s.version}版 {s.state_label}{exempt}{planned}\n    {s.excerpt}"
+
+
+def draft_list(summaries: list[Any], *, overdue: list[Any]) -> OutMessage:
+    """The author's drafts with their states (``/drafts``)."""
+    if not summaries:
+        text = "下書きはまだありません。/draft で作成できます。"
+    else:
+        text = "\n".join(_line(s) for s in summaries)
+    if overdue:
+        text += "\n\n事後報告が遅れている投稿（4(3)ただし書: 掲載後速やかに報告）:\n" + "\n".join(
+            f"#{s.id} {s.account_name}（掲載予定 {format_jst(s.planned_at) if s.planned_at else '未定'}）→ /report {s.id} 報告内容"
+            for s in overdue
+        )
+    return OutMessage(kind="draft.list", title=f"あなたの下書き（{len(summaries)}件）", text=text)
+
+
+def inbox(decisions: list[Any], reports: list[Any]) -> OutMessage:
+    """What waits for this person as 所属長 or deputy (``/inbox``)."""
+    parts: list[str] = []
+    if decisions:
+        parts.append(
+            f"決裁待ち（{len(decisions)}件）:\n"
+            + "\n".join(f"{_line(s)}\n    作成者: {s.author_name}" for s in decisions)
+        )
+    if reports:
+        parts.append(
+            f"事後報告の確認待ち（{len(reports)}件）:\n"
+            + "\n".join(f"{_line(s)}\n    作成者: {s.author_name}" for s in reports)
+        )
+    if not parts:
+        parts.append("あなたの決裁や確認を待っているものはありません。")
+    return OutMessage(kind="draft.inbox", title="あなたの対応待ち", text="\n\n".join(parts))
+
+
+def error(message: str, *, findings: list[FindingView] | None = None) -> OutMessage:
+    """A refusal shown to the person who asked."""
+    return OutMessage(
+        kind="error",
+        title=message.splitlines()[0],
+        text="\n".join(message.splitlines()[1:]),
+        findings=findings or [],
+    )
+
+
+def info(title: str, text: str = "", *, kind: str = "info") -> OutMessage:
+    """A short confirmation shown to the person who asked."""
+    return OutMessage(kind=kind, title=title, text=text)

@@ -1,0 +1,195 @@
+"""The console session: who is acting, command lines in, replies and deliveries out."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.db import transaction
+from bot.directory import service as directory
+from bot.directory.loader import DEMO_FILE, load_file
+from bot.directory.models import Account, Person
+from bot.drafts.messaging import error
+from bot.notify.messages import OutMessage
+from bot.notify.service import deliver_pending
+from handlers.console.notifier import ConsoleNotifier, Received
+from handlers.console.render import render
+from handlers.console.router import (
+    Command,
+    Context,
+    NeedsBody,
+    Registry,
+    build_registry,
+    dispatch,
+    run,
+)
+
+END_OF_BODY = "."
+
+
+class ConsoleApp:
+    """One console session. ``handle(line)`` runs a line; output goes to ``on_output``."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        clock: Clock | None = None,
+        user: str | None = None,
+        registry: Registry | None = None,
+        on_output: Callable[[Received], None] | None = None,
+    ) -> None:
+        self.factory = factory
+        self.clock = clock or SystemClock()
+        self.registry = registry or build_registry()
+        self.on_output = on_output
+        self.notifier = ConsoleNotifier(sink=self._emit)
+        self.user = user or self.default_user()
+        # A multi-line body being collected: (command, the first line's arguments, lines).
+        self._collecting: tuple[Command, str, list[str]] | None = None
+
+    # --- setup ---------------------------------------------------------------------
+
+    def default_user(self) -> str:
+        """A staff member who operates an account (the demo's 佐藤), else anyone."""
+        with self.factory() as session:
+            op = session.scalar(
+                sa.select(Person.handle)
+                .join(Account, Account.manager_id == Person.id)
+                .where(Account.status == "confirmed", Person.active.is_(True))
+                .order_by(Account.id)
+                .limit(1)
+            )
+            if op is not None:
+                return op
+            anyone = session.scalar(sa.select(Person.handle).order_by(Person.handle).limit(1))
+        return anyone or "guest"
+
+    # --- running lines -------------------------------------------------------------
+
+    @property
+    def prompt(self) -> str:
+        return "... " if self._collecting is not None else f"{self.user}> "
+
+    def handle(self, line: str) -> None:
+        """Run one input line (or add it to a multi-line body), then deliver the outbox."""
+        if self._collecting is not None:
+            cmd, head, lines = self._collecting
+            if line.strip() != END_OF_BODY:
+                lines.append(line.rstrip("\r\n"))
+                return
+            self._collecting = None
+            body = "\n".join(lines)
+            try:
+                run(self._context(), cmd, (head + "\n" + body) if head else body)
+            except NeedsBody:
+                self._emit(
+                    Received(self.user, error("本文が空です。送信を取りやめました。"), "reply")
+                )
+            self.deliver()
+            return
+        if not line.strip():
+            return
+        try:
+            dispatch(self._context(), line)
+        except NeedsBody as need:
+            assert need.command is not None
+            self._collecting = (need.command, need.args_text, [])
+            self._emit(
+                Received(
+                    self.user,
+                    OutMessage(
+                        kind="console.multiline",
+                        title="本文を入力してください（複数行可）。最後に「.」だけの行を入力すると送信します。",
+                    ),
+                    "reply",
+                )
+            )
+            return
+        self.deliver()
+
+    def deliver(self) -> None:
+        """Deliver every due outbox message to the console."""
+        for _ in range(100):
+            stats = deliver_pending(self.factory, self.notifier, clock=self.clock)
+            if stats.sent == 0:
+                break
+
+    def switch_user(self, handle: str) -> None:
+        with transaction(self.factory) as session:
+            person = directory.get_person(session, handle=handle)
+        self.user = person.handle
+
+    def _context(self) -> Context:
+        return Context(
+            factory=self.factory,
+            clock=self.clock,
+            user=self.user,
+            registry=self.registry,
+            reply_sink=lambda m: self._emit(Received(self.user, m, "reply")),
+            switch_user=self.switch_user,
+        )
+
+    def _emit(self, received: Received) -> None:
+        if self.on_output is not None:
+            self.on_output(received)
+
+    # --- terminal ------------------------------------------------------------------
+
+    def run_lines(self, lines: Iterable[str], *, echo: TextIO | None = None) -> None:
+        """Replay lines (``--script``), echoing each one after its prompt."""
+        for raw in lines:
+            line = raw.rstrip("\r\n")
+            if self._collecting is None and line.lstrip().startswith("#"):
+                continue
+            if echo is not None and (line.strip() or self._collecting is not None):
+                echo.write(f"{self.prompt}{line}\n")
+            self.handle(line)
+        if self._collecting is not None:
+            self.handle(END_OF_BODY)
+
+    def repl(self, *, stdin: TextIO = sys.stdin) -> None:
+        """Read lines until /quit or end of input."""
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing where available)
+        while True:
+            try:
+                line = input(self.prompt) if stdin is sys.stdin else stdin.readline()
+            except (EOFError, KeyboardInterrupt):
+                print()
+                break
+            if stdin is not sys.stdin and not line:
+                break
+            if self._collecting is None and line.strip() in ("/quit", "/exit", "/終了"):
+                break
+            self.handle(line)
+
+
+def printer(out: TextIO) -> Callable[[Received], None]:
+    """An output function that prints deliveries with who received them."""
+
+    def show(received: Received) -> None:
+        if received.via == "reply":
+            out.write(render(received.message) + "\n\n")
+            return
+        label = "更新" if received.via == "update" else "受信"
+        where = received.recipient
+        out.write(f"── {where} が{label} ──\n{render(received.message)}\n\n")
+        out.flush()
+
+    return show
+
+
+def seed_demo_if_empty(factory: sessionmaker[Session], *, clock: Clock | None = None) -> bool:
+    """Load the demo directory when nobody is registered yet; True if it did."""
+    with transaction(factory) as session:
+        if not directory.is_empty(session):
+            return False
+        load_file(session, path=DEMO_FILE, clock=clock)
+    return True

@@ -1,0 +1,77 @@
+"""Small parsers shared by console commands: ``key=value`` options, ids, versions, times."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.clock import JST
+from bot.errors import ValidationFailed
+
+_OPTION = re.compile(r'([a-z_]+)=("([^"]*)"|「([^」]*)」|(\S*))(?:[ \t\u3000]+|(?=\n)|$)')
+
+
+def split_options(args: str, known: set[str]) -> tuple[dict[str, str], str]:
+    """Leading ``key=value`` options (value may be "quoted" or 「bracketed」), then the body.
+
+    The body keeps its own spacing and line breaks: offsets of findings refer to it.
+    """
+    options: dict[str, str] = {}
+    pos = 0
+    text = args.lstrip(" \t\u3000")
+    while pos < len(text):
+        match = _OPTION.match(text, pos)
+        if match is None:
+            break
+        key = match.group(1)
+        if key not in known:
+            # An ASCII key=value where the body should start is most likely a mistyped option.
+            raise ValidationFailed(
+                f"「{key}=」という指定はありません（使えるのは {', '.join(sorted(known))}）。"
+            )
+        value = next(g for g in (match.group(3), match.group(4), match.group(5)) if g is not None)
+        options[key] = value
+        pos = match.end()
+    body = text[pos:]
+    return options, body[1:] if body.startswith("\n") else body
+
+
+def draft_id(token: str | None) -> int:
+    """A draft number such as ``12`` or ``#12``."""
+    if token is None or not token.strip():
+        raise ValidationFailed("下書きの番号を指定してください（例: 12）。")
+    value = token.strip().lstrip("#＃")
+    value = value.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationFailed(
+            f"下書きの番号「{token}」が読み取れません。数字で指定してください（例: 12）。"
+        )
+    return int(value)
+
+
+def version_token(token: str) -> int | None:
+    """``v2`` / ``第2版`` → 2, else None."""
+    match = re.fullmatch(r"(?:v|V|第)(\d{1,6})版?", token)
+    return int(match.group(1)) if match else None
+
+
+def when(value: str, *, what: str = "日時") -> datetime:
+    """A Japan-time date-time: 2026-12-01T10:00, 2026-12-01 10:00, 2026/12/01 10:00."""
+    text = value.strip().replace("/", "-").replace("　", " ")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{what}「{value}」が読み取れません（例: 2026-12-01T10:00、日本時間）。"
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=JST)
+
+
+def yes_no(value: str, *, what: str) -> bool:
+    """yes/no in either language."""
+    v = value.strip().lower()
+    if v in ("yes", "y", "true", "1", "はい", "あり", "済", "済み"):
+        return True
+    if v in ("no", "n", "false", "0", "いいえ", "なし", "未"):
+        return False
+    raise ValidationFailed(f"{what}は yes か no で指定してください。")

@@ -1,0 +1,29 @@
+"""/ack: the 所属長 acknowledges an after-posting report."""
+
+from __future__ import annotations
+
+from bot.drafts import api
+from handlers.console.commands._args import draft_id
+from handlers.console.router import Context, Registry
+
+
+def handle(ctx: Context, args: str) -> None:
+    ctx.answer(
+        api.acknowledge_report(
+            ctx.factory,
+            actor=ctx.actor,
+            draft_id=draft_id(args.split(" ")[0] if args else None),
+            clock=ctx.clock,
+        )
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        "ack",
+        handle,
+        summary="事後報告を確認する（所属長・代理）",
+        usage="/ack 番号　例: /ack 2",
+        aliases=("確認",),
+    )
+    registry.action("report.acknowledge", "/ack {draft_id}")

@@ -1,0 +1,29 @@
+"""/help: the list of commands."""
+
+from __future__ import annotations
+
+from bot.drafts.messaging import info
+from handlers.console.router import Context, Registry
+
+
+def handle(ctx: Context, args: str) -> None:
+    name = args.strip().lstrip("/")
+    if name:
+        cmd = ctx.registry.find(name)
+        if cmd is not None:
+            ctx.reply(info(f"/{cmd.name}: {cmd.summary}", f"使い方: {cmd.usage}"))
+            return
+    lines = [f"/{c.name:<10} {c.summary}" for c in ctx.registry.order]
+    lines.append("")
+    lines.append("/help コマンド名 で使い方を表示します。/quit で終了します。")
+    ctx.reply(info("コマンドの一覧", "\n".join(lines)))
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        "help",
+        handle,
+        summary="この一覧を表示する",
+        usage="/help [コマンド名]",
+        aliases=("ヘルプ",),
+    )

@@ -1,0 +1,28 @@
+"""/withdraw: the author takes back a draft that has not been published."""
+
+from __future__ import annotations
+
+from bot.drafts import api
+from handlers.console.commands._args import draft_id
+from handlers.console.router import Context, Registry
+
+
+def handle(ctx: Context, args: str) -> None:
+    ctx.answer(
+        api.withdraw_draft(
+            ctx.factory,
+            actor=ctx.actor,
+            draft_id=draft_id(args.split(" ")[0] if args else None),
+            clock=ctx.clock,
+        )
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        "withdraw",
+        handle,
+        summary="下書きを取り下げる（掲載前のみ）",
+        usage="/withdraw 番号",
+        aliases=("取り下げ",),
+    )

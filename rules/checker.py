@@ -1,0 +1,131 @@
+"""The content check: run every rule family over one shared context."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import cast
+
+from .config import FAMILIES, Config
+from .context import Context
+from .model import Finding, Report, Severity
+from .normalize import normalize_plain
+from .registry import RuleDoc
+
+MAX_LENGTH = 2_000_000  # characters; far above any post, guards memory on bad input
+
+
+class Checker:
+    """A reusable checker bound to one :class:`Config` (thread-safe, cheap to call)."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config if config is not None else Config.load()
+        # Compile everything now so a bad data file or regex fails at start-up.
+        self.config.phrase_matcher  # noqa: B018
+        self.config.case_matcher  # noqa: B018
+        self.config.public_address_keys  # noqa: B018
+        self._docs = {doc.id: doc for fam in FAMILIES for doc in fam.RULES}
+        self._adjust = {
+            pf.rule: getattr(fam, "adjust", None) for fam in FAMILIES for pf in fam.PHRASES
+        }
+
+    def check(self, text: str) -> Report:
+        """Check one text and return its report."""
+        if not isinstance(text, str):
+            raise TypeError(f"check() needs str, not {type(text).__name__}")
+        if len(text) > MAX_LENGTH:
+            raise ValueError(f"text too long ({len(text)} > {MAX_LENGTH} characters)")
+        if not text:
+            return Report(())
+        ctx = Context(text, self.config)
+        found: list[Finding] = list(self._phrases(ctx))
+        for family in FAMILIES:
+            scan = getattr(family, "scan", None)
+            if scan is not None:
+                found.extend(scan(ctx))
+        return Report(self._finish(found))
+
+    def _phrases(self, ctx: Context) -> Iterator[Finding]:
+        cfg = self.config
+        norm = ctx.norm.text
+        by_term = cfg.phrases_by_term
+        for a, b, term in cfg.phrase_matcher.finditer(ctx.fold):
+            for entry in by_term[term]:
+                if entry.not_before is not None and entry.not_before.search(norm, max(0, a - 12), a):
+                    continue
+                if entry.not_after is not None and entry.not_after.match(norm[b : b + 24]):
+                    continue
+                if entry.needs is not None or entry.unless is not None:
+                    sentence = ctx.sentence_text(a, b)
+                    if entry.needs is not None and not entry.needs.search(sentence):
+                        continue
+                    if entry.unless is not None and entry.unless.search(sentence):
+                        continue
+                if entry.match == "token" or entry.pos:
+                    if not ctx.on_token_boundaries(a, b):
+                        continue
+                    tok = ctx.token_at(a)
+                    if tok is not None and tok.pos2 == "固有名詞" and tok.pos3 in ("人名", "地名"):
+                        continue  # 土方さん is a surname
+                    if entry.pos and (tok is None or tok.pos1 != entry.pos):
+                        continue
+                severity, clause = entry.severity, entry.clause
+                adjust = self._adjust.get(entry.rule)
+                if adjust is not None:
+                    adjusted = adjust(ctx, entry, a, b)
+                    if adjusted is None:
+                        continue
+                    severity, clause = adjusted
+                doc: RuleDoc = self._docs[entry.rule]
+                yield ctx.finding(
+                    ctx.norm,
+                    a,
+                    b,
+                    rule=entry.rule,
+                    clause=clause,
+                    severity=cast(Severity, severity),
+                    message=doc.format(ctx.display(ctx.norm, a, b), clause),
+                )
+                break
+
+    def _finish(self, found: list[Finding]) -> tuple[Finding, ...]:
+        cfg = self.config
+        out: list[Finding] = []
+        seen: set[tuple[str, int, int]] = set()
+        for f in sorted(found, key=lambda f: (f.start, -f.end, f.rule)):
+            if f.rule in cfg.disabled_rules:
+                continue
+            if cfg.allow_phrases and normalize_plain(f.excerpt) in cfg.allow_phrases:
+                continue
+            key = (f.rule, f.start, f.end)
+            if key in seen:
+                continue
+            # Same rule, span inside one already reported: keep the wider one.
+            if out and any(
+                o.rule == f.rule and o.start <= f.start and f.end <= o.end for o in out[-4:]
+            ):
+                continue
+            seen.add(key)
+            out.append(f)
+        return tuple(out)
+
+
+_default: Checker | None = None
+_default_lock = threading.Lock()
+
+
+def default_checker() -> Checker:
+    """The process-wide checker with the default (or environment-overridden) data."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Checker()
+    return _default
+
+
+def check(text: str, *, config: Config | None = None) -> Report:
+    """Check ``text`` against the guideline; ``config`` overrides the default data."""
+    if config is None:
+        return default_checker().check(text)
+    return Checker(config).check(text)

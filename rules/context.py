@@ -1,0 +1,103 @@
+"""Per-check context: the views of one text, its tokens (at most once), helpers."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .model import Finding, Severity
+from .normalize import View, build_views
+from .tokens import Token, tokenize
+from .urls import IpHit, UrlHit, extract
+
+if TYPE_CHECKING:
+    from .config import Config
+
+_SENTENCE_END = re.compile(r"[。．！？!?\n]")
+_DISPLAY_MAX = 40
+
+
+class Context:
+    """Everything a rule may read about the text being checked."""
+
+    def __init__(self, text: str, config: Config) -> None:
+        self.text = text
+        self.config = config
+        self.norm, self.fold, self.num = build_views(text)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """Morphemes of the normalised text; tokenized on first use only."""
+        return tokenize(self.norm.text)
+
+    @cached_property
+    def _links(self) -> tuple[list[UrlHit], list[IpHit]]:
+        return extract(self.norm.text)
+
+    @property
+    def urls(self) -> list[UrlHit]:
+        """Links and e-mail addresses in the normalised text."""
+        return self._links[0]
+
+    @property
+    def ips(self) -> list[IpHit]:
+        """IPv4 addresses in the normalised text."""
+        return self._links[1]
+
+    @cached_property
+    def _token_bounds(self) -> tuple[list[int], set[int], set[int]]:
+        starts = [t.start for t in self.tokens]
+        return starts, set(starts), {t.end for t in self.tokens}
+
+    def token_at(self, i: int) -> Token | None:
+        """The token of the normalised text that contains position ``i``."""
+        starts = self._token_bounds[0]
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0 and self.tokens[k].start <= i < self.tokens[k].end:
+            return self.tokens[k]
+        return None
+
+    def on_token_boundaries(self, a: int, b: int) -> bool:
+        """True when ``norm[a:b]`` starts and ends on morpheme boundaries."""
+        _, starts, ends = self._token_bounds
+        return a in starts and b in ends
+
+    @cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [m.end() for m in _SENTENCE_END.finditer(self.norm.text)]
+
+    def sentence(self, i: int, j: int | None = None) -> tuple[int, int]:
+        """Bounds in ``norm`` of the sentence(s) around ``norm[i:j]``."""
+        ends = self._sentence_ends
+        k = bisect.bisect_right(ends, i)
+        start = ends[k - 1] if k else 0
+        k2 = bisect.bisect_left(ends, (j if j is not None else i + 1))
+        end = ends[k2] if k2 < len(ends) else len(self.norm.text)
+        return start, max(end, j or 0)
+
+    def sentence_text(self, i: int, j: int | None = None) -> str:
+        """Text of the sentence around ``norm[i:j]``."""
+        a, b = self.sentence(i, j)
+        return self.norm.text[a:b]
+
+    def finding(
+        self,
+        view: View,
+        i: int,
+        j: int,
+        *,
+        rule: str,
+        clause: str,
+        severity: Severity,
+        message: str,
+    ) -> Finding:
+        """A finding for ``view.text[i:j]`` with offsets into the original text."""
+        start, end = view.span(i, j)
+        return Finding(rule, clause, severity, start, end, self.text[start:end], message)
+
+    def display(self, view: View, i: int, j: int) -> str:
+        """Short, normalised form of a hit for use inside a message."""
+        s = view.text[i:j].replace("\n", " ")
+        return s if len(s) <= _DISPLAY_MAX else s[: _DISPLAY_MAX - 1] + "…"

@@ -1,0 +1,52 @@
+"""7(2)エ — links to third-party pages (第三者が管理…するページへのリンク…は慎重に).
+
+Links whose host is not on the trusted-domain allow-list (``trusted_domains.txt``: go.jp,
+lg.jp, the city's own domain …) are reviewed. Shorteners (5(9)) and internal hosts (7(1)オ)
+are reported by their own rules, not again here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding
+from ..registry import RuleDoc
+from ..security import admin_host, internal_host
+from ..shorteners import shortener_hosts
+from ..urls import host_matches
+
+CLAUSE = "7(2)エ"
+
+THIRD_PARTY = RuleDoc(
+    id="link.third-party",
+    clause=CLAUSE,
+    severity="review",
+    title="第三者のページへのリンク",
+    what="信頼できるドメインの一覧（trusted_domains.txt）にないホストへのリンクを見つけます。",
+    why="第三者のページへのリンクは、その内容を市が保証していると受け取られるおそれがあります。",
+    example="詳しくは https://example.com/event をご覧ください。",
+    use_instead="市ホームページや官公庁のページにリンクするか、リンク先の内容と管理者を確認してください。",
+    message="第三者のページへのリンク「{excerpt}」があります。ガイドライン{clause}により、第三者の"
+    "ページへのリンクは慎重に行います。リンク先の管理者と内容が信頼できるか確認してください。",
+)
+
+RULES = (THIRD_PARTY,)
+PHRASES = ()
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Links outside the trusted-domain allow-list."""
+    cfg = ctx.config
+    skip = shortener_hosts(ctx)
+    for hit in ctx.urls:
+        if hit.kind == "email" or hit.start in skip:
+            continue
+        if host_matches(hit.host, cfg.trusted_domains):
+            continue
+        if internal_host(hit.host) or admin_host(hit.host):
+            continue
+        yield ctx.finding(
+            ctx.norm, hit.start, hit.end, rule=THIRD_PARTY.id, clause=CLAUSE, severity="review",
+            message=THIRD_PARTY.format(ctx.display(ctx.norm, hit.start, hit.end)),
+        )

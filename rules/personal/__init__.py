@@ -1,0 +1,364 @@
+"""7(1)エ — personal information learned at work (職務上知り得た…個人情報).
+
+Phone numbers of people, My Number, e-mail addresses of individuals, home addresses,
+birth dates and named private persons in a case context. Data beside this module:
+``public_numbers.tsv`` and ``public_addresses.txt`` (what the city itself publishes),
+``case_words.txt``, ``freemail_domains.txt``, ``role_mailboxes.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding
+from ..registry import RuleDoc
+from ..urls import host_matches
+
+CLAUSE = "7(1)エ"
+
+_WHY = "個人情報は職務上知り得た情報であり、ガイドライン{clause}により掲載できません。"
+
+MOBILE = RuleDoc(
+    id="pii.mobile-phone",
+    clause=CLAUSE,
+    severity="block",
+    title="携帯電話番号",
+    what="070/080/090/060/020 で始まる携帯電話・PHS・M2M 番号を見つけます（全角・漢数字・記号混じりも）。",
+    why="個人の携帯電話番号は個人情報です。",
+    example="担当の090-1234-5678までご連絡ください。",
+    use_instead="市の代表番号や担当課の公開番号を案内してください。",
+    message="携帯電話番号「{excerpt}」が含まれています。" + _WHY
+    + "番号を削除し、問い合わせ先には担当課の公開番号を記載してください。",
+)
+LANDLINE = RuleDoc(
+    id="pii.landline-phone",
+    clause=CLAUSE,
+    severity="review",
+    title="固定電話・IP電話番号（公開番号以外）",
+    what="市の公開番号一覧（public_numbers.tsv）にない固定電話・050 番号を見つけます。",
+    why="個人宅の電話番号であれば個人情報です。公開番号なら問題ありません。",
+    example="詳しくは0263-12-3456（山田）へ。",
+    use_instead="市が公開している番号を使い、一覧にない場合は public_numbers.tsv に登録してください。",
+    message="市の公開番号一覧にない電話番号「{excerpt}」があります。個人の番号であれば"
+    "ガイドライン{clause}（個人情報）に当たります。公開されている番号か確認してください。",
+)
+MY_NUMBER = RuleDoc(
+    id="pii.my-number",
+    clause=CLAUSE,
+    severity="block",
+    title="マイナンバー（個人番号）",
+    what="チェックデジットが正しい 12 桁の番号を見つけます。「マイナンバー」「個人番号」が近くにあるか"
+    " 4-4-4 区切りなら block、それ以外は review。チェックデジットが誤りなら報告しません。",
+    why="マイナンバーは法律で利用・提供が厳しく制限された特定個人情報です。",
+    example="マイナンバー 1234 5678 9018 の方",
+    use_instead="番号は絶対に掲載せず、手続きの案内だけを書いてください。",
+    message="マイナンバー（個人番号）と思われる12桁の番号「{excerpt}」が含まれています。"
+    + _WHY + "番号を削除してください。",
+)
+EMAIL = RuleDoc(
+    id="pii.email",
+    clause=CLAUSE,
+    severity="block",
+    title="個人のメールアドレス",
+    what="フリーメール・携帯キャリアのアドレスは block、その他の民間ドメインの個人らしいアドレスは"
+    " review。市・官公庁（lg.jp、go.jp、市のドメイン）や info@ などの窓口アドレスは対象外です。",
+    why="個人のメールアドレスは個人情報です。",
+    example="taro.yamada@gmail.com に送ってください",
+    use_instead="担当課の公開アドレスや問い合わせフォームを案内してください。",
+    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。" + _WHY
+    + "担当課の公開アドレスや問い合わせフォームに置き換えてください。",
+)
+ADDRESS = RuleDoc(
+    id="pii.address",
+    clause=CLAUSE,
+    severity="block",
+    title="番地・号までの住所",
+    what="「1丁目2番3号」「1234番地」「中央1-2-3」など番地・号までの住所を見つけます。"
+    "自宅・住所・さん等の個人の文脈があれば block、なければ review。市の公開住所は対象外です。",
+    why="個人の自宅住所は個人情報です。",
+    example="山田さん（松本市中央1丁目2番3号）から相談があり",
+    use_instead="地区名まで（例：松本市中央地区）にするか、公共施設の公開住所を使ってください。",
+    message="番地・号まで含む住所「{excerpt}」があります。個人の住所であれば"
+    "ガイドライン{clause}（個人情報）に当たり掲載できません。公共施設の公開住所か確認し、"
+    "個人の住所なら削除してください。",
+)
+BIRTH_DATE = RuleDoc(
+    id="pii.birth-date",
+    clause=CLAUSE,
+    severity="block",
+    title="生年月日",
+    what="「生年月日」に続く日付や「〇年〇月〇日生まれ」を見つけます。行事の日付は対象外です。",
+    why="生年月日は個人を特定できる個人情報です。",
+    example="生年月日：昭和60年4月1日",
+    use_instead="生年月日は書かず、必要なら年代（例：30代）にとどめてください。",
+    message="生年月日「{excerpt}」が含まれています。" + _WHY + "日付を削除してください。",
+)
+NAMED_PERSON = RuleDoc(
+    id="pii.named-person",
+    clause=CLAUSE,
+    severity="block",
+    title="事案に関わる個人の氏名",
+    what="UniDic の人名タグ（姓・名）に「さん・様・氏」等が付いた氏名が、申請・相談・苦情・逮捕・入院・"
+    "生活保護・滞納などの事案語と同じ文にあるときに見つけます（敬称なしの姓名は review）。",
+    why="誰がどんな申請や相談をしたかは、職務上知り得た個人情報です。",
+    example="山田太郎さんから生活保護の申請がありました。",
+    use_instead="「市民の方から」「申請者から」のように個人が特定できない書き方にしてください。",
+    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。" + _WHY
+    + "氏名を削除するか、個人が特定できない表現にしてください。",
+)
+
+RULES = (MOBILE, LANDLINE, MY_NUMBER, EMAIL, ADDRESS, BIRTH_DATE, NAMED_PERSON)
+PHRASES = ()
+
+# --- phone numbers and My Number ------------------------------------------------------
+
+# Digit groups joined by at most three separator characters; linear, no nesting.
+_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9]+(?:[ \t.\-()/]{1,3}[0-9]+)*")
+_GROUP = re.compile(r"[0-9]+")
+_MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
+_MOBILE_PREFIXES = ("070", "080", "090", "060", "020")
+_NON_PERSONAL_PREFIXES = ("0120", "0800", "0570", "0990", "0180")
+
+
+def my_number_valid(digits: str) -> bool:
+    """Official check digit of the individual number (12 digits)."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    body = digits[:11]
+    total = 0
+    for n in range(1, 12):  # P_n is the n-th digit from the right of the 11-digit body
+        p = int(body[11 - n])
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    remainder = total % 11
+    check = 0 if remainder <= 1 else 11 - remainder
+    return int(digits[11]) == check
+
+
+def _phone_kind(digits: str) -> str | None:
+    if digits.startswith("81") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits.startswith(_MOBILE_PREFIXES):
+        return "mobile"
+    if len(digits) == 11 and digits.startswith("050"):
+        return "landline"
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        if digits.startswith(_NON_PERSONAL_PREFIXES) or digits.startswith(_MOBILE_PREFIXES):
+            return None
+        if digits.startswith("050"):
+            return None
+        return "landline"
+    return None
+
+
+def _national(digits: str, plus: bool) -> str:
+    if plus and digits.startswith("81"):
+        rest = digits[2:]
+        return rest if rest.startswith("0") else "0" + rest
+    return digits
+
+
+def _public_number(ctx: Context, digits: str) -> bool:
+    cfg = ctx.config
+    return digits in cfg.public_numbers or any(digits.startswith(p) for p in cfg.public_prefixes)
+
+
+def _numbers(ctx: Context) -> Iterator[Finding]:
+    text = ctx.num.text
+    for run in _DIGIT_RUN.finditer(text):
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())]
+        base = run.start()
+        plus = run.group().startswith("+")
+        all_digits = "".join(run.group()[a:b] for a, b in groups)
+        if len(all_digits) < 10:
+            continue
+        # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
+        if len(all_digits) == 12 and not plus and my_number_valid(all_digits):
+            lengths = [b - a for a, b in groups]
+            before = text[max(0, base - 24) : base]
+            cued = bool(_MY_NUMBER_CUE.search(before)) or lengths == [4, 4, 4]
+            yield ctx.finding(
+                ctx.num,
+                base + groups[0][0],
+                base + groups[-1][1],
+                rule=MY_NUMBER.id,
+                clause=CLAUSE,
+                severity="block" if cued else "review",
+                message=MY_NUMBER.format(ctx.display(ctx.num, base, run.end())),
+            )
+            continue
+        # Phones: the longest window of at most 12 groups whose digits form a number.
+        i = 0
+        while i < len(groups):
+            hit = None
+            for j in range(min(len(groups), i + 12), i, -1):
+                digits = "".join(run.group()[a:b] for a, b in groups[i:j])
+                if len(digits) > 13:
+                    continue
+                national = _national(digits, plus and i == 0)
+                kind = _phone_kind(national)
+                if kind:
+                    hit = (j, national, kind)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, national, kind = hit
+            a = base + (0 if plus and i == 0 else groups[i][0])
+            b = base + groups[j - 1][1]
+            if kind == "mobile":
+                yield ctx.finding(
+                    ctx.num, a, b, rule=MOBILE.id, clause=CLAUSE, severity="block",
+                    message=MOBILE.format(ctx.display(ctx.num, a, b)),
+                )
+            elif not _public_number(ctx, national):
+                yield ctx.finding(
+                    ctx.num, a, b, rule=LANDLINE.id, clause=CLAUSE, severity="review",
+                    message=LANDLINE.format(ctx.display(ctx.num, a, b)),
+                )
+            i = j
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+def _emails(ctx: Context) -> Iterator[Finding]:
+    cfg = ctx.config
+    for hit in ctx.urls:
+        if hit.kind != "email":
+            continue
+        if host_matches(hit.host, cfg.trusted_domains):
+            continue
+        local = hit.local.lower()
+        if host_matches(hit.host, cfg.freemail_domains):
+            severity = "block"
+        elif local in cfg.role_mailboxes or local.split("-")[0] in cfg.role_mailboxes:
+            continue
+        else:
+            severity = "review"
+        yield ctx.finding(
+            ctx.norm, hit.start, hit.end, rule=EMAIL.id, clause=CLAUSE, severity=severity,
+            message=EMAIL.format(ctx.display(ctx.norm, hit.start, hit.end)),
+        )
+
+
+# --- addresses ------------------------------------------------------------------------
+
+_ADDRESS_CORE = re.compile(
+    r"[0-9]{1,4}丁目 ?[0-9]{1,4} ?(?:番地?|-|の) ?[0-9]{1,4}(?: ?(?:号|-[0-9]{1,4}))?"
+    r"|[0-9]{1,4}丁目 ?[0-9]{1,4} ?番地?"
+    r"|[0-9]{1,5} ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
+    r"|[0-9]{1,4} ?番 ?[0-9]{1,4} ?号"
+    r"|(?<=[\u4e00-\u9fff々ヶ])[1-9][0-9]{0,2}-[0-9]{1,4}-[0-9]{1,4}(?![0-9]|-[0-9])"
+)
+_PLACE_CHAR = re.compile(r"[\u4e00-\u9fff々〆ヶケァ-ヴー〇○の]")
+_PERSONAL_ADDRESS_CUE = re.compile(r"自宅|住所|お宅|宅|在住|住まい|住む|住ん|さん|様|氏|方")
+_SPACES = re.compile(r"[\s\-ー－]")
+
+
+def address_key(s: str) -> str:
+    """Comparison key for addresses: digits normalised, spaces and hyphens dropped."""
+    from ..normalize import build_views
+
+    return _SPACES.sub("", build_views(s)[2].text)
+
+
+def _addresses(ctx: Context) -> Iterator[Finding]:
+    num = ctx.num
+    for m in _ADDRESS_CORE.finditer(num.text):
+        a, b = m.span()
+        # Extend left over the place name (kanji/katakana, の) in the same view.
+        k = a
+        while k > 0 and a - k < 20 and _PLACE_CHAR.match(num.text[k - 1]):
+            k -= 1
+        while k < a and num.text[k] == "の":
+            k += 1
+        key = _SPACES.sub("", num.text[k:b])
+        if any(p.endswith(key) or key.endswith(p) for p in ctx.config.public_address_keys):
+            continue
+        window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
+        severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
+        yield ctx.finding(
+            num, k, b, rule=ADDRESS.id, clause=CLAUSE, severity=severity,
+            message=ADDRESS.format(ctx.display(num, k, b)),
+        )
+
+
+# --- birth dates ----------------------------------------------------------------------
+
+_DATE = (
+    r"(?:(?:(?:19|20)[0-9]{2}|(?:明治|大正|昭和|平成|令和|[MTSHR]) ?(?:元|[0-9]{1,2})) ?[年./-] ?)?"
+    r"[0-9]{1,2} ?[月./-] ?[0-9]{1,2} ?日?"
+)
+_BIRTH = re.compile(
+    rf"(?:生年月日|誕生日)[ \t:：は、]{{0,3}}(?:[(（]?[^0-9\n]{{0,6}})?{_DATE}"
+    rf"|{_DATE}(?: ?生まれ| ?生(?![\u4e00-\u9fffぁ-ん])| ?出生| ?誕生(?!日?[会祭]))"
+)
+
+
+def _birth_dates(ctx: Context) -> Iterator[Finding]:
+    num = ctx.num
+    for m in _BIRTH.finditer(num.text):
+        s = m.group()
+        if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
+            continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
+        yield ctx.finding(
+            num, m.start(), m.end(), rule=BIRTH_DATE.id, clause=CLAUSE, severity="block",
+            message=BIRTH_DATE.format(ctx.display(num, m.start(), m.end())),
+        )
+
+
+# --- named private persons --------------------------------------------------------------
+
+_HONORIFICS = frozenset({"さん", "様", "さま", "氏", "君", "くん", "ちゃん", "殿"})
+# A case word used as the name of an event or a service is not a case: 相談会, 相談窓口.
+_CASE_NOT_AFTER = re.compile(r"[会窓所室日員課係セ]")
+
+
+def _case_positions(ctx: Context) -> list[tuple[int, int]]:
+    out = []
+    for a, b, _ in ctx.config.case_matcher.finditer(ctx.norm.text):
+        if not _CASE_NOT_AFTER.match(ctx.norm.text, b):
+            out.append((a, b))
+    return out
+
+
+def _names(ctx: Context) -> Iterator[Finding]:
+    if not ctx.config.case_matcher.search(ctx.norm.text):
+        return
+    cases = _case_positions(ctx)
+    if not cases:
+        return
+    tokens = ctx.tokens
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].is_person_name:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j].is_person_name:
+            j += 1
+        honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
+        full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+        if honorific or full_name:
+            a = tokens[i].start
+            b = tokens[j].end if honorific else tokens[j - 1].end
+            s_a, s_b = ctx.sentence(a, b)
+            if any(s_a <= ca and cb <= s_b for ca, cb in cases):
+                yield ctx.finding(
+                    ctx.norm, a, b, rule=NAMED_PERSON.id, clause=CLAUSE,
+                    severity="block" if honorific else "review",
+                    message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
+                )
+        i = j + 1 if honorific else j
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """All 7(1)エ personal-information findings."""
+    yield from _numbers(ctx)
+    yield from _emails(ctx)
+    yield from _addresses(ctx)
+    yield from _birth_dates(ctx)
+    yield from _names(ctx)

@@ -1,0 +1,71 @@
+"""7(1)ク — portrait, privacy and copyright (肖像権、プライバシー権、著作権等).
+
+Reprinting third-party material (〜より転載, 画像お借りしました), covert or unauthorised photos
+(無断で撮影, 盗撮), and posting identifiable people without consent (本人の許可なし).
+Data: ``rights_phrases.tsv``; the consent pattern is in code below. The city's own notice
+「無断転載禁止」 stays quiet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding
+from ..registry import PhraseFile, RuleDoc
+
+CLAUSE = "7(1)ク"
+
+REPRINT = RuleDoc(
+    id="rights.reprint",
+    clause=CLAUSE,
+    severity="review",
+    title="転載・無断使用・無断撮影",
+    what="第三者の著作物の転載（〜より転載、画像お借りしました）や無断使用（review）、無断撮影・盗撮"
+    "（block）を示す表現を見つけます。「無断転載禁止」の注意書きは対象外です。",
+    why="著作権・肖像権・プライバシー権を侵害する内容は掲載できません。",
+    example="〇〇新聞より転載しました。",
+    use_instead="権利者の許諾を得たことを確認し、出典を明記するか、市が権利を持つ素材を使ってください。",
+    message="「{excerpt}」は著作権・肖像権等を侵害するおそれがある表現です（ガイドライン{clause}）。"
+    "権利者や本人の了解を得ているか確認してください。",
+)
+NO_CONSENT = RuleDoc(
+    id="rights.no-consent",
+    clause=CLAUSE,
+    severity="block",
+    title="本人の了解のない写真・映像",
+    what="「本人の許可なし」「許可なく撮影」など、写っている人の了解がないことを示す表現を見つけます。",
+    why="個人が特定できる写真や映像は事前に本人等の了解を得る必要があります。",
+    example="本人の許可なしで撮った写真ですが、雰囲気が伝わるので載せます。",
+    use_instead="本人・保護者・所属団体の了解を得るか、個人が特定できないよう加工してください。",
+    message="「{excerpt}」とあり、写っている人の了解を得ていないおそれがあります。ガイドライン{clause}"
+    "により、個人が特定できる写真・映像は事前に本人等の了解が必要です。了解を得てから掲載してください。",
+)
+
+RULES = (REPRINT, NO_CONSENT)
+PHRASES = (PhraseFile("rights/rights_phrases.tsv", REPRINT.id, CLAUSE, (CLAUSE,)),)
+
+_NO_CONSENT = re.compile(
+    r"(?:ご?本人|当人|被写体|写っている(?:方|人)|相手|保護者|ご家族)(?:の|に|から|さん)?"
+    r"(?:許可|了解|了承|同意|承諾|許諾|OK)(?:なし|無し|なく|を得ず|を得ないで|を取らず|を取らないで|"
+    r"は?(?:得て|とって|取って)(?:い)?(?:ない|ません)|は?未確認|を確認して(?:い)?(?:ない|ません))"
+    r"|(?:許可|了解|同意|承諾)(?:なく|を得ずに?|を取らずに?)(?:撮影|撮っ|掲載|投稿|公開)"
+)
+
+
+_FORBIDS = re.compile(r"禁止|ご遠慮|しないで|おやめ|できません|禁じ")
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Consent phrasing (the phrase file covers the rest)."""
+    text = ctx.norm.text
+    if "許" not in text and "了" not in text and "同意" not in text and "承" not in text:
+        return
+    for m in _NO_CONSENT.finditer(text):
+        if _FORBIDS.search(text, m.end(), m.end() + 16):
+            continue  # 「許可なく撮影することは禁止です」 is a rule, not a confession
+        yield ctx.finding(
+            ctx.norm, m.start(), m.end(), rule=NO_CONSENT.id, clause=CLAUSE, severity="block",
+            message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )

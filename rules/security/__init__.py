@@ -1,0 +1,147 @@
+"""7(1)オ — material that threatens the city's security (本市のセキュリティを脅かすおそれ).
+
+Passwords and credentials (also 5(10)), secret tokens, internal host names
+(*.local, *.internal, *.corp, *.lan, intranet), private and loopback IPv4 addresses
+(10/8, 172.16/12, 192.168/16, 127/8, 169.254/16) and admin/VPN URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding
+from ..registry import RuleDoc
+from ..urls import INTERNAL_TLDS
+
+CLAUSE = "7(1)オ"
+
+_ACTION = "公開の場に載せず、該当部分を削除してください。"
+
+PASSWORD = RuleDoc(
+    id="security.password",
+    clause=CLAUSE,
+    severity="block",
+    title="パスワード・認証情報",
+    what="「パスワード: xxx」「password=xxx」「暗証番号は1234」などの認証情報と、API キーや秘密鍵の"
+    "形をした文字列を見つけます。",
+    why="認証情報の漏えいは市のシステムへの不正アクセスにつながります（5(10) も参照）。",
+    example="Wi-Fi パスワード：Matsu2024!",
+    use_instead="認証情報は掲載せず、必要な人に別の安全な手段で伝えてください。",
+    message="認証情報「{excerpt}」が含まれています。ガイドライン{clause}（セキュリティを脅かす内容）"
+    "により掲載できません。" + _ACTION + "漏れた可能性があればパスワードを変更してください。",
+)
+INTERNAL_HOST = RuleDoc(
+    id="security.internal-host",
+    clause=CLAUSE,
+    severity="block",
+    title="内部ホスト名・内部IPアドレス",
+    what="*.local / *.internal / *.corp / *.lan / intranet などの内部ホスト名と、プライベート・ループバック"
+    "IP アドレス（10/8、172.16/12、192.168/16、127/8、169.254/16）を見つけます。",
+    why="内部ネットワークの構成は攻撃の手がかりになります。",
+    example="ファイルは fileserver.city.local に置きました（192.168.10.5）。",
+    use_instead="内部の所在は掲載しないでください。",
+    message="内部ネットワークの情報「{excerpt}」が含まれています。ガイドライン{clause}により"
+    "掲載できません。" + _ACTION,
+)
+ADMIN_URL = RuleDoc(
+    id="security.admin-url",
+    clause=CLAUSE,
+    severity="block",
+    title="管理画面・VPN の URL",
+    what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や vpn. で始まるホストの URL を"
+    "見つけます。",
+    why="管理画面や VPN の入口を公開すると攻撃の標的になります。",
+    example="更新は https://www.example.jp/wp-admin/ から",
+    use_instead="管理用の URL は掲載しないでください。",
+    message="管理画面・VPN の URL「{excerpt}」が含まれています。ガイドライン{clause}により"
+    "掲載できません。" + _ACTION,
+)
+
+RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL)
+PHRASES = ()
+
+_PASSWORD_RE = re.compile(
+    r"(?:パスワード|ﾊﾟｽﾜｰﾄﾞ|パスコード|暗証番号|認証コード|ログインID|ログインＩＤ|"
+    r"(?<![A-Za-z])(?:password|passwd|passcode|pwd|pass|pw|pin)(?![A-Za-z]))"
+    r"[ \t]{0,2}(?:は|:|=|:|は、)[ \t]{0,2}[「『\"'(]?[ \t]?"
+    r"(?P<value>[!-~]{4,64})",
+    re.IGNORECASE,
+)
+_SECRET_RE = re.compile(
+    r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
+    r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
+)
+_ADMIN_PATH = re.compile(
+    r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
+    r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
+    re.IGNORECASE,
+)
+_ADMIN_LABELS = ("vpn", "sslvpn", "admin", "intranet", "intra")
+
+
+def _private(octets: tuple[int, int, int, int]) -> bool:
+    a, b = octets[0], octets[1]
+    return (
+        a == 10
+        or a == 127
+        or (a == 172 and 16 <= b <= 31)
+        or (a == 192 and b == 168)
+        or (a == 169 and b == 254)
+    )
+
+
+def internal_host(host: str) -> bool:
+    """True for host names that only exist inside an organisation's network."""
+    labels = host.split(".")
+    return (
+        labels[-1] in INTERNAL_TLDS
+        or "intranet" in labels
+        or len(labels) == 1
+        or host.endswith(".home.arpa")
+    )
+
+
+def admin_host(host: str) -> bool:
+    """True for VPN or admin entry-point hosts (vpn.example.jp, admin.example.jp)."""
+    first = host.split(".", 1)[0]
+    return any(first == p or first.startswith(p + "-") or first.startswith(p) and first[len(p):].isdigit() for p in _ADMIN_LABELS)
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Credentials, internal hosts and IPs, admin/VPN URLs."""
+    norm = ctx.norm
+    for m in _PASSWORD_RE.finditer(norm.text):
+        value = m.group("value").rstrip("」』\"')。、.,")
+        if len(set(value)) <= 1 or value.lower() in {"****", "xxxx", "none", "null"}:
+            continue  # masked
+        end = m.start("value") + len(value)
+        yield ctx.finding(
+            norm, m.start(), end, rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), end)),
+        )
+    for m in _SECRET_RE.finditer(norm.text):
+        yield ctx.finding(
+            norm, m.start(), m.end(), rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
+        )
+    for ip in ctx.ips:
+        if _private(ip.octets):
+            yield ctx.finding(
+                norm, ip.start, ip.end, rule=INTERNAL_HOST.id, clause=CLAUSE, severity="block",
+                message=INTERNAL_HOST.format(ctx.display(norm, ip.start, ip.end)),
+            )
+    for hit in ctx.urls:
+        if hit.kind == "email":
+            continue
+        if internal_host(hit.host) and not hit.host.replace(".", "").isdigit():
+            yield ctx.finding(
+                norm, hit.start, hit.end, rule=INTERNAL_HOST.id, clause=CLAUSE,
+                severity="block", message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
+            )
+        elif admin_host(hit.host) or (hit.path and _ADMIN_PATH.match(hit.path)):
+            yield ctx.finding(
+                norm, hit.start, hit.end, rule=ADMIN_URL.id, clause=CLAUSE, severity="block",
+                message=ADMIN_URL.format(ctx.display(norm, hit.start, hit.end)),
+            )

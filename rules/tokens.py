@@ -1,0 +1,79 @@
+"""One shared fugashi Tagger and the token list every rule reads (Presidio-style).
+
+The tagger is created once per process, lazily, and a text is tokenized at most once per
+check (``Context.tokens``); rules never call the tagger themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+_tagger: Any = None
+_lock = threading.Lock()
+
+
+def get_tagger() -> Any:
+    """The process-wide fugashi Tagger (UniDic Lite)."""
+    global _tagger
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                import fugashi  # imported lazily: start-up of the CLI stays fast
+
+                _tagger = fugashi.Tagger()
+    return _tagger
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A morpheme with offsets into the normalised text it was cut from."""
+
+    surface: str
+    start: int
+    end: int
+    pos1: str
+    pos2: str
+    pos3: str
+    pos4: str
+    lemma: str
+
+    @property
+    def is_person_name(self) -> bool:
+        """UniDic 名詞,固有名詞,人名."""
+        return self.pos2 == "固有名詞" and self.pos3 == "人名"
+
+
+def _fields(raw: str) -> list[str]:
+    head = raw.split(",", 8)
+    if '"' in raw and any('"' in f for f in head[:8]):
+        head = next(csv.reader([raw]))
+    return head + ["*"] * (8 - len(head))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokenize ``text`` with the shared tagger; offsets are into ``text``."""
+    if not text:
+        return []
+    tagger = get_tagger()
+    out: list[Token] = []
+    pos = 0
+    # MeCab itself splits on NUL and cannot take it; normalisation already removed it.
+    with _lock:
+        nodes = tagger.parseToNodeList(text)
+        for node in nodes:
+            surface = node.surface
+            start = pos + len(node.white_space)
+            if text.startswith(surface, start):
+                end = start + len(surface)
+            else:  # defensive: resynchronise on the surface
+                found = text.find(surface, pos)
+                if found < 0:
+                    continue
+                start, end = found, found + len(surface)
+            pos = end
+            f = _fields(node.feature_raw)
+            out.append(Token(surface, start, end, f[0], f[1], f[2], f[3], f[7]))
+    return out

@@ -1,0 +1,153 @@
+"""URL, bare-domain, e-mail and IPv4 extraction shared by 7(1)エ, 7(1)オ, 5(9) and 7(2)エ.
+
+Candidates are maximal runs of RFC 3986 ASCII characters, found by one linear regex (no
+backtracking), so a URL never swallows the Japanese text after it. Each run is then
+taken apart in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_RUN_RE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_SCHEME_RE = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+)
+_BARE_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z]{2,24}\.?"
+    r"(?::[0-9]{1,5})?(?=[/?#]|$)"
+)
+_IPV4_RE = re.compile(r"(?<![0-9.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9]|\.[0-9])")
+_TRAILING = ".,;:!?'\"*"
+
+INTERNAL_TLDS = frozenset(
+    {"local", "internal", "corp", "lan", "intranet", "intra", "localdomain", "home", "localhost"}
+)
+_GTLDS = frozenset(
+    """com net org info biz edu gov mil int name pro mobi asia tokyo osaka nagoya kyoto yokohama
+    okinawa ryukyu app dev page site online xyz club shop top news blog tech store art link live
+    life world today click space fun website cloud design media jobs travel events museum
+    email digital network systems solutions company center city town moe ninja""".split()
+)
+# Two-letter endings that are far more often file extensions than links in a post.
+_FILE_EXTENSIONS = frozenset({"js", "py", "md", "rb", "sh", "ts", "cs", "pl", "ps", "gz", "xz"})
+
+
+@dataclass(frozen=True, slots=True)
+class UrlHit:
+    """A link-like thing in the normalised text."""
+
+    kind: str  # "url" (with scheme), "bare" (domain without scheme), "email"
+    start: int
+    end: int
+    host: str  # lower case, trailing dot removed
+    path: str
+    local: str = ""  # e-mail local part
+
+
+@dataclass(frozen=True, slots=True)
+class IpHit:
+    """A dotted-quad IPv4 address."""
+
+    start: int
+    end: int
+    octets: tuple[int, int, int, int]
+
+
+def _trim(run: str, a: int) -> tuple[str, int]:
+    while run and run[0] in "([<'\"":
+        run, a = run[1:], a + 1
+    while run:
+        last = run[-1]
+        if last in _TRAILING:
+            run = run[:-1]
+        elif last == ")" and run.count("(") < run.count(")"):
+            run = run[:-1]
+        elif last == "]" and run.count("[") < run.count("]"):
+            run = run[:-1]
+        else:
+            break
+    return run, a
+
+
+def _bare_ok(host: str) -> bool:
+    tld = host.rsplit(".", 1)[-1]
+    if tld in INTERNAL_TLDS or tld in _GTLDS:
+        return True
+    return len(tld) == 2 and tld.isalpha() and tld not in _FILE_EXTENSIONS
+
+
+def _split_authority(rest: str) -> tuple[str, str]:
+    cut = len(rest)
+    for sep in "/?#":
+        k = rest.find(sep)
+        if 0 <= k < cut:
+            cut = k
+    authority, path = rest[:cut], rest[cut:]
+    authority = authority.rsplit("@", 1)[-1]
+    if authority.startswith("["):
+        return authority.lower(), path
+    host = authority.split(":", 1)[0]
+    return host.lower().rstrip("."), path
+
+
+def extract(text: str) -> tuple[list[UrlHit], list[IpHit]]:
+    """Find links, e-mail addresses and IPv4 addresses in normalised text."""
+    urls: list[UrlHit] = []
+    ips: list[IpHit] = []
+    for m in _RUN_RE.finditer(text):
+        raw = m.group()
+        if "." not in raw:
+            if _SCHEME_RE.search(raw):  # http://intranet/ has no dot
+                pass
+            else:
+                continue
+        run, a = _trim(raw, m.start())
+        if not run:
+            continue
+        for ip in _IPV4_RE.finditer(run):
+            octets = tuple(int(g) for g in ip.groups())
+            if all(o <= 255 for o in octets):
+                ips.append(IpHit(a + ip.start(), a + ip.end(), octets))  # type: ignore[arg-type]
+        scheme = _SCHEME_RE.search(run)
+        if scheme:
+            s = scheme.start()
+            host, path = _split_authority(run[scheme.end() :])
+            if host:
+                urls.append(UrlHit("url", a + s, a + len(run), host, path))
+            continue
+        emails = list(_EMAIL_RE.finditer(run))
+        if emails:
+            for e in emails:
+                local, _, domain = e.group().partition("@")
+                urls.append(
+                    UrlHit("email", a + e.start(), a + e.end(), domain.lower().rstrip("."), "", local)
+                )
+            continue
+        if "@" in run:
+            continue
+        body = run[4:] if run[:4].lower() == "www." else run
+        bare = _BARE_RE.match(body)
+        if bare is None:
+            continue
+        host_port = bare.group()
+        host = host_port.split(":", 1)[0].lower().rstrip(".")
+        if _IPV4_RE.fullmatch(host) or not _bare_ok(host):
+            continue
+        if run is not body:
+            host = "www." + host
+        urls.append(UrlHit("bare", a, a + len(run), host, body[bare.end() :]))
+    return urls, ips
+
+
+def host_matches(host: str, domains: frozenset[str]) -> str | None:
+    """The most specific entry of ``domains`` that ``host`` equals or is a subdomain of."""
+    labels = host.split(".")
+    for i in range(len(labels)):
+        suffix = ".".join(labels[i:])
+        if suffix in domains:
+            return suffix
+    return None
