@@ -12,7 +12,16 @@ from bot.directory.models import (
     Person,
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
+from bot.incidents.models import (
+    Incident,
+    IncidentChecklistItem,
+    IncidentDraft,
+    IncidentEvent,
+    IncidentEventEdit,
+    ModeratedComment,
+)
 from bot.notify.models import OutboxMessage
+from bot.scheduler.models import Reminder
 
 __all__ = [
     "Account",
@@ -27,7 +36,14 @@ __all__ = [
     "DraftNotice",
     "DraftVersion",
     "ExemptionRule",
+    "Incident",
+    "IncidentChecklistItem",
+    "IncidentDraft",
+    "IncidentEvent",
+    "IncidentEventEdit",
+    "ModeratedComment",
     "OrgRole",
     "OutboxMessage",
     "Person",
+    "Reminder",
 ]

@@ -1,0 +1,42 @@
+"""``python -m bot incident export ID --format md|json``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.config import get_settings
+from bot.db import make_engine, make_sessionmaker
+from bot.errors import BotError
+from bot.incidents import service
+from bot.incidents.export import FORMATS, export
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    with factory() as session:
+        try:
+            incident = service.get(session, incident_id=args.id)
+        except BotError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        out = export(incident, args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(out)
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register ``incident export``."""
+    incident = subparsers.add_parser("incident", help="incidents (guideline 6)").add_subparsers(
+        dest="incident_command", required=True
+    )
+    exp = incident.add_parser("export", help="export one incident's record and timeline")
+    exp.add_argument("id", type=int, help="incident number")
+    exp.add_argument("--format", choices=FORMATS, default="md")
+    exp.add_argument("-o", "--output", help="file to write (default: stdout)")
+    exp.set_defaults(handler=_cmd_export)

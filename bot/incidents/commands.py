@@ -1,0 +1,287 @@
+"""The text form of ``/incident`` (console, and Slack's slash command text), platform-neutral.
+
+``run`` parses one command line, calls the services and returns the reply to show the user.
+Refusals are raised as ``BotError`` with a Japanese message; the caller rolls back.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, format_jst
+from bot.directory.models import Account
+from bot.errors import ValidationFailed
+from bot.incidents import messaging, service
+from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
+from bot.notify.messages import OutMessage
+
+USAGE = "\n".join(
+    [
+        f"/incident {type_names()} アカウント 概要またはURL … 事案を報告（ガイドライン6）",
+        "/incident update 番号 本文 … 状況報告",
+        "/incident status 番号 収束|終了 [コメント・まとめ] … 状態の変更",
+        "/incident tick 番号 項目 … チェック（untick で取消）",
+        "/incident close 番号 まとめ … 終了（情報政策課・所属長のみ）",
+        "/incident show 番号 … 詳細と経過",
+        "/incident edit 記録番号 本文 … 状況報告・まとめの修正（履歴は残ります）",
+        "/incident list … 対応中・収束の事案一覧",
+        "/incident comment アカウント 理由(7(1)ア〜サ) 内容 … 削除した書き込みの記録（6(2)）",
+    ]
+)
+
+_URL = re.compile(r"https?://\S+")
+_DIGITS = str.maketrans("０１２３４５６７８９＃", "0123456789#")
+
+
+def usage(problem: str | None = None) -> OutMessage:
+    """The command summary, optionally after a one-line problem statement."""
+    return OutMessage(
+        kind="incident.usage",
+        title=problem or "/incident の使い方",
+        text=USAGE,
+    )
+
+
+def _id(value: str, what: str = "事案番号") -> int:
+    raw = value.translate(_DIGITS).lstrip("#")
+    if not raw.isdigit():
+        raise ValidationFailed(f"{what}は数字で指定してください（「{value}」）。")
+    return int(raw)
+
+
+def _split(text: str, n: int) -> list[str]:
+    """Split off up to ``n`` leading words; the rest (with its spaces) is the last item."""
+    return text.strip().split(None, n)
+
+
+def _account_prompt(session: Session, kind_name: str) -> OutMessage:
+    accounts = session.scalars(sa.select(Account).order_by(Account.code)).all()
+    listing = "\n".join(f"・{a.code}（{a.name}）" for a in accounts) or "（登録なし）"
+    return OutMessage(
+        kind="incident.prompt",
+        title=f"{kind_name}の対象となる公式アカウントと、概要またはURLを指定してください",
+        text=f"例: /incident {kind_name} アカウント 何が起きているか\n登録済みのアカウント:\n"
+        + listing,
+    )
+
+
+def run(session: Session, *, actor: str, text: str, clock: Clock) -> OutMessage:
+    """Execute one ``/incident`` command line for ``actor`` and return the reply."""
+    words = _split(text, 1)
+    if not words:
+        return usage()
+    head = words[0]
+    rest = words[1] if len(words) > 1 else ""
+    sub = head.lower()
+    if sub in ("help", "ヘルプ"):
+        return usage()
+    if sub == "update":
+        return _update(session, actor, rest, clock)
+    if sub == "status":
+        return _status(session, actor, rest, clock)
+    if sub in ("tick", "untick"):
+        return _tick(session, actor, rest, clock, done=sub == "tick")
+    if sub == "close":
+        return _close(session, actor, rest, clock)
+    if sub == "show":
+        return _show(session, rest)
+    if sub == "edit":
+        return _edit(session, actor, rest, clock)
+    if sub == "list":
+        return _list(session)
+    if sub == "comment":
+        return _comment(session, actor, rest, clock)
+    return _declare(session, actor, head, rest, clock)
+
+
+def _declare(session: Session, actor: str, head: str, rest: str, clock: Clock) -> OutMessage:
+    try:
+        kind = parse_type(head)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message + "\n\n" + USAGE, fields=exc.fields) from None
+    parts = _split(rest, 1)
+    if len(parts) < 2:
+        service.find_person(session, handle=actor)
+        if parts:
+            service.find_account(session, code=parts[0])
+        return _account_prompt(session, kind.name)
+    account_code, body = parts
+    match = _URL.search(body)
+    url = match.group(0) if match else None
+    summary = body.strip()
+    if url is not None and summary == url:
+        summary = ""
+    incident = service.declare(
+        session,
+        type=kind.code,
+        account_code=account_code,
+        actor=actor,
+        summary=summary,
+        url=url,
+        clock=clock,
+    )
+    return OutMessage(
+        kind="incident.declared",
+        title=f"事案#{incident.id}（{kind.name}）を記録しました",
+        text="情報政策課のチャンネルに対応スレッドを作成しました。",
+        context=f"incident:{incident.id}",
+    )
+
+
+def _need(parts: list[str], n: int, example: str) -> None:
+    if len(parts) < n:
+        raise ValidationFailed(f"指定が足りません。例: {example}")
+
+
+def _update(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 1)
+    _need(parts, 2, "/incident update 12 削除依頼を送付しました")
+    event = service.post_update(
+        session, incident_id=_id(parts[0]), actor=actor, text=parts[1], clock=clock
+    )
+    return OutMessage(
+        kind="incident.ack",
+        title=f"事案#{event.incident_id}に状況報告を追加しました（記録#{event.id}）",
+    )
+
+
+def _status(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 2)
+    _need(parts, 2, "/incident status 12 収束 批判は落ち着きました")
+    note = parts[2] if len(parts) > 2 else ""
+    incident = service.change_status(
+        session, incident_id=_id(parts[0]), actor=actor, status=parts[1], text=note, clock=clock
+    )
+    return OutMessage(
+        kind="incident.ack",
+        title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
+    )
+
+
+def _tick(session: Session, actor: str, rest: str, clock: Clock, *, done: bool) -> OutMessage:
+    parts = _split(rest, 1)
+    _need(parts, 2, "/incident tick 12 1")
+    incident_id = _id(parts[0])
+    item = service.set_item(
+        session, incident_id=incident_id, item=parts[1].strip(), actor=actor, done=done, clock=clock
+    )
+    mark = "☑" if item.done_at is not None else "☐"
+    return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
+
+
+def _close(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 1)
+    _need(parts, 1, "/incident close 12 経緯と対応結果のまとめ")
+    summary = parts[1] if len(parts) > 1 else ""
+    incident = service.close(
+        session, incident_id=_id(parts[0]), actor=actor, summary=summary, clock=clock
+    )
+    left = [i for i in incident.items if i.done_at is None]
+    text = "未完了のチェック項目: " + "、".join(i.label for i in left) if left else ""
+    return OutMessage(kind="incident.ack", title=f"事案#{incident.id}を終了しました", text=text)
+
+
+def _show(session: Session, rest: str) -> OutMessage:
+    parts = _split(rest, 0)
+    _need(parts, 1, "/incident show 12")
+    return messaging.detail_message(service.get(session, incident_id=_id(parts[0])))
+
+
+def _edit(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 1)
+    _need(parts, 2, "/incident edit 34 正しい本文")
+    event = service.edit_event(
+        session, event_id=_id(parts[0], "記録番号"), actor=actor, text=parts[1], clock=clock
+    )
+    return OutMessage(
+        kind="incident.ack",
+        title=f"記録#{event.id}を修正しました（修正前の本文も記録に残ります）",
+    )
+
+
+def _list(session: Session) -> OutMessage:
+    incidents = service.list_incidents(session)
+    lines = [
+        f"#{i.id} 【{TYPES[i.type].name}】{i.account.name} {STATUS_NAMES[i.status]}"
+        f"（{format_jst(i.opened_at)}）"
+        for i in incidents
+    ]
+    return OutMessage(
+        kind="incident.list",
+        title="対応中・収束の事案" if lines else "対応中の事案はありません",
+        text="\n".join(lines),
+    )
+
+
+def _comment(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 2)
+    _need(parts, 3, "/incident comment city_x 7(1)イ 差別的な書き込み（URL）")
+    comment = service.record_deleted_comment(
+        session, account_code=parts[0], why=parts[1], what=parts[2], actor=actor, clock=clock
+    )
+    return messaging.comment_recorded_message(comment)
+
+
+def run_action(
+    session: Session,
+    *,
+    actor: str,
+    action_id: str,
+    value: dict[str, Any],
+    reason: str | None = None,
+    clock: Clock,
+) -> OutMessage:
+    """Execute a button from an incident message (Slack, Teams) and return the reply.
+
+    ``reason`` is the text the adapter asked for when the action has ``needs_reason``
+    (the update text, the close summary).
+    """
+    try:
+        incident_id = int(value["incident_id"])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed("ボタンの情報が不正です。メッセージを開き直してください。") from None
+    if action_id == "incident.toggle":
+        done = value.get("done")
+        item = service.set_item(
+            session,
+            incident_id=incident_id,
+            item=str(value.get("item", "")),
+            actor=actor,
+            done=None if done is None else bool(done),
+            clock=clock,
+        )
+        mark = "☑" if item.done_at is not None else "☐"
+        return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
+    if action_id == "incident.update":
+        event = service.post_update(
+            session, incident_id=incident_id, actor=actor, text=reason or "", clock=clock
+        )
+        return OutMessage(
+            kind="incident.ack",
+            title=f"事案#{incident_id}に状況報告を追加しました（記録#{event.id}）",
+        )
+    if action_id == "incident.status":
+        incident = service.change_status(
+            session,
+            incident_id=incident_id,
+            actor=actor,
+            status=str(value.get("status", "")),
+            text=reason or "",
+            clock=clock,
+        )
+        return OutMessage(
+            kind="incident.ack",
+            title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
+        )
+    if action_id == "incident.close":
+        return _close(session, actor, f"{incident_id} {reason or ''}", clock)
+    if action_id == "incident.show":
+        return messaging.detail_message(service.get(session, incident_id=incident_id))
+    raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
+
+
+__all__ = ["USAGE", "run", "run_action", "usage"]
