@@ -1,5 +1,12 @@
 """Import every model module so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
+from bot.accounts.models import (
+    AccountCheck,
+    AccountEvent,
+    AccountPolicy,
+    AccountRegistration,
+    ExemptionRuleHistory,
+)
 from bot.audit.models import AuditEvent
 from bot.directory.models import (
     Account,
@@ -25,6 +32,10 @@ from bot.scheduler.models import Reminder
 
 __all__ = [
     "Account",
+    "AccountCheck",
+    "AccountEvent",
+    "AccountPolicy",
+    "AccountRegistration",
     "AfterReport",
     "AuditEvent",
     "Channel",
@@ -36,6 +47,7 @@ __all__ = [
     "DraftNotice",
     "DraftVersion",
     "ExemptionRule",
+    "ExemptionRuleHistory",
     "Incident",
     "IncidentChecklistItem",
     "IncidentDraft",

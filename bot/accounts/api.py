@@ -1,0 +1,145 @@
+"""Entry points for adapters (Slack, Teams, console): one transaction each, a ``Reply`` back.
+
+Same conventions as ``bot.drafts.api``: the actor is identified by platform and user id, a
+refusal (``BotError``) rolls everything back and becomes a Japanese error reply with
+per-field problems in ``Reply.fields`` (for modal forms). Notifications are in the outbox.
+
+- ``account_command``: the ``/account ...`` text command (see ``bot.accounts.commands``).
+- ``register`` / ``update``: a submitted form (e.g. a Slack modal built from ``FIELDS``).
+- ``handle_action``: the ``account.confirm`` / ``account.return`` buttons of a 開設届.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.accounts import commands, service
+from bot.accounts.validation import FIELDS, FormField
+from bot.clock import Clock
+from bot.db import transaction
+from bot.directory import service as directory
+from bot.directory.models import Person
+from bot.drafts.api import Actor, Reply, refusal
+from bot.errors import BotError, ValidationFailed
+from bot.notify.messages import OutMessage
+
+ACTION_IDS = ("account.confirm", "account.return")
+
+__all__ = [
+    "ACTION_IDS",
+    "FIELDS",
+    "Actor",
+    "FormField",
+    "Reply",
+    "account_command",
+    "form_values",
+    "handle_action",
+    "register",
+    "update",
+]
+
+
+def _run(
+    factory: sessionmaker[Session], actor: Actor, work: Callable[[Session, Person], OutMessage]
+) -> Reply:
+    try:
+        with transaction(factory) as session:
+            person = directory.person_by_platform_id(
+                session, platform=actor.platform, user_id=actor.user_id
+            )
+            message = work(session, person)
+        return Reply(ok=True, message=message)
+    except BotError as exc:
+        return refusal(exc)
+
+
+def account_command(
+    factory: sessionmaker[Session], *, actor: Actor, text: str, clock: Clock | None = None
+) -> Reply:
+    """Run ``/account <text>`` for the actor."""
+    return _run(
+        factory,
+        actor,
+        lambda session, person: commands.run(session, actor=person.handle, text=text, clock=clock),
+    )
+
+
+def register(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    values: Mapping[str, str],
+    clock: Clock | None = None,
+) -> Reply:
+    """Register an account from a submitted form; ``Reply.fields`` names what is wrong."""
+
+    def work(session: Session, person: Person) -> OutMessage:
+        account = service.register_account(session, actor=person.handle, values=values, clock=clock)
+        return commands.registered_reply(account)
+
+    return _run(factory, actor, work)
+
+
+def update(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    code: str,
+    values: Mapping[str, str],
+    clock: Clock | None = None,
+) -> Reply:
+    """Correct a registered or returned account's 運用ポリシー from a submitted form."""
+
+    def work(session: Session, person: Person) -> OutMessage:
+        account = service.update_registration(
+            session, actor=person.handle, code=code, values=values, clock=clock
+        )
+        return commands.reply(f"「{account.name}」の運用ポリシーを修正しました")
+
+    return _run(factory, actor, work)
+
+
+def form_values(factory: sessionmaker[Session], *, code: str) -> dict[str, str]:
+    """An account's current form values, to prefill an edit form (NotFound if unknown)."""
+    with transaction(factory) as session:
+        return service.form_values(session, account=service.get_account(session, code=code))
+
+
+def handle_action(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    action_id: str,
+    value: dict[str, Any],
+    reason: str | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """A 開設届 button: ``account.confirm`` or ``account.return`` (with ``reason``)."""
+    try:
+        registration_id = int(value["registration"])
+    except (KeyError, TypeError, ValueError):
+        return refusal(
+            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
+        )
+    if action_id not in ACTION_IDS:
+        return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+
+    def work(session: Session, person: Person) -> OutMessage:
+        if action_id == "account.confirm":
+            reg = service.confirm_registration(
+                session, actor=person.handle, registration_id=registration_id, clock=clock
+            )
+            return commands.confirmed_reply(reg)
+        reg = service.return_registration(
+            session,
+            actor=person.handle,
+            registration_id=registration_id,
+            reason=reason or "",
+            clock=clock,
+        )
+        return commands.returned_reply(reg)
+
+    return _run(factory, actor, work)

@@ -1,0 +1,46 @@
+"""``python -m bot accounts publish``: the confirmed-account list for the city website (4(2))."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.accounts.publish import published_accounts, render_csv, render_html
+from bot.clock import SystemClock, to_jst
+from bot.config import get_settings
+from bot.db import make_engine, make_sessionmaker
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    with factory() as session:
+        rows = published_accounts(session)
+    if args.format == "csv":
+        out = render_csv(rows)
+    else:
+        out = render_html(
+            rows, as_of=to_jst(SystemClock().now()).date(), full_page=not args.fragment
+        )
+    if args.output:
+        # newline="" keeps the CSV's CRLF line ends as they are.
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(out)
+        print(
+            f"公式アカウント一覧（{len(rows)}件）を {args.output} に書き出しました。",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register ``accounts publish``."""
+    accounts = subparsers.add_parser("accounts", help="official-account registry (W5)")
+    sub = accounts.add_subparsers(dest="accounts_command", required=True)
+    pub = sub.add_parser("publish", help="confirmed accounts for the city website (4(2), 5(5))")
+    pub.add_argument("--format", choices=("html", "csv"), default="html")
+    pub.add_argument("--fragment", action="store_true", help="HTML: only the <table>, no page")
+    pub.add_argument("-o", "--output", help="file to write (default: stdout)")
+    pub.set_defaults(handler=_cmd_publish)

@@ -1,0 +1,325 @@
+"""The ``/account`` text command, shared by every chat adapter (console, Slack, Teams).
+
+An adapter passes the text after ``/account`` and the caller's handle, inside its own
+transaction, and renders the returned ``OutMessage``. Refusals are raised as ``BotError``
+with a Japanese message; the adapter shows it and the transaction rolls back.
+
+    /account new code=kankou-x department=kankou media=X ...   (or one "項目: 値" per line)
+    /account edit CODE purpose="..."                            (registered or returned only)
+    /account submit CODE | confirm CODE | return CODE 理由
+    /account rule CODE ア 本文 | revoke CODE ア [理由]
+    /account check CODE 5(4)|5(5) [未]
+    /account manager CODE handle [理由] | operators CODE a,b,c
+    /account suspend|resume|close CODE 理由
+    /account show CODE | list [all]
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.accounts import messaging, service
+from bot.accounts.models import (
+    CHECK_ITEMS,
+    CLOSED,
+    STATUS_LABELS,
+    STATUSES,
+    AccountRegistration,
+)
+from bot.accounts.validation import FIELD_BY_KEY, FIELDS, KEY_ALIASES
+from bot.clock import Clock
+from bot.directory.models import Account
+from bot.errors import ValidationFailed
+from bot.notify.messages import Field, OutMessage
+
+USAGE = """/account の使い方:
+/account new 項目=値 …（項目を省略すると入力用の書式を表示します）
+/account edit CODE 項目=値 …（提出前・差し戻し後の修正）
+/account submit CODE（開設届を広報課長へ提出、4(2)）
+/account confirm CODE / /account return CODE 理由（広報課長のみ）
+/account rule CODE ア 本文 / /account revoke CODE ア [理由]（4(3)ただし書の掲載ルール、所属長のみ）
+/account check CODE 5(4)|5(5) [未]（プロフィールの確認項目）
+/account manager CODE ハンドル [理由] / /account operators CODE a,b,c
+/account suspend|resume|close CODE 理由
+/account show CODE / /account list [all]"""
+
+_UNCHECK = {"未", "未確認", "off", "no", "false", "0", "取消"}
+_LINE_KV = re.compile(r"^\s*([^=:：＝\s]+)\s*[=:：＝]\s*(.*)$")
+
+
+def reply(title: str, text: str = "", *, kind: str = "account.reply") -> OutMessage:
+    """A short confirmation shown to the person who acted."""
+    return OutMessage(kind=kind, title=title, text=text)
+
+
+_reply = reply
+
+
+def registered_reply(account: Account) -> OutMessage:
+    """After registration: what happens next (the 開設届, 4(2))."""
+    return reply(
+        f"公式アカウント「{account.name}」を登録しました（{account.code}）",
+        "運用ポリシーを登録しました。開設届はまだ提出されていません。"
+        f"/account submit {account.code} で広報課長へ提出してください（4(2)）。",
+    )
+
+
+def confirmed_reply(reg: AccountRegistration) -> OutMessage:
+    """To the 広報課長 after confirming."""
+    return reply(
+        f"開設届を確認しました: {reg.account.name}",
+        "このアカウントは確認済みとなり、公開用の一覧（4(2)）に載ります。登録者に通知しました。",
+    )
+
+
+def returned_reply(reg: AccountRegistration) -> OutMessage:
+    """To the 広報課長 after returning."""
+    return reply(
+        f"開設届を差し戻しました: {reg.account.name}", f"理由: {reg.reason}\n登録者に通知しました。"
+    )
+
+
+def _key(raw: str) -> str:
+    key = raw.strip().lstrip("-")
+    return KEY_ALIASES.get(key, KEY_ALIASES.get(key.lower(), key.lower()))
+
+
+def parse_values(text: str) -> dict[str, str]:
+    """``key=value`` pairs (quotes allowed) or one ``項目: 値`` per line -> form values."""
+    values: dict[str, str] = {}
+    if "\n" in text.strip():
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            m = _LINE_KV.match(line)
+            if m is None:
+                raise ValidationFailed(
+                    f"「{line.strip()}」は「項目: 値」の形になっていません。",
+                    fields={"form": "1行に「項目: 値」を1つずつ書いてください。"},
+                )
+            values[_key(m.group(1))] = m.group(2).strip()
+        return values
+    try:
+        tokens = shlex.split(text.replace("＝", "="))
+    except ValueError:
+        raise ValidationFailed(
+            '引用符（"）が閉じていません。', fields={"form": "引用符を閉じてください。"}
+        ) from None
+    for token in tokens:
+        if "=" not in token:
+            raise ValidationFailed(
+                f"「{token}」は「項目=値」の形になっていません。値に空白を含めるときは"
+                '項目="値" のように引用符で囲んでください。',
+                fields={"form": "項目=値 の形で入力してください。"},
+            )
+        key, value = token.split("=", 1)
+        values[_key(key)] = value.strip()
+    return values
+
+
+def form_template() -> OutMessage:
+    """The guided form: every 4(1) item with its clause and an example, one per line."""
+    lines = [
+        f"{f.key}: "
+        + (f"（{f.label}・{f.clause}）" if f.clause else f"（{f.label}）")
+        + f" {f.hint}"
+        for f in FIELDS
+    ]
+    return OutMessage(
+        kind="account.form",
+        title="公式アカウントの登録（運用ポリシー 4(1)ア〜キ）",
+        text=(
+            "次の項目を「項目: 値」の形で1行ずつ書き、/account new に続けて送ってください"
+            "（担当者以外はすべて必須です）。\n" + "\n".join(lines)
+        ),
+        fields=[Field(f.label, f.hint or f.clause) for f in FIELDS],
+    )
+
+
+def _split(args: str, n: int) -> list[str]:
+    """First ``n`` words, then the rest of the text (which may contain spaces)."""
+    parts = args.strip().split(None, n)
+    return parts + [""] * (n + 1 - len(parts))
+
+
+def _need(value: str, what: str) -> str:
+    if not value:
+        raise ValidationFailed(f"{what}を指定してください。\n{USAGE}", fields={"args": what})
+    return value
+
+
+def run(session: Session, *, actor: str, text: str, clock: Clock | None = None) -> OutMessage:
+    """Run one ``/account`` command for ``actor`` and return the reply to show them."""
+    # The first word may end with a space or a newline ("/account new\ncode: ...").
+    m = re.match(r"\s*(\S*)\s*(.*)", text, re.DOTALL)
+    sub, rest = (m.group(1), m.group(2)) if m else ("", "")
+    handler = _COMMANDS.get(sub.lower())
+    if handler is None:
+        return _reply("/account", USAGE, kind="account.help")
+    return handler(session, actor, rest, clock)
+
+
+def _new(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    if not args.strip():
+        return form_template()
+    account = service.register_account(session, actor=actor, values=parse_values(args), clock=clock)
+    return registered_reply(account)
+
+
+def _edit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, rest = _split(args, 1)
+    values = parse_values(_need(rest, "修正する項目"))
+    account = service.update_registration(
+        session, actor=actor, code=_need(code, "アカウントコード"), values=values, clock=clock
+    )
+    changed = "、".join(FIELD_BY_KEY[k].label for k in values if k in FIELD_BY_KEY)
+    return _reply(f"「{account.name}」の運用ポリシーを修正しました", f"修正した項目: {changed}")
+
+
+def _submit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    reg = service.submit_registration(
+        session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
+    )
+    heads = "、".join(sorted(reg.request_messages))
+    return _reply(
+        f"開設届を提出しました: {reg.account.name}",
+        f"広報課長（{heads}）に開設届（#{reg.id}）を送りました。確認の結果はお知らせします。",
+    )
+
+
+def _confirm(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    reg = service.confirm_registration(
+        session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
+    )
+    return confirmed_reply(reg)
+
+
+def _return(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, reason = _split(args, 1)
+    reg = service.return_registration(
+        session, actor=actor, code=_need(code, "アカウントコード"), reason=reason, clock=clock
+    )
+    return returned_reply(reg)
+
+
+def _rule(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, category, body = _split(args, 2)
+    rule = service.register_rule(
+        session,
+        actor=actor,
+        code=_need(code, "アカウントコード"),
+        category=_need(category, "区分（ア・イ・ウ・エ）"),
+        rule_text=body,
+        clock=clock,
+    )
+    account = service.get_account(session, code=code)
+    return _reply(
+        f"掲載ルール（4(3){rule.category}）を登録しました: {account.name}",
+        f"ルール: {rule.rule_text}\n"
+        f"4(3){rule.category}に当たる投稿は決裁なしで掲載し、掲載後速やかに所属長へ報告します。",
+    )
+
+
+def _revoke(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, category, reason = _split(args, 2)
+    row = service.revoke_rule(
+        session,
+        actor=actor,
+        code=_need(code, "アカウントコード"),
+        category=_need(category, "区分（ア・イ・ウ・エ）"),
+        reason=reason,
+        clock=clock,
+    )
+    return _reply(
+        f"掲載ルール（4(3){row.category}）を取り消しました",
+        f"今後、4(3){row.category}の投稿も所属長の決裁が必要です。取り消したルールは履歴に残ります。",
+    )
+
+
+def _check(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, item, flag = _split(args, 2)
+    checked = flag.strip().lower() not in _UNCHECK
+    row = service.set_check(
+        session,
+        actor=actor,
+        code=_need(code, "アカウントコード"),
+        item=_need(item, "確認項目（5(4) または 5(5)）"),
+        checked=checked,
+        clock=clock,
+    )
+    clause, label = CHECK_ITEMS[row.item]
+    return _reply(f"{clause} {label}: {'確認済み' if row.checked else '未確認'}として記録しました")
+
+
+def _manager(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, handle, reason = _split(args, 2)
+    account = service.change_manager(
+        session,
+        actor=actor,
+        code=_need(code, "アカウントコード"),
+        manager=_need(handle, "新しい管理者のハンドル"),
+        reason=reason,
+        clock=clock,
+    )
+    return _reply(
+        f"「{account.name}」の管理者を変更しました",
+        f"新しい管理者: {messaging.person_label(account.manager)}（4(1)キ）",
+    )
+
+
+def _operators(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    code, handles = _split(args, 1)
+    account = service.set_operators(
+        session, actor=actor, code=_need(code, "アカウントコード"), operators=handles, clock=clock
+    )
+    names = "、".join(messaging.person_label(p) for p in account.operators) or "なし"
+    return _reply(f"「{account.name}」の担当者を変更しました", f"担当者: {names}（4(1)キ）")
+
+
+def _status(verb: str, fn: Callable[..., object]) -> Callable[..., OutMessage]:
+    def handler(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+        code, reason = _split(args, 1)
+        fn(session, actor=actor, code=_need(code, "アカウントコード"), reason=reason, clock=clock)
+        account = service.get_account(session, code=code)
+        return _reply(
+            f"「{account.name}」を{verb}しました",
+            f"状態: {STATUS_LABELS.get(account.status, account.status)}",
+        )
+
+    return handler
+
+
+def _show(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    summary = service.account_summary(session, code=_need(args.strip(), "アカウントコード"))
+    return messaging.account_detail(summary)
+
+
+def _list(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    if args.strip().lower() in ("all", "すべて", "全部"):
+        return messaging.account_list(service.list_accounts(session))
+    statuses = [s for s in STATUSES if s != CLOSED]
+    return messaging.account_list(service.list_accounts(session, statuses=statuses))
+
+
+_COMMANDS: dict[str, Callable[[Session, str, str, Clock | None], OutMessage]] = {
+    "new": _new,
+    "edit": _edit,
+    "submit": _submit,
+    "confirm": _confirm,
+    "return": _return,
+    "rule": _rule,
+    "revoke": _revoke,
+    "check": _check,
+    "manager": _manager,
+    "operators": _operators,
+    "suspend": _status("休止", service.suspend_account),
+    "resume": _status("再開", service.resume_account),
+    "close": _status("閉鎖", service.close_account),
+    "show": _show,
+    "list": _list,
+    "help": lambda *_: _reply("/account", USAGE, kind="account.help"),
+}

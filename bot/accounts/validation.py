@@ -1,0 +1,291 @@
+"""Field definitions and pure validation for the 運用ポリシー form (4(1)ア〜キ).
+
+Nothing here touches the database: checks that need the directory (departments,
+people, duplicate URLs) live in ``bot.accounts.service``. Every message is Japanese and
+names the clause it serves, so a form on any platform can show it next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the registration form, for console, Slack modals and Teams cards."""
+
+    key: str
+    label: str  # Japanese label
+    clause: str  # guideline clause it serves
+    hint: str = ""  # Japanese placeholder / example
+    multiline: bool = False
+    required: bool = True
+
+
+FIELDS: tuple[FormField, ...] = (
+    FormField("code", "アカウントコード", "", "半角英小文字・数字・ハイフン（例: kouhou-x）"),
+    FormField("department", "所管課（課コード）", "4(1)ア", "名簿の課コード（例: kouhou）"),
+    FormField("organisation", "管理主体", "4(1)ア", "例: 松本市 政策部 広報課"),
+    FormField("purpose", "利用目的", "4(1)イ", "", multiline=True),
+    FormField("information", "発信する情報", "4(1)ウ", "", multiline=True),
+    FormField(
+        "response",
+        "受信した情報への対応",
+        "4(1)エ",
+        "例: コメントには原則として個別に返信しません",
+        multiline=True,
+    ),
+    FormField("media", "ソーシャルメディアの種類", "4(1)オ", "例: X, Facebook, Instagram, LINE"),
+    FormField("name", "公式アカウント名", "4(1)カ", ""),
+    FormField("url", "登録URL", "4(1)カ", "https:// で始まる、そのメディアのURL"),
+    FormField("start_date", "運用開始日", "4(1)カ", "YYYY-MM-DD（例: 2026-04-01）"),
+    FormField("manager", "公式アカウントの管理者", "4(1)キ", "名簿のハンドル"),
+    FormField(
+        "operators",
+        "公式アカウントの担当者",
+        "4(1)キ",
+        "名簿のハンドルをカンマ区切りで（例: suzuki,tanaka）",
+        required=False,
+    ),
+)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+
+# Japanese labels and short aliases accepted as keys on the console (``管理主体=...``).
+KEY_ALIASES: dict[str, str] = {
+    **{f.label: f.key for f in FIELDS},
+    "コード": "code",
+    "所管課": "department",
+    "課": "department",
+    "メディア": "media",
+    "アカウント名": "name",
+    "URL": "url",
+    "開始日": "start_date",
+    "管理者": "manager",
+    "担当者": "operators",
+    "operator": "operators",
+    "start": "start_date",
+    "dept": "department",
+    "organization": "organisation",
+}
+
+
+@dataclass(frozen=True)
+class Media:
+    """A social-media service the city may use, and the web domains its pages live on."""
+
+    name: str
+    domains: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+MEDIA: tuple[Media, ...] = (
+    Media("X", ("x.com", "twitter.com"), ("twitter", "ツイッター", "エックス", "x（旧twitter）")),
+    Media("Facebook", ("facebook.com",), ("フェイスブック",)),
+    Media("Instagram", ("instagram.com",), ("インスタグラム", "インスタ")),
+    Media("LINE", ("line.me",), ("ライン",)),
+    Media("YouTube", ("youtube.com",), ("ユーチューブ",)),
+    Media("TikTok", ("tiktok.com",), ("ティックトック",)),
+    Media("note", ("note.com",), ("ノート",)),
+    Media("Threads", ("threads.net", "threads.com"), ("スレッズ",)),
+    Media("Bluesky", ("bsky.app",), ("ブルースカイ",)),
+)
+_MEDIA_LOOKUP: dict[str, Media] = {}
+for _m in MEDIA:
+    for _alias in (_m.name, *_m.aliases):
+        _MEDIA_LOOKUP[_alias.casefold()] = _m
+# A URL's host is compared without these prefixes (www.x.com == x.com).
+_HOST_PREFIXES = ("www.", "m.", "mobile.")
+_CANONICAL_DOMAIN = {"twitter.com": "x.com", "threads.com": "threads.net"}
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
+HANDLE_SPLIT_RE = re.compile(r"[\s,、，]+")
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?\s*$")
+
+
+def media_names() -> str:
+    """The known media, for messages: "X、Facebook、…"."""
+    return "、".join(m.name for m in MEDIA)
+
+
+def find_media(value: str) -> Media | None:
+    """The known media a user's spelling names, or None."""
+    return _MEDIA_LOOKUP.get(value.strip().casefold())
+
+
+def media_for(name: str) -> Media | None:
+    """The media with this canonical name (as stored on ``Account.media``)."""
+    return next((m for m in MEDIA if m.name == name), None)
+
+
+def _bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
+def _host_on(host: str, domains: tuple[str, ...]) -> str | None:
+    for domain in domains:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """The URL as stored: https, lower-case host without www., no trailing slash or fragment."""
+    parts = urlsplit(url.strip())
+    host = _bare_host(parts.hostname or "")
+    path = parts.path.rstrip("/")
+    return urlunsplit(("https", host, path, parts.query, ""))
+
+
+def url_key(url: str) -> str:
+    """Comparison key for duplicate URLs: case, trailing slash, www. and x.com/twitter.com."""
+    parts = urlsplit(url.strip().lower())
+    host = _bare_host(parts.hostname or "")
+    host = _CANONICAL_DOMAIN.get(host, host)
+    path = parts.path.rstrip("/")
+    return urlunsplit(("https", host, path, parts.query, ""))
+
+
+def check_url(url: str, media: Media | None) -> str | None:
+    """A Japanese message if ``url`` is not an https page of ``media``, else None."""
+    value = url.strip()
+    if not value:
+        return "登録URLを入力してください（4(1)カ）。"
+    if any(ch.isspace() for ch in value):
+        return "登録URLに空白が含まれています。"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "登録URLの形式が正しくありません。"
+    if parts.scheme.lower() != "https":
+        return "登録URLは https:// で始まるURLにしてください。"
+    if not parts.hostname or parts.username or parts.password or port not in (None, 443):
+        return "登録URLの形式が正しくありません。"
+    if media is None:
+        return None  # the media field carries the error
+    if _host_on(_bare_host(parts.hostname), media.domains) is None:
+        return (
+            f"登録URLが{media.name}のURLではありません"
+            f"（{media.name}のURLは {'、'.join(media.domains)} です）。"
+        )
+    if not parts.path.strip("/"):
+        return (
+            f"登録URLには{media.name}のトップページではなく、アカウントのページを指定してください。"
+        )
+    return None
+
+
+def parse_date(value: str) -> date | None:
+    """A real calendar date from "2026-04-01", "2026/4/1" or "2026年4月1日", else None."""
+    m = _DATE_RE.match(value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def split_handles(value: str) -> list[str]:
+    """Handles from "a, b、c" (order kept, duplicates dropped)."""
+    seen: dict[str, None] = {}
+    for part in HANDLE_SPLIT_RE.split(value.strip()):
+        if part:
+            seen.setdefault(part.lstrip("@"), None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    """Validated form values (still to be checked against the directory)."""
+
+    code: str
+    department: str
+    organisation: str
+    purpose: str
+    information: str
+    response: str
+    media: str
+    name: str
+    url: str
+    url_key: str
+    start_date: date
+    manager: str
+    operators: tuple[str, ...]
+
+
+LIMITS = {"code": 64, "department": 64, "name": 200, "url": 500, "manager": 64}
+TEXT_LIMIT = 2000
+
+
+def fail(errors: dict[str, str]) -> ValidationFailed:
+    """One ValidationFailed listing every field error, each on its own line."""
+    lines = [
+        f"・{FIELD_BY_KEY[k].label if k in FIELD_BY_KEY else k}: {msg}" for k, msg in errors.items()
+    ]
+    return ValidationFailed(
+        "運用ポリシー（4(1)）の入力に誤りがあります。\n" + "\n".join(lines), fields=errors
+    )
+
+
+def validate_form(values: dict[str, str]) -> PolicyInput:
+    """Check every field's form; raise ValidationFailed naming each wrong field in Japanese."""
+    errors: dict[str, str] = {}
+    unknown = sorted(set(values) - set(FIELD_BY_KEY))
+    for key in unknown:
+        errors[key] = f"「{key}」という項目はありません。"
+    v = {f.key: (values.get(f.key) or "").strip() for f in FIELDS}
+    for f in FIELDS:
+        if f.required and not v[f.key]:
+            clause = f"（{f.clause}）" if f.clause else ""
+            errors[f.key] = f"{f.label}を入力してください{clause}。"
+        elif len(v[f.key]) > LIMITS.get(f.key, TEXT_LIMIT):
+            errors[f.key] = f"{f.label}は{LIMITS.get(f.key, TEXT_LIMIT)}文字以内にしてください。"
+    if v["code"] and "code" not in errors and not CODE_RE.match(v["code"]):
+        errors["code"] = (
+            "アカウントコードは半角英小文字・数字・ハイフン・アンダースコアの2〜64文字にしてください"
+            "（例: kouhou-x）。"
+        )
+    media = find_media(v["media"]) if v["media"] else None
+    if v["media"] and media is None:
+        errors["media"] = (
+            f"「{v['media']}」は登録できるソーシャルメディアの種類にありません"
+            f"（{media_names()} から選んでください）。"
+        )
+    if "url" not in errors:
+        url_error = check_url(v["url"], media)
+        if url_error:
+            errors["url"] = url_error
+    start = parse_date(v["start_date"]) if v["start_date"] else None
+    if v["start_date"] and start is None:
+        errors["start_date"] = (
+            f"運用開始日「{v['start_date']}」は実在する日付ではありません（YYYY-MM-DD で入力してください）。"
+        )
+    operators = tuple(split_handles(v["operators"]))
+    if errors:
+        raise fail(errors)
+    assert media is not None and start is not None
+    return PolicyInput(
+        code=v["code"],
+        department=v["department"],
+        organisation=v["organisation"],
+        purpose=v["purpose"],
+        information=v["information"],
+        response=v["response"],
+        media=media.name,
+        name=v["name"],
+        url=canonical_url(v["url"]),
+        url_key=url_key(v["url"]),
+        start_date=start,
+        manager=v["manager"].lstrip("@"),
+        operators=operators,
+    )
