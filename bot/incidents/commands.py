@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, format_jst
 from bot.directory.models import Account
 from bot.errors import ValidationFailed
-from bot.incidents import messaging, service
+from bot.incidents import messaging, responses, service
 from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
 from bot.notify.messages import OutMessage
 
@@ -28,6 +28,7 @@ USAGE = "\n".join(
         "/incident close 番号 まとめ … 終了（情報政策課・所属長のみ）",
         "/incident show 番号 … 詳細と経過",
         "/incident edit 記録番号 本文 … 状況報告・まとめの修正（履歴は残ります）",
+        "/incident respond 番号 説明|訂正|謝罪|対応中 本文 … 対応投稿を起案（チェック・決裁へ）",
         "/incident list … 対応中・収束の事案一覧",
         "/incident comment アカウント 理由(7(1)ア〜サ) 内容 … 削除した書き込みの記録（6(2)）",
     ]
@@ -88,11 +89,13 @@ def run(session: Session, *, actor: str, text: str, clock: Clock) -> OutMessage:
     if sub == "close":
         return _close(session, actor, rest, clock)
     if sub == "show":
-        return _show(session, rest)
+        return _show(session, rest, clock)
     if sub == "edit":
         return _edit(session, actor, rest, clock)
     if sub == "list":
         return _list(session)
+    if sub == "respond":
+        return _respond(session, actor, rest, clock)
     if sub == "comment":
         return _comment(session, actor, rest, clock)
     return _declare(session, actor, head, rest, clock)
@@ -185,10 +188,27 @@ def _close(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
     return OutMessage(kind="incident.ack", title=f"事案#{incident.id}を終了しました", text=text)
 
 
-def _show(session: Session, rest: str) -> OutMessage:
+def _show(session: Session, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 0)
     _need(parts, 1, "/incident show 12")
-    return messaging.detail_message(service.get(session, incident_id=_id(parts[0])))
+    incident = service.get(session, incident_id=_id(parts[0]))
+    responses.sync_decisions(session, incident=incident, clock=clock)
+    return messaging.detail_message(incident)
+
+
+def _respond(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+    parts = _split(rest, 2)
+    _need(parts, 3, "/incident respond 12 謝罪 先日の投稿に誤りがありました。…")
+    _, result = responses.start_response(
+        session,
+        incident_id=_id(parts[0]),
+        actor=actor,
+        purpose=parts[1],
+        text=parts[2],
+        clock=clock,
+    )
+    assert result.receipt is not None
+    return result.receipt
 
 
 def _edit(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
@@ -280,7 +300,7 @@ def run_action(
     if action_id == "incident.close":
         return _close(session, actor, f"{incident_id} {reason or ''}", clock)
     if action_id == "incident.show":
-        return messaging.detail_message(service.get(session, incident_id=incident_id))
+        return _show(session, str(incident_id), clock)
     raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
 
 

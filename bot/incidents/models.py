@@ -141,9 +141,11 @@ class IncidentDraft(Base):
     purpose: Mapped[str] = mapped_column(sa.String(16))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     created_at: Mapped[datetime]
-    # Last decision seen on the draft (approved | rejected | changes_requested | ...).
+    # Last decision recorded on the incident (approve | reject | request_changes), and the
+    # id of core's decision row it came from (so each decision is recorded once).
     decision: Mapped[str | None] = mapped_column(sa.String(32))
     decided_at: Mapped[datetime | None]
+    decision_id: Mapped[int | None]
 
     incident: Mapped[Incident] = relationship()
 

@@ -165,6 +165,13 @@ def reminder_mentions(session: Session, *, incident: Incident, now: datetime) ->
     return [p.handle for p in _dedupe(people)]
 
 
+def require_participant(
+    session: Session, *, person: Person, incident: Incident, now: datetime, doing: str
+) -> None:
+    """Refuse unless ``person`` works on the incident (see ``participants``)."""
+    _require_participant(session, person, incident, now, doing)
+
+
 def _require_participant(
     session: Session, person: Person, incident: Incident, now: datetime, doing: str
 ) -> None:
@@ -591,6 +598,7 @@ def link_draft(
     draft_id: int,
     purpose: str,
     actor: str,
+    note: str | None = None,
     clock: Clock | None = None,
 ) -> IncidentDraft:
     """Record that a draft (core's drafts) is this incident's 説明・訂正・謝罪・対応中 post."""
@@ -613,7 +621,8 @@ def link_draft(
         "draft_linked",
         person,
         now,
-        f"{PURPOSE_NAMES[code]}の投稿を起案しました（下書き#{draft_id}）",
+        f"{PURPOSE_NAMES[code]}の投稿を起案しました（下書き#{draft_id}）"
+        + (f"\n{note}" if note else ""),
     )
     audit.record(
         session,
@@ -640,24 +649,36 @@ def record_draft_decision(
     decision: str,
     actor: str,
     reason: str | None = None,
+    decision_id: int | None = None,
+    at: datetime | None = None,
     clock: Clock | None = None,
 ) -> IncidentDraft | None:
     """Hook for core: call after any decision on a draft. Records it on the incident's
-    timeline if the draft is an incident response; otherwise does nothing (returns None)."""
-    link = incident_for_draft(session, draft_id=draft_id)
+    timeline if the draft is an incident response; otherwise does nothing (returns None).
+
+    With ``decision_id`` (core's decision row) a decision is recorded once, however often
+    this is called.
+    """
+    link = session.scalar(
+        sa.select(IncidentDraft).where(IncidentDraft.draft_id == draft_id).with_for_update()
+    )
     if link is None:
         return None
+    if decision_id is not None and link.decision_id is not None and decision_id <= link.decision_id:
+        return link
     clock = clock or SystemClock()
-    now = clock.now()
+    when = at or clock.now()
     person = session.scalar(sa.select(Person).where(Person.handle == actor))
     link.decision = decision[:32]
-    link.decided_at = now
+    link.decided_at = when
+    if decision_id is not None:
+        link.decision_id = decision_id
     incident = link.incident
     name = DECISION_NAMES.get(decision, decision)
     line = f"下書き#{draft_id}（{PURPOSE_NAMES[link.purpose]}）: {name}"
     if reason:
         line += f"\n理由: {reason.strip()}"
-    event = _event(session, incident, "draft_decided", person, now, line)
+    event = _event(session, incident, "draft_decided", person, when, line)
     audit.record(
         session,
         actor=actor,

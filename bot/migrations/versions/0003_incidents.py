@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('created_at', bot.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decision', sa.String(length=32), nullable=True),
     sa.Column('decided_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decision_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("purpose in ('explanation','correction','apology','in_progress')", name=op.f('ck_incident_drafts_purpose')),
     sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_incident_drafts_created_by_id_people')),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_drafts_incident_id_incidents'), ondelete='CASCADE'),
