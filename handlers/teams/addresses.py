@@ -90,7 +90,10 @@ def _upsert(
     if overwrite:
         stmt = stmt.on_conflict_do_update(
             index_elements=index,
-            set_={k: stmt.excluded[k] for k in ("conversation_id", "service_url", "data", "updated_at")},
+            set_={
+                k: stmt.excluded[k]
+                for k in ("conversation_id", "service_url", "data", "updated_at")
+            },
             # Only a real change is written (and audited): most messages change nothing.
             where=sa.or_(
                 table.c.conversation_id != stmt.excluded.conversation_id,

@@ -20,9 +20,9 @@ a reply in a channel thread, ``extra["service_url"]`` = where the conversation l
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import random
-import concurrent.futures
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime

@@ -46,29 +46,8 @@ from microsoft_teams.cards import (
     TextRun,
 )
 
+from bot.actions import PROMPTS, Prompt, PromptInput
 from bot.notify.messages import Action, FindingView, OutMessage
-
-try:  # TEMPORARY until branch slack2 (bot.actions) is merged
-    from bot.actions import PROMPTS, Prompt, PromptInput
-except ImportError:  # pragma: no cover
-
-    @dataclass(frozen=True)
-    class PromptInput:  # type: ignore[no-redef]
-        name: str
-        label: str
-        required: bool = True
-        multiline: bool = True
-        hint: str | None = None
-        choices: tuple[tuple[str, str], ...] = ()
-        max_length: int = 2000
-
-    @dataclass(frozen=True)
-    class Prompt:  # type: ignore[no-redef]
-        title: str
-        submit: str
-        inputs: tuple[PromptInput, ...] = ()
-
-    PROMPTS: dict[str, Prompt] = {}  # type: ignore[no-redef]
 
 SCHEMA_VERSION: Literal["1.5"] = "1.5"
 # Teams shows at most six card-level actions; more go into action sets in the body.
@@ -102,7 +81,8 @@ def _block(text: str, **kwargs: Any) -> TextBlock:
 
 def _verbatim(text: str, **kwargs: Any) -> RichTextBlock:
     """Text shown exactly as written: ``TextRun`` is not Markdown-processed."""
-    return RichTextBlock(inlines=[TextRun(text=text, **kwargs)])
+    inlines: list[CardElement] = [TextRun(text=text, **kwargs)]
+    return RichTextBlock(inlines=inlines)
 
 
 def _paragraphs(text: str) -> list[CardElement]:
@@ -122,13 +102,12 @@ def _finding(f: FindingView) -> RichTextBlock:
     label = SEVERITY_LABELS.get(f.severity, f.severity)
     color = _SEVERITY_COLORS.get(f.severity)
     position = f"（{f.start + 1}〜{f.end}文字目）" if f.end > f.start else ""
-    return RichTextBlock(
-        inlines=[
-            TextRun(text=f"【{f.clause}・{label}】", weight="Bolder", color=color),
-            TextRun(text=f"「{f.excerpt}」"),
-            TextRun(text=f"{position}{f.message}"),
-        ]
-    )
+    inlines: list[CardElement] = [
+        TextRun(text=f"【{f.clause}・{label}】", weight="Bolder", color=color),
+        TextRun(text=f"「{f.excerpt}」"),
+        TextRun(text=f"{position}{f.message}"),
+    ]
+    return RichTextBlock(inlines=inlines)
 
 
 def _mentions(
@@ -185,7 +164,10 @@ def _action(action: Action, index: int) -> ExecuteAction | ShowCardAction:
     prompt = _prompt(action)
     if prompt is None:
         return ExecuteAction(
-            title=action.label, verb=action.action_id, data=data, style=style,
+            title=action.label,
+            verb=action.action_id,
+            data=data,
+            style=style,
             associated_inputs="none",
         )
     prefix = f"a{index}."
