@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-
 from handlers.teams.fake_core import FakeCore
-from handlers.teams.notifier import DeliveryError, parse_retry_after
 from handlers.teams.port import ConversationRef, ReminderView, Reply, TeamsUser
+
+from handlers.teams.notifier import DeliveryError, parse_retry_after
 
 from .harness import Bot, StubConnector, card_of, payload, texts_of
 

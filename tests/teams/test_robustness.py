@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
 from handlers.teams.fake_core import FakeCore
 
 from .harness import Bot, LoopThread, StubConnector, payload
