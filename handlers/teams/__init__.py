@@ -12,16 +12,15 @@ def make_notifier(settings: Any) -> Any:
     come from the environment (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``,
     ``SERVICE_URL``). Imports the SDK only when called.
     """
-    from bot.db import make_engine, make_sessionmaker
+    from bot.db import make_engine
 
     from . import addresses
     from .app import standalone_notifier
     from .settings import TeamsSettings
 
-    factory = make_sessionmaker(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
 
     def mentions(handles: Any) -> Any:
-        with factory() as session:
-            return addresses.mention_targets(session, handles=handles)
+        return addresses.read_mention_targets(engine, handles=handles)
 
     return standalone_notifier(TeamsSettings(), mentions=mentions)

@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.audit import record
@@ -206,6 +207,34 @@ def forget_conversation(
         session.delete(ref)
     session.flush()
     return len(refs)
+
+
+def read_mention_targets(engine: Engine, *, handles: Sequence[str]) -> dict[str, MentionTarget]:
+    """:func:`mention_targets` for a notifier, which runs inside the outbox's transaction.
+
+    On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (``bot.db``), so opening a
+    second one while the outbox holds the write lock would wait for itself. In WAL mode a
+    read outside any transaction needs no lock: the raw connection (autocommit) does that.
+    """
+    if not handles:
+        return {}
+    if engine.dialect.name != "sqlite":
+        with Session(engine) as session:
+            return mention_targets(session, handles=handles)
+    people = Person.__table__
+    stmt = sa.select(people.c.handle, people.c.name, people.c.teams_user_id).where(
+        people.c.handle.in_(list(handles))
+    )
+    compiled = stmt.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ()))
+        rows = cursor.fetchall()
+        cursor.close()
+    finally:
+        raw.close()
+    return {h: MentionTarget(name=n, teams_user_id=t) for h, n, t in rows}
 
 
 def mention_targets(session: Session, *, handles: Sequence[str]) -> dict[str, MentionTarget]:

@@ -116,8 +116,8 @@ class TeamsCore:
 
     def mention_targets(self, handles: Sequence[str]) -> dict[str, MentionTarget]:
         """Names and Teams ids of ``handles`` (for ``<at>`` mentions)."""
-        with self.factory() as session:
-            return addresses.mention_targets(session, handles=handles)
+        engine = self.factory.kw["bind"]
+        return addresses.read_mention_targets(engine, handles=handles)
 
     def deliver(self, notifier: Notifier) -> DeliveryStats:
         """Deliver what the outbox holds for Teams."""

@@ -204,13 +204,14 @@ def render_card(
     if message.context:
         body.append(_block(message.context, size="Small", is_subtle=True))
     actions = [_action(a, i) for i, a in enumerate(message.actions)]
-    card = AdaptiveCard(version=SCHEMA_VERSION, body=body, fallback_text=message.title)
-    if len(actions) <= MAX_CARD_ACTIONS:
-        if actions:
-            card.actions = list(actions)
-    else:
+    if len(actions) > MAX_CARD_ACTIONS:
+        # The card copies ``body`` when built: the action sets must be in it before.
         for start in range(0, len(actions), ACTION_SET_SIZE):
             body.append(ActionSet(actions=list(actions[start : start + ACTION_SET_SIZE])))
+        actions = []
+    card = AdaptiveCard(version=SCHEMA_VERSION, body=body, fallback_text=message.title)
+    if actions:
+        card.actions = list(actions)
     if entities:
         card.msteams = TeamsCardProperties(width="full", entities=entities)
     return card
