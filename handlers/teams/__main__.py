@@ -47,7 +47,15 @@ def serve(args: argparse.Namespace) -> int:
         load_demo_directory(factory)
         logger.warning("demo mode: '/as <handle>' lets any chat user act as a demo person")
     settings = TeamsSettings()
-    app = create_app(core=TeamsCore(factory, demo=args.demo), settings=settings)
+    token_provider = None
+    if args.demo and not settings.client_id:
+        from .demo import DEMO_BOT_ID, demo_token
+
+        # Proactive sends need a bot id; the Playground does not check the token.
+        settings.client_id, token_provider = DEMO_BOT_ID, demo_token
+    app = create_app(
+        core=TeamsCore(factory, demo=args.demo), settings=settings, token_provider=token_provider
+    )
     logger.info(
         "Teams bot on port %s (client id %s, auth %s)",
         settings.port,

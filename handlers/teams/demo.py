@@ -7,6 +7,8 @@ the demo person ``yamada`` (taking it from whoever had it). Never enabled outsid
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +18,18 @@ from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, load_file
 from bot.directory.models import Person
+
+# Demo mode without CLIENT_ID: a made-up bot id and a token nobody can verify. Only for the
+# Agents Playground, which emulates Bot Connector locally and does not check tokens.
+DEMO_BOT_ID = "00000000-0000-0000-0000-00000000de70"
+
+
+def demo_token(scope: str, tenant_id: str | None = None) -> str:
+    """An unsigned-looking JWT the SDK can read the expiry of (demo mode only)."""
+    import jwt
+
+    claims = {"aud": scope, "appid": DEMO_BOT_ID, "exp": int(time.time()) + 3600}
+    return jwt.encode(claims, "demo-only-not-a-secret-0123456789abcdef", algorithm="HS256")
 
 
 def load_demo_directory(factory: sessionmaker[Session], *, clock: Clock | None = None) -> bool:
