@@ -51,7 +51,9 @@ class Checker:
         by_term = cfg.phrases_by_term
         for a, b, term in cfg.phrase_matcher.finditer(ctx.fold):
             for entry in by_term[term]:
-                if entry.not_before is not None and entry.not_before.search(norm, max(0, a - 12), a):
+                if entry.not_before is not None and entry.not_before.search(
+                    norm, max(0, a - 12), a
+                ):
                     continue
                 if entry.not_after is not None and entry.not_after.match(norm[b : b + 24]):
                     continue
@@ -61,6 +63,8 @@ class Checker:
                         continue
                     if entry.unless is not None and entry.unless.search(sentence):
                         continue
+                if entry.unless_post is not None and entry.unless_post.search(norm):
+                    continue
                 if entry.match == "token" or entry.pos:
                     if not ctx.on_token_boundaries(a, b):
                         continue

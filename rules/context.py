@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[。．！？!?\n]")
 _DISPLAY_MAX = 40
+_WHOLE_TEXT_LIMIT = 20_000  # characters tokenized whole; longer texts are windowed
+_WINDOW = 400
 
 
 class Context:
@@ -26,6 +28,8 @@ class Context:
         self.text = text
         self.config = config
         self.norm, self.fold, self.num = build_views(text)
+        self._windows: dict[tuple[int, int], list[Token]] = {}
+        self._bounds_cache: dict[int, tuple[list[Token], list[int], set[int], set[int]]] = {}
 
     @cached_property
     def tokens(self) -> list[Token]:
@@ -46,22 +50,48 @@ class Context:
         """IPv4 addresses in the normalised text."""
         return self._links[1]
 
-    @cached_property
-    def _token_bounds(self) -> tuple[list[int], set[int], set[int]]:
-        starts = [t.start for t in self.tokens]
-        return starts, set(starts), {t.end for t in self.tokens}
+    def tokens_in(self, a: int, b: int) -> list[Token]:
+        """Tokens covering at least the sentence around ``norm[a:b]``.
+
+        A post is tokenized once, whole. A very long text (an archive, a pasted document)
+        is tokenized only around the places a rule asks about, one sentence at a time,
+        so that one hit in 1 MB does not cost a full morphological analysis.
+        """
+        if len(self.norm.text) <= _WHOLE_TEXT_LIMIT:
+            return self.tokens
+        s, e = self.sentence(a, b)
+        s, e = max(s, a - _WINDOW), min(e, b + _WINDOW)
+        key = (s, e)
+        cached = self._windows.get(key)
+        if cached is None:
+            cached = [
+                Token(t.surface, t.start + s, t.end + s, t.pos1, t.pos2, t.pos3, t.pos4, t.lemma)
+                for t in tokenize(self.norm.text[s:e])
+            ]
+            self._windows[key] = cached
+        return cached
+
+    def _bounds(self, a: int, b: int) -> tuple[list[Token], list[int], set[int], set[int]]:
+        tokens = self.tokens_in(a, b)
+        key = id(tokens)
+        found = self._bounds_cache.get(key)
+        if found is None:
+            starts = [t.start for t in tokens]
+            found = (tokens, starts, set(starts), {t.end for t in tokens})
+            self._bounds_cache[key] = found
+        return found
 
     def token_at(self, i: int) -> Token | None:
         """The token of the normalised text that contains position ``i``."""
-        starts = self._token_bounds[0]
+        tokens, starts, _, _ = self._bounds(i, i + 1)
         k = bisect.bisect_right(starts, i) - 1
-        if k >= 0 and self.tokens[k].start <= i < self.tokens[k].end:
-            return self.tokens[k]
+        if k >= 0 and tokens[k].start <= i < tokens[k].end:
+            return tokens[k]
         return None
 
     def on_token_boundaries(self, a: int, b: int) -> bool:
         """True when ``norm[a:b]`` starts and ends on morpheme boundaries."""
-        _, starts, ends = self._token_bounds
+        _, _, starts, ends = self._bounds(a, b)
         return a in starts and b in ends
 
     @cached_property

@@ -105,6 +105,7 @@ class PhraseEntry:
     ``not_after`` (regex; ignored when the text just after it starts with a match),
     ``needs`` (regex that must occur in the same sentence),
     ``unless`` (regex that must not occur in the same sentence),
+    ``unless_post`` (regex that must not occur anywhere in the text),
     ``pos`` (UniDic part of speech the first morpheme must have, e.g. ``助動詞``),
     ``match`` (``token``: the hit must start and end on morpheme boundaries, and must not
     be a person's or place name; ``substring``: anywhere).
@@ -121,12 +122,13 @@ class PhraseEntry:
     not_after: re.Pattern[str] | None
     needs: re.Pattern[str] | None
     unless: re.Pattern[str] | None
+    unless_post: re.Pattern[str] | None
     match: str
     pos: str  # required UniDic pos1 of the first morpheme ("" = any)
     source: str  # "file:line", for docs and debugging
 
 
-_KEYS = {"pos", "clause", "category", "note", "not_before", "not_after", "needs", "unless", "match"}
+_KEYS = {"unless_post", "pos", "clause", "category", "note", "not_before", "not_after", "needs", "unless", "match"}
 
 
 def load_phrases(
@@ -164,6 +166,7 @@ def load_phrases(
             ("not_after", "{}"),
             ("needs", "{}"),
             ("unless", "{}"),
+            ("unless_post", "{}"),
         ):
             value = opts.get(key)
             if value:
@@ -190,6 +193,7 @@ def load_phrases(
                     not_after=compiled["not_after"],
                     needs=compiled["needs"],
                     unless=compiled["unless"],
+                    unless_post=compiled["unless_post"],
                     match=match_mode,
                     pos=opts.get("pos", ""),
                     source=where,

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 __all__ = ["View", "build_views", "fold", "is_invisible", "normalize_plain"]
 
@@ -80,8 +79,18 @@ def is_invisible(ch: str) -> bool:
     return any(a <= cp <= b for a, b in _INVISIBLE_RANGES)
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+_PATTERNS: tuple[re.Pattern[str], frozenset[int], frozenset[int], frozenset[int]] | None = None
+
+
+def _patterns() -> tuple[re.Pattern[str], frozenset[int], frozenset[int], frozenset[int]]:
+    """The scanner and character sets, built on first use (about 40 ms)."""
+    global _PATTERNS
+    if _PATTERNS is None:
+        _PATTERNS = _build_patterns()
+    return _PATTERNS
+
+
+def _build_patterns() -> tuple[re.Pattern[str], frozenset[int], frozenset[int], frozenset[int]]:
     """Compile the 'needs work' scanner once (takes ~40 ms, so lazily)."""
     invisible = [cp for a, b in _INVISIBLE_RANGES for cp in range(a, b + 1)]
     inv_set = set(invisible)
@@ -95,14 +104,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
             marks.append(cp)
         elif unicodedata.normalize("NFKC", ch) != ch:
             changing.append(cp)
-    marks_cls = _class(sorted(set(marks) - inv_set))
-    special_cls = _class(sorted(set(changing) | inv_set))
-    # A base character with its combining marks is normalised as one cluster, so that
-    # half-width ｶﾞ becomes ガ; everything else that NFKC would change, or that is
-    # invisible, is handled one character at a time.
-    scanner = re.compile(f"[^{marks_cls}]?[{marks_cls}]+|[{special_cls}]")
-    invisible_re = re.compile(f"[{_class(invisible)}]")
-    return scanner, invisible_re
+    special = set(changing) | inv_set | set(marks)
+    bmp_cls = _class(sorted(cp for cp in special if cp <= 0xFFFF))
+    # One character class finds every position that needs work, so the scan runs in C.
+    # ``re`` tests a class of BMP characters with a bitmap but walks a list of ranges once
+    # supplementary ranges are mixed in, so all of U+10000.. is one range here and the
+    # rare supplementary candidates (emoji) are checked against a set instead.
+    finder = re.compile(f"[{bmp_cls}\\U00010000-\\U0010ffff]")
+    supplementary = frozenset(cp for cp in special if cp > 0xFFFF)
+    return finder, frozenset(marks) - inv_set, frozenset(inv_set), supplementary
 
 
 @dataclass(slots=True)
@@ -128,18 +138,37 @@ def _identity(text: str) -> View:
 
 
 def _first_pass(text: str) -> View:
-    scanner, invisible_re = _patterns()
+    finder, marks, invisible, supplementary = _patterns()
+    m = finder.search(text)
+    if m is None:
+        return _identity(text)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for m in scanner.finditer(text):
-        a, b = m.span()
+    while m is not None:
+        a = m.start()
+        if ord(text[a]) > 0xFFFF and ord(text[a]) not in supplementary:
+            m = finder.search(text, a + 1)  # an emoji: nothing to do
+            continue
+        if ord(text[a]) in marks:
+            b = a + 1
+            while b < len(text) and (ord(text[b]) in marks or ord(text[b]) in invisible):
+                b += 1
+            if a > pos:
+                a -= 1  # normalise the base character together with its marks
+        else:
+            b = a + 1
+        # Marks after a special base belong to it (ｶ + ﾞ → ガ).
+        while b < len(text) and ord(text[b]) in marks:
+            b += 1
         if a > pos:
             out.append(text[pos:a])
             starts.extend(range(pos, a))
             ends.extend(range(pos + 1, a + 1))
-        cluster = invisible_re.sub("", m.group())
+        cluster = text[a:b]
+        if b - a > 1 or ord(cluster) in invisible:
+            cluster = "".join(ch for ch in cluster if ord(ch) not in invisible)
         if cluster:
             piece = _SPECIAL.get(cluster) or unicodedata.normalize("NFKC", cluster)
             if piece:
@@ -151,7 +180,8 @@ def _first_pass(text: str) -> View:
                     starts.extend([a] * len(piece))
                     ends.extend([b] * len(piece))
         pos = b
-    if pos == 0 and not out:
+        m = finder.search(text, pos)
+    if not out and pos == 0:
         return _identity(text)
     if pos < len(text):
         out.append(text[pos:])
@@ -166,15 +196,20 @@ def substitute(view: View, pattern: re.Pattern[str], repl: Callable[[re.Match[st
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    vs, ve = view.starts, view.ends
-    pos = 0
+    changes = []
     for m in pattern.finditer(text):
-        a, b = m.span()
+        r = repl(m)
+        if r != m.group():
+            changes.append((m.start(), m.end(), r))
+    if not changes:
+        return view
+    pos = 0
+    vs, ve = view.starts, view.ends
+    for a, b, r in changes:
         if a > pos:
             out.append(text[pos:a])
             starts.extend(vs[pos:a])
             ends.extend(ve[pos:a])
-        r = repl(m)
         if r:
             out.append(r)
             if len(r) == b - a:
@@ -211,10 +246,13 @@ def _defang(m: re.Match[str]) -> str:
 
 
 _DIGITISH = "0-9" + "".join(KANJI_DIGITS) + "".join(KANJI_UNITS)
+# Starts with a character class (no look-behind) so that ``re`` can skip ahead in C;
+# the "preceded by a digit" condition of a hyphen is checked in ``_num``.
 _NUM_RE = re.compile(
     f"(?P<k>[{''.join(KANJI_DIGITS)}{''.join(KANJI_UNITS)}]+)"
-    f"|(?<=[{_DIGITISH}])[ \t]{{0,2}}[{re.escape(HYPHENS)}][ \t]{{0,2}}(?=[{_DIGITISH}])"
+    f"|[{re.escape(HYPHENS)}](?=[ \t]{{0,2}}[{_DIGITISH}])"
 )
+_DIGITISH_SET = frozenset("0123456789" + "".join(KANJI_DIGITS) + "".join(KANJI_UNITS))
 
 
 def kanji_number(run: str) -> str:
@@ -247,17 +285,44 @@ def kanji_number(run: str) -> str:
 
 def _num(m: re.Match[str]) -> str:
     run = m.group("k")
-    return kanji_number(run) if run else "-"
+    if run:
+        if not run.strip("〇○◯"):
+            # 「〇〇町」「○○さん」 are placeholders, not zeros, unless next to a number.
+            text, a, b = m.string, m.start(), m.end()
+            near = (text[a - 1] if a else "") + (text[b] if b < len(text) else "")
+            if not any(ch.isdigit() or ch in HYPHENS for ch in near):
+                return run
+        return kanji_number(run)
+    text, k = m.string, m.start() - 1
+    while k >= 0 and m.start() - k <= 3 and text[k] in " \t":
+        k -= 1
+    if k >= 0 and text[k] in _DIGITISH_SET:
+        return "-"
+    return m.group()
 
 
 # Folding for lexicon matching: katakana → hiragana, ASCII → lower case, and the
 # kanji that are used to spell katakana words past a filter (力 for カ, 口 for ロ …).
 _FOLD = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
 _FOLD.update({cp: cp + 0x20 for cp in range(0x41, 0x5B)})
-_FOLD.update({ord(k): ord(v) for k, v in {
-    "力": "か", "口": "ろ", "工": "え", "夕": "た", "卜": "と", "二": "に",
-    "八": "は", "才": "お", "一": "ー", "ヱ": "ゑ", "ヰ": "ゐ",
-}.items()})
+_FOLD.update(
+    {
+        ord(k): ord(v)
+        for k, v in {
+            "力": "か",
+            "口": "ろ",
+            "工": "え",
+            "夕": "た",
+            "卜": "と",
+            "二": "に",
+            "八": "は",
+            "才": "お",
+            "一": "ー",
+            "ヱ": "ゑ",
+            "ヰ": "ゐ",
+        }.items()
+    }
+)
 
 
 def fold(s: str) -> str:

@@ -27,10 +27,69 @@ INTERNAL_TLDS = frozenset(
     {"local", "internal", "corp", "lan", "intranet", "intra", "localdomain", "home", "localhost"}
 )
 _GTLDS = frozenset(
-    """com net org info biz edu gov mil int name pro mobi asia tokyo osaka nagoya kyoto yokohama
-    okinawa ryukyu app dev page site online xyz club shop top news blog tech store art link live
-    life world today click space fun website cloud design media jobs travel events museum
-    email digital network systems solutions company center city town moe ninja""".split()
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "name",
+        "pro",
+        "mobi",
+        "asia",
+        "tokyo",
+        "osaka",
+        "nagoya",
+        "kyoto",
+        "yokohama",
+        "okinawa",
+        "ryukyu",
+        "app",
+        "dev",
+        "page",
+        "site",
+        "online",
+        "xyz",
+        "club",
+        "shop",
+        "top",
+        "news",
+        "blog",
+        "tech",
+        "store",
+        "art",
+        "link",
+        "live",
+        "life",
+        "world",
+        "today",
+        "click",
+        "space",
+        "fun",
+        "website",
+        "cloud",
+        "design",
+        "media",
+        "jobs",
+        "travel",
+        "events",
+        "museum",
+        "email",
+        "digital",
+        "network",
+        "systems",
+        "solutions",
+        "company",
+        "center",
+        "city",
+        "town",
+        "moe",
+        "ninja",
+    ]
 )
 # Two-letter endings that are far more often file extensions than links in a post.
 _FILE_EXTENSIONS = frozenset({"js", "py", "md", "rb", "sh", "ts", "cs", "pl", "ps", "gz", "xz"})
@@ -62,11 +121,11 @@ def _trim(run: str, a: int) -> tuple[str, int]:
         run, a = run[1:], a + 1
     while run:
         last = run[-1]
-        if last in _TRAILING:
-            run = run[:-1]
-        elif last == ")" and run.count("(") < run.count(")"):
-            run = run[:-1]
-        elif last == "]" and run.count("[") < run.count("]"):
+        if (
+            last in _TRAILING
+            or (last == ")" and run.count("(") < run.count(")"))
+            or (last == "]" and run.count("[") < run.count("]"))
+        ):
             run = run[:-1]
         else:
             break
@@ -124,7 +183,9 @@ def extract(text: str) -> tuple[list[UrlHit], list[IpHit]]:
             for e in emails:
                 local, _, domain = e.group().partition("@")
                 urls.append(
-                    UrlHit("email", a + e.start(), a + e.end(), domain.lower().rstrip("."), "", local)
+                    UrlHit(
+                        "email", a + e.start(), a + e.end(), domain.lower().rstrip("."), "", local
+                    )
                 )
             continue
         if "@" in run:

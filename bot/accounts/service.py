@@ -620,7 +620,7 @@ def submit_registration(
 
 
 def _open_registration(
-    session: Session, *, registration_id: int | None, code: str | None
+    session: Session, *, registration_id: int | None, code: str | None, clock: Clock | None
 ) -> AccountRegistration:
     if registration_id is not None:
         registration = session.get(AccountRegistration, registration_id)
@@ -631,6 +631,17 @@ def _open_registration(
         raise ValueError("registration_id or code")
     account = get_account(session, code=code)
     registration = _latest_registration(session, account)
+    if registration is None and account.status == SUBMITTED and account.manager is not None:
+        # Loaded from the directory file as "submitted": give it its 開設届 record now.
+        registration = AccountRegistration(
+            account_id=account.id,
+            number=1,
+            submitted_by_id=account.manager.id,
+            submitted_at=_now(clock),
+            request_messages={},
+        )
+        session.add(registration)
+        session.flush()
     if registration is None:
         raise InvalidTransition(
             f"公式アカウント「{account.name}」の開設届はまだ提出されていません。"
@@ -669,7 +680,9 @@ def decide_registration(
         raise PermissionDenied(
             "開設届を確認・差し戻しできるのは広報課長だけです（ガイドライン4(2)）。"
         )
-    registration = _open_registration(session, registration_id=registration_id, code=code)
+    registration = _open_registration(
+        session, registration_id=registration_id, code=code, clock=clock
+    )
     text = _require_reason(reason, "差し戻し") if decision == RETURNED else None
     account = registration.account
     now = _now(clock)

@@ -9,6 +9,7 @@ by unique constraints; never by reading first and writing later.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -425,6 +426,19 @@ def _route(
 # --- decide ----------------------------------------------------------------------------
 
 
+# Called after every recorded decision, in the same transaction (e.g. incidents record
+# the decision on a response post's timeline). Registered by the interested package.
+DecisionHook = Callable[[Session, Decision, Clock], None]
+_decision_hooks: list[DecisionHook] = []
+
+
+def on_decision(hook: DecisionHook) -> DecisionHook:
+    """Register ``hook(session, decision, clock)`` to run after each decision."""
+    if hook not in _decision_hooks:
+        _decision_hooks.append(hook)
+    return hook
+
+
 def decide(
     session: Session,
     *,
@@ -533,6 +547,8 @@ def decide(
         to_person=draft.author,
         clock=clock,
     )
+    for hook in _decision_hooks:
+        hook(session, decision, clock)
     return decision
 
 

@@ -24,7 +24,7 @@ USAGE = "\n".join(
         f"/incident {type_names()} アカウント 概要またはURL … 事案を報告（ガイドライン6）",
         "/incident update 番号 本文 … 状況報告",
         "/incident status 番号 収束|終了 [コメント・まとめ] … 状態の変更",
-        "/incident tick 番号 項目 … チェック（untick で取消）",
+        "/incident tick 番号 項目 … チェック（untick で取消、toggle で切り替え）",
         "/incident close 番号 まとめ … 終了（情報政策課・所属長のみ）",
         "/incident show 番号 … 詳細と経過",
         "/incident edit 記録番号 本文 … 状況報告・まとめの修正（履歴は残ります）",
@@ -84,8 +84,9 @@ def run(session: Session, *, actor: str, text: str, clock: Clock) -> OutMessage:
         return _update(session, actor, rest, clock)
     if sub == "status":
         return _status(session, actor, rest, clock)
-    if sub in ("tick", "untick"):
-        return _tick(session, actor, rest, clock, done=sub == "tick")
+    if sub in ("tick", "untick", "toggle"):
+        done = {"tick": True, "untick": False, "toggle": None}[sub]
+        return _tick(session, actor, rest, clock, done=done)
     if sub == "close":
         return _close(session, actor, rest, clock)
     if sub == "show":
@@ -115,9 +116,8 @@ def _declare(session: Session, actor: str, head: str, rest: str, clock: Clock) -
     account_code, body = parts
     match = _URL.search(body)
     url = match.group(0) if match else None
-    summary = body.strip()
-    if url is not None and summary == url:
-        summary = ""
+    # The URL gets its own field; the summary keeps the words around it.
+    summary = " ".join((body.replace(url, " ", 1) if url else body).split())
     incident = service.declare(
         session,
         type=kind.code,
@@ -165,7 +165,9 @@ def _status(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage
     )
 
 
-def _tick(session: Session, actor: str, rest: str, clock: Clock, *, done: bool) -> OutMessage:
+def _tick(
+    session: Session, actor: str, rest: str, clock: Clock, *, done: bool | None
+) -> OutMessage:
     parts = _split(rest, 1)
     _need(parts, 2, "/incident tick 12 1")
     incident_id = _id(parts[0])

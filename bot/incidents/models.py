@@ -137,7 +137,7 @@ class IncidentDraft(Base):
     incident_id: Mapped[int] = mapped_column(
         sa.ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
-    draft_id: Mapped[int] = mapped_column(unique=True)
+    draft_id: Mapped[int] = mapped_column(sa.ForeignKey("drafts.id"), unique=True)
     purpose: Mapped[str] = mapped_column(sa.String(16))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     created_at: Mapped[datetime]

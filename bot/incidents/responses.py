@@ -114,3 +114,8 @@ def record_decision(session: Session, *, decision: Decision, clock: Clock | None
 
 
 __all__ = ["PURPOSE_NAMES", "record_decision", "start_response", "sync_decisions"]
+
+
+@drafts.on_decision
+def _on_draft_decided(session: Session, decision: Decision, clock: Clock) -> None:
+    record_decision(session, decision=decision, clock=clock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +28,15 @@ class Received:
     @property
     def title(self) -> str:
         return self.message.title
+
+    @property
+    def draft_id(self) -> int | None:
+        """The draft the message is about ("下書き #12" in its title or small print)."""
+        for text in (self.message.title, self.message.context or "", self.message.text):
+            match = re.search(r"下書き #(\d+)", text)
+            if match:
+                return int(match.group(1))
+        return None
 
     @property
     def is_update(self) -> bool:

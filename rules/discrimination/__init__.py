@@ -31,7 +31,9 @@ TERM = RuleDoc(
 RULES = (TERM,)
 PHRASES = (PhraseFile("discrimination/discrimination_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
 
-_ABOUT_WORDING = re.compile(r"差別用語|差別的な(表現|言葉|語)|不適切な(表現|言葉)|人権啓発|人権教育")
+_ABOUT_WORDING = re.compile(
+    r"差別用語|差別的な(表現|言葉|語)|不適切な(表現|言葉)|人権啓発|人権教育"
+)
 
 
 def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:

@@ -32,9 +32,7 @@ TERM = RuleDoc(
 )
 
 RULES = (TERM,)
-PHRASES = (
-    PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),
-)
+PHRASES = (PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),)
 
 _PREVENTION = re.compile(
     r"防止|撲滅|根絶|禁止|違法です|犯罪です|ダメ|だめ|絶対に|やめましょう|しないで|ご?注意|相談|"

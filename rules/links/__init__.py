@@ -47,6 +47,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if internal_host(hit.host) or admin_host(hit.host):
             continue
         yield ctx.finding(
-            ctx.norm, hit.start, hit.end, rule=THIRD_PARTY.id, clause=CLAUSE, severity="review",
+            ctx.norm,
+            hit.start,
+            hit.end,
+            rule=THIRD_PARTY.id,
+            clause=CLAUSE,
+            severity="review",
             message=THIRD_PARTY.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )

@@ -8,6 +8,7 @@ birth dates and named private persons in a case context. Data beside this module
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -29,7 +30,8 @@ MOBILE = RuleDoc(
     why="個人の携帯電話番号は個人情報です。",
     example="担当の090-1234-5678までご連絡ください。",
     use_instead="市の代表番号や担当課の公開番号を案内してください。",
-    message="携帯電話番号「{excerpt}」が含まれています。" + _WHY
+    message="携帯電話番号「{excerpt}」が含まれています。"
+    + _WHY
     + "番号を削除し、問い合わせ先には担当課の公開番号を記載してください。",
 )
 LANDLINE = RuleDoc(
@@ -55,7 +57,8 @@ MY_NUMBER = RuleDoc(
     example="マイナンバー 1234 5678 9018 の方",
     use_instead="番号は絶対に掲載せず、手続きの案内だけを書いてください。",
     message="マイナンバー（個人番号）と思われる12桁の番号「{excerpt}」が含まれています。"
-    + _WHY + "番号を削除してください。",
+    + _WHY
+    + "番号を削除してください。",
 )
 EMAIL = RuleDoc(
     id="pii.email",
@@ -67,7 +70,8 @@ EMAIL = RuleDoc(
     why="個人のメールアドレスは個人情報です。",
     example="taro.yamada@gmail.com に送ってください",
     use_instead="担当課の公開アドレスや問い合わせフォームを案内してください。",
-    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。" + _WHY
+    message="個人のものと思われるメールアドレス「{excerpt}」が含まれています。"
+    + _WHY
     + "担当課の公開アドレスや問い合わせフォームに置き換えてください。",
 )
 ADDRESS = RuleDoc(
@@ -105,7 +109,8 @@ NAMED_PERSON = RuleDoc(
     why="誰がどんな申請や相談をしたかは、職務上知り得た個人情報です。",
     example="山田太郎さんから生活保護の申請がありました。",
     use_instead="「市民の方から」「申請者から」のように個人が特定できない書き方にしてください。",
-    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。" + _WHY
+    message="個人名「{excerpt}」が申請・相談などの事案と一緒に書かれています。"
+    + _WHY
     + "氏名を削除するか、個人が特定できない表現にしてください。",
 )
 
@@ -115,7 +120,10 @@ PHRASES = ()
 # --- phone numbers and My Number ------------------------------------------------------
 
 # Digit groups joined by at most three separator characters; linear, no nesting.
-_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9]+(?:[ \t.\-()/]{1,3}[0-9]+)*")
+# (finditer never starts inside a run of digits, so no look-behind is needed, and a
+# pattern that starts with a character class lets ``re`` skip ahead in C.)
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/]{1,3}[0-9]+)*")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 _GROUP = re.compile(r"[0-9]+")
 _MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
 _MOBILE_PREFIXES = ("070", "080", "090", "060", "020")
@@ -168,10 +176,13 @@ def _public_number(ctx: Context, digits: str) -> bool:
 def _numbers(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
-        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())]
+        s = run.group()
+        if len(s) < 10 or len(_NON_DIGIT.sub("", s)) < 10:
+            continue
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(s)]
         base = run.start()
-        plus = run.group().startswith("+")
-        all_digits = "".join(run.group()[a:b] for a, b in groups)
+        plus = s.startswith("+")
+        all_digits = "".join(s[a:b] for a, b in groups)
         if len(all_digits) < 10:
             continue
         # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
@@ -189,14 +200,18 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
                 message=MY_NUMBER.format(ctx.display(ctx.num, base, run.end())),
             )
             continue
-        # Phones: the longest window of at most 12 groups whose digits form a number.
+        # Phones: the longest window of groups whose digits form a number. Only windows of
+        # 10 to 13 digits can, so prefix sums find them without trying every window.
+        cum = [0]
+        for a, b in groups:
+            cum.append(cum[-1] + b - a)
         i = 0
         while i < len(groups):
             hit = None
-            for j in range(min(len(groups), i + 12), i, -1):
-                digits = "".join(run.group()[a:b] for a, b in groups[i:j])
-                if len(digits) > 13:
-                    continue
+            lo = bisect.bisect_left(cum, cum[i] + 10, i + 1)
+            hi = bisect.bisect_right(cum, cum[i] + 13, lo)
+            for j in range(hi - 1, lo - 1, -1):
+                digits = "".join(s[a:b] for a, b in groups[i:j])
                 national = _national(digits, plus and i == 0)
                 kind = _phone_kind(national)
                 if kind:
@@ -210,12 +225,22 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
             b = base + groups[j - 1][1]
             if kind == "mobile":
                 yield ctx.finding(
-                    ctx.num, a, b, rule=MOBILE.id, clause=CLAUSE, severity="block",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=MOBILE.id,
+                    clause=CLAUSE,
+                    severity="block",
                     message=MOBILE.format(ctx.display(ctx.num, a, b)),
                 )
             elif not _public_number(ctx, national):
                 yield ctx.finding(
-                    ctx.num, a, b, rule=LANDLINE.id, clause=CLAUSE, severity="review",
+                    ctx.num,
+                    a,
+                    b,
+                    rule=LANDLINE.id,
+                    clause=CLAUSE,
+                    severity="review",
                     message=LANDLINE.format(ctx.display(ctx.num, a, b)),
                 )
             i = j
@@ -239,7 +264,12 @@ def _emails(ctx: Context) -> Iterator[Finding]:
         else:
             severity = "review"
         yield ctx.finding(
-            ctx.norm, hit.start, hit.end, rule=EMAIL.id, clause=CLAUSE, severity=severity,
+            ctx.norm,
+            hit.start,
+            hit.end,
+            rule=EMAIL.id,
+            clause=CLAUSE,
+            severity=severity,
             message=EMAIL.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
 
@@ -267,6 +297,8 @@ def address_key(s: str) -> str:
 
 def _addresses(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "番" not in num.text and "丁目" not in num.text and "-" not in num.text:
+        return
     for m in _ADDRESS_CORE.finditer(num.text):
         a, b = m.span()
         # Extend left over the place name (kanji/katakana, の) in the same view.
@@ -281,7 +313,12 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
         severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
         yield ctx.finding(
-            num, k, b, rule=ADDRESS.id, clause=CLAUSE, severity=severity,
+            num,
+            k,
+            b,
+            rule=ADDRESS.id,
+            clause=CLAUSE,
+            severity=severity,
             message=ADDRESS.format(ctx.display(num, k, b)),
         )
 
@@ -300,12 +337,19 @@ _BIRTH = re.compile(
 
 def _birth_dates(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
+    if "生" not in num.text and "誕" not in num.text:
+        return
     for m in _BIRTH.finditer(num.text):
         s = m.group()
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
             continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
         yield ctx.finding(
-            num, m.start(), m.end(), rule=BIRTH_DATE.id, clause=CLAUSE, severity="block",
+            num,
+            m.start(),
+            m.end(),
+            rule=BIRTH_DATE.id,
+            clause=CLAUSE,
+            severity="block",
             message=BIRTH_DATE.format(ctx.display(num, m.start(), m.end())),
         )
 
@@ -329,30 +373,38 @@ def _names(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.case_matcher.search(ctx.norm.text):
         return
     cases = _case_positions(ctx)
-    if not cases:
-        return
-    tokens = ctx.tokens
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].is_person_name:
-            i += 1
+    seen_sentences: set[tuple[int, int]] = set()
+    reported: set[int] = set()
+    for ca, cb in cases:
+        s_a, s_b = ctx.sentence(ca, cb)
+        if (s_a, s_b) in seen_sentences:
             continue
-        j = i
-        while j < len(tokens) and tokens[j].is_person_name:
-            j += 1
-        honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
-        full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
-        if honorific or full_name:
-            a = tokens[i].start
-            b = tokens[j].end if honorific else tokens[j - 1].end
-            s_a, s_b = ctx.sentence(a, b)
-            if any(s_a <= ca and cb <= s_b for ca, cb in cases):
+        seen_sentences.add((s_a, s_b))
+        tokens = [t for t in ctx.tokens_in(ca, cb) if s_a <= t.start and t.end <= s_b]
+        i = 0
+        while i < len(tokens):
+            if not tokens[i].is_person_name:
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and tokens[j].is_person_name:
+                j += 1
+            honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
+            full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            if (honorific or full_name) and tokens[i].start not in reported:
+                a = tokens[i].start
+                b = tokens[j].end if honorific else tokens[j - 1].end
+                reported.add(a)
                 yield ctx.finding(
-                    ctx.norm, a, b, rule=NAMED_PERSON.id, clause=CLAUSE,
+                    ctx.norm,
+                    a,
+                    b,
+                    rule=NAMED_PERSON.id,
+                    clause=CLAUSE,
                     severity="block" if honorific else "review",
                     message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
                 )
-        i = j + 1 if honorific else j
+            i = j + 1 if honorific else j
 
 
 def scan(ctx: Context) -> Iterator[Finding]:

@@ -66,6 +66,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if _FORBIDS.search(text, m.end(), m.end() + 16):
             continue  # 「許可なく撮影することは禁止です」 is a rule, not a confession
         yield ctx.finding(
-            ctx.norm, m.start(), m.end(), rule=NO_CONSENT.id, clause=CLAUSE, severity="block",
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=NO_CONSENT.id,
+            clause=CLAUSE,
+            severity="block",
             message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
         )

@@ -106,7 +106,12 @@ def internal_host(host: str) -> bool:
 def admin_host(host: str) -> bool:
     """True for VPN or admin entry-point hosts (vpn.example.jp, admin.example.jp)."""
     first = host.split(".", 1)[0]
-    return any(first == p or first.startswith(p + "-") or first.startswith(p) and first[len(p):].isdigit() for p in _ADMIN_LABELS)
+    return any(
+        first == p
+        or first.startswith(p + "-")
+        or (first.startswith(p) and first[len(p) :].isdigit())
+        for p in _ADMIN_LABELS
+    )
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -118,18 +123,33 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue  # masked
         end = m.start("value") + len(value)
         yield ctx.finding(
-            norm, m.start(), end, rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            norm,
+            m.start(),
+            end,
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
     for m in _SECRET_RE.finditer(norm.text):
         yield ctx.finding(
-            norm, m.start(), m.end(), rule=PASSWORD.id, clause=CLAUSE, severity="block",
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
         )
     for ip in ctx.ips:
         if _private(ip.octets):
             yield ctx.finding(
-                norm, ip.start, ip.end, rule=INTERNAL_HOST.id, clause=CLAUSE, severity="block",
+                norm,
+                ip.start,
+                ip.end,
+                rule=INTERNAL_HOST.id,
+                clause=CLAUSE,
+                severity="block",
                 message=INTERNAL_HOST.format(ctx.display(norm, ip.start, ip.end)),
             )
     for hit in ctx.urls:
@@ -137,11 +157,21 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue
         if internal_host(hit.host) and not hit.host.replace(".", "").isdigit():
             yield ctx.finding(
-                norm, hit.start, hit.end, rule=INTERNAL_HOST.id, clause=CLAUSE,
-                severity="block", message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
+                norm,
+                hit.start,
+                hit.end,
+                rule=INTERNAL_HOST.id,
+                clause=CLAUSE,
+                severity="block",
+                message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
             )
         elif admin_host(hit.host) or (hit.path and _ADMIN_PATH.match(hit.path)):
             yield ctx.finding(
-                norm, hit.start, hit.end, rule=ADMIN_URL.id, clause=CLAUSE, severity="block",
+                norm,
+                hit.start,
+                hit.end,
+                rule=ADMIN_URL.id,
+                clause=CLAUSE,
+                severity="block",
                 message=ADMIN_URL.format(ctx.display(norm, hit.start, hit.end)),
             )

@@ -60,6 +60,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         # The more specific entry wins: maps.app.goo.gl (review) over goo.gl (block).
         severity = "review" if review and (not block or len(review) >= len(block)) else "block"
         yield ctx.finding(
-            ctx.norm, hit.start, hit.end, rule=SHORTENER.id, clause=CLAUSE, severity=severity,
+            ctx.norm,
+            hit.start,
+            hit.end,
+            rule=SHORTENER.id,
+            clause=CLAUSE,
+            severity=severity,
             message=SHORTENER.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )

@@ -43,7 +43,13 @@ def test_response_is_checked_routed_to_head_and_decision_recorded(session, clock
     assert decided[0].actor.handle == "tanaka" and decided[0].at == decision.decided_at
 
 
-def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident):
+def _decided_events(session):
+    return session.scalars(
+        sa.select(IncidentEvent).where(IncidentEvent.kind == "draft_decided")
+    ).all()
+
+
+def test_decision_reaches_timeline_through_core_hook(session, clock, org, incident):
     _, result = responses.start_response(
         session, incident_id=incident.id, actor="ito", purpose="訂正", text=APOLOGY, clock=clock
     )
@@ -55,11 +61,28 @@ def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident)
         reason="日付を明記してください",
         clock=clock,
     )
+    (event,) = _decided_events(session)
+    assert "修正依頼" in event.text and "日付を明記" in event.text
+    assert responses.sync_decisions(session, incident=incident, clock=clock) == 0
+
+
+def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident, monkeypatch):
+    monkeypatch.setattr(drafts, "_decision_hooks", [])
+    _, result = responses.start_response(
+        session, incident_id=incident.id, actor="ito", purpose="訂正", text=APOLOGY, clock=clock
+    )
+    drafts.decide(
+        session,
+        decider=org.deputy,
+        draft_id=result.draft.id,
+        kind="request_changes",
+        reason="日付を明記してください",
+        clock=clock,
+    )
+    assert _decided_events(session) == []
     assert responses.sync_decisions(session, incident=incident, clock=clock) == 1
     assert responses.sync_decisions(session, incident=incident, clock=clock) == 0
-    event = session.scalars(
-        sa.select(IncidentEvent).where(IncidentEvent.kind == "draft_decided")
-    ).one()
+    (event,) = _decided_events(session)
     assert "修正依頼" in event.text and "日付を明記" in event.text
 
 

@@ -335,25 +335,40 @@ def test_deleted_comment_refusals(session, clock, org):
         )
 
 
+def _real_draft(session, clock, org, text):
+    from bot.drafts import service as drafts
+
+    return drafts.submit(
+        session, author=org.operator, account_code="kanko_x", text=text, clock=clock
+    ).draft
+
+
 def test_response_draft_link_and_decision_recorded_on_timeline(session, clock, org):
     incident = declare(session, clock, org)
+    draft = _real_draft(session, clock, org, "お詫び：開催日を誤って掲載しました。")
+    other = _real_draft(session, clock, org, "本日の天気は晴れです。")
     service.link_draft(
-        session, incident_id=incident.id, draft_id=77, purpose="謝罪", actor="sato", clock=clock
+        session,
+        incident_id=incident.id,
+        draft_id=draft.id,
+        purpose="謝罪",
+        actor="sato",
+        clock=clock,
     )
     clock.advance(minutes=30)
     link = service.record_draft_decision(
-        session, draft_id=77, decision="approved", actor="tanaka", clock=clock
+        session, draft_id=draft.id, decision="approved", actor="tanaka", clock=clock
     )
     assert link is not None and link.decision == "approved"
     assert [e.kind for e in incident.events][-2:] == ["draft_linked", "draft_decided"]
-    assert incident.events[-1].text == "下書き#77（謝罪）: 承認"
+    assert incident.events[-1].text == f"下書き#{draft.id}（謝罪）: 承認"
     reply = OutMessage.from_dict(outbox(session)[-1].message)
     assert reply.kind == "incident.response"
     assert audit_actions(session)[-2:] == ["incident.response_drafted", "incident.response_decided"]
     # Drafts that are not incident responses are ignored.
     assert (
         service.record_draft_decision(
-            session, draft_id=78, decision="approved", actor="tanaka", clock=clock
+            session, draft_id=other.id, decision="approved", actor="tanaka", clock=clock
         )
         is None
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Text  # noqa: F401
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -75,6 +75,7 @@ def upgrade() -> None:
     sa.CheckConstraint("purpose in ('explanation','correction','apology','in_progress')", name=op.f('ck_incident_drafts_purpose')),
     sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_incident_drafts_created_by_id_people')),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_drafts_incident_id_incidents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['draft_id'], ['drafts.id'], name=op.f('fk_incident_drafts_draft_id_drafts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_drafts')),
     sa.UniqueConstraint('draft_id', name=op.f('uq_incident_drafts_draft_id'))
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Text  # noqa: F401
 from sqlalchemy.dialects import postgresql
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -16,4 +16,6 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.withdraw",
     "handlers.console.commands.drafts",
     "handlers.console.commands.inbox",
+    "handlers.console.commands.account",
+    "handlers.console.commands.incident",
 ]

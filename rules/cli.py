@@ -1,0 +1,152 @@
+"""``python -m rules check``: lint files, stdin, or a JSONL archive of past posts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from .checker import Checker
+from .data import DataError
+from .model import Report, line_col
+
+EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rules",
+        description="ソーシャルメディアガイドライン（7(1)・5(9)・7(2)）の内容チェック",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    chk = sub.add_parser("check", help="check files (stdin when no FILE is given)")
+    chk.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; '-' is stdin")
+    mode = chk.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print reports as JSON")
+    mode.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read {"id":…,"text":…} per line from stdin, write one result per line',
+    )
+    chk.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    return parser
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    return data.decode("utf-8-sig")
+
+
+def _print_lines(path: str, text: str, report: Report, out: TextIO) -> None:
+    for f in report.findings:
+        line, col = line_col(text, f.start)
+        out.write(f"{path}:{line}:{col} {f.clause} {f.severity} {f.message} [{f.rule}]\n")
+
+
+class _Progress:
+    """A hand-rolled progress line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.enabled and now - self.last >= 0.1:
+            self.last = now
+            rate = self.count / max(now - self.started, 1e-9)
+            self.stream.write(f"\r{self.count:,} 件チェック済み（{rate:,.0f} 件/秒）")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write(f"\r{self.count:,} 件チェック完了\n")
+            self.stream.flush()
+
+
+def _jsonl(checker: Checker, inp: TextIO, out: TextIO, err: TextIO) -> int:
+    progress = _Progress(err)
+    worst = EXIT_OK
+    for number, line in enumerate(inp, start=1):
+        if not line.strip():
+            continue
+        record: dict[str, Any]
+        item_id: Any = None
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("line is not a JSON object")
+            item_id = obj.get("id")
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise ValueError('"text" must be a string')
+            report = checker.check(text)
+            record = {"id": item_id, **report.to_dict()}
+            if report.verdict == "block":
+                worst = EXIT_BLOCK
+        except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            record = {"id": item_id, "line": number, "error": str(exc)}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        progress.tick()
+    progress.close()
+    return worst
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 nothing blocks, 1 something blocks, 2 usage)."""
+    args = _parser().parse_args(argv)
+    # Lone surrogates in input must not crash output: escape what cannot be encoded.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        from .config import Config
+
+        checker = Checker(Config.load(args.data_dir) if args.data_dir else None)
+    except DataError as exc:
+        print(f"データファイルの誤り: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jsonl:
+        if args.files:
+            print("--jsonl は標準入力だけを読みます（FILE は指定できません）", file=sys.stderr)
+            return EXIT_USAGE
+        inp = open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
+        return _jsonl(checker, inp, sys.stdout, sys.stderr)
+
+    paths = args.files or ["-"]
+    results: list[tuple[str, str, Report]] = []
+    for path in paths:
+        try:
+            text = _read(path)
+        except OSError as exc:
+            print(f"{path}: 読み込めません（{exc.strerror}）", file=sys.stderr)
+            return EXIT_USAGE
+        except UnicodeDecodeError as exc:
+            print(f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            report = checker.check(text)
+        except ValueError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        results.append(("<stdin>" if path == "-" else path, text, report))
+
+    if args.json:
+        payload = [{"path": p, **r.to_dict()} for p, _, r in results]
+        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for path, text, report in results:
+            _print_lines(path, text, report, sys.stdout)
+    return EXIT_BLOCK if any(r.verdict == "block" for _, _, r in results) else EXIT_OK
