@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard
@@ -324,6 +324,8 @@ def _form_values(options: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def not_registered() -> OutMessage:
-    """The reply for someone not in the directory."""
-    return error(NOT_REGISTERED)
+def with_registration_note(message: OutMessage | None) -> OutMessage:
+    """``message`` (the help) with the note for someone not in the directory."""
+    if message is None:
+        return error(NOT_REGISTERED)
+    return replace(message, text=f"{message.text}\n\n{NOT_REGISTERED}".strip())

@@ -133,3 +133,12 @@ def test_unknown_verb_is_refused_without_error(bot: Bot, stub: StubConnector) ->
 
     assert response.status_code == 200
     assert "対応していません" in response.json()["value"]
+
+
+def test_help_tells_an_unregistered_user_how_to_get_registered(
+    bot: Bot, stub: StubConnector
+) -> None:
+    bot.send(message(stub, "stranger", "help"))
+
+    text = texts_of(card_of(stub.activities()[-1]))
+    assert "/draft" in text and "名簿に登録されていません" in text

@@ -11,7 +11,7 @@ from bot.drafts.messaging import info
 from .. import errors
 from ..commands import HELP_TEXT, parse
 from ..convert import card_activity, seen_from, to_activity
-from ..core_adapter import Answer, not_registered
+from ..core_adapter import Answer, with_registration_note
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.messages")
@@ -44,7 +44,7 @@ def register(app: App, deps: Deps) -> None:
                 logger.info("command=%s activity=%s", command.name, activity.id)
                 answer = await deps.call(deps.core.command, seen=seen, command=command)
                 if not known and command.name == "help":
-                    answer = Answer(ok=True, message=not_registered())
+                    answer = Answer(ok=True, message=with_registration_note(answer.message))
         except Exception as exc:
             await ctx.send(errors.report(exc, where=f"command:{command.name if command else '?'}"))
             return
