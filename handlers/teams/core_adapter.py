@@ -99,6 +99,10 @@ class TeamsCore:
         """The core's actor for a Teams sender: the Entra object id is the directory key."""
         return Actor(PLATFORM, seen.aad_object_id or seen.user_id)
 
+    def first_delivery(self, *, activity_id: str) -> bool:
+        """Whether this message activity is seen for the first time (not a re-delivery)."""
+        return self.deduper.claim(f"teams:activity:{activity_id}"[:200])
+
     # --- addresses --------------------------------------------------------------------
 
     def remember(self, *, seen: addresses.Seen) -> bool:
@@ -253,7 +257,7 @@ class TeamsCore:
     ) -> Answer:
         """A click on an ``Action.Execute`` button; a replayed invoke decides nothing."""
         actor = self.actor(seen)
-        if activity_id and not self.deduper.claim(f"teams:invoke:{activity_id}"):
+        if activity_id and not self.deduper.claim(f"teams:invoke:{activity_id}"[:200]):
             logger.info("duplicate invoke %s ignored", activity_id)
             return Answer(ok=False, message=DUPLICATE)
         try:
@@ -262,7 +266,7 @@ class TeamsCore:
             return Answer.of(refusal(exc))
         except Exception:
             if activity_id:  # nothing was decided: a retry of this invoke may run
-                self.deduper.release(f"teams:invoke:{activity_id}")
+                self.deduper.release(f"teams:invoke:{activity_id}"[:200])
             raise
 
     def _action(self, actor: Actor, verb: str, data: Mapping[str, Any]) -> Answer:

@@ -142,3 +142,27 @@ def test_help_tells_an_unregistered_user_how_to_get_registered(
 
     text = texts_of(card_of(stub.activities()[-1]))
     assert "/draft" in text and "名簿に登録されていません" in text
+
+
+def test_a_redelivered_message_runs_once(
+    bot: Bot, stub: StubConnector, city: sessionmaker[Session]
+) -> None:
+    import sqlalchemy as sa
+
+    from bot.drafts.models import Draft
+
+    activity = message(stub, "sato", "/draft account=kanko-x 防災訓練のお知らせ")
+    bot.send(activity)
+    again = bot.send(activity)
+
+    assert again.status_code == 200
+    with city() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 1
+
+
+def test_connector_down_while_replying_is_not_a_500(bot: Bot, stub: StubConnector) -> None:
+    stub.script("POST", "/activities", (403, {}))
+
+    response = bot.send(message(stub, "sato", "/check 本日は晴天です"))
+
+    assert response.status_code == 200

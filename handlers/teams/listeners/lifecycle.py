@@ -38,7 +38,10 @@ def register(app: App, deps: Deps) -> None:
             return
         if seen.conversation_type == "personal":
             text = WELCOME if known else WELCOME + "\n" + NOT_REGISTERED
-            await ctx.send(to_activity(info("ようこそ", text, kind="teams.welcome")))
+            try:
+                await ctx.send(to_activity(info("ようこそ", text, kind="teams.welcome")))
+            except Exception as exc:  # never a 500: the address is stored either way
+                logger.warning("welcome to %s failed: %s", seen.conversation_id, type(exc).__name__)
         deps.deliverer.kick()  # messages that waited for this address
 
     @app.on_install_remove

@@ -1,6 +1,7 @@
 """Message activities: text commands (``/draft``, ``/check``, ``/incident``, ``/account``…)."""
 
 import logging
+from typing import Any
 
 from microsoft_teams.api import MessageActivity
 from microsoft_teams.api.activities.utils.strip_mentions_text import StripMentionsTextOptions
@@ -32,6 +33,10 @@ def register(app: App, deps: Deps) -> None:
         activity.strip_mentions_text(StripMentionsTextOptions(account_id=activity.recipient.id))
         seen = seen_from(activity)
         command = parse(activity.text)
+        if activity.id and not await deps.call(deps.core.first_delivery, activity_id=activity.id):
+            # Bot Connector re-sends an activity it got no answer for: run it once only.
+            logger.info("duplicate message activity %s ignored", activity.id)
+            return
         try:
             # The first message from someone is also where we learn how to reach them.
             known = await deps.call(deps.core.remember, seen=seen)
@@ -46,7 +51,9 @@ def register(app: App, deps: Deps) -> None:
                 if not known and command.name == "help":
                     answer = Answer(ok=True, message=with_registration_note(answer.message))
         except Exception as exc:
-            await ctx.send(errors.report(exc, where=f"command:{command.name if command else '?'}"))
+            await _send(
+                ctx, errors.report(exc, where=f"command:{command.name if command else '?'}")
+            )
             return
         # Replies are for the person who asked (the core's "ephemeral" reply): targeted
         # in channels and group chats.
@@ -56,5 +63,14 @@ def register(app: App, deps: Deps) -> None:
         else:
             assert answer.message is not None
             out = to_activity(answer.message, private_for=private_for)
-        await ctx.send(out)
+        await _send(ctx, out)
         deps.deliverer.kick()
+
+
+async def _send(ctx: ActivityContext[MessageActivity], out: Any) -> None:
+    """Answer in the conversation; a connector failure is logged, never a 500 (which
+    would make Bot Connector send the activity again)."""
+    try:
+        await ctx.send(out)
+    except Exception as exc:
+        logger.warning("reply to %s failed: %s", ctx.activity.id, type(exc).__name__)
