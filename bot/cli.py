@@ -21,7 +21,7 @@ from bot.db import make_engine, make_sessionmaker, upgrade
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES: list[str] = ["bot.incidents.cli", "bot.accounts.cli", "bot.scheduler.cli"]
+COMMAND_MODULES: list[str] = ["bot.accounts.cli", "bot.incidents.cli", "bot.scheduler.cli"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -212,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING if interactive else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    if not args.verbose:
+        # Alembic announces every plugin and migration context at INFO on each start.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is not None and getattr(args, "upgrade_first", True):
         # The bot upgrades its schema on start; every command sees the current schema.

@@ -105,7 +105,9 @@ class BusinessCalendar:
 
     def is_business_day(self, day: date) -> bool:
         """A configured weekday that is neither a national holiday nor an extra closed day."""
-        return day.weekday() in self.weekdays and day not in self._holidays and day not in self.closed
+        return (
+            day.weekday() in self.weekdays and day not in self._holidays and day not in self.closed
+        )
 
     def _bounds(self, day: date) -> tuple[datetime, datetime]:
         return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from datetime import datetime
@@ -67,10 +68,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         return 0
     scheduler = build_scheduler(worker)
     log.info("worker %s started (platform %s)", worker.name, notifier.platform)
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
     return 0
 
 

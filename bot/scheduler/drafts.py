@@ -36,7 +36,7 @@ def _current_version() -> sa.ColumnElement[bool]:
     return sa.and_(DraftVersion.draft_id == Draft.id, DraftVersion.number == Draft.current_version)
 
 
-def _pending_for_head(now: datetime) -> sa.Select[tuple[int, datetime, str]]:
+def _pending_for_head(now: datetime) -> sa.Select:
     head = aliased(Person)
     return (
         sa.select(
@@ -52,7 +52,7 @@ def _pending_for_head(now: datetime) -> sa.Select[tuple[int, datetime, str]]:
     )
 
 
-def _pending_for_deputies(now: datetime) -> sa.Select[tuple[int, datetime, str]]:
+def _pending_for_deputies(now: datetime) -> sa.Select:
     deputy = aliased(Person)
     return (
         sa.select(
@@ -74,7 +74,7 @@ def _pending_for_deputies(now: datetime) -> sa.Select[tuple[int, datetime, str]]
     )
 
 
-def _unreported(emergency: bool) -> sa.Select[tuple[int, datetime, str]]:
+def _unreported(emergency: bool) -> sa.Select:
     author = aliased(Person)
     category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
     return (
@@ -89,7 +89,7 @@ def _unreported(emergency: bool) -> sa.Select[tuple[int, datetime, str]]:
     )
 
 
-def _unacknowledged(emergency: bool) -> sa.Select[tuple[int, datetime, str]]:
+def _unacknowledged(emergency: bool) -> sa.Select:
     head = aliased(Person)
     category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
     return (

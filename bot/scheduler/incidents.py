@@ -25,7 +25,7 @@ from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import Rendered, Rule
 
 
-def _stale_flaming(now: datetime) -> sa.Select[tuple[int, datetime, str]]:
+def _stale_flaming(now: datetime) -> sa.Select:
     return sa.select(
         Incident.id.label("item_id"),
         Incident.last_update_at.label("anchor_at"),

@@ -16,6 +16,7 @@ Business-hours rules are only sent during business hours: a reminder that falls 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,18 +31,18 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from bot.audit import record
 from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
-from bot.directory.models import Person
-from bot.notify.service import enqueue
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
+from bot.notify.service import enqueue
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import UNIQUE_KEY, Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import ReminderSource, Rule
+from bot.scheduler.sources import ReminderSource, Rendered, Rule
 
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("scheduled", "claimed", "snoozed")
+ANALYZE_AFTER_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,7 @@ class Plan:
         return [rule for source in self.sources.values() for rule in source.rules()]
 
 
-def build_plan(
-    settings: ReminderSettings, sources: Iterable[ReminderSource] | None = None
-) -> Plan:
+def build_plan(settings: ReminderSettings, sources: Iterable[ReminderSource] | None = None) -> Plan:
     """A plan with the given sources, or every source this deployment has."""
     if sources is None:
         from bot.scheduler.registry import default_sources
@@ -83,9 +82,17 @@ def _insert(session: Session) -> Any:
 
 def schedule_due(session: Session, *, plan: Plan, now: datetime) -> int:
     """Add a row for every reminder due now (idempotent); returns how many were new."""
-    added = 0
+    added = unanalyzed = 0
     for rule in plan.rules:
-        added += _schedule_rule(session, rule=rule, plan=plan, now=now)
+        count = _schedule_rule(session, rule=rule, plan=plan, now=now)
+        added += count
+        unanalyzed += count
+        if unanalyzed >= ANALYZE_AFTER_ROWS and session.get_bind().dialect.name == "postgresql":
+            # A burst of new rows leaves the planner believing the table is tiny, and the
+            # anti-join in the next rule (or the next sweep) degrades to a quadratic merge
+            # join. Fresh statistics keep it a hash/index anti-join.
+            session.execute(sa.text("ANALYZE reminders"))
+            unanalyzed = 0
     return added
 
 
@@ -245,7 +252,7 @@ def send_claimed(
     mine = [r for r in reminders if r.status == "claimed" and r.claimed_by == worker]
     stats.lost = len(ids) - len(mine)
     valid = _still_due(session, plan=plan, reminders=mine, now=now)
-    rendered: dict[int, Any] = {}
+    rendered: dict[int, Rendered] = {}
     by_type: dict[str, list[Reminder]] = defaultdict(list)
     for r in mine:
         if r.id in valid:
@@ -267,14 +274,18 @@ def send_claimed(
             .execution_options(synchronize_session=False)
         ).all()
         stats.cancelled = len(cancelled)
-        for rid in cancelled:
+        if cancelled:
+            by_id = {r.id: r for r in mine}
             record(
                 session,
                 actor="system",
                 action="reminder.cancelled",
                 subject_type="reminder",
-                subject_id=rid,
-                data={"reason": "item no longer waiting"},
+                subject_id=min(cancelled),
+                data={
+                    "reason": "item no longer waiting",
+                    "reminders": [_audit_entry(by_id[i]) for i in sorted(cancelled)],
+                },
                 clock=clock,
             )
     if not to_send:
@@ -291,58 +302,97 @@ def send_claimed(
         ).all()
     )
     stats.lost += len(to_send) - len(sent_ids)
-    people = _people(session, [r.recipient_key for r in to_send if r.recipient_kind == "person"])
-    outbox_ids: list[dict[str, int]] = []
-    for r in to_send:
-        if r.id not in sent_ids:
-            continue
-        out = rendered[r.id]
-        thread = session.get(OutboxMessage, out.thread_of_id) if out.thread_of_id else None
-        person = people.get(r.recipient_key) if r.recipient_kind == "person" else None
-        if r.recipient_kind == "person" and person is None:
-            continue
-        row = enqueue(
-            session,
-            message=out.message,
-            to_person=person,
-            to_channel=r.recipient_key if r.recipient_kind == "channel" else None,
-            thread_of=thread,
-            dedupe_key=reminder_key(r),
-            clock=clock,
+    sending = [r for r in to_send if r.id in sent_ids]
+    outbox_ids = _enqueue_batch(session, sending, rendered, now=now)
+    if outbox_ids:
+        session.execute(
+            sa.update(Reminder),
+            [{"id": rid, "outbox_id": oid} for rid, oid in outbox_ids.items()],
         )
-        if row is not None:
-            outbox_ids.append({"id": r.id, "outbox_id": row.id})
-        stats.sent += 1
+    stats.sent = len(sending)
+    if sending:
+        # One audit event per batch, listing every reminder in it: the log stays complete
+        # without one hash-chain round trip per message.
         record(
             session,
             actor="system",
             action="reminder.sent",
-            subject_type=r.item_type,
-            subject_id=r.item_id,
-            data={
-                "reminder_id": r.id,
-                "kind": r.kind,
-                "occurrence": r.occurrence,
-                "recipient": r.recipient_key,
-                "snooze_count": r.snooze_count,
-            },
+            subject_type="reminder",
+            subject_id=sending[0].id,
+            data={"reminders": [_audit_entry(r) for r in sending]},
             clock=clock,
         )
-    if outbox_ids:
-        session.execute(sa.update(Reminder), outbox_ids)
     return stats
+
+
+def _audit_entry(r: Reminder) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "item": f"{r.item_type}:{r.item_id}",
+        "kind": r.kind,
+        "occurrence": r.occurrence,
+        "to": r.recipient_key,
+        "snooze_count": r.snooze_count,
+    }
+
+
+def _enqueue_batch(
+    session: Session,
+    reminders: Sequence[Reminder],
+    rendered: Mapping[int, Rendered],
+    *,
+    now: datetime,
+) -> dict[int, int]:
+    """Write the batch's messages to the outbox in one statement; returns reminder → outbox id.
+
+    This is ``bot.notify.enqueue`` for many messages at once, with the same contract: the
+    caller's transaction, ``dedupe_key`` unique (a key already used adds nothing).
+    """
+    if not reminders:
+        return {}
+    values = []
+    keys: dict[str, int] = {}
+    for r in reminders:
+        key = reminder_key(r)
+        keys[key] = r.id
+        values.append(
+            {
+                "created_at": now,
+                "recipient_kind": r.recipient_kind,
+                "recipient_key": r.recipient_key,
+                "message": _plain(rendered[r.id].message),
+                "thread_of_id": rendered[r.id].thread_of_id,
+                "update_of_id": None,
+                "dedupe_key": key,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+        )
+    # One compiled statement, executed for many rows ("insertmanyvalues" batches them).
+    stmt = (
+        _insert(session)(OutboxMessage.__table__)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id, OutboxMessage.dedupe_key)
+    )
+    rows = session.connection().execute(stmt, values)
+    return {keys[key]: oid for oid, key in rows}
+
+
+def _plain(value: Any) -> Any:
+    """``OutMessage.to_dict()`` without ``dataclasses.asdict``'s deep copies (hot path)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def reminder_key(reminder: Reminder) -> str:
     """The outbox dedupe key: one message per reminder event (and per snooze re-send)."""
     return f"reminder:{reminder.id}:{reminder.snooze_count}"
-
-
-def _people(session: Session, handles: Sequence[str]) -> dict[str, Person]:
-    if not handles:
-        return {}
-    rows = session.scalars(sa.select(Person).where(Person.handle.in_(set(handles))))
-    return {p.handle: p for p in rows}
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -383,9 +433,7 @@ def sweep(
             break
         stats.batches += 1
         with factory() as session, session.begin():
-            result = send_claimed(
-                session, plan=plan, worker=worker, ids=ids, now=now, clock=clock
-            )
+            result = send_claimed(session, plan=plan, worker=worker, ids=ids, now=now, clock=clock)
         stats.sent += result.sent
         stats.cancelled += result.cancelled
         stats.lost += result.lost

@@ -119,7 +119,9 @@ class ReminderSettings(BaseSettings):
         try:
             holidays.country_holidays(value)
         except NotImplementedError:
-            raise ValueError(f"holidays パッケージに国コード {value!r} の祝日がありません") from None
+            raise ValueError(
+                f"holidays パッケージに国コード {value!r} の祝日がありません"
+            ) from None
         return value
 
     @field_validator("digest_cron")

@@ -28,7 +28,7 @@ from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
 
 # (now) -> SELECT item_id, anchor_at, recipient_key
-CandidateQuery = Callable[[datetime], sa.Select[tuple[int, datetime, str]]]
+CandidateQuery = Callable[[datetime], sa.Select]
 
 
 @dataclass(frozen=True)

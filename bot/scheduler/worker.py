@@ -84,7 +84,9 @@ def _guarded(name: str, func: Any) -> Any:
     return job
 
 
-def schedule_jobs(scheduler: BaseScheduler, worker: Worker, *, start: datetime | None = None) -> None:
+def schedule_jobs(
+    scheduler: BaseScheduler, worker: Worker, *, start: datetime | None = None
+) -> None:
     """Add the worker's jobs to ``scheduler`` under fixed ids (replacing any earlier ones)."""
     settings = worker.plan.settings
     zone = worker.plan.calendar.zone

@@ -20,7 +20,12 @@ def test_quiet_flaming_thread_is_reminded_at_night(session, factory, settings, w
     plan = build_plan(settings, [DraftSource(settings), IncidentSource(settings)])
     clock.set(jst("2026-11-07 21:00"))  # Saturday night
     incident = incidents.declare(
-        session, type="炎上", account_code="kanko-x", actor="sato", summary="批判が拡散", clock=clock
+        session,
+        type="炎上",
+        account_code="kanko-x",
+        actor="sato",
+        summary="批判が拡散",
+        clock=clock,
     )
     session.flush()
 

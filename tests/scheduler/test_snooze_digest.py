@@ -36,7 +36,11 @@ def test_recipient_snoozes_and_is_reminded_again_once(
 ):
     clock.set(jst("2026-11-25 13:05"))
     row = snooze(
-        session, reminder_id=reminded, person=world.head, minutes=30, clock=clock,
+        session,
+        reminder_id=reminded,
+        person=world.head,
+        minutes=30,
+        clock=clock,
         calendar=plan.calendar,
     )
     session.flush()
@@ -55,8 +59,14 @@ def test_recipient_snoozes_and_is_reminded_again_once(
 
 def test_snooze_holds_back_the_next_repeat(session, factory, plan, world, clock, reminded):
     clock.set(jst("2026-11-25 13:10"))
-    snooze(session, reminder_id=reminded, person=world.head, minutes=24 * 60, clock=clock,
-           calendar=plan.calendar)
+    snooze(
+        session,
+        reminder_id=reminded,
+        person=world.head,
+        minutes=24 * 60,
+        clock=clock,
+        calendar=plan.calendar,
+    )
     session.flush()
     # The 4-hourly repeat (due Thursday 08:30) waits for the snooze to end.
     assert run(factory, plan, clock, "2026-11-26 09:00").sent == 1  # the deputy (escalation)
@@ -67,16 +77,28 @@ def test_snooze_into_the_evening_waits_for_the_morning(
     session, factory, plan, world, clock, reminded
 ):
     clock.set(jst("2026-11-25 17:00"))
-    row = snooze(session, reminder_id=reminded, person=world.head, minutes=60, clock=clock,
-                 calendar=plan.calendar)
+    row = snooze(
+        session,
+        reminder_id=reminded,
+        person=world.head,
+        minutes=60,
+        clock=clock,
+        calendar=plan.calendar,
+    )
     assert row.due_at == jst("2026-11-26 08:30")
     assert "業務時間外" in snooze_confirmation(row).text
 
 
 def test_only_the_recipient_may_snooze(session, world, clock, reminded, plan):
     with pytest.raises(PermissionDenied) as info:
-        snooze(session, reminder_id=reminded, person=world.author, minutes=30, clock=clock,
-               calendar=plan.calendar)
+        snooze(
+            session,
+            reminder_id=reminded,
+            person=world.author,
+            minutes=30,
+            clock=clock,
+            calendar=plan.calendar,
+        )
     assert "tanaka さん宛て" in info.value.message
     assert session.get(Reminder, reminded).status == "sent"
 
@@ -84,20 +106,30 @@ def test_only_the_recipient_may_snooze(session, world, clock, reminded, plan):
 @pytest.mark.parametrize("minutes", [0, -5, 7 * 24 * 60 + 1])
 def test_snooze_length_must_be_sensible(session, world, clock, reminded, plan, minutes):
     with pytest.raises(ValidationFailed) as info:
-        snooze(session, reminder_id=reminded, person=world.head, minutes=minutes, clock=clock,
-               calendar=plan.calendar)
+        snooze(
+            session,
+            reminder_id=reminded,
+            person=world.head,
+            minutes=minutes,
+            clock=clock,
+            calendar=plan.calendar,
+        )
     assert "分の範囲" in info.value.message
 
 
-def test_unknown_and_finished_reminders_are_refused(
-    session, factory, plan, world, clock, reminded
-):
+def test_unknown_and_finished_reminders_are_refused(session, factory, plan, world, clock, reminded):
     with pytest.raises(NotFound):
         snooze(session, reminder_id=reminded + 999, person=world.head, minutes=30, clock=clock)
     session.execute(sa.update(Reminder).values(status="cancelled"))
     with pytest.raises(InvalidTransition) as info:
-        snooze(session, reminder_id=reminded, person=world.head, minutes=30, clock=clock,
-               calendar=plan.calendar)
+        snooze(
+            session,
+            reminder_id=reminded,
+            person=world.head,
+            minutes=30,
+            clock=clock,
+            calendar=plan.calendar,
+        )
     assert "終了しています" in info.value.message
 
 
@@ -105,16 +137,20 @@ def test_snoozed_reminder_for_a_decided_draft_is_dropped(
     session, factory, plan, world, clock, reminded
 ):
     clock.set(jst("2026-11-25 13:05"))
-    snooze(session, reminder_id=reminded, person=world.head, minutes=30, clock=clock,
-           calendar=plan.calendar)
+    snooze(
+        session,
+        reminder_id=reminded,
+        person=world.head,
+        minutes=30,
+        clock=clock,
+        calendar=plan.calendar,
+    )
     session.execute(sa.text("UPDATE drafts SET state = 'approved'"))
     stats = run(factory, plan, clock, "2026-11-25 13:40")
     assert (stats.sent, stats.cancelled) == (0, 1)
 
 
-def test_digest_lists_overdue_items_and_failed_notifications(
-    session, factory, plan, world, clock
-):
+def test_digest_lists_overdue_items_and_failed_notifications(session, factory, plan, world, clock):
     make_draft(session, world, submitted=jst("2026-11-24 09:00"))
     make_draft(session, world, submitted=jst("2026-11-25 08:45"))  # not overdue at 09:00
     session.add(

@@ -168,9 +168,10 @@ def test_every_send_is_in_the_audit_log(session, factory, plan, world, clock):
     draft = make_draft(session, world, submitted=jst("2026-11-25 09:00"))
     run(factory, plan, clock, "2026-11-25 13:00")
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "reminder.sent"))
-    assert event.subject_type == "draft" and event.subject_id == str(draft.id)
-    assert event.data["kind"] == "approval.pending"
     assert event.actor == "system"
+    [entry] = event.data["reminders"]
+    assert entry["item"] == f"draft:{draft.id}"
+    assert entry["kind"] == "approval.pending" and entry["to"] == "tanaka"
 
 
 def test_restart_misses_nothing_and_resends_nothing(session, factory, settings, world, clock):
@@ -236,3 +237,12 @@ def test_fake_clock_only(clock):
     clock.advance(hours=3)
     assert clock.now() - before == 3 * HOUR
     assert timedelta(0) < 3 * HOUR
+
+
+def test_outbox_message_matches_the_kernel_serialisation(session, factory, plan, world, clock):
+    from bot.notify.messages import OutMessage
+
+    make_draft(session, world, submitted=jst("2026-11-25 09:00"))
+    run(factory, plan, clock, "2026-11-25 13:00")
+    [msg] = outbox(session)
+    assert OutMessage.from_dict(msg.message).to_dict() == msg.message

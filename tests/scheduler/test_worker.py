@@ -43,21 +43,35 @@ def test_two_worker_processes_send_each_reminder_once(committed_factory, db_url,
         for i in range(DRAFTS):
             make_draft(session, world, submitted=jst("2026-11-25 09:00"))
             if i % 2:
-                make_draft(session, world, state="exempt", exemption="イ",
-                           submitted=jst("2026-11-25 08:00"), planned_at=jst("2026-11-25 09:00"))
+                make_draft(
+                    session,
+                    world,
+                    state="exempt",
+                    exemption="イ",
+                    submitted=jst("2026-11-25 08:00"),
+                    planned_at=jst("2026-11-25 09:00"),
+                )
     expected = DRAFTS + DRAFTS // 2  # approval reminders + missing-report reminders
 
     cmd = [sys.executable, "-m", "bot", "worker", "--once", "--at", "2026-11-25T13:00+09:00"]
     env = _worker_env(db_url, tmp_path)
-    procs = [
-        subprocess.Popen(
-            [*cmd, "--name", name], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-        )
-        for name in ("worker-a", "worker-b")
+    # Output goes to files, not pipes: a worker blocked on a full pipe would hold its
+    # database transaction open and stall the other one.
+    names = ("worker-a", "worker-b")
+    procs = []
+    for name in names:
+        with open(tmp_path / f"{name}.out", "w") as out, open(tmp_path / f"{name}.err", "w") as err:
+            procs.append(
+                subprocess.Popen(
+                    [*cmd, "--name", name], cwd=tmp_path, env=env, stdout=out, stderr=err
+                )
+            )
+    for p in procs:
+        p.wait(timeout=300)
+    outputs = [
+        ((tmp_path / f"{n}.out").read_text(), (tmp_path / f"{n}.err").read_text()) for n in names
     ]
-    outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outputs, strict=True):
+    for p, (_, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
 
     sent = [int(re.search(r"送信 (\d+)件", out)[1]) for out, _ in outputs]
@@ -76,8 +90,9 @@ def test_two_worker_processes_send_each_reminder_once(committed_factory, db_url,
 
     # And running both again changes nothing.
     again = [
-        subprocess.run([*cmd, "--name", n], cwd=tmp_path, env=env, capture_output=True,
-                       text=True, timeout=300)
+        subprocess.run(
+            [*cmd, "--name", n], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
         for n in ("worker-a", "worker-b")
     ]
     assert all("送信 0件" in r.stdout for r in again)

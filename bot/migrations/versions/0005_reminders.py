@@ -1,7 +1,7 @@
 """reminders
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-25 03:25:57.863108
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import Text  # noqa: F401
 
 
 revision = '0005'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
