@@ -15,7 +15,7 @@ from sqlalchemy import Text  # noqa: F401
 
 
 revision = '0006'
-down_revision = '0001'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
