@@ -189,8 +189,12 @@ def submit_draft_form(
     form: DraftInput,
     draft_id: int | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
     """Submit a new draft (or a revision of ``draft_id``); ``Reply.fields`` uses form names.
+
+    With ``receipt`` the reply is also queued to the author in the outbox (for platforms
+    that cannot show it in the form's answer, e.g. a Slack modal that closes).
 
     Blocking findings come back with ``code == "blocked"`` and a ``text`` field naming the
     clauses and words, so the form can show them next to the text and ask for a
@@ -213,6 +217,7 @@ def submit_draft_form(
             photo_consent=photo_consent,
             false_positive_reason=fp_reason,
             clock=clock,
+            receipt=receipt,
         )
     else:
         reply = drafts_api.edit_draft(
@@ -229,6 +234,7 @@ def submit_draft_form(
             },
             false_positive_reason=fp_reason,
             clock=clock,
+            receipt=receipt,
         )
     if reply.ok:
         return reply

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import api as accounts_api
+from bot.accounts import commands as account_commands
+from bot.accounts import service as accounts
 from bot.accounts.models import CLOSED
 from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock, SystemClock
@@ -29,6 +31,7 @@ from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
 from bot.incidents.checklists import TYPES, parse_type
+from bot.notify.service import enqueue
 
 __all__ = [
     "ACCOUNT_FORM",
@@ -127,11 +130,29 @@ def submit_account_form(
     actor: Actor,
     values: Mapping[str, str],
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
-    """Register the account the form describes; ``Reply.fields`` uses ``FIELDS`` keys."""
+    """Register the account the form describes; ``Reply.fields`` uses ``FIELDS`` keys.
+
+    With ``receipt`` the reply is also queued to the registrant in the same transaction.
+    """
     known = {f.key for f in FIELDS}
     submitted = {k: (v or "") for k, v in values.items() if k in known}
-    return accounts_api.register(factory, actor=actor, values=submitted, clock=clock)
+    if not receipt:
+        return accounts_api.register(factory, actor=actor, values=submitted, clock=clock)
+    try:
+        with transaction(factory) as session:
+            person = directory.person_by_platform_id(
+                session, platform=actor.platform, user_id=actor.user_id
+            )
+            account = accounts.register_account(
+                session, actor=person.handle, values=submitted, clock=clock
+            )
+            message = account_commands.registered_reply(account)
+            enqueue(session, message=message, to_person=person, clock=clock)
+        return Reply(ok=True, message=message)
+    except BotError as exc:
+        return refusal(exc)
 
 
 def _accounts(session: Session) -> list[tuple[str, str]]:
@@ -167,8 +188,13 @@ def submit_incident_form(
     actor: Actor,
     values: Mapping[str, str],
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
-    """Declare the incident the form describes; ``Reply.fields`` uses ``INCIDENT_FIELDS``."""
+    """Declare the incident the form describes; ``Reply.fields`` uses ``INCIDENT_FIELDS``.
+
+    The reporter always gets the incident's own notice (with the thread) through the
+    outbox, so ``receipt`` adds nothing here; it is accepted for a uniform signature.
+    """
     clock = clock or SystemClock()
     kind = (values.get("type") or "").strip()
     account = (values.get("account") or "").strip()

@@ -32,6 +32,7 @@ from bot.drafts.checking import (
 )
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import Field, OutMessage
+from bot.notify.service import enqueue
 
 T = TypeVar("T")
 
@@ -59,6 +60,9 @@ def _run(
     factory: sessionmaker[Session],
     actor: Actor,
     work: Callable[[Session, Person], tuple[OutMessage, int | None]],
+    *,
+    receipt: bool = False,
+    clock: Clock | None = None,
 ) -> Reply:
     try:
         with transaction(factory) as session:
@@ -66,6 +70,10 @@ def _run(
                 session, platform=actor.platform, user_id=actor.user_id
             )
             message, draft_id = work(session, person)
+            if receipt:
+                # The reply also goes to the actor through the outbox, in the same
+                # transaction: kept and re-sent if the platform refuses it.
+                enqueue(session, message=message, to_person=person, clock=clock)
         return Reply(ok=True, message=message, draft_id=draft_id)
     except BotError as exc:
         return refusal(exc)
@@ -96,8 +104,9 @@ def submit_draft(
     photo_consent: bool = False,
     false_positive_reason: str | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
-    """W1: check, store and route a new draft."""
+    """W1: check, store and route a new draft (``receipt``: also queue the reply to the author)."""
 
     def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
         result = drafts.submit(
@@ -116,7 +125,7 @@ def submit_draft(
         assert result.receipt is not None
         return result.receipt, result.draft.id
 
-    return _run(factory, actor, work)
+    return _run(factory, actor, work, receipt=receipt, clock=clock)
 
 
 def edit_draft(
@@ -128,6 +137,7 @@ def edit_draft(
     changes: dict[str, Any] | None = None,
     false_positive_reason: str | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
     """A new version of a draft; ``changes`` may set planned_at, exemption, evidence, photo_*."""
     allowed = {"planned_at", "exemption", "evidence", "photo_people", "photo_consent"}
@@ -149,7 +159,7 @@ def edit_draft(
         assert result.receipt is not None
         return result.receipt, result.draft.id
 
-    return _run(factory, actor, work)
+    return _run(factory, actor, work, receipt=receipt, clock=clock)
 
 
 def decide(

@@ -159,7 +159,8 @@ def test_incident_form_submission_opens_the_thread(slack, slack_api, committed_f
     posts = slack_api.wait_for("chat.postMessage", 2)
     root = next(c for c in posts if c.params["channel"] == INFO_POLICY_CHANNEL)
     assert "炎上" in text_of(root) and "批判が集中" in text_of(root)
-    assert any("事案#" in text_of(c) for c in wait_dms(slack_api, AUTHOR))
+    (notice,) = wait_dms(slack_api, AUTHOR)  # one receipt: the incident's own notice
+    assert "を受け付けました" in text_of(notice) and "incident.open_thread" in text_of(notice)
     assert count(committed_factory, Incident) == 1
 
 
@@ -168,3 +169,44 @@ def test_incident_subcommands_still_run_as_text(slack, slack_api):
     (hook,) = slack_api.wait_for("response_url")
     assert "/incident update" in text_of(hook)
     assert slack_api.calls_to("views.open") == []
+
+
+# ------------------------------------------------------------------ receipts via the outbox
+def _outbox_kinds(factory) -> list[tuple[str, str]]:
+    from bot.notify.models import OutboxMessage
+
+    with factory() as session:
+        rows = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))
+        return [(r.message["kind"], r.status) for r in rows]
+
+
+def test_a_refused_receipt_is_kept_and_sent_on_a_later_sweep(
+    slack, slack_api, core, committed_factory, clock, retry_sleeps
+):
+    opened = open_modal(slack, slack_api, "/account", "new")
+    slack_api.fail_next("chat.postMessage", status=429, retry_after=120)
+    resp = submit_view(slack, opened, account_values(), user_id=AUTHOR)
+    assert resp.status == 200 and resp.text == ""
+    slack_api.wait_for("chat.postMessage")
+    assert core.courier.wait_idle()
+    assert _outbox_kinds(committed_factory) == [("account.reply", "pending")]
+
+    clock.advance(minutes=5)
+    core.courier.kick()
+    (receipt,) = wait_dms(slack_api, AUTHOR)  # the second attempt
+    assert "開設届" in text_of(receipt)
+    assert core.courier.wait_idle()
+    assert _outbox_kinds(committed_factory) == [("account.reply", "sent")]
+
+
+def test_draft_receipt_goes_through_the_outbox(slack, slack_api, core, committed_factory):
+    from tests.slack.flows.conftest import draft_values
+
+    slack.command("/draft", "", user_id=AUTHOR)
+    (opened,) = slack_api.wait_for("views.open")
+    resp = submit_view(slack, opened, draft_values("本日、防災訓練を行います。"), user_id=AUTHOR)
+    assert resp.status == 200 and resp.text == ""
+    (receipt,) = wait_dms(slack_api, AUTHOR)
+    assert "決裁" in text_of(receipt)
+    assert core.courier.wait_idle()
+    assert ("draft.receipt", "sent") in _outbox_kinds(committed_factory)

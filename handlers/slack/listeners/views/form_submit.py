@@ -2,7 +2,8 @@
 
 Problems come back as ``response_action: errors`` keyed by block id (the form's field
 names), so the person corrects them in place; success closes the modal and the receipt
-(the account registered, the incident recorded with its thread) is sent to them. A
+(the account registered; for an incident, its notice with the thread) is queued to
+them in the outbox in the same transaction, so a refused DM is re-sent later. A
 repeated submission of the same values is acknowledged and ignored.
 """
 
@@ -12,13 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import forms
 from bot.drafts.api import Reply
 from handlers.slack import render
 from handlers.slack.dedupe import Deduper, claimed, view_submission_key
-from handlers.slack.replies import tell
 from handlers.slack.runtime import Core
 
 Submit = Callable[..., Reply]
@@ -32,7 +31,6 @@ def submit_form(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: WebClient,
     core: Core,
     deduper: Deduper,
 ) -> None:
@@ -49,6 +47,7 @@ def submit_form(
             actor=core.actor(user_id),
             values=render.view_inputs(view),
             clock=core.clock,
+            receipt=True,  # the modal closes: the receipt goes by DM through the outbox
         )
         if not reply.ok:
             deduper.release(key)  # the corrected form must go through
@@ -63,7 +62,6 @@ def submit_form(
             ack(response_action="errors", errors=errors)
             return
         ack()
-    tell(reply.message, user_id=user_id, client=client)
     core.deliver()
 
 
