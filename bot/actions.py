@@ -33,8 +33,17 @@ from bot.drafts import api as drafts_api
 from bot.drafts.api import Actor, Reply, refusal
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
+from bot.notify.port import SentRef
 
-__all__ = ["PROMPTS", "Prompt", "PromptInput", "run_action", "run_as", "unsupported"]
+__all__ = [
+    "PROMPTS",
+    "Prompt",
+    "PromptInput",
+    "incident_thread",
+    "run_action",
+    "run_as",
+    "unsupported",
+]
 
 
 @dataclass(frozen=True)
@@ -319,3 +328,20 @@ def _reminder_action(
         return snooze_confirmation(reminder, now=clock.now())
 
     return run_as(factory, actor, work)
+
+
+def incident_thread(factory: sessionmaker[Session], *, incident_id: int) -> SentRef | None:
+    """Where an incident's thread root was posted (None: unknown, or not delivered yet).
+
+    Adapters turn it into a link (Slack: ``chat.getPermalink``) for ``incident.open_thread``.
+    """
+    from bot.incidents.models import Incident
+    from bot.notify.models import OutboxMessage
+    from bot.notify.service import sent_ref
+
+    with factory() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.thread_root_id is None:
+            return None
+        root = session.get(OutboxMessage, incident.thread_root_id)
+        return sent_ref(root) if root is not None else None

@@ -210,3 +210,17 @@ def test_draft_receipt_goes_through_the_outbox(slack, slack_api, core, committed
     assert "決裁" in text_of(receipt)
     assert core.courier.wait_idle()
     assert ("draft.receipt", "sent") in _outbox_kinds(committed_factory)
+
+
+def test_open_thread_gives_a_link_to_the_thread_root(slack, slack_api, core):
+    from tests.slack.flows.conftest import buttons, click
+
+    slack.command("/incident", "なりすまし kanko-x 偽アカウントを確認", user_id=AUTHOR)
+    (notice,) = wait_dms(slack_api, AUTHOR)  # the incident's notice to the reporter
+    assert core.courier.wait_idle()
+    slack_api.clear()
+    click(slack, buttons(notice)["incident.open_thread"], user_id=AUTHOR, channel="D0STAFF001")
+    (link,) = slack_api.wait_for("chat.getPermalink")
+    assert link.params["channel"] == INFO_POLICY_CHANNEL
+    (hook,) = slack_api.wait_for("response_url")
+    assert f"https://example.slack.com/archives/{INFO_POLICY_CHANNEL}/p" in text_of(hook)
