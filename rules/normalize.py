@@ -225,14 +225,22 @@ def substitute(view: View, pattern: re.Pattern[str], repl: Callable[[re.Match[st
     return View("".join(out), starts, ends)
 
 
+# Japanese is written without spaces, so one or two spaces between two kana/kanji
+# (「部 外 秘」「山田 太郎」) only split a word for a matcher to miss; they are dropped.
+_CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _DEFANG_RE = re.compile(
-    r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}|\[:\]|\[@\]|\[at\]|\(at\)|\{at\}"
+    f"(?P<sp> {{1,2}})(?=[{_CJK}])"
+    r"|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}|\[:\]|\[@\]|\[at\]|\(at\)|\{at\}"
     r"|h(?:xx|\*\*|XX|tt)p(?=s?(?::|\[:\]))",
     re.IGNORECASE,
 )
 
 
 def _defang(m: re.Match[str]) -> str:
+    if m.group("sp"):
+        a = m.start()
+        return "" if a and _CJK_CHAR.match(m.string, a - 1) else m.group()
     s = m.group().lower()
     if s.startswith("h"):
         return "http"
@@ -329,13 +337,13 @@ def _kata_to_hira(s: str) -> str:
 def variants(term: str) -> set[str]:
     """Spellings of a lexicon term that must match as the term itself.
 
-    Terms of up to three characters keep their kana script (レズ must not match the verb
-    ending れず); longer ones match in either script.
+    Terms of one or two characters keep their kana script (レズ must not match the verb
+    ending れず); longer ones match in either script (めくら / ﾒｸﾗ).
     """
     out = {term}
     if any(c.isascii() and c.isalpha() for c in term):
         out |= {term.lower(), term.upper(), term.title()}
-    if len(term) > 3:
+    if len(term) > 2:
         out |= {_kata_to_hira(term), _hira_to_kata(term)}
     for base in list(out):
         slots = [i for i, c in enumerate(base) if c in _LOOKALIKES]

@@ -88,7 +88,8 @@ INVALID = [
     ("これはデマかもしれませんが拡散します", "rumour.hearsay", "7(1)カ", "review", "デマ"),
     # 7(1)イ discrimination
     ("あいつはガイジだ", "discrimination.term", "7(1)イ", "block", "ガイジ"),
-    ("外人お断り", "discrimination.term", "7(1)イ", "review", "外人"),
+    ("外人お断り", "discrimination.term", "7(1)イ", "block", "外人"),
+    ("外人観光客が増えた", "discrimination.term", "7(1)イ", "review", "外人"),
     ("外国人は国へ帰れ", "discrimination.term", "7(1)イ", "block", "は国へ帰れ"),
     # 7(1)ア / ウ illegal
     ("大麻、安く売ります。DMください", "illegal.content", "7(1)ウ", "block", "大麻"),
