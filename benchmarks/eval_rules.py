@@ -4,7 +4,9 @@
 
 Each corpus line is ``{"id", "kind", "text", "expect": "block"|"review"|"ok", "clauses"}``.
 A post that expects ``block`` or ``review`` is *caught* when the verdict is at least that
-severe and every expected clause is among the clauses of its block/review findings. A post
+severe and every expected clause is among the clauses of its block/review findings, where
+clauses that share a row of SPEC's clause table count as one (7(1)ア/ウ; 7(1)エ/サ/コ for
+confidential markings, i.e. サ and コ also accept エ). A post
 that expects ``ok`` is a *false positive* when the verdict is ``block`` or ``review``.
 Prints recall, false-positive rate, recall per kind and a per-clause confusion table
 (caught / missed positives, and false-positive posts on which the clause fired).
@@ -28,6 +30,18 @@ from rules import Checker, default_checker  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "tests" / "rules" / "corpus_heldout.jsonl"
 RANK = {"ok": 0, "review": 1, "block": 2}
+# Clauses that share one row of SPEC's clause table.
+SAME_ROW = {
+    "7(1)ア": {"7(1)ア", "7(1)ウ"},
+    "7(1)ウ": {"7(1)ア", "7(1)ウ"},
+    "7(1)サ": {"7(1)エ", "7(1)サ", "7(1)コ"},
+    "7(1)コ": {"7(1)エ", "7(1)サ", "7(1)コ"},
+}
+
+
+def clause_found(expected: str, fired: list[str]) -> bool:
+    """The expected clause, or one of the same row of SPEC's table, is among ``fired``."""
+    return any(c in fired for c in SAME_ROW.get(expected, {expected}))
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -87,7 +101,9 @@ def evaluate(rows: list[dict[str, Any]], checker: Checker | None = None) -> Outc
                     out.clause_fp[clause] += 1
             continue
         out.positives += 1
-        ok = RANK[report.verdict] >= RANK[row["expect"]] and all(c in fired for c in row["clauses"])
+        ok = RANK[report.verdict] >= RANK[row["expect"]] and all(
+            clause_found(c, fired) for c in row["clauses"]
+        )
         out.caught += ok
         out.by_kind[(row["kind"], ok)] += 1
         for clause in row["clauses"]:

@@ -68,13 +68,15 @@ class Checker:
                         continue
                 if entry.unless_post is not None and entry.unless_post.search(norm):
                     continue
-                if entry.match == "token" or entry.pos:
+                if entry.match == "token" or entry.pos or entry.lemma:
                     if not ctx.on_token_boundaries(a, b):
                         continue
                     tok = ctx.token_at(a)
                     if tok is not None and tok.pos2 == "固有名詞" and tok.pos3 in ("人名", "地名"):
                         continue  # 土方さん is a surname
                     if entry.pos and (tok is None or tok.pos1 != entry.pos):
+                        continue
+                    if entry.lemma and (tok is None or tok.lemma != entry.lemma):
                         continue
                 severity, clause = entry.severity, entry.clause
                 adjust = self._adjust.get(entry.rule)
