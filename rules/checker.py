@@ -15,7 +15,9 @@ from .normalize import normalize_plain
 from .registry import RuleDoc
 from .tokens import Token
 
-_NAME_SUFFIX = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|選手|先生|殿|家|一族|監督|議員|市長|知事")
+_NAME_SUFFIX = re.compile(
+    r"さん|様|さま|氏|君|くん|ちゃん|選手|先生|殿|家|一族|監督|議員|市長|知事"
+)
 MAX_LENGTH = 2_000_000  # characters; far above any post, guards memory on bad input
 
 
