@@ -63,6 +63,9 @@ _COMMON = (
     "・()-/.:0123456789 "
     "etaoinshrdlcumwfgypbvkjxqz"
 )
+# Posts carry URLs, so ASCII letters are common too: rank them with the frequent kana,
+# so that 「twitterで見つけた」 is anchored on 見, not on every w of "www".
+_COMMON = " " + _COMMON[:80] + "etaoinshrdlcumwfgypbvkjxqz" + _COMMON[80:].rstrip(" etaoinshrdlcumwfgypbvkjxqz")
 _RANK = {ch: i for i, ch in enumerate(_COMMON)}
 
 

@@ -53,12 +53,13 @@ def _fields(raw: str) -> list[str]:
     return head + ["*"] * (8 - len(head))
 
 
-def tokenize(text: str) -> list[Token]:
-    """Tokenize ``text`` with the shared tagger; offsets are into ``text``."""
+def tokenize(text: str, base: int = 0) -> list[Token]:
+    """Tokenize ``text`` with the shared tagger; offsets are into ``text``, plus ``base``."""
     if not text:
         return []
     tagger = get_tagger()
     out: list[Token] = []
+    append = out.append
     pos = 0
     # MeCab itself splits on NUL and cannot take it; normalisation already removed it.
     with _lock:
@@ -74,6 +75,9 @@ def tokenize(text: str) -> list[Token]:
                     continue
                 start, end = found, found + len(surface)
             pos = end
-            f = _fields(node.feature_raw)
-            out.append(Token(surface, start, end, f[0], f[1], f[2], f[3], f[7]))
+            raw = node.feature_raw
+            f = raw.split(",", 8)
+            if len(f) < 8 or '"' in raw:
+                f = _fields(raw)
+            append(Token(surface, start + base, end + base, f[0], f[1], f[2], f[3], f[7]))
     return out
