@@ -119,7 +119,7 @@ class TermMatcher:
         buckets = self._buckets
         for m in self._anchors.finditer(text, pos, limit):
             p = m.start()
-            for offset, rx in buckets[text[p]]:
+            for offset, rx in buckets[m.group()]:
                 a = p - offset
                 if a >= pos:
                     hit = rx.match(text, a, limit)
@@ -134,5 +134,15 @@ class TermMatcher:
                 yield a, b, term
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
-        """True when any term occurs in ``text[pos:endpos]``."""
-        return next(self.finditer(text, pos, endpos), None) is not None
+        """True when any term occurs in ``text[pos:endpos]`` (stops at the first one)."""
+        if self._anchors is None:
+            return False
+        limit = len(text) if endpos is None else endpos
+        buckets = self._buckets
+        for m in self._anchors.finditer(text, pos, limit):
+            p = m.start()
+            for offset, rx in buckets[m.group()]:
+                a = p - offset
+                if a >= pos and rx.match(text, a, limit) is not None:
+                    return True
+        return False

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import csv
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _tagger: Any = None
 _lock = threading.Lock()
@@ -27,9 +26,12 @@ def get_tagger() -> Any:
     return _tagger
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A morpheme with offsets into the normalised text it was cut from."""
+class Token(NamedTuple):
+    """A morpheme with offsets into the normalised text it was cut from.
+
+    A named tuple: built for every morpheme of every tokenized sentence, and a tuple is
+    several times cheaper to create than a frozen dataclass.
+    """
 
     surface: str
     start: int

@@ -433,9 +433,9 @@ def _case_positions(ctx: Context) -> list[tuple[int, int]]:
 
 
 def _names(ctx: Context) -> Iterator[Finding]:
-    if not ctx.config.case_matcher.search(ctx.norm.text):
-        return
     cases = _case_positions(ctx)
+    if not cases:
+        return
     seen_sentences: set[tuple[int, int]] = set()
     reported: set[int] = set()
     norm = ctx.norm.text
