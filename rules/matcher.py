@@ -53,19 +53,18 @@ def trie_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
 # the scan stops rarely: 「との情報」 is found at 情, not at every と.
 _COMMON = (
     # Characters of official Japanese prose by falling frequency (counted once over the
-    # guideline text and clean example posts), then the remaining kana, punctuation,
-    # digits, and ASCII letters by English frequency.
+    # guideline text and clean example posts), then the remaining kana, punctuation and
+    # digits.
     "のすし。をまに、るはいーでたとがて市用アン報情な等さりル本くトめ発行利信メれシィイこウ日や公らカ内かソャデ合だよお者う場ごも意け人松つ開きあ"
     "容せ定「」月対時（）事式ペ見職え理み民スジ管載ドラ務上活リクど解へ員所的分わそ運個受掲込関ホムタ要確会性認年ッキ不特正適体応っ長知投注策広記"
     "大表設止法稿間館政課成サ方予生及十プ始当次実明気コび書他守第保中ガじ目んブ・業全留以名録属別誤招道セ写真前施今口マ部図ネ必ワロ安点下出決各害"
     "項禁遵機又地覧入通城園付期集新休：午速ビ向手国災一グ自フ相含ポ防エオ届取後令急外責示ずテ電文断例頼条助為得権団了ち育申ダ庁窓支交動象子願無介"
     "ばびぶべぼほひふむゆぎぐげざずぞぜぬぷぴぺぽぱゅょぁぃぅぇぉゃろねちへ"
-    "・()-/.:0123456789 "
-    "etaoinshrdlcumwfgypbvkjxqz"
+    "・()-/.:0123456789"
 )
-# Posts carry URLs, so ASCII letters are common too: rank them with the frequent kana,
-# so that 「twitterで見つけた」 is anchored on 見, not on every w of "www".
-_COMMON = " " + _COMMON[:80] + "etaoinshrdlcumwfgypbvkjxqz" + _COMMON[80:].rstrip(" etaoinshrdlcumwfgypbvkjxqz")
+# Posts carry URLs, so the space and ASCII letters (by English frequency) are common too:
+# ranked with the frequent kana, 「twitterで見つけた」 is anchored on 見, not on every w of www.
+_COMMON = " " + _COMMON[:80] + "etaoinshrdlcumwfgypbvkjxqz" + _COMMON[80:]
 _RANK = {ch: i for i, ch in enumerate(_COMMON)}
 
 
