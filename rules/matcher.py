@@ -78,6 +78,9 @@ def _anchor(term: str) -> int:
     return best
 
 
+_Bucket = tuple[int, re.Pattern[str], frozenset[str] | None, frozenset[str] | None]
+
+
 class TermMatcher:
     """Find occurrences of a fixed set of terms (leftmost-longest, non-overlapping).
 
@@ -93,13 +96,19 @@ class TermMatcher:
         for t in self.terms:
             k = _anchor(t)
             grouped.setdefault(t[k], {}).setdefault(k, []).append(t)
-        # anchor character -> [(offset of the anchor in the term, trie regex of terms)]
-        buckets: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        # anchor character -> [(offset of the anchor in the term, trie regex of the terms,
+        # the characters that may stand just before / after the anchor)]: the neighbours
+        # reject most candidates with a set lookup instead of a regex match.
+        buckets: dict[str, list[_Bucket]] = {}
         for ch, by_offset in grouped.items():
             for k, ts in sorted(by_offset.items()):
                 rx = trie_regex(ts)
                 assert rx is not None
-                buckets.setdefault(ch, []).append((k, rx))
+                before = frozenset(t[k - 1] for t in ts) if k else None
+                after = (
+                    None if any(len(t) == k + 1 for t in ts) else frozenset(t[k + 1] for t in ts)
+                )
+                buckets.setdefault(ch, []).append((k, rx, before, after))
         self._buckets = buckets
         self._anchors = (
             re.compile("[" + "".join(re.escape(c) for c in sorted(buckets)) + "]")
@@ -118,9 +127,13 @@ class TermMatcher:
         buckets = self._buckets
         for m in self._anchors.finditer(text, pos, limit):
             p = m.start()
-            for offset, rx in buckets[m.group()]:
+            for offset, rx, before, after in buckets[m.group()]:
                 a = p - offset
                 if a >= pos:
+                    if before is not None and text[p - 1] not in before:
+                        continue
+                    if after is not None and text[p + 1 : p + 2] not in after:
+                        continue
                     hit = rx.match(text, a, limit)
                     if hit is not None:
                         hits.append((a, hit.end(), hit.group()))
@@ -140,8 +153,12 @@ class TermMatcher:
         buckets = self._buckets
         for m in self._anchors.finditer(text, pos, limit):
             p = m.start()
-            for offset, rx in buckets[m.group()]:
+            for offset, rx, before, after in buckets[m.group()]:
                 a = p - offset
-                if a >= pos and rx.match(text, a, limit) is not None:
+                if a < pos or (before is not None and text[p - 1] not in before):
+                    continue
+                if after is not None and text[p + 1 : p + 2] not in after:
+                    continue
+                if rx.match(text, a, limit) is not None:
                     return True
         return False
