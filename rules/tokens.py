@@ -68,15 +68,11 @@ def tokenize(text: str, base: int = 0) -> list[Token]:
         nodes = tagger.parseToNodeList(text)
         for node in nodes:
             surface = node.surface
-            start = pos + len(node.white_space)
-            if text.startswith(surface, start):
-                end = start + len(surface)
-            else:  # defensive: resynchronise on the surface
-                found = text.find(surface, pos)
-                if found < 0:
-                    continue
-                start, end = found, found + len(surface)
-            pos = end
+            # Surfaces come in order; MeCab only skips white space between them.
+            start = text.find(surface, pos)
+            if start < 0:
+                continue
+            end = pos = start + len(surface)
             raw = node.feature_raw
             f = raw.split(",", 8)
             if len(f) < 8 or '"' in raw:
