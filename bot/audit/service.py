@@ -27,22 +27,45 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def chain_hash(
+    prev_hash: str,
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    text_hash: str | None,
+    data: dict[str, Any],
+) -> str:
+    """The hash of one event: SHA-256 over the previous hash and the event's canonical JSON."""
     fields: dict[str, Any] = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": event.actor,
-        "action": event.action,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "text_hash": event.text_hash,
-        "data": event.data,
+        "seq": seq,
+        "occurred_at": occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": actor,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "text_hash": text_hash,
+        "data": data,
     }
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical.encode()).hexdigest()
 
 
 def _chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
+    return chain_hash(
+        prev_hash,
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        text_hash=event.text_hash,
+        data=event.data,
+    )
 
 
 def record(
