@@ -323,20 +323,24 @@ def bench_submit(
     return Latencies(samples, wall), seeded
 
 
-def bench_verify(url: str, *, events: int, rounds: int) -> tuple[list[float], float, int]:
+def bench_verify(
+    url: str, *, events: int, rounds: int
+) -> tuple[list[float], list[float], float, int]:
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     seeded = seed_audit(engine, events)
     _analyze(engine)
     times: list[float] = []
+    cpu: list[float] = []
     problems = 0
     for _ in range(rounds):
         with factory() as session:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             problems = len(verify(session))
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
     engine.dispose()
-    return times, seeded, problems
+    return times, cpu, seeded, problems
 
 
 @contextmanager
@@ -409,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if not args.skip_verify:
             with fresh_database(backend, args.pg_url) as url:
-                times, seeded, problems = _timed(
+                times, cpu, seeded, problems = _timed(
                     f"seed {args.audit_events:,} audit events, verify x{args.verify_rounds}",
                     lambda url=url: bench_verify(
                         url, events=args.audit_events, rounds=args.verify_rounds
@@ -417,9 +421,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             verify_rows.append(
                 f"| {backend} | {args.audit_events:,} | {min(times):.2f} s"
-                f" | {statistics.median(times):.2f} s | {problems} | {seeded:.1f} s |"
+                f" | {statistics.median(times):.2f} s | {min(cpu):.2f} s | {problems}"
+                f" | {seeded:.1f} s |"
             )
 
+    load = os.getloadavg()
+    print(
+        f"\nload average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} ({os.cpu_count()} CPUs)"
+    )
     if submit_rows:
         print("\nsubmit-and-route (one transaction per submit, check included, delivery excluded)")
         print(
@@ -429,8 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(submit_rows))
     if verify_rows:
         print("\naudit verify")
-        print("| backend | events | best | median | problems | seeding |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| backend | events | best | median | client CPU | problems | seeding |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         print("\n".join(verify_rows))
     return 0
 
