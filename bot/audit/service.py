@@ -151,8 +151,11 @@ def record_many(
     if not entries:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK, {"k": _PG_CHAIN_LOCK})
-    last = session.execute(_LAST).first()
+        # audit_chain_head() (migration 0008) takes the advisory transaction lock, then
+        # reads the last row with a snapshot taken after the lock: one round trip.
+        last = session.execute(_PG_HEAD).first()
+    else:
+        last = session.execute(_LAST).first()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     # Round-trip precision: SQLite and PostgreSQL both keep microseconds.
     now = (clock or SystemClock()).now()
@@ -172,13 +175,16 @@ def record_many(
         )
         event.hash = prev = _chain_hash(event.prev_hash, event)
         events.append(event)
-    session.add_all(events)
-    session.flush()
+    # A plain INSERT of all rows (no unit of work: nothing in the log is ever updated).
+    columns = [c.key for c in AuditEvent.__table__.columns]
+    session.execute(
+        sa.insert(AuditEvent.__table__), [{k: getattr(e, k) for k in columns} for e in events]
+    )
     return events
 
 
-_LOCK = sa.text("SELECT pg_advisory_xact_lock(:k)")
 _LAST = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_PG_HEAD = sa.text("SELECT seq, hash FROM audit_chain_head(:k)").bindparams(k=_PG_CHAIN_LOCK)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

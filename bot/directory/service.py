@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.clock import format_jst
 from bot.directory.models import (
@@ -45,9 +45,29 @@ def person_by_platform_id(session: Session, *, platform: str, user_id: str) -> P
     return person
 
 
-def get_account(session: Session, *, code: str) -> Account:
-    """The official account with this code, or NotFound."""
-    account = session.scalar(sa.select(Account).where(Account.code == code))
+# Loader options: a department with who may decide for it (head, deputies and their people).
+DEPARTMENT_APPROVERS = (
+    joinedload(Department.head),
+    joinedload(Department.deputies).joinedload(Deputy.person),
+)
+
+
+def get_account(session: Session, *, code: str, for_routing: bool = False) -> Account:
+    """The official account with this code, or NotFound.
+
+    ``for_routing`` loads in the same query what posting and routing a draft read: the
+    operators, the registered exempt categories, the department, its head and deputies.
+    """
+    stmt = sa.select(Account).where(Account.code == code)
+    if for_routing:
+        department = joinedload(Account.department)
+        stmt = stmt.options(
+            joinedload(Account.operators),
+            joinedload(Account.exemptions),
+            department.joinedload(Department.head),
+            department.joinedload(Department.deputies).joinedload(Deputy.person),
+        )
+    account = session.scalars(stmt).unique().one_or_none()
     if account is None:
         raise NotFound(f"公式アカウント「{code}」は登録されていません。")
     return account

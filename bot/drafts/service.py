@@ -19,7 +19,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.audit import record, text_hash
+from bot.audit import Entry, record, record_many, text_hash
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory import service as directory
 from bot.directory.models import EXEMPT_CATEGORIES, Account, Department, Deputy, Person
@@ -98,7 +98,7 @@ def decision_for(session: Session, *, version: DraftVersion) -> Decision | None:
 
 
 def _postable_account(session: Session, *, author: Person, account_code: str) -> Account:
-    account = directory.get_account(session, code=account_code)
+    account = directory.get_account(session, code=account_code, for_routing=True)
     if account.status != "confirmed":
         status = _ACCOUNT_STATUS.get(account.status, account.status)
         raise ValidationFailed(
@@ -205,7 +205,7 @@ def _run_check(
 
 
 def _deciders(session: Session, *, account: Account, author: Person, now: datetime) -> list[Person]:
-    department = _department(session, account.department_id)
+    department = account.department  # loaded with the account (get_account for_routing)
     people = [p for p in directory.approvers(department, now) if p.id != author.id]
     if not people:
         raise ValidationFailed(
@@ -216,10 +216,15 @@ def _deciders(session: Session, *, account: Account, author: Person, now: dateti
 
 
 def _department(session: Session, department_id: int) -> Department:
-    dept = session.scalar(
-        sa.select(Department)
-        .where(Department.id == department_id)
-        .options(selectinload(Department.deputies).selectinload(Deputy.person))
+    """The department with its head and deputies, in one query."""
+    dept = (
+        session.scalars(
+            sa.select(Department)
+            .where(Department.id == department_id)
+            .options(*directory.DEPARTMENT_APPROVERS)
+        )
+        .unique()
+        .one_or_none()
     )
     assert dept is not None
     return dept
@@ -275,13 +280,13 @@ def submit(
     )
     draft.account = account
     draft.author = author
-    session.add(draft)
-    session.flush()
-    version = _add_version(
-        session, draft=draft, number=1, text=text, outcome=outcome, fp_reason=fp_reason, now=now
+    version = _new_version(
+        draft_id=None, number=1, text=text, outcome=outcome, fp_reason=fp_reason, now=now
     )
-    record(
-        session,
+    draft.versions.append(version)
+    session.add(draft)
+    session.flush()  # the draft's id goes into the messages built next
+    submitted = Entry(
         actor=author.handle,
         action="draft.submitted",
         subject_type="draft",
@@ -299,10 +304,9 @@ def submit(
             "false_positive_statement": fp_reason is not None,
         },
         text=text,
-        clock=clock,
     )
     result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    _route(
+    routed = _route(
         session,
         draft=draft,
         account=account,
@@ -312,6 +316,8 @@ def submit(
         result=result,
         clock=clock,
     )
+    # Both events in one append; its flush also writes the outbox rows and notices.
+    record_many(session, [submitted, routed], clock=clock)
     result.receipt = messaging.receipt(draft, account, version, outcome, result.approvers)
     return result
 
@@ -320,8 +326,7 @@ def _exemption_allowed(session: Session, *, account: Account, category: str | No
     """Whether the department registered rules for the category; refuse if not (except エ)."""
     if category is None:
         return True
-    rule = directory.exemption_rule(session, account=account, category=category)
-    if rule is not None:
+    if any(rule.category == category for rule in account.exemptions):
         return True
     if category == "エ":
         return False  # never held; the head is told the rule was not registered
@@ -332,18 +337,18 @@ def _exemption_allowed(session: Session, *, account: Account, category: str | No
     )
 
 
-def _add_version(
-    session: Session,
+def _new_version(
     *,
-    draft: Draft,
+    draft_id: int | None,
     number: int,
     text: str,
     outcome: CheckOutcome,
     fp_reason: str | None,
     now: datetime,
 ) -> DraftVersion:
-    version = DraftVersion(
-        draft_id=draft.id,
+    """A version row, not yet added (the caller's next flush inserts it)."""
+    return DraftVersion(
+        draft_id=draft_id,
         number=number,
         text=text,
         text_hash=text_hash(text),
@@ -352,9 +357,6 @@ def _add_version(
         false_positive_reason=fp_reason,
         created_at=now,
     )
-    session.add(version)
-    session.flush()
-    return version
 
 
 def _route(
@@ -367,12 +369,16 @@ def _route(
     registered: bool,
     result: SubmitResult,
     clock: Clock,
-) -> None:
-    """Send the 決裁 request, or for exempt posts tell the head what they must know now."""
+) -> Entry:
+    """Send the 決裁 request, or for exempt posts tell the head what they must know now.
+
+    Rows are only added (the caller's next flush writes them in one batch per table); the
+    audit event is returned for the caller to append together with its own.
+    """
     if draft.exemption is None:
         message = messaging.approval_request(draft, account, version)
         for person in deciders:
-            row = enqueue(session, message=message, to_person=person, clock=clock)
+            row = enqueue(session, message=message, to_person=person, clock=clock, flush=False)
             assert row is not None
             session.add(
                 DraftNotice(
@@ -380,35 +386,30 @@ def _route(
                     version=version.number,
                     purpose="approval",
                     recipient_id=person.id,
-                    outbox_id=row.id,
+                    outbox=row,
                 )
             )
         result.approvers = deciders
-        record(
-            session,
+        return Entry(
             actor="system",
             action="draft.approval_requested",
             subject_type="draft",
             subject_id=draft.id,
             data={"version": version.number, "approvers": [p.handle for p in deciders]},
-            clock=clock,
         )
-        return
     told: list[Person] = []
     if version.false_positive_reason is not None or draft.exemption == "エ":
-        department = _department(session, account.department_id)
         try:
-            heads = directory.approvers(department, clock.now())
+            heads = directory.approvers(account.department, clock.now())
         except ValidationFailed:
             heads = []
         message = messaging.exempt_notice(draft, account, version, registered=registered)
         for person in heads:
             if person.id != draft.author_id:
-                enqueue(session, message=message, to_person=person, clock=clock)
+                enqueue(session, message=message, to_person=person, clock=clock, flush=False)
                 told.append(person)
     result.approvers = told
-    record(
-        session,
+    return Entry(
         actor="system",
         action="draft.routed_exempt",
         subject_type="draft",
@@ -419,7 +420,6 @@ def _route(
             "rule_registered": registered,
             "told": [p.handle for p in told],
         },
-        clock=clock,
     )
 
 
@@ -680,17 +680,16 @@ def edit(
             "内容を確かめてからもう一度送ってください。何も変更していません。"
         )
     session.refresh(draft)
-    version = _add_version(
-        session,
-        draft=draft,
+    version = _new_version(
+        draft_id=draft.id,
         number=number,
         text=text,
         outcome=outcome,
         fp_reason=fp_reason,
         now=now,
     )
-    record(
-        session,
+    session.add(version)
+    edited = Entry(
         actor=author.handle,
         action="draft.edited",
         subject_type="draft",
@@ -707,7 +706,6 @@ def edit(
             "false_positive_statement": fp_reason is not None,
         },
         text=text,
-        clock=clock,
     )
     _close_notices(
         session,
@@ -719,7 +717,7 @@ def edit(
         clock=clock,
     )
     result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    _route(
+    routed = _route(
         session,
         draft=draft,
         account=account,
@@ -729,6 +727,7 @@ def edit(
         result=result,
         clock=clock,
     )
+    record_many(session, [edited, routed], clock=clock)
     result.receipt = messaging.receipt(
         draft, account, version, outcome, result.approvers, edited=True
     )
