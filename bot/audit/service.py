@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -176,10 +176,9 @@ def record_many(
         event.hash = prev = _chain_hash(event.prev_hash, event)
         events.append(event)
     # A plain INSERT of all rows (no unit of work: nothing in the log is ever updated).
-    columns = [c.key for c in AuditEvent.__table__.columns]
-    session.execute(
-        sa.insert(AuditEvent.__table__), [{k: getattr(e, k) for k in columns} for e in events]
-    )
+    table = cast(sa.Table, AuditEvent.__table__)
+    columns = [c.key for c in table.columns]
+    session.execute(sa.insert(table), [{k: getattr(e, k) for k in columns} for e in events])
     return events
 
 
