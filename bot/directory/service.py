@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from bot.accounts.models import STATUS_LABELS
 from bot.clock import format_jst
 from bot.directory.models import (
     Account,
@@ -206,7 +207,9 @@ def describe(session: Session) -> str:
     out.append("")
     out.append(f"■ 公式アカウント（{len(accounts)}）")
     for a in accounts:
-        out.append(f"  {a.code}: {a.name}［{a.media}］ 状態: {_STATUS.get(a.status, a.status)}")
+        out.append(
+            f"  {a.code}: {a.name}［{a.media}］ 状態: {STATUS_LABELS.get(a.status, a.status)}"
+        )
         out.append(f"    所管: {a.department.name}　URL: {a.url or '未登録'}")
         manager = f"{a.manager.name}（{a.manager.handle}）" if a.manager else "未登録"
         out.append(f"    管理者: {manager}")
@@ -244,16 +247,6 @@ def describe(session: Session) -> str:
         ]
         out.append(f"  {c.key}: {c.name}" + (f"  [{', '.join(ids)}]" if ids else ""))
     return "\n".join(out)
-
-
-_STATUS = {
-    "registered": "登録済み（開設届未提出）",
-    "submitted": "開設届提出中",
-    "confirmed": "確認済み",
-    "returned": "差し戻し",
-    "suspended": "停止中",
-    "closed": "閉鎖",
-}
 
 
 def _period(start: datetime | None, until: datetime | None) -> str:

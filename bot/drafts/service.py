@@ -19,6 +19,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.accounts.models import CLOSED, CONFIRMED, STATUS_LABELS, SUSPENDED
 from bot.audit import Entry, record, record_many, text_hash
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory import service as directory
@@ -99,12 +100,7 @@ def decision_for(session: Session, *, version: DraftVersion) -> Decision | None:
 
 def _postable_account(session: Session, *, author: Person, account_code: str) -> Account:
     account = directory.get_account(session, code=account_code, for_routing=True)
-    if account.status != "confirmed":
-        status = _ACCOUNT_STATUS.get(account.status, account.status)
-        raise ValidationFailed(
-            f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
-            f"（現在: {status}）、下書きを登録できません。"
-        )
+    _require_open_account(account, doing="下書きを登録")
     if not directory.can_post_for(account, author):
         raise PermissionDenied(
             f"あなたは公式アカウント「{account.name}」の管理者・担当者として登録されていません（4(1)キ）。"
@@ -113,13 +109,52 @@ def _postable_account(session: Session, *, author: Person, account_code: str) ->
     return account
 
 
-_ACCOUNT_STATUS = {
-    "registered": "開設届未提出",
-    "submitted": "開設届の確認待ち",
-    "returned": "開設届が差し戻し中",
-    "suspended": "停止中",
-    "closed": "閉鎖済み",
-}
+def _account_in_operation(session: Session, *, draft: Draft, doing: str) -> Account:
+    """The draft's account, read under a share lock, or a refusal if it is not in operation.
+
+    On PostgreSQL the share lock makes a concurrent suspend or close (a conditional UPDATE
+    of the account row) wait for this transaction, or this read wait for it and see the
+    new status: a decision or publication never slips past a suspension. SQLite runs one
+    writer at a time.
+    """
+    stmt = (
+        sa.select(Account)
+        .where(Account.id == draft.account_id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(read=True)
+    account = session.scalar(stmt)
+    assert account is not None
+    _require_open_account(account, doing=doing, draft=draft)
+    return account
+
+
+def _require_open_account(account: Account, *, doing: str, draft: Draft | None = None) -> None:
+    """Refuse ``doing`` unless the account is confirmed and running (4(2)), per status.
+
+    Drafts written before an account was suspended or closed are refused the same way:
+    nothing is approved or published on an account that is not in operation.
+    """
+    if account.status == CONFIRMED:
+        return
+    what = f"下書き #{draft.id} を" if draft is not None else ""
+    if account.status == CLOSED:
+        raise ValidationFailed(
+            f"このアカウントは閉鎖されています（公式アカウント「{account.name}」）。"
+            f"閉鎖されたアカウントでは{what}{doing}できません。"
+        )
+    if account.status == SUSPENDED:
+        raise ValidationFailed(
+            f"公式アカウント「{account.name}」は{STATUS_LABELS[SUSPENDED]}のため、"
+            f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または所属長が"
+            f"「/account resume {account.code} 理由」で再開してください。"
+        )
+    status = STATUS_LABELS.get(account.status, account.status)
+    raise ValidationFailed(
+        f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
+        f"（現在: {status}）、{what}{doing}できません。"
+    )
 
 
 def _normalise_exemption(exemption: str | None) -> str | None:
@@ -485,6 +520,7 @@ def decide(
     if draft.state != State.PENDING_APPROVAL:
         raise _already(session, draft=draft, version=target)
     new_state = next_state(draft.state, Event(kind))
+    _account_in_operation(session, draft=draft, doing=verb)
     # The race is settled here: only one UPDATE can move the draft out of pending_approval
     # for this version. A concurrent decision or edit makes this one match no row.
     moved = _updated(
@@ -835,6 +871,7 @@ def mark_published(
                 f"下書き #{draft.id} の第{version.number}版は承認されていません（4(3)）。"
             )
     clean_url = _check_url(url, what="掲載先の URL", required=True)
+    _account_in_operation(session, draft=draft, doing="掲載済みとして登録")
     when = published_at or now
     if when.tzinfo is None:
         raise ValueError("published_at must be timezone-aware")
@@ -882,9 +919,12 @@ def file_report(
         raise ValidationFailed(f"報告が長すぎます（{MAX_NOTE_CHARS:,}文字まで）。")
     values: dict[str, Any] = {}
     if state == State.EXEMPT:
-        # Reporting an exempt post that was not marked published records the publication too.
+        # Reporting an exempt post that was not marked published records the publication
+        # too, which a suspended or closed account must not get. (From report_due the post
+        # went online while the account was running: its report is still owed.)
         values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
         values["published_at"] = published_at or now
+        _account_in_operation(session, draft=draft, doing="掲載済みとして登録（事後報告）")
     elif url:
         values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
     version = current_version(session, draft=draft)

@@ -137,7 +137,7 @@ def _reference_hash(prev_hash, event):
     "data",
     [
         {},
-        {"note": "日本語\n\"引用\"\\", "n": [1, 2.5, None, True], "z": {"b": 1, "a": "\u2028"}},
+        {"note": '日本語\n"引用"\\', "n": [1, 2.5, None, True], "z": {"b": 1, "a": "\u2028"}},
         {"findings": [{"rule": "personal.phone", "clause": "7(1)ク", "start": 0, "end": 13}]},
     ],
 )

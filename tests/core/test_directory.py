@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bot.audit import verify
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, DirectoryError, load_file, load_text, parse
-from bot.directory.models import Account, Department, Deputy, ExemptionRule, OrgRole, Person
+from bot.directory.models import Account, Department, Deputy, OrgRole, Person
 
 BASE = """\
 people:
@@ -120,9 +120,7 @@ def test_reloading_the_directory_keeps_what_was_changed_in_the_account_registry(
     accounts.suspend_account(
         session, actor="yamada", code="kanko-x", reason="改修のため", clock=clock
     )
-    history_before = session.scalar(
-        sa.select(sa.func.count()).select_from(ExemptionRuleHistory)
-    )
+    history_before = session.scalar(sa.select(sa.func.count()).select_from(ExemptionRuleHistory))
 
     # The same file again, plus a rule for a category nobody has registered yet (ウ).
     source = DEMO_FILE.read_text(encoding="utf-8").replace(
