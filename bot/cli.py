@@ -21,7 +21,7 @@ from bot.db import make_engine, make_sessionmaker, upgrade
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES: list[str] = ["bot.accounts.cli", "bot.incidents.cli"]
+COMMAND_MODULES: list[str] = ["bot.accounts.cli", "bot.incidents.cli", "bot.scheduler.cli"]
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -28,6 +28,7 @@ from bot.incidents.models import (
     ModeratedComment,
 )
 from bot.notify.models import OutboxMessage
+from bot.scheduler.models import Reminder
 
 __all__ = [
     "Account",
@@ -56,4 +57,5 @@ __all__ = [
     "OrgRole",
     "OutboxMessage",
     "Person",
+    "Reminder",
 ]

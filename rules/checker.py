@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from typing import cast
 
@@ -23,6 +24,8 @@ class Checker:
         # Compile everything now so a bad data file or regex fails at start-up.
         self.config.phrase_matcher  # noqa: B018
         self.config.case_matcher  # noqa: B018
+        self.config.target_group_matcher  # noqa: B018
+        self.config.serious_case_matcher  # noqa: B018
         self.config.public_address_keys  # noqa: B018
         self._docs = {doc.id: doc for fam in FAMILIES for doc in fam.RULES}
         self._adjust = {
@@ -49,7 +52,7 @@ class Checker:
         cfg = self.config
         norm = ctx.norm.text
         by_term = cfg.phrases_by_term
-        for a, b, term in cfg.phrase_matcher.finditer(ctx.fold):
+        for a, b, term in cfg.phrase_matcher.finditer(norm):
             for entry in by_term[term]:
                 if entry.not_before is not None and entry.not_before.search(
                     norm, max(0, a - 12), a
@@ -128,8 +131,22 @@ def default_checker() -> Checker:
     return _default
 
 
+_by_config: dict[int, tuple[weakref.ref[Config], Checker]] = {}
+
+
 def check(text: str, *, config: Config | None = None) -> Report:
-    """Check ``text`` against the guideline; ``config`` overrides the default data."""
+    """Check ``text`` against the guideline; ``config`` overrides the default data.
+
+    A checker is built once per ``Config`` object and reused, so passing the same config
+    on every call costs nothing extra.
+    """
     if config is None:
         return default_checker().check(text)
-    return Checker(config).check(text)
+    cached = _by_config.get(id(config))
+    if cached is None or cached[0]() is not config:
+        cached = (weakref.ref(config), Checker(config))
+        with _default_lock:
+            for key in [k for k, (ref, _) in _by_config.items() if ref() is None]:
+                del _by_config[key]
+            _by_config[id(config)] = cached
+    return cached[1].check(text)

@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         help='read {"id":…,"text":…} per line from stdin, write one result per line',
     )
     chk.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    sub.add_parser("docs", help="print docs/rules.md (generated from the rule metadata)")
     return parser
 
 
@@ -106,6 +107,11 @@ def _jsonl(checker: Checker, inp: TextIO, out: TextIO, err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 nothing blocks, 1 something blocks, 2 usage)."""
     args = _parser().parse_args(argv)
+    if args.command == "docs":
+        from .docs import render
+
+        sys.stdout.write(render())
+        return EXIT_OK
     # Lone surrogates in input must not crash output: escape what cannot be encoded.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -121,8 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.files:
             print("--jsonl は標準入力だけを読みます（FILE は指定できません）", file=sys.stderr)
             return EXIT_USAGE
-        inp = open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
-        return _jsonl(checker, inp, sys.stdout, sys.stderr)
+        # Invalid UTF-8 in one line must not end the run: keep it as lone surrogates,
+        # which normalisation drops.
+        with open(
+            sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False
+        ) as inp:
+            return _jsonl(checker, inp, sys.stdout, sys.stderr)
 
     paths = args.files or ["-"]
     results: list[tuple[str, str, Report]] = []
@@ -133,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path}: 読み込めません（{exc.strerror}）", file=sys.stderr)
             return EXIT_USAGE
         except UnicodeDecodeError as exc:
-            print(f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）", file=sys.stderr)
+            print(
+                f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）", file=sys.stderr
+            )
             return EXIT_USAGE
         try:
             report = checker.check(text)

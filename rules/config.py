@@ -37,7 +37,7 @@ from .data import (
     validate_domain,
 )
 from .matcher import TermMatcher
-from .normalize import normalize_plain
+from .normalize import normalize_plain, variants
 
 #: Rule families in reporting order. Each module names its clause at the top.
 FAMILIES: tuple[ModuleType, ...] = (
@@ -65,6 +65,13 @@ def _validate_number(entry: str) -> str | None:
     return None
 
 
+def _validate_case_word(entry: str) -> str | None:
+    parts = entry.split("\t")
+    if len(parts) > 2 or (len(parts) == 2 and parts[1].strip() != "serious"):
+        return "expected 'word' or 'word<TAB>serious'"
+    return None
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the rules read that the city may edit."""
@@ -78,6 +85,8 @@ class Config:
     freemail_domains: frozenset[str] = frozenset()
     role_mailboxes: frozenset[str] = frozenset()
     case_words: tuple[str, ...] = ()
+    serious_case_words: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
     phrases: tuple[PhraseEntry, ...] = ()
     allow_phrases: frozenset[str] = frozenset()
     disabled_rules: frozenset[str] = field(default_factory=frozenset)
@@ -110,6 +119,7 @@ class Config:
                     )
                 )
         allow = path("allow_phrases.txt")
+        case_lines = load_list(path("personal/case_words.txt"), _validate_case_word)
         return cls(
             public_numbers=frozenset(numbers),
             public_prefixes=tuple(prefixes),
@@ -127,8 +137,12 @@ class Config:
             role_mailboxes=frozenset(
                 e.lower() for e in load_list(path("personal/role_mailboxes.txt"))
             ),
-            case_words=tuple(load_list(path("personal/case_words.txt"))),
+            case_words=tuple(w.split("\t")[0].strip() for w in case_lines),
+            serious_case_words=tuple(
+                w.split("\t")[0].strip() for w in case_lines if w.endswith("\tserious")
+            ),
             phrases=tuple(phrases),
+            target_groups=tuple(load_list(path("discrimination/target_groups.txt"))),
             allow_phrases=frozenset(normalize_plain(e) for e in load_list(allow)),
         )
 
@@ -166,16 +180,29 @@ class Config:
         return TermMatcher(normalize_plain(w) for w in self.case_words)
 
     @cached_property
+    def serious_case_matcher(self) -> TermMatcher:
+        """Case words next to which even a bare full name is reviewed."""
+        return TermMatcher(normalize_plain(w) for w in self.serious_case_words)
+
+    @cached_property
+    def target_group_matcher(self) -> TermMatcher:
+        """Groups that exclusion phrases target (7(1)イ)."""
+        return TermMatcher(v for g in self.target_groups for v in variants(normalize_plain(g)))
+
+    @cached_property
     def phrase_matcher(self) -> TermMatcher:
-        """All phrase-file terms of all families, matched over the folded text."""
-        return TermMatcher(e.term for e in self.phrases)
+        """All phrase-file terms of all families and their spelling variants."""
+        return TermMatcher(self.phrases_by_term)
 
     @cached_property
     def phrases_by_term(self) -> dict[str, list[PhraseEntry]]:
-        """Phrase entries keyed by their folded term."""
+        """Phrase entries keyed by every spelling variant of their term."""
         out: dict[str, list[PhraseEntry]] = {}
         for e in self.phrases:
-            out.setdefault(e.term, []).append(e)
+            for v in sorted(variants(e.term)):
+                entries = out.setdefault(v, [])
+                if e not in entries:
+                    entries.append(e)
         return out
 
     @cached_property

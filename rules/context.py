@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[。．！？!?\n]")
 _DISPLAY_MAX = 40
-_WHOLE_TEXT_LIMIT = 20_000  # characters tokenized whole; longer texts are windowed
 _WINDOW = 400
 
 
@@ -27,7 +26,7 @@ class Context:
     def __init__(self, text: str, config: Config) -> None:
         self.text = text
         self.config = config
-        self.norm, self.fold, self.num = build_views(text)
+        self.norm, self.num = build_views(text)
         self._windows: dict[tuple[int, int], list[Token]] = {}
         self._bounds_cache: dict[int, tuple[list[Token], list[int], set[int], set[int]]] = {}
 
@@ -51,14 +50,14 @@ class Context:
         return self._links[1]
 
     def tokens_in(self, a: int, b: int) -> list[Token]:
-        """Tokens covering at least the sentence around ``norm[a:b]``.
+        """Tokens of the sentence around ``norm[a:b]`` (at most ±400 characters of it).
 
-        A post is tokenized once, whole. A very long text (an archive, a pasted document)
-        is tokenized only around the places a rule asks about, one sentence at a time,
-        so that one hit in 1 MB does not cost a full morphological analysis.
+        Morphological analysis costs more than all the regex rules together, and most
+        posts need none, so tokenization is lazy and per sentence: a sentence is tokenized
+        at most once per check, on the first rule that asks, and every later rule gets the
+        same tokens (Presidio's "tokenize once, share with every recognizer", applied to
+        the sentences that need it rather than to the whole text).
         """
-        if len(self.norm.text) <= _WHOLE_TEXT_LIMIT:
-            return self.tokens
         s, e = self.sentence(a, b)
         s, e = max(s, a - _WINDOW), min(e, b + _WINDOW)
         key = (s, e)

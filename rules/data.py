@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import CLAUSES, SEVERITIES
-from .normalize import fold, normalize_plain
+from .normalize import normalize_plain
 
 ENV_VAR = "GUIDELINE_RULES_DATA"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -61,8 +61,8 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not valid UTF-8") from exc
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{path}:{bad_line}: not valid UTF-8") from exc
     for number, line in enumerate(content.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -108,10 +108,11 @@ class PhraseEntry:
     ``unless_post`` (regex that must not occur anywhere in the text),
     ``pos`` (UniDic part of speech the first morpheme must have, e.g. ``助動詞``),
     ``match`` (``token``: the hit must start and end on morpheme boundaries, and must not
-    be a person's or place name; ``substring``: anywhere).
+    be a person's or place name; ``substring``: anywhere; ``auto``, the default: ``token``
+    for terms of one or two characters or of up to four kana, else ``substring``).
     """
 
-    term: str  # folded form, as matched
+    term: str  # normalised form; its spelling variants are matched too
     display: str
     rule: str
     clause: str
@@ -128,7 +129,26 @@ class PhraseEntry:
     source: str  # "file:line", for docs and debugging
 
 
-_KEYS = {"unless_post", "pos", "clause", "category", "note", "not_before", "not_after", "needs", "unless", "match"}
+_KANA = re.compile(r"^[\u3041-\u309f\u30a1-\u30ffー]+$")
+
+
+def _needs_token_check(term: str) -> bool:
+    """Short or kana-only terms hide inside other words (非人道的, 惑わされず)."""
+    return len(term) <= 2 or (len(term) <= 4 and bool(_KANA.match(term)))
+
+
+_KEYS = {
+    "unless_post",
+    "pos",
+    "clause",
+    "category",
+    "note",
+    "not_before",
+    "not_after",
+    "needs",
+    "unless",
+    "match",
+}
 
 
 def load_phrases(
@@ -157,32 +177,36 @@ def load_phrases(
             allowed_clauses is not None and entry_clause not in allowed_clauses
         ):
             raise DataError(f"{where}: clause {entry_clause!r} not allowed here")
-        match_mode = opts.get("match", "token")
-        if match_mode not in ("token", "substring"):
-            raise DataError(f"{where}: match must be 'token' or 'substring'")
+        match_mode = opts.get("match", "auto")
+        if match_mode not in ("auto", "token", "substring"):
+            raise DataError(f"{where}: match must be 'auto', 'token' or 'substring'")
         compiled: dict[str, re.Pattern[str] | None] = {}
-        for key, template in (
+        template: str
+        for name, template in (
             ("not_before", "(?:{})$"),
             ("not_after", "{}"),
             ("needs", "{}"),
             ("unless", "{}"),
             ("unless_post", "{}"),
         ):
-            value = opts.get(key)
-            if value:
+            pattern = opts.get(name)
+            if pattern:
                 try:
-                    compiled[key] = re.compile(template.format(value))
+                    compiled[name] = re.compile(template.format(pattern))
                 except re.error as exc:
-                    raise DataError(f"{where}: bad regex in {key}: {exc}") from exc
+                    raise DataError(f"{where}: bad regex in {name}: {exc}") from exc
             else:
-                compiled[key] = None
+                compiled[name] = None
         for variant in terms.split("|"):
             display = normalize_plain(variant.strip())
             if not display:
                 raise DataError(f"{where}: empty term")
+            mode = match_mode
+            if mode == "auto":
+                mode = "token" if _needs_token_check(display) else "substring"
             out.append(
                 PhraseEntry(
-                    term=fold(display),
+                    term=display,
                     display=display,
                     rule=rule,
                     clause=entry_clause,
@@ -194,7 +218,7 @@ def load_phrases(
                     needs=compiled["needs"],
                     unless=compiled["unless"],
                     unless_post=compiled["unless_post"],
-                    match=match_mode,
+                    match=mode,
                     pos=opts.get("pos", ""),
                     source=where,
                 )

@@ -5,13 +5,11 @@ Evasion (full-width digits, zero-width characters, kanji numerals, hyphen look-a
 keeps, for each of its characters, the span of the original text it came from, so a
 finding located in a view can always be reported as ``text[start:end]`` of the original.
 
-Three views are built:
+Two views are built:
 
 * ``norm``: invisible characters removed, NFKC applied per grapheme cluster, defanged
-  URLs (``hxxp``, ``[.]``, ``(.)``, ``[dot]``, ``[at]``). The tokenizer and word rules read it.
-* ``fold``: ``norm`` with katakana folded to hiragana, ASCII lower-cased and a few
-  kanji/katakana look-alikes (力→か, 口→ろ, 工→え, 夕→た …) folded; same length as ``norm``.
-  Lexicon rules read it.
+  URLs (``hxxp``, ``[.]``, ``(.)``, ``[dot]``, ``[at]``). The tokenizer and word rules read
+  it; lexicon terms are expanded into their evasive spellings instead (see ``variants``).
 * ``num``: ``norm`` with kanji numerals turned into ASCII digits and hyphen look-alikes
   between digits turned into ``-``. Number rules (phones, My Number, dates, addresses) read it.
 """
@@ -23,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["View", "build_views", "fold", "is_invisible", "normalize_plain"]
+__all__ = ["View", "build_views", "is_invisible", "normalize_plain", "variants"]
 
 # Characters that render as nothing (or only steer rendering) and are used to split words
 # and numbers so that a matcher misses them. Dropped before matching.
@@ -301,33 +299,55 @@ def _num(m: re.Match[str]) -> str:
     return m.group()
 
 
-# Folding for lexicon matching: katakana → hiragana, ASCII → lower case, and the
-# kanji that are used to spell katakana words past a filter (力 for カ, 口 for ロ …).
-_FOLD = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
-_FOLD.update({cp: cp + 0x20 for cp in range(0x41, 0x5B)})
-_FOLD.update(
-    {
-        ord(k): ord(v)
-        for k, v in {
-            "力": "か",
-            "口": "ろ",
-            "工": "え",
-            "夕": "た",
-            "卜": "と",
-            "二": "に",
-            "八": "は",
-            "才": "お",
-            "一": "ー",
-            "ヱ": "ゑ",
-            "ヰ": "ゐ",
-        }.items()
-    }
-)
+# Lexicon variants: instead of folding every text (a per-character table lookup on each
+# check), each lexicon term is expanded once, at load time, into the spellings used to
+# slip past a filter: the other kana script, and kanji look-alikes for katakana
+# (力 for カ, 口 for ロ, 工 for エ …). ASCII terms get lower/upper/title case.
+_LOOKALIKES = {
+    "カ": "力",
+    "ロ": "口",
+    "エ": "工",
+    "タ": "夕",
+    "ト": "卜",
+    "ニ": "二",
+    "ハ": "八",
+    "オ": "才",
+    "ー": "一",
+    "ヘ": "へ",
+}
+_MAX_VARIANTS = 64
 
 
-def fold(s: str) -> str:
-    """Fold a normalised string for lexicon matching (length preserving)."""
-    return s.translate(_FOLD)
+def _hira_to_kata(s: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in s)
+
+
+def _kata_to_hira(s: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in s)
+
+
+def variants(term: str) -> set[str]:
+    """Spellings of a lexicon term that must match as the term itself.
+
+    Terms of up to three characters keep their kana script (レズ must not match the verb
+    ending れず); longer ones match in either script.
+    """
+    out = {term}
+    if any(c.isascii() and c.isalpha() for c in term):
+        out |= {term.lower(), term.upper(), term.title()}
+    if len(term) > 3:
+        out |= {_kata_to_hira(term), _hira_to_kata(term)}
+    for base in list(out):
+        slots = [i for i, c in enumerate(base) if c in _LOOKALIKES]
+        if not slots or 2 ** len(slots) > _MAX_VARIANTS:
+            continue
+        for mask in range(1, 2 ** len(slots)):
+            chars = list(base)
+            for bit, i in enumerate(slots):
+                if mask >> bit & 1:
+                    chars[i] = _LOOKALIKES[chars[i]]
+            out.add("".join(chars))
+    return out
 
 
 def normalize_plain(s: str) -> str:
@@ -335,8 +355,8 @@ def normalize_plain(s: str) -> str:
     return substitute(_first_pass(s), _DEFANG_RE, _defang).text
 
 
-def build_views(text: str) -> tuple[View, str, View]:
-    """Build the ``norm``, ``fold`` and ``num`` views of ``text``."""
+def build_views(text: str) -> tuple[View, View]:
+    """Build the ``norm`` and ``num`` views of ``text``."""
     norm = substitute(_first_pass(text), _DEFANG_RE, _defang)
     num = substitute(norm, _NUM_RE, _num)
-    return norm, fold(norm.text), num
+    return norm, num

@@ -27,7 +27,7 @@ INTERNAL_TLDS = frozenset(
     {"local", "internal", "corp", "lan", "intranet", "intra", "localdomain", "home", "localhost"}
 )
 _GTLDS = frozenset(
-    [
+    {
         "com",
         "net",
         "org",
@@ -89,7 +89,7 @@ _GTLDS = frozenset(
         "town",
         "moe",
         "ninja",
-    ]
+    }
 )
 # Two-letter endings that are far more often file extensions than links in a post.
 _FILE_EXTENSIONS = frozenset({"js", "py", "md", "rb", "sh", "ts", "cs", "pl", "ps", "gz", "xz"})
@@ -117,19 +117,23 @@ class IpHit:
 
 
 def _trim(run: str, a: int) -> tuple[str, int]:
-    while run and run[0] in "([<'\"":
-        run, a = run[1:], a + 1
-    while run:
-        last = run[-1]
-        if (
-            last in _TRAILING
-            or (last == ")" and run.count("(") < run.count(")"))
-            or (last == "]" and run.count("[") < run.count("]"))
-        ):
-            run = run[:-1]
+    """Drop punctuation around a run; a closing bracket stays when it closes one."""
+    start = 0
+    while start < len(run) and run[start] in "([<'\"":
+        start += 1
+    end = len(run)
+    opened = {")": run.count("(", start), "]": run.count("[", start)}
+    closed = {")": run.count(")", start), "]": run.count("]", start)}
+    while end > start:
+        last = run[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in closed and opened[last] < closed[last]:
+            closed[last] -= 1
+            end -= 1
         else:
             break
-    return run, a
+    return run[start:end], a + start
 
 
 def _bare_ok(host: str) -> bool:

@@ -1,16 +1,20 @@
 """7(1)イ — discrimination by race, belief, occupation, origin (差別又は差別を助長する内容).
 
 An editable lexicon (``discrimination_terms.tsv``) matched on whole morphemes, after
-folding katakana/hiragana and look-alike characters; a surname (土方さん) never matches.
+with kana-script and look-alike variants; a surname (土方さん) never matches.
 A sentence that talks *about* discriminatory wording (差別用語, 人権啓発) is not flagged.
+Exclusion phrases aimed at a group (「障害者はいらない」) are found with the group list
+``target_groups.txt``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..context import Context
 from ..data import PhraseEntry
+from ..model import Finding
 from ..registry import PhraseFile, RuleDoc
 
 CLAUSE = "7(1)イ"
@@ -31,6 +35,33 @@ TERM = RuleDoc(
 RULES = (TERM,)
 PHRASES = (PhraseFile("discrimination/discrimination_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
 
+_EXCLUSION = (
+    r"(?:は|なんか|なんて|など)(?:この(?:国|街|町|市)から)?(?:全員)?"
+    r"(?:いらない|要らない|出て(?:い|行)け|消えろ|死ね|帰れ|追い出せ|排除しろ|来るな|入れるな)"
+)
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Exclusion phrases aimed at a group (target_groups.txt): 「障害者はいらない」."""
+    text = ctx.norm.text
+    if not ctx.config.target_group_matcher.search(text):
+        return
+    for a, b, _ in ctx.config.target_group_matcher.finditer(text):
+        m = _EXCLUSION_RE.match(text, b)
+        if m is None:
+            continue
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            m.end(),
+            rule=TERM.id,
+            clause=CLAUSE,
+            severity="block",
+            message=TERM.format(ctx.display(ctx.norm, a, m.end())),
+        )
+
+
+_EXCLUSION_RE = re.compile(_EXCLUSION)
 _ABOUT_WORDING = re.compile(
     r"差別用語|差別的な(表現|言葉|語)|不適切な(表現|言葉)|人権啓発|人権教育"
 )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..context import Context
 from ..model import Finding
 from ..registry import RuleDoc
-from ..security import admin_host, internal_host
+from ..security import admin_host, internal_host, private_ip_host
 from ..shorteners import shortener_hosts
 from ..urls import host_matches
 
@@ -44,8 +44,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue
         if host_matches(hit.host, cfg.trusted_domains):
             continue
-        if internal_host(hit.host) or admin_host(hit.host):
-            continue
+        if internal_host(hit.host) or admin_host(hit.host) or private_ip_host(hit.host):
+            continue  # reported under 7(1)オ
         yield ctx.finding(
             ctx.norm,
             hit.start,

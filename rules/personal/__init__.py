@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from ..context import Context
-from ..model import Finding
+from ..model import Finding, Severity
 from ..registry import RuleDoc
 from ..urls import host_matches
 
@@ -26,7 +26,8 @@ MOBILE = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="携帯電話番号",
-    what="070/080/090/060/020 で始まる携帯電話・PHS・M2M 番号を見つけます（全角・漢数字・記号混じりも）。",
+    what="070/080/090/060/020 で始まる携帯電話・PHS・M2M 番号を見つけます"
+    "（全角・漢数字・記号混じりも）。",
     why="個人の携帯電話番号は個人情報です。",
     example="担当の090-1234-5678までご連絡ください。",
     use_instead="市の代表番号や担当課の公開番号を案内してください。",
@@ -42,7 +43,8 @@ LANDLINE = RuleDoc(
     what="市の公開番号一覧（public_numbers.tsv）にない固定電話・050 番号を見つけます。",
     why="個人宅の電話番号であれば個人情報です。公開番号なら問題ありません。",
     example="詳しくは0263-12-3456（山田）へ。",
-    use_instead="市が公開している番号を使い、一覧にない場合は public_numbers.tsv に登録してください。",
+    use_instead="市が公開している番号を使い、一覧にない場合は"
+    " public_numbers.tsv に登録してください。",
     message="市の公開番号一覧にない電話番号「{excerpt}」があります。個人の番号であれば"
     "ガイドライン{clause}（個人情報）に当たります。公開されている番号か確認してください。",
 )
@@ -51,7 +53,8 @@ MY_NUMBER = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="マイナンバー（個人番号）",
-    what="チェックデジットが正しい 12 桁の番号を見つけます。「マイナンバー」「個人番号」が近くにあるか"
+    what="チェックデジットが正しい 12 桁の番号を見つけます。"
+    "「マイナンバー」「個人番号」が近くにあるか"
     " 4-4-4 区切りなら block、それ以外は review。チェックデジットが誤りなら報告しません。",
     why="マイナンバーは法律で利用・提供が厳しく制限された特定個人情報です。",
     example="マイナンバー 1234 5678 9018 の方",
@@ -104,7 +107,8 @@ NAMED_PERSON = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="事案に関わる個人の氏名",
-    what="UniDic の人名タグ（姓・名）に「さん・様・氏」等が付いた氏名が、申請・相談・苦情・逮捕・入院・"
+    what="UniDic の人名タグ（姓・名）に「さん・様・氏」等が付いた氏名が、"
+    "申請・相談・苦情・逮捕・入院・"
     "生活保護・滞納などの事案語と同じ文にあるときに見つけます（敬称なしの姓名は review）。",
     why="誰がどんな申請や相談をしたかは、職務上知り得た個人情報です。",
     example="山田太郎さんから生活保護の申請がありました。",
@@ -122,7 +126,7 @@ PHRASES = ()
 # Digit groups joined by at most three separator characters; linear, no nesting.
 # (finditer never starts inside a run of digits, so no look-behind is needed, and a
 # pattern that starts with a character class lets ``re`` skip ahead in C.)
-_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/]{1,3}[0-9]+)*")
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/の]{1,3}[0-9]+)*")
 _NON_DIGIT = re.compile(r"[^0-9]+")
 _GROUP = re.compile(r"[0-9]+")
 _MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
@@ -258,7 +262,7 @@ def _emails(ctx: Context) -> Iterator[Finding]:
             continue
         local = hit.local.lower()
         if host_matches(hit.host, cfg.freemail_domains):
-            severity = "block"
+            severity: Severity = "block"
         elif local in cfg.role_mailboxes or local.split("-")[0] in cfg.role_mailboxes:
             continue
         else:
@@ -276,13 +280,18 @@ def _emails(ctx: Context) -> Iterator[Finding]:
 
 # --- addresses ------------------------------------------------------------------------
 
+# All forms start with digits (so ``re`` can skip ahead in C); the conditions on what
+# precedes a match are checked in Python.
 _ADDRESS_CORE = re.compile(
-    r"[0-9]{1,4}丁目 ?[0-9]{1,4} ?(?:番地?|-|の) ?[0-9]{1,4}(?: ?(?:号|-[0-9]{1,4}))?"
-    r"|[0-9]{1,4}丁目 ?[0-9]{1,4} ?番地?"
-    r"|[0-9]{1,5} ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
-    r"|[0-9]{1,4} ?番 ?[0-9]{1,4} ?号"
-    r"|(?<=[\u4e00-\u9fff々ヶ])[1-9][0-9]{0,2}-[0-9]{1,4}-[0-9]{1,4}(?![0-9]|-[0-9])"
+    r"[0-9]{1,5}(?:"
+    r"丁目 ?[0-9]{1,4} ?(?:番地?|-|の) ?[0-9]{1,4}(?: ?(?:号|-[0-9]{1,4}))?"
+    r"|丁目 ?[0-9]{1,4} ?番地?"
+    r"| ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
+    r"| ?番 ?[0-9]{1,4} ?号"
+    r"|(?P<hyphen>-[0-9]{1,4}-[0-9]{1,4})(?![0-9]|-[0-9])"
+    r")"
 )
+_KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff々ヶ]")
 _PLACE_CHAR = re.compile(r"[\u4e00-\u9fff々〆ヶケァ-ヴー〇○の]")
 _PERSONAL_ADDRESS_CUE = re.compile(r"自宅|住所|お宅|宅|在住|住まい|住む|住ん|さん|様|氏|方")
 _SPACES = re.compile(r"[\s\-ー－]")
@@ -292,7 +301,7 @@ def address_key(s: str) -> str:
     """Comparison key for addresses: digits normalised, spaces and hyphens dropped."""
     from ..normalize import build_views
 
-    return _SPACES.sub("", build_views(s)[2].text)
+    return _SPACES.sub("", build_views(s)[1].text)
 
 
 def _addresses(ctx: Context) -> Iterator[Finding]:
@@ -301,6 +310,16 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         return
     for m in _ADDRESS_CORE.finditer(num.text):
         a, b = m.span()
+        if a and num.text[a - 1].isdigit():
+            continue
+        if m.group("hyphen") and not (
+            # 中央1-2-3: a chome number after a place name (a phone number starts with 0)
+            a
+            and _KANJI_BEFORE.match(num.text[a - 1])
+            and num.text[a] != "0"
+            and m.start("hyphen") - a <= 3
+        ):
+            continue
         # Extend left over the place name (kanji/katakana, の) in the same view.
         k = a
         while k > 0 and a - k < 20 and _PLACE_CHAR.match(num.text[k - 1]):
@@ -311,7 +330,7 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         if any(p.endswith(key) or key.endswith(p) for p in ctx.config.public_address_keys):
             continue
         window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
-        severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
+        severity: Severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
         yield ctx.finding(
             num,
             k,
@@ -357,6 +376,7 @@ def _birth_dates(ctx: Context) -> Iterator[Finding]:
 # --- named private persons --------------------------------------------------------------
 
 _HONORIFICS = frozenset({"さん", "様", "さま", "氏", "君", "くん", "ちゃん", "殿"})
+_HONORIFIC_RE = re.compile("|".join(sorted(_HONORIFICS, key=len, reverse=True)))
 # A case word used as the name of an event or a service is not a case: 相談会, 相談窓口.
 _CASE_NOT_AFTER = re.compile(r"[会窓所室日員課係セ]")
 
@@ -375,11 +395,18 @@ def _names(ctx: Context) -> Iterator[Finding]:
     cases = _case_positions(ctx)
     seen_sentences: set[tuple[int, int]] = set()
     reported: set[int] = set()
+    norm = ctx.norm.text
     for ca, cb in cases:
         s_a, s_b = ctx.sentence(ca, cb)
         if (s_a, s_b) in seen_sentences:
             continue
         seen_sentences.add((s_a, s_b))
+        # Morphological analysis only where a name could matter: an honorific in the
+        # sentence, or a serious case word (for a bare full name).
+        honorific_here = _HONORIFIC_RE.search(norm, s_a, s_b) is not None
+        serious_here = ctx.config.serious_case_matcher.search(norm, s_a, s_b)
+        if not (honorific_here or serious_here):
+            continue
         tokens = [t for t in ctx.tokens_in(ca, cb) if s_a <= t.start and t.end <= s_b]
         i = 0
         while i < len(tokens):
@@ -390,7 +417,9 @@ def _names(ctx: Context) -> Iterator[Finding]:
             while j < len(tokens) and tokens[j].is_person_name:
                 j += 1
             honorific = j < len(tokens) and tokens[j].surface in _HONORIFICS
-            full_name = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            full_name = (
+                serious_here and j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            )
             if (honorific or full_name) and tokens[i].start not in reported:
                 a = tokens[i].start
                 b = tokens[j].end if honorific else tokens[j - 1].end

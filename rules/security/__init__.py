@@ -37,7 +37,8 @@ INTERNAL_HOST = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="内部ホスト名・内部IPアドレス",
-    what="*.local / *.internal / *.corp / *.lan / intranet などの内部ホスト名と、プライベート・ループバック"
+    what="*.local / *.internal / *.corp / *.lan / intranet などの内部ホスト名と、"
+    "プライベート・ループバック"
     "IP アドレス（10/8、172.16/12、192.168/16、127/8、169.254/16）を見つけます。",
     why="内部ネットワークの構成は攻撃の手がかりになります。",
     example="ファイルは fileserver.city.local に置きました（192.168.10.5）。",
@@ -50,7 +51,8 @@ ADMIN_URL = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="管理画面・VPN の URL",
-    what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や vpn. で始まるホストの URL を"
+    what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や"
+    " vpn. で始まるホストの URL を"
     "見つけます。",
     why="管理画面や VPN の入口を公開すると攻撃の標的になります。",
     example="更新は https://www.example.jp/wp-admin/ から",
@@ -69,10 +71,15 @@ _PASSWORD_RE = re.compile(
     r"(?P<value>[!-~]{4,64})",
     re.IGNORECASE,
 )
+# 「暗証番号は4桁の1234です」: a PIN is digits a few characters after the word.
+_PIN_RE = re.compile(
+    r"(?:暗証番号|PINコード|PIN|ピン番号)[^\n。]{0,10}?(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])"
+)
 _SECRET_RE = re.compile(
     r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
     r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
 )
+_PASSWORD_HINTS = ("パス", "pass", "pw", "pin", "暗証", "認証", "ログイン", "ピン番号")
 _ADMIN_PATH = re.compile(
     r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
     r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
@@ -92,6 +99,15 @@ def _private(octets: tuple[int, int, int, int]) -> bool:
     )
 
 
+def private_ip_host(host: str) -> bool:
+    """True when a URL's host is a private or loopback IPv4 address."""
+    parts = host.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return False
+    a, b, c, d = (int(p) for p in parts)
+    return _private((a, b, c, d))
+
+
 def internal_host(host: str) -> bool:
     """True for host names that only exist inside an organisation's network."""
     labels = host.split(".")
@@ -104,20 +120,21 @@ def internal_host(host: str) -> bool:
 
 
 def admin_host(host: str) -> bool:
-    """True for VPN or admin entry-point hosts (vpn.example.jp, admin.example.jp)."""
+    """True for VPN or admin entry-point hosts (vpn.example.jp, sslvpn2.example.jp)."""
     first = host.split(".", 1)[0]
-    return any(
-        first == p
-        or first.startswith(p + "-")
-        or (first.startswith(p) and first[len(p) :].isdigit())
-        for p in _ADMIN_LABELS
-    )
+    for p in _ADMIN_LABELS:
+        rest = first[len(p) :]
+        if first.startswith(p) and (rest == "" or rest.startswith("-") or rest.isdigit()):
+            return True
+    return False
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Credentials, internal hosts and IPs, admin/VPN URLs."""
     norm = ctx.norm
-    for m in _PASSWORD_RE.finditer(norm.text):
+    lowered = norm.text.lower()  # a cheap test before the regexes
+    hint = any(h in lowered for h in _PASSWORD_HINTS)
+    for m in _PASSWORD_RE.finditer(norm.text) if hint else ():
         value = m.group("value").rstrip("」』\"')。、.,")
         if len(set(value)) <= 1 or value.lower() in {"****", "xxxx", "none", "null"}:
             continue  # masked
@@ -131,7 +148,19 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
-    for m in _SECRET_RE.finditer(norm.text):
+    # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
+    for m in _PIN_RE.finditer(norm.text) if hint else ():
+        yield ctx.finding(
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
+        )
+    secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
+    for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
         yield ctx.finding(
             norm,
             m.start(),

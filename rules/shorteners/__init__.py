@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..context import Context
-from ..model import Finding
+from ..model import Finding, Severity
 from ..registry import RuleDoc
 from ..urls import host_matches
 
@@ -22,8 +22,9 @@ SHORTENER = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="URL短縮サービス",
-    what="bit.ly、t.co、tinyurl.com など数百の短縮 URL ドメイン（url_shorteners.txt）へのリンクは block、"
-    "forms.gle・lin.ee・youtu.be などプラットフォームの共有リンク（url_shorteners_review.txt）は review。",
+    what="bit.ly、t.co、tinyurl.com など数百の短縮 URL ドメイン"
+    "（url_shorteners.txt）へのリンクは block、forms.gle・lin.ee・youtu.be など"
+    "プラットフォームの共有リンク（url_shorteners_review.txt）は review。",
     why="短縮 URL は本来のリンク先が分からず、利用者に不安を与えます。",
     example="詳しくは https://bit.ly/3abcDEF",
     use_instead="リンク先の本来の URL（市ホームページ等）をそのまま記載してください。",
@@ -58,7 +59,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if not (review or block):
             continue
         # The more specific entry wins: maps.app.goo.gl (review) over goo.gl (block).
-        severity = "review" if review and (not block or len(review) >= len(block)) else "block"
+        severity: Severity = (
+            "review" if review and (not block or len(review) >= len(block)) else "block"
+        )
         yield ctx.finding(
             ctx.norm,
             hit.start,

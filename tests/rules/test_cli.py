@@ -103,3 +103,34 @@ def test_bad_data_dir_exits_2(tmp_path: Path) -> None:
     r = run("check", "--data-dir", str(tmp_path), stdin="x")
     assert r.returncode == 2
     assert "rumour_terms.tsv:1" in r.stderr.decode()
+
+
+def test_docs_are_generated_and_up_to_date() -> None:
+    from rules.docs import render
+
+    text = render()
+    for rule in ("pii.mobile-phone", "link.shortener", "confidential.marking"):
+        assert f"`{rule}`" in text
+    for section in ("**What it does.**", "**Why.**", "**Example.**", "**Use instead.**"):
+        assert section in text
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == text, "docs/rules.md is stale: run `python -m rules docs > docs/rules.md`"
+
+
+def test_progress_line_only_on_a_terminal() -> None:
+    import io
+
+    from rules.cli import _Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        progress = _Progress(stream)
+        for _ in range(3):
+            progress.tick()
+        progress.close()
+    assert "件チェック完了" in tty.getvalue()
+    assert pipe.getvalue() == ""

@@ -81,3 +81,13 @@ def test_edited_lexicon_takes_effect(tmp_path: Path) -> None:
     assert [(f.rule, f.clause, f.excerpt) for f in report.findings] == [
         ("obscene.term", "7(1)キ", "ふしだら")
     ]
+
+
+def test_check_reuses_one_checker_per_config() -> None:
+    from rules import checker as checker_module
+
+    cfg = Config.load().extend(trusted_domains=["example.org"])
+    check("https://example.org/", config=cfg)
+    first = checker_module._by_config[id(cfg)][1]
+    check("https://example.org/a", config=cfg)
+    assert checker_module._by_config[id(cfg)][1] is first

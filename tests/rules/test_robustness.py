@@ -68,6 +68,8 @@ def test_200kb_text_completes_with_correct_findings() -> None:
         "http://" + "a" * 100_000,
         "@" * 50_000 + "a.jp",
         "十" * 50_000,
+        "a.jp" + ")" * 100_000,  # trailing brackets are trimmed in linear time
+        "(" * 50_000 + "a.jp",
     ],
 )
 def test_pathological_inputs_complete(text: str) -> None:

@@ -277,3 +277,42 @@ def test_verdicts() -> None:
     assert check("本日は晴天なり").verdict == "ok"
     assert check("市は移転を検討中です").verdict == "review"
     assert check("090-1234-5678").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "excerpt"),
+    [
+        ("暗証番号は4桁の1234です", "security.password", "暗証番号は4桁の1234"),
+        ("子どもたちの写真（保護者の同意未確認）", "rights.no-consent", "保護者の同意未確認"),
+        ("覚醒剤を売買する方法", "illegal.content", "覚醒剤"),
+        ("障害者はいらない", "discrimination.term", "障害者はいらない"),
+        ("外国人はこの街から出ていけ", "discrimination.term", "外国人はこの街から出ていけ"),
+        ("この写真は本人の了解を得ていません", "rights.no-consent", "本人の了解を得ていません"),
+        ("雑誌の写真をスキャンして載せました", "rights.reprint", "をスキャンして"),
+        (
+            "携帯番号は〇九〇の一二三四の五六七八です",
+            "pii.mobile-phone",
+            "〇九〇の一二三四の五六七八",
+        ),
+    ],
+)
+def test_found_in_review_of_unseen_posts(text: str, rule: str, excerpt: str) -> None:
+    """Cases found by probing with posts the rules were not written for."""
+    hits = [f for f in check(text).findings if f.rule == rule]
+    assert [f.excerpt for f in hits] == [excerpt]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("ルータ管理 http://192.168.0.1/", "link.third-party"),  # 7(1)オ reports it
+        ("子どもたちの写真（保護者の同意未確認）", "rumour.hearsay"),
+        ("このイベントは非公開ではありません", "confidential.marking"),
+        ("暗証番号は他人に教えないでください", "security.password"),
+        ("高齢者の皆さまへ", "discrimination.term"),
+        ("難民の受け入れについて", "discrimination.term"),
+        ("マイナンバー：４５６７　８９０１　２３４５", "pii.my-number"),  # wrong check digit
+    ],
+)
+def test_quiet_in_review_of_unseen_posts(text: str, rule: str) -> None:
+    assert [f for f in check(text).findings if f.rule == rule] == []

@@ -18,4 +18,5 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.inbox",
     "handlers.console.commands.account",
     "handlers.console.commands.incident",
+    "handlers.console.commands.snooze",
 ]

@@ -1,0 +1,1 @@
+"""Reminders (W3): business calendar, persistent schedule, sweep, snooze, worker."""

@@ -1,0 +1,240 @@
+"""The business calendar reminders run on: office hours, weekdays, national holidays.
+
+Japanese national holidays come from the maintained ``holidays`` package (never a hand-typed
+list); days the office is closed on top of them (年末年始 12/29〜1/3 by default, as at most
+city offices) are configuration. Business hours are half-open: with 08:30–17:15, 08:30 is a
+business moment and 17:15 is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+ZERO = timedelta(0)
+# A business day must turn up within this many calendar days (guards a misconfiguration
+# that closes every day, e.g. no weekdays at all, from looping forever).
+_MAX_SEARCH_DAYS = 3 * 366
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ClosedDays:
+    """Extra closed days: ``MM-DD``, ``YYYY-MM-DD`` or ranges ``A..B`` of either form.
+
+    A month-day range may wrap over the new year (``12-29..01-03``).
+    """
+
+    specs: tuple[str, ...] = ()
+    _month_day_ranges: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    _date_ranges: tuple[tuple[date, date], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        md: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        full: list[tuple[date, date]] = []
+        for spec in self.specs:
+            first, _, last = spec.strip().partition("..")
+            last = last or first
+            if _FULL_DATE.match(first) and _FULL_DATE.match(last):
+                a, b = date.fromisoformat(first), date.fromisoformat(last)
+                if b < a:
+                    raise ValueError(f"{spec!r}: the range ends before it starts")
+                full.append((a, b))
+                continue
+            ma, mb = _MONTH_DAY.match(first), _MONTH_DAY.match(last)
+            if not (ma and mb):
+                raise ValueError(f"{spec!r}: expected MM-DD, YYYY-MM-DD or a range A..B")
+            start = (int(ma[1]), int(ma[2]))
+            end = (int(mb[1]), int(mb[2]))
+            for month, day in (start, end):
+                # 2000 is a leap year, so 02-29 is accepted.
+                date(2000, month, day)
+            md.append((start, end))
+        object.__setattr__(self, "_month_day_ranges", tuple(md))
+        object.__setattr__(self, "_date_ranges", tuple(full))
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        key = (day.month, day.day)
+        for start, end in self._month_day_ranges:
+            if start <= end:
+                if start <= key <= end:
+                    return True
+            elif key >= start or key <= end:  # wraps over the new year
+                return True
+        return any(a <= day <= b for a, b in self._date_ranges)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Office hours in one time zone; every method takes and returns aware datetimes."""
+
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
+    opens: time = time(8, 30)
+    closes: time = time(17, 15)
+    weekdays: frozenset[int] = frozenset(range(5))  # Monday=0 … Friday=4
+    closed: ClosedDays = field(default_factory=lambda: ClosedDays(("12-29..01-03",)))
+    country: str = "JP"
+
+    def __post_init__(self) -> None:
+        if not self.opens < self.closes:
+            raise ValueError("business hours must open before they close")
+        if not self.weekdays:
+            raise ValueError("at least one business weekday is needed")
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        # Years are filled in lazily as dates are looked up.
+        return holidays.country_holidays(self.country, language="ja")
+
+    def holiday_name(self, day: date) -> str | None:
+        """The national holiday on ``day`` (Japanese name), if any."""
+        name = self._holidays.get(day)
+        return str(name) if name else None
+
+    def is_business_day(self, day: date) -> bool:
+        """A configured weekday that is neither a national holiday nor an extra closed day."""
+        return (
+            day.weekday() in self.weekdays and day not in self._holidays and day not in self.closed
+        )
+
+    def _bounds(self, day: date) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(day, self.opens, self.zone),
+            datetime.combine(day, self.closes, self.zone),
+        )
+
+    def is_business_moment(self, when: datetime) -> bool:
+        """Whether ``when`` falls inside business hours on a business day."""
+        local = _aware(when).astimezone(self.zone)
+        if not self.is_business_day(local.date()):
+            return False
+        start, end = self._bounds(local.date())
+        return start <= local < end
+
+    def next_business_moment(self, when: datetime) -> datetime:
+        """``when`` itself if it is a business moment, else the next opening time."""
+        local = _aware(when).astimezone(self.zone)
+        day = local.date()
+        if self.is_business_day(day):
+            start, end = self._bounds(day)
+            if local < start:
+                return start
+            if local < end:
+                return local
+        for _ in range(_MAX_SEARCH_DAYS):
+            day += timedelta(days=1)
+            if self.is_business_day(day):
+                return self._bounds(day)[0]
+        raise ValueError("no business day within three years: check the calendar settings")
+
+    def _previous_business_day(self, day: date) -> date:
+        for _ in range(_MAX_SEARCH_DAYS):
+            day -= timedelta(days=1)
+            if self.is_business_day(day):
+                return day
+        raise ValueError("no business day within three years: check the calendar settings")
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment when ``duration`` of business time has passed since ``start``.
+
+        The result is always a business moment: time that runs out exactly at closing
+        continues at the next opening.
+        """
+        if duration < ZERO:
+            raise ValueError("duration must not be negative")
+        moment = self.next_business_moment(start)
+        remaining = duration
+        while True:
+            end = self._bounds(moment.date())[1]
+            available = end - moment
+            if remaining < available:
+                return moment + remaining
+            remaining -= available
+            moment = self.next_business_moment(end)
+
+    def subtract_business_time(self, end: datetime, duration: timedelta) -> datetime:
+        """The latest moment ``t`` with ``business_time_between(t, end) >= duration``.
+
+        This turns "waiting longer than N business hours" into a plain timestamp
+        comparison (``anchor <= cutoff``) that the database can evaluate for every item.
+        """
+        if duration < ZERO:
+            raise ValueError("duration must not be negative")
+        local = _aware(end).astimezone(self.zone)
+        if duration == ZERO:
+            return local
+        day = local.date()
+        if self.is_business_day(day):
+            start, close = self._bounds(day)
+            moment = min(max(local, start), close)
+        else:
+            day = self._previous_business_day(day)
+            start, moment = self._bounds(day)
+        remaining = duration
+        while True:
+            available = moment - start
+            if remaining <= available:
+                return moment - remaining
+            remaining -= available
+            day = self._previous_business_day(day)
+            start, moment = self._bounds(day)
+
+    def business_time_between(self, a: datetime, b: datetime) -> timedelta:
+        """Business time in ``[a, b)``; zero if ``b`` is not after ``a``."""
+        a_local = _aware(a).astimezone(self.zone)
+        b_local = _aware(b).astimezone(self.zone)
+        if b_local <= a_local:
+            return ZERO
+        total = ZERO
+        day = a_local.date()
+        while day <= b_local.date():
+            if self.is_business_day(day):
+                start, end = self._bounds(day)
+                lo, hi = max(start, a_local), min(end, b_local)
+                if hi > lo:
+                    total += hi - lo
+            day += timedelta(days=1)
+        return total
+
+    def closed_reason(self, day: date) -> str | None:
+        """Why ``day`` is not a business day (Japanese), or None if it is one."""
+        name = self.holiday_name(day)
+        if name:
+            return name
+        if day in self.closed:
+            return "閉庁日"
+        if day.weekday() not in self.weekdays:
+            return "休日"
+        return None
+
+
+def _aware(when: datetime) -> datetime:
+    if when.tzinfo is None:
+        raise ValueError("naive datetime given to the business calendar")
+    return when
+
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekdays(names: Iterable[str]) -> frozenset[int]:
+    """``["mon", "tue"]`` → ``{0, 1}``; unknown names raise ValueError."""
+    result: set[int] = set()
+    for name in names:
+        key = name.strip().lower()[:3]
+        if key not in WEEKDAY_NAMES:
+            raise ValueError(f"unknown weekday {name!r} (use mon, tue, wed, thu, fri, sat, sun)")
+        result.add(WEEKDAY_NAMES.index(key))
+    return frozenset(result)

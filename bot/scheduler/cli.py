@@ -1,0 +1,93 @@
+"""``python -m bot worker``: the reminder scheduler process (Procfile ``worker:``)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from datetime import datetime
+
+from bot.clock import Clock, FakeClock, SystemClock
+from bot.config import get_settings
+from bot.db import make_engine, make_sessionmaker, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def _parse_at(value: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日時は ISO 8601（例 2026-11-25T10:00+09:00）で指定してください: {value!r}"
+        ) from None
+    if when.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"タイムゾーン付きで指定してください: {value!r}")
+    return when
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from bot.scheduler.notifiers import NotifierUnavailable, make_notifier
+    from bot.scheduler.service import build_plan
+    from bot.scheduler.settings import SettingsError, load_settings
+    from bot.scheduler.worker import Worker, build_scheduler, worker_id
+
+    # Refuse to start on bad configuration before touching the database.
+    try:
+        reminder_settings = load_settings()
+    except SettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    settings = get_settings()
+    try:
+        notifier = make_notifier(settings.platform, settings)
+    except NotifierUnavailable as exc:
+        print(f"ワーカーを起動できません: {exc.message}", file=sys.stderr)
+        return 2
+    if args.at is not None and not args.once:
+        print("--at は --once と一緒にだけ使えます。", file=sys.stderr)
+        return 2
+
+    upgrade(settings.database_url)
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    clock: Clock = FakeClock(args.at) if args.at is not None else SystemClock()
+    worker = Worker(
+        factory=factory,
+        plan=build_plan(reminder_settings),
+        notifier=notifier,
+        clock=clock,
+        name=args.name or worker_id(),
+    )
+    if args.once:
+        stats, delivery = worker.run_once(digest=args.digest)
+        print(
+            f"リマインダー: 予定 {stats.scheduled}件・送信 {stats.sent}件・取消 {stats.cancelled}件"
+            f"／通知の配信 {delivery.sent}件（ワーカー {worker.name}）"
+        )
+        return 0
+    scheduler = build_scheduler(worker)
+    log.info("worker %s started (platform %s)", worker.name, notifier.platform)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    return 0
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``worker``."""
+    worker = subparsers.add_parser(
+        "worker", help="reminders, daily digest and outbox delivery (the Procfile worker)"
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="one sweep and one delivery pass, then exit"
+    )
+    worker.add_argument(
+        "--digest", action="store_true", help="with --once: also send today's digest"
+    )
+    worker.add_argument(
+        "--at",
+        type=_parse_at,
+        help="with --once: act as if it were this time (replays, tests), e.g. 2026-11-25T10:00+09:00",
+    )
+    worker.add_argument("--name", help="worker name recorded on claims (default host:pid)")
+    worker.set_defaults(handler=_cmd_worker, upgrade_first=False)

@@ -1,0 +1,364 @@
+"""Reminders about drafts (W3): 決裁 waiting (4(3)), 事後報告 missing or not acknowledged.
+
+Rules (``kind``, recipient, counted from):
+
+- ``approval.pending``     所属長; the current version's submission; business hours
+- ``approval.escalated``   each active 代理 of the department; same anchor, later threshold
+- ``exempt.unreported``    the author; the planned time (else the submission) of an exempt
+                           post with no 投稿 registered and no 事後報告 filed (4(3) ただし書)
+- ``report.unacknowledged`` 所属長; when the 事後報告 was filed
+
+Items claiming 4(3)エ (大規模災害時の緊急情報) run on wall-clock time with the emergency
+intervals: they are never held until the next business morning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from bot.clock import format_jst
+from bot.directory.models import Account, Department, Deputy, Person
+from bot.drafts.models import AfterReport, Draft, DraftVersion
+from bot.notify.messages import Action, Field, OutMessage
+from bot.scheduler.calendar import BusinessCalendar
+from bot.scheduler.models import Reminder
+from bot.scheduler.settings import ReminderSettings
+from bot.scheduler.sources import Rendered, Rule
+
+EMERGENCY = "エ"
+
+
+def _current_version() -> sa.ColumnElement[bool]:
+    return sa.and_(DraftVersion.draft_id == Draft.id, DraftVersion.number == Draft.current_version)
+
+
+def _pending_for_head(now: datetime) -> sa.Select:
+    head = aliased(Person)
+    return (
+        sa.select(
+            Draft.id.label("item_id"),
+            DraftVersion.created_at.label("anchor_at"),
+            head.handle.label("recipient_key"),
+        )
+        .join(DraftVersion, _current_version())
+        .join(Account, Account.id == Draft.account_id)
+        .join(Department, Department.id == Account.department_id)
+        .join(head, head.id == Department.head_id)
+        .where(Draft.state == "pending_approval", head.active, head.id != Draft.author_id)
+    )
+
+
+def _pending_for_deputies(now: datetime) -> sa.Select:
+    deputy = aliased(Person)
+    return (
+        sa.select(
+            Draft.id.label("item_id"),
+            DraftVersion.created_at.label("anchor_at"),
+            deputy.handle.label("recipient_key"),
+        )
+        .join(DraftVersion, _current_version())
+        .join(Account, Account.id == Draft.account_id)
+        .join(Deputy, Deputy.department_id == Account.department_id)
+        .join(deputy, deputy.id == Deputy.person_id)
+        .where(
+            Draft.state == "pending_approval",
+            deputy.active,
+            deputy.id != Draft.author_id,
+            sa.or_(Deputy.active_from.is_(None), Deputy.active_from <= now),
+            sa.or_(Deputy.active_until.is_(None), Deputy.active_until > now),
+        )
+    )
+
+
+def _unreported(emergency: bool) -> sa.Select:
+    author = aliased(Person)
+    category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
+    return (
+        sa.select(
+            Draft.id.label("item_id"),
+            sa.func.coalesce(Draft.planned_at, DraftVersion.created_at).label("anchor_at"),
+            author.handle.label("recipient_key"),
+        )
+        .join(DraftVersion, _current_version())
+        .join(author, author.id == Draft.author_id)
+        .where(Draft.state.in_(("exempt", "report_due")), category, author.active)
+    )
+
+
+def _unacknowledged(emergency: bool) -> sa.Select:
+    head = aliased(Person)
+    category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
+    return (
+        sa.select(
+            Draft.id.label("item_id"),
+            AfterReport.filed_at.label("anchor_at"),
+            head.handle.label("recipient_key"),
+        )
+        .join(AfterReport, AfterReport.draft_id == Draft.id)
+        .join(Account, Account.id == Draft.account_id)
+        .join(Department, Department.id == Account.department_id)
+        .join(head, head.id == Department.head_id)
+        .where(
+            Draft.state == "reported",
+            AfterReport.acknowledged_at.is_(None),
+            category,
+            head.active,
+        )
+    )
+
+
+class DraftSource:
+    """Drafts waiting for 決裁, exempt posts without 事後報告, reports not acknowledged."""
+
+    item_type = "draft"
+
+    def __init__(self, settings: ReminderSettings) -> None:
+        self.settings = settings
+
+    def rules(self) -> Sequence[Rule]:
+        s = self.settings
+        hours, minutes = timedelta(hours=1), timedelta(minutes=1)
+        emergency_first = s.emergency_after_minutes * minutes
+        emergency_repeat = s.emergency_repeat_minutes * minutes
+        return (
+            Rule(
+                item_type="draft",
+                kind="approval.pending",
+                label="決裁待ち（4(3)）",
+                recipient_kind="person",
+                first=s.approval_after_hours * hours,
+                repeat=s.approval_repeat_hours * hours,
+                business_hours=True,
+                candidates=_pending_for_head,
+            ),
+            Rule(
+                item_type="draft",
+                kind="approval.escalated",
+                label="決裁待ち・代理へ連絡済み（4(3)）",
+                recipient_kind="person",
+                first=s.approval_escalate_after_hours * hours,
+                repeat=s.approval_repeat_hours * hours,
+                business_hours=True,
+                candidates=_pending_for_deputies,
+            ),
+            Rule(
+                item_type="draft",
+                kind="exempt.unreported",
+                label="事後報告なし（4(3)ただし書）",
+                recipient_kind="person",
+                first=s.exempt_report_after_hours * hours,
+                repeat=s.exempt_report_repeat_hours * hours,
+                business_hours=True,
+                candidates=lambda now: _unreported(emergency=False),
+            ),
+            Rule(
+                item_type="draft",
+                kind="exempt.unreported",
+                label="事後報告なし・緊急情報（4(3)エ）",
+                recipient_kind="person",
+                first=emergency_first,
+                repeat=emergency_repeat,
+                business_hours=False,
+                candidates=lambda now: _unreported(emergency=True),
+            ),
+            Rule(
+                item_type="draft",
+                kind="report.unacknowledged",
+                label="事後報告の確認待ち（4(3)ただし書）",
+                recipient_kind="person",
+                first=s.report_ack_after_hours * hours,
+                repeat=s.report_ack_repeat_hours * hours,
+                business_hours=True,
+                candidates=lambda now: _unacknowledged(emergency=False),
+            ),
+            Rule(
+                item_type="draft",
+                kind="report.unacknowledged",
+                label="事後報告の確認待ち・緊急情報（4(3)エ）",
+                recipient_kind="person",
+                first=emergency_first,
+                repeat=emergency_repeat,
+                business_hours=False,
+                candidates=lambda now: _unacknowledged(emergency=True),
+            ),
+        )
+
+    def titles(self, session: Session, item_ids: Sequence[int]) -> dict[int, str]:
+        rows = session.execute(
+            sa.select(Draft.id, Draft.current_version, Account.name)
+            .join(Account, Account.id == Draft.account_id)
+            .where(Draft.id.in_(item_ids))
+        )
+        return {i: f"「{name}」下書き #{i}（第{v}版）" for i, v, name in rows}
+
+    def render(
+        self,
+        session: Session,
+        reminders: Sequence[Reminder],
+        *,
+        now: datetime,
+        calendar: BusinessCalendar,
+    ) -> dict[int, Rendered]:
+        ids = sorted({r.item_id for r in reminders})
+        author = aliased(Person)
+        head = aliased(Person)
+        rows = session.execute(
+            sa.select(Draft, Account, author, head, AfterReport)
+            .join(Account, Account.id == Draft.account_id)
+            .join(Department, Department.id == Account.department_id)
+            .join(author, author.id == Draft.author_id)
+            .outerjoin(head, head.id == Department.head_id)
+            .outerjoin(AfterReport, AfterReport.draft_id == Draft.id)
+            .where(Draft.id.in_(ids))
+        ).all()
+        by_id = {row[0].id: row for row in rows}
+        result: dict[int, Rendered] = {}
+        for reminder in reminders:
+            row = by_id.get(reminder.item_id)
+            if row is None:
+                continue
+            draft, account, author_p, head_p, report = row
+            message = _message(
+                reminder, draft, account, author_p, head_p, report, now=now, calendar=calendar
+            )
+            if message is not None:
+                result[reminder.id] = Rendered(message)
+        return result
+
+
+def _who(person: Person | None) -> str:
+    return f"{person.name}（{person.handle}）" if person is not None else "未登録"
+
+
+def _waited(reminder: Reminder, now: datetime, calendar: BusinessCalendar) -> str:
+    if reminder.business_hours:
+        span = calendar.business_time_between(reminder.anchor_at, now)
+        return f"営業時間で約{_duration(span)}"
+    return f"約{_duration(max(now - reminder.anchor_at, timedelta(0)))}"
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}分"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}時間{rest}分" if rest else f"{hours}時間"
+
+
+def snooze_actions(reminder: Reminder) -> list[Action]:
+    """The snooze buttons every reminder to a person carries."""
+    return [
+        Action("reminder.snooze", "30分後に再通知", {"reminder_id": reminder.id, "minutes": 30}),
+        Action("reminder.snooze", "2時間後に再通知", {"reminder_id": reminder.id, "minutes": 120}),
+    ]
+
+
+def _message(
+    reminder: Reminder,
+    draft: Draft,
+    account: Account,
+    author: Person,
+    head: Person | None,
+    report: AfterReport | None,
+    *,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> OutMessage | None:
+    ref = f"下書き #{draft.id}（第{draft.current_version}版）"
+    waited = _waited(reminder, now, calendar)
+    fields = [
+        Field("アカウント", f"{account.name}［{account.media}］"),
+        Field("作成者", _who(author)),
+    ]
+    context = f"リマインダー #{reminder.id}・{reminder.occurrence + 1}回目・{format_jst(now)}"
+    decision_value = {"draft_id": draft.id, "version": draft.current_version}
+    if reminder.kind == "approval.pending":
+        fields.append(Field("決裁依頼から", waited))
+        return OutMessage(
+            kind="reminder.approval",
+            title=f"【決裁のお願い】{ref}が決裁を待っています",
+            text=(
+                f"「{account.name}」への投稿が決裁を待っています。"
+                "4(3)により所属長の決裁が必要です。内容を確認し、承認・差し戻し・却下のいずれかを選んでください。"
+            ),
+            fields=fields,
+            actions=[
+                Action("draft.approve", "承認", decision_value, style="primary"),
+                Action("draft.request_changes", "差し戻し", decision_value, needs_reason=True),
+                Action("draft.reject", "却下", decision_value, style="danger", needs_reason=True),
+                *snooze_actions(reminder),
+            ],
+            context=context,
+            mentions=[reminder.recipient_key],
+        )
+    if reminder.kind == "approval.escalated":
+        fields.append(Field("所属長", _who(head)))
+        fields.append(Field("決裁依頼から", waited))
+        return OutMessage(
+            kind="reminder.approval_escalated",
+            title=f"【代理決裁のお願い】{ref}の決裁が滞っています",
+            text=(
+                f"所属長の決裁（4(3)）が{waited}行われていません。"
+                "代理として登録されているため、所属長が不在の場合は代わりに決裁してください。"
+            ),
+            fields=fields,
+            actions=[
+                Action("draft.approve", "承認", decision_value, style="primary"),
+                Action("draft.request_changes", "差し戻し", decision_value, needs_reason=True),
+                Action("draft.reject", "却下", decision_value, style="danger", needs_reason=True),
+                *snooze_actions(reminder),
+            ],
+            context=context,
+            mentions=[reminder.recipient_key],
+        )
+    if reminder.kind == "exempt.unreported":
+        planned = format_jst(draft.planned_at) if draft.planned_at else "未定"
+        fields.append(Field("掲載予定", planned))
+        fields.append(Field("決裁不要の区分", f"4(3){draft.exemption}"))
+        if draft.state == "report_due":
+            text = (
+                "掲載済みの登録はありますが、所属長への事後報告がまだです。"
+                "4(3)ただし書により、決裁を経ずに発信した場合は速やかに所属長へ事後報告してください。"
+            )
+        else:
+            text = (
+                "掲載予定時刻を過ぎましたが、掲載の登録も事後報告もありません。"
+                "掲載した場合は登録のうえ、4(3)ただし書により速やかに所属長へ事後報告してください。"
+                "掲載しない場合は下書きを取り下げてください。"
+            )
+        return OutMessage(
+            kind="reminder.report_missing",
+            title=f"【事後報告のお願い】{ref}",
+            text=text,
+            fields=fields,
+            actions=snooze_actions(reminder),
+            context=context,
+            mentions=[reminder.recipient_key],
+        )
+    if reminder.kind == "report.unacknowledged" and report is not None:
+        fields.append(Field("事後報告から", waited))
+        return OutMessage(
+            kind="reminder.report_unacknowledged",
+            title=f"【確認のお願い】{ref}の事後報告が未確認です",
+            text=(
+                f"決裁不要（4(3){draft.exemption}）として掲載された投稿の事後報告が確認されていません。"
+                "内容を確認してください。"
+            ),
+            fields=fields,
+            actions=[
+                Action(
+                    "report.acknowledge",
+                    "確認しました",
+                    {"draft_id": draft.id, "report_id": report.id},
+                    style="primary",
+                ),
+                *snooze_actions(reminder),
+            ],
+            context=context,
+            mentions=[reminder.recipient_key],
+        )
+    return None

@@ -1,0 +1,210 @@
+"""Reminder settings, from ``REMINDER_*`` environment variables (and ``.env``).
+
+Every interval has a default that suits a city office; a bad value (an unknown time zone, a
+zero or negative interval, a cron expression that does not parse) stops the worker at start
+with a message naming the variable, rather than failing later in the night.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.scheduler.calendar import BusinessCalendar, ClosedDays, parse_weekdays
+
+ENV_PREFIX = "REMINDER_"
+
+Positive = Annotated[float, Field(gt=0)]
+StrList = Annotated[list[str], NoDecode]
+
+
+class ReminderSettings(BaseSettings):
+    """Intervals and the business calendar for reminders (W3)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+    timezone: str = "Asia/Tokyo"
+    business_start: str = "08:30"
+    business_end: str = "17:15"
+    business_days: StrList = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    # Closed on top of national holidays: MM-DD, YYYY-MM-DD or ranges A..B (comma separated).
+    closed_days: StrList = Field(default_factory=lambda: ["12-29..01-03"])
+    holiday_country: str = "JP"
+
+    # Draft waiting for 決裁 (4(3)): remind the approver after N business hours, bring in
+    # the department's active deputies after M, and repeat every K.
+    approval_after_hours: Positive = 4.0
+    approval_escalate_after_hours: Positive = 8.75  # one business day
+    approval_repeat_hours: Positive = 4.0
+    # Exempt post (4(3) ただし書): remind the author when the planned time + X has passed
+    # with no 投稿 registered and no 事後報告 filed.
+    exempt_report_after_hours: Positive = 1.0
+    exempt_report_repeat_hours: Positive = 4.0
+    # 事後報告 not acknowledged by the 所属長 after Y.
+    report_ack_after_hours: Positive = 8.75
+    report_ack_repeat_hours: Positive = 8.75
+    # 炎上 (6(3)) with no status update for Z minutes: wall-clock time, calendar ignored.
+    flaming_stale_after_minutes: Positive = 30.0
+    flaming_repeat_minutes: Positive = 30.0
+    # 4(3)エ emergency items ignore the calendar; their intervals in wall-clock minutes.
+    emergency_after_minutes: Positive = 60.0
+    emergency_repeat_minutes: Positive = 60.0
+
+    # Daily digest of everything overdue, to 情報政策課's channel (crontab syntax, local time).
+    digest_cron: str = "0 9 * * mon-fri"
+    digest_channel: str = "info_policy"
+    digest_max_lines: Annotated[int, Field(gt=0)] = 40
+
+    # Worker mechanics.
+    sweep_interval_seconds: Positive = 60.0
+    outbox_interval_seconds: Positive = 10.0
+    lease_seconds: Positive = 300.0
+    batch_size: Annotated[int, Field(gt=0)] = 500
+    snooze_default_minutes: Annotated[int, Field(gt=0)] = 60
+
+    @field_validator("business_days", "closed_days", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"タイムゾーン {value!r} は存在しません（例: Asia/Tokyo）") from None
+        return value
+
+    @field_validator("business_start", "business_end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        _parse_time(value)
+        return value
+
+    @field_validator("business_days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        try:
+            days = parse_weekdays(value)
+        except ValueError:
+            raise ValueError(f"曜日 {value!r} を解釈できません（mon, tue, … sun）") from None
+        if not days:
+            raise ValueError("業務日を1日以上指定してください")
+        return value
+
+    @field_validator("closed_days")
+    @classmethod
+    def _closed(cls, value: list[str]) -> list[str]:
+        for spec in value:
+            try:
+                ClosedDays((spec,))
+            except ValueError:
+                raise ValueError(
+                    f"閉庁日 {spec!r} を解釈できません（MM-DD、YYYY-MM-DD、または範囲 A..B）"
+                ) from None
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        import holidays
+
+        try:
+            holidays.country_holidays(value)
+        except NotImplementedError:
+            raise ValueError(
+                f"holidays パッケージに国コード {value!r} の祝日がありません"
+            ) from None
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"cron 式 {value!r} を解釈できません（{exc}）") from None
+        return value
+
+    @model_validator(mode="after")
+    def _hours_order(self) -> ReminderSettings:
+        if _parse_time(self.business_start) >= _parse_time(self.business_end):
+            raise ValueError("業務開始時刻は終了時刻より前にしてください")
+        return self
+
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar these settings describe."""
+        return BusinessCalendar(
+            zone=ZoneInfo(self.timezone),
+            opens=_parse_time(self.business_start),
+            closes=_parse_time(self.business_end),
+            weekdays=parse_weekdays(self.business_days),
+            closed=ClosedDays(tuple(self.closed_days)),
+            country=self.holiday_country,
+        )
+
+    @staticmethod
+    def hours(value: float) -> timedelta:
+        return timedelta(hours=value)
+
+    @staticmethod
+    def minutes(value: float) -> timedelta:
+        return timedelta(minutes=value)
+
+
+def _parse_time(value: str) -> time:
+    try:
+        hour, minute = value.strip().split(":")
+        return time(int(hour), int(minute))
+    except ValueError:
+        raise ValueError(f"時刻は HH:MM で指定してください: {value!r}") from None
+
+
+class SettingsError(Exception):
+    """Reminder configuration that cannot be used; ``message`` names each bad variable."""
+
+    def __init__(self, message: str, variables: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.variables = variables
+
+
+def load_settings(**overrides: Any) -> ReminderSettings:
+    """Read and validate the settings, or raise SettingsError naming the bad variables."""
+    try:
+        return ReminderSettings(**overrides)
+    except ValidationError as exc:
+        variables: list[str] = []
+        lines: list[str] = []
+        for error in exc.errors():
+            loc = [str(part) for part in error.get("loc", ()) if str(part)]
+            name = ENV_PREFIX + loc[0].upper() if loc else ENV_PREFIX + "*"
+            if not loc:
+                # Model-level check: the message names the variables itself.
+                name = ENV_PREFIX + "BUSINESS_START"
+            variables.append(name)
+            reason = _reason(error)
+            lines.append(f"  {name}: {reason}")
+        message = "リマインダーの設定に誤りがあるため、ワーカーを起動できません。\n" + "\n".join(
+            lines
+        )
+        raise SettingsError(message, variables) from None
+
+
+def _reason(error: Any) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in ("greater_than", "greater_than_equal"):
+        return f"{ctx.get('gt', ctx.get('ge'))} より大きい値を指定してください（値: {error.get('input')!r}）"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return f"数値を指定してください（値: {error.get('input')!r}）"
+    return str(error.get("msg", "")).removeprefix("Value error, ")

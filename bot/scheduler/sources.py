@@ -1,0 +1,91 @@
+"""What a reminder source (drafts, incidents, ...) provides to the sweep.
+
+A source declares *rules*; each rule is a SQL query over its own tables that yields the
+open items with the timestamp the reminder is counted from, and whom to remind:
+
+    item_id      integer   the item's primary key
+    anchor_at    datetime  the item's own timestamp (submitted, planned, filed, last update)
+    recipient_key string   a person handle, or a channel key for channel reminders
+
+The sweep turns "anchor + first interval (+ k × repeat) has passed" into timestamp cutoffs
+computed once per sweep (business time or wall-clock time), so the database does the work
+for every item in one ``INSERT … SELECT``; nothing is looped over in Python. The same query,
+filtered to a few item ids, tells at send time whether a reminder still applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.notify.messages import OutMessage
+from bot.scheduler.calendar import BusinessCalendar
+from bot.scheduler.models import Reminder
+
+# (now) -> SELECT item_id, anchor_at, recipient_key
+CandidateQuery = Callable[[datetime], sa.Select]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reminder series: which items, from which timestamp, to whom, how often."""
+
+    item_type: str  # "draft" | "incident"
+    kind: str  # e.g. "approval.pending"
+    label: str  # Japanese, for the digest: "決裁待ち（4(3)）"
+    recipient_kind: str  # "person" | "channel"
+    first: timedelta  # the first reminder, counted from anchor_at
+    repeat: timedelta  # then every ``repeat`` while the item stays open
+    business_hours: bool  # False: wall-clock time, sent at any hour (4(3)エ, 炎上)
+    candidates: CandidateQuery
+    max_occurrences: int = 24
+
+    def cutoff(self, now: datetime, duration: timedelta, calendar: BusinessCalendar) -> datetime:
+        """Latest anchor for which ``duration`` has passed by ``now`` on this rule's clock."""
+        if self.business_hours:
+            return calendar.subtract_business_time(now, duration)
+        return now - duration
+
+    def elapsed(self, anchor: datetime, now: datetime, calendar: BusinessCalendar) -> timedelta:
+        """How long the item has waited, on this rule's clock."""
+        if self.business_hours:
+            return calendar.business_time_between(anchor, now)
+        return max(now - anchor, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The message for one reminder; ``thread_of_id`` replies in an earlier outbox thread."""
+
+    message: OutMessage
+    thread_of_id: int | None = None
+
+
+class ReminderSource(Protocol):
+    """A family of items that can be overdue (drafts, incidents)."""
+
+    item_type: str
+
+    def rules(self) -> Sequence[Rule]:
+        """Every reminder rule of this source."""
+        ...
+
+    def render(
+        self,
+        session: Session,
+        reminders: Sequence[Reminder],
+        *,
+        now: datetime,
+        calendar: BusinessCalendar,
+    ) -> dict[int, Rendered]:
+        """Messages for these reminders (keyed by reminder id); missing ids are cancelled."""
+        ...
+
+    def titles(self, session: Session, item_ids: Sequence[int]) -> dict[int, str]:
+        """Short Japanese names of items for the digest, e.g. 「市公式X 下書き #12」."""
+        ...

@@ -1,0 +1,58 @@
+"""/snooze: put a reminder off for a while (the reminder's own 「再通知」 buttons do the same)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.db import transaction
+from bot.directory.models import Person
+from bot.errors import NotFound, ValidationFailed
+from bot.scheduler.settings import load_settings
+from bot.scheduler.snooze import snooze, snooze_confirmation
+from handlers.console.router import Context, Registry
+
+
+def _number(token: str, what: str) -> int:
+    value = token.strip().lstrip("#")
+    if not value.isdigit():
+        raise ValidationFailed(f"{what}は数字で指定してください: {token}")
+    return int(value)
+
+
+def handle(ctx: Context, args: str) -> None:
+    parts = args.split()
+    if not parts or len(parts) > 2:
+        ctx.usage("snooze", "リマインダーの番号を指定してください。")
+        return
+    reminder_id = _number(parts[0], "リマインダーの番号")
+    settings = load_settings()
+    minutes = (
+        _number(parts[1].removesuffix("分"), "分数")
+        if len(parts) == 2
+        else settings.snooze_default_minutes
+    )
+    with transaction(ctx.factory) as session:
+        person = session.scalar(sa.select(Person).where(Person.handle == ctx.user))
+        if person is None:
+            raise NotFound(f"利用者「{ctx.user}」は名簿に登録されていません。")
+        reminder = snooze(
+            session,
+            reminder_id=reminder_id,
+            person=person,
+            minutes=minutes,
+            clock=ctx.clock,
+            calendar=settings.calendar(),
+        )
+        message = snooze_confirmation(reminder)
+    ctx.reply(message)
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        "snooze",
+        handle,
+        summary="リマインダーを一時停止する（宛先の本人のみ）",
+        usage="/snooze 番号 [分]　例: /snooze 12 30（省略時は60分）",
+        aliases=("スヌーズ",),
+    )
+    registry.action("reminder.snooze", "/snooze {reminder_id} {minutes}")

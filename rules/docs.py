@@ -1,0 +1,115 @@
+"""Render ``docs/rules.md`` from the rules' own metadata (``python -m rules docs``)."""
+
+from __future__ import annotations
+
+from .config import FAMILIES, Config
+from .data import ENV_VAR
+
+_HEADER = f"""# The content check (`rules/`)
+
+Generated from the rule metadata by `python -m rules docs > docs/rules.md`; edit the
+rule modules, not this file. Every rule family is one package under `rules/` whose
+docstring names its clause; its data files sit beside it.
+
+## Using it
+
+```python
+from rules import check, Checker, Config
+
+report = check(text)                 # default data (or ${ENV_VAR})
+report.verdict                       # "block" | "review" | "ok"
+report.findings                      # sorted by start; text[f.start:f.end] == f.excerpt
+report.blocking                      # the findings that stop submission
+report.to_dict()                     # JSON-ready
+
+config = Config.load().extend(public_numbers=["0263-00-0000"], trusted_domains=["example.jp"])
+checker = Checker(config)            # build once at start-up (fails fast on bad data files)
+checker.check(text)
+```
+
+CLI: `python -m rules check [--json | --jsonl] [--data-dir DIR] [FILE ...]` prints
+`path:line:col clause severity message [rule-id]`; exit 0 when nothing blocks, 1 when
+something blocks, 2 on a usage or data-file error. `--jsonl` reads `{{"id", "text"}}` per
+line from stdin and writes `{{"id", "verdict", "findings"}}` (or `{{"id", "line", "error"}}`)
+per line, in order, with a progress line on stderr when stderr is a terminal.
+
+## How text is read
+
+Before any rule runs, the text is normalised once into views that keep an offset map to
+the original: invisible characters (zero-width, bidi controls, soft hyphen, variation
+selectors, tags, lone surrogates, C0/C1 controls) are dropped; NFKC is applied per
+character cluster (full-width letters and digits, half-width katakana with their voiced
+marks, mathematical digits); `hxxp`, `[.]`, `(.)`, `[dot]`, `[at]` are defanged; for number
+rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
+digits become `-`. Lexicon terms are expanded once, at load time, into their evasive
+spellings (the other kana script for terms longer than three characters, look-alike kanji
+力口工夕卜二八才一 for katakana, ASCII case). Findings always point into the text as written.
+
+The fugashi `Tagger` (UniDic Lite) is created once per process. Tokenization is lazy and
+per sentence: only a sentence where a rule needs morphemes (a name near a case word, a
+short lexicon hit to confirm on morpheme boundaries, hearsay らしい) is tokenized, at most
+once per check, and the same tokens go to every rule. Most posts need no tokenization.
+
+## Data files
+
+Bundled files sit beside their rule module; a file with the same name in the folder named
+by `${ENV_VAR}` (or `--data-dir`) replaces the bundled one. A malformed file stops start-up
+with `file:line: reason`. UTF-8; blank lines and `#` comments are ignored.
+
+* **List files** (`*.txt`): one entry per line. Domains are lower case, subdomains match.
+* **`public_numbers.tsv`**: `number<TAB>label`; separators are ignored; a trailing `*`
+  makes a prefix. The shipped numbers are EXAMPLE DATA for the city to replace.
+* **Phrase files** (`*_terms.tsv`, `*_markers.tsv`, `*_phrases.tsv`):
+  `term<TAB>severity` then optional `key=value` columns. `term` may list variants with `|`.
+  Keys: `clause`, `category`, `note`, `not_before` (regex on the text just before),
+  `not_after` (regex on the text just after), `needs` / `unless` (regex in the same
+  sentence), `unless_post` (regex anywhere in the post), `pos` (UniDic part of speech of
+  the first morpheme), `match` (`token`: the hit must start and end on morpheme boundaries
+  and must not be a person's or place name; `substring`; or `auto`, the default: `token`
+  for terms of one or two characters or up to four kana, else `substring`).
+* **`allow_phrases.txt`**: excerpts the city has confirmed as false positives.
+
+## Rules
+"""
+
+
+def render() -> str:
+    """The Markdown text of docs/rules.md."""
+    cfg = Config.load(data_dir=None)
+    out = [_HEADER]
+    index = ["| rule | clause | severity | title |", "|---|---|---|---|"]
+    sections = []
+    for family in FAMILIES:
+        files = [pf.filename for pf in family.PHRASES]
+        doc_first = (family.__doc__ or "").strip().splitlines()[0]
+        for rule in family.RULES:
+            index.append(f"| `{rule.id}` | {rule.clause} | {rule.severity} | {rule.title} |")
+            data = ", ".join(f"`rules/{f}`" for f in files) if files else "—"
+            sections.append(
+                "\n".join(
+                    [
+                        f"### `{rule.id}` — {rule.title} ({rule.clause})",
+                        "",
+                        f"Module `{family.__name__}` ({doc_first}). Data: {data}.",
+                        "",
+                        f"**What it does.** {rule.what}",
+                        "",
+                        f"**Why.** {rule.why}",
+                        "",
+                        f"**Example.** 「{rule.example}」",
+                        "",
+                        f"**Use instead.** {rule.use_instead}",
+                        "",
+                    ]
+                )
+            )
+    out.append("\n".join(index) + "\n")
+    out.extend(sections)
+    out.append(
+        f"## Sizes of the bundled data\n\n"
+        f"* URL shorteners: {len(cfg.shorteners)} blocked, {len(cfg.shorteners_review)} reviewed\n"
+        f"* phrase entries (all lexicons): {len(cfg.phrases)}\n"
+        f"* trusted domains: {len(cfg.trusted_domains)}; published numbers: "
+        f"{len(cfg.public_numbers)}\n"
+    )
+    return "\n".join(out)
