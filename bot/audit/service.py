@@ -240,37 +240,48 @@ def _walk(session: Session, *, batch: int) -> list[Problem]:
         table.c.hash,
     )
     problems: list[Problem] = []
-    prev_hash = GENESIS
-    expected = 1
-    while True:
-        rows = session.execute(
-            sa.select(*columns).where(table.c.seq >= expected).order_by(table.c.seq).limit(batch)
-        ).all()
-        if not rows:
-            return problems
-        for seq, when, actor, action, subject_type, subject_id, th, data, prev, stored in rows:
-            gap = seq != expected
-            if gap:
-                problems.append(
-                    Problem(seq, "deleted", f"seq {expected}〜{seq - 1} の行が削除されています")
-                )
-            fields = (seq, when, actor, action, subject_type, subject_id, th)
-            try:
-                computed: str | None = None
-                if sqlite:
-                    fields = (seq, _utc_iso(when), actor, action, subject_type, subject_id, th)
-                    # Written in canonical form (bot.db.canonical_json): hash it as it is.
-                    computed = _digest(prev, *fields, data)
-                if computed != stored:
-                    computed = _digest(prev, *fields, _encode(json.loads(data)))
-            except (ValueError, TypeError):  # a value no writer of ours could have stored
-                computed = None
+    state: list[Any] = [GENESIS, 1]  # the previous row's hash, the seq expected next
+
+    def page(start: int) -> Sequence[Any]:
+        stmt = sa.select(*columns).where(table.c.seq >= start).order_by(table.c.seq)
+        return session.execute(stmt.limit(batch)).all()
+
+    rows = page(1)
+    while rows:
+        _check_page(rows, problems, sqlite=sqlite, state=state)
+        rows = page(rows[-1][0] + 1) if len(rows) == batch else []
+    return problems
+
+
+def _check_page(
+    rows: Sequence[Any], problems: list[Problem], *, sqlite: bool, state: list[Any]
+) -> None:
+    """Check one page of rows; ``state`` is [the previous row's hash, the expected seq]."""
+    prev_hash, expected = state
+    for seq, when, actor, action, subject_type, subject_id, th, data, prev, stored in rows:
+        gap = seq != expected
+        if gap:
+            problems.append(
+                Problem(seq, "deleted", f"seq {expected}〜{seq - 1} の行が削除されています")
+            )
+        fields = (seq, when, actor, action, subject_type, subject_id, th)
+        try:
+            computed: str | None = None
+            if sqlite:
+                fields = (seq, _utc_iso(when), actor, action, subject_type, subject_id, th)
+                # Written in canonical form (bot.db.canonical_json): hash it as it is.
+                computed = _digest(prev, *fields, data)
             if computed != stored:
-                problems.append(Problem(seq, "edited", "行の内容が記録時のハッシュと一致しません"))
-            elif prev != prev_hash and not gap:
-                problems.append(Problem(seq, "inserted", "直前の行のハッシュと連結していません"))
-            prev_hash = stored
-            expected = seq + 1
+                computed = _digest(prev, *fields, _encode(json.loads(data)))
+        except (ValueError, TypeError):  # a value no writer of ours could have stored
+            computed = None
+        if computed != stored:
+            problems.append(Problem(seq, "edited", "行の内容が記録時のハッシュと一致しません"))
+        elif prev != prev_hash and not gap:
+            problems.append(Problem(seq, "inserted", "直前の行のハッシュと連結していません"))
+        prev_hash = stored
+        expected = seq + 1
+    state[:] = [prev_hash, expected]
 
 
 def iter_events(
