@@ -197,3 +197,50 @@ def test_data_stored_in_another_json_layout_still_verifies(session, clock, backe
         {"d": '{"note": "\\u65e5\\u672c\\u8a9e", "n": 1}'},
     )
     assert verify(session) == []
+
+
+def test_a_writer_waiting_for_the_chain_lock_continues_after_the_committed_row(
+    committed_factory, backend, clock
+):
+    """audit_chain_head() reads the last row only after the lock is granted: a writer that
+    waited for another one's commit chains onto that commit instead of colliding with it."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time (BEGIN IMMEDIATE)")
+    import threading
+
+    def append(session, actor):
+        record(session, actor=actor, action="test", subject_type="t", subject_id=1, clock=clock)
+
+    with committed_factory() as setup, setup.begin():
+        append(setup, "first")
+    first = committed_factory()
+    first.begin()
+    append(first, "a")  # holds the chain lock until it commits
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with committed_factory() as s, s.begin():
+                append(s, "b")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    waiting = 0
+    with committed_factory() as probe:  # wait until the second writer queues for the lock
+        for _ in range(20_000):
+            waiting = probe.scalar(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+            probe.rollback()
+            if waiting:
+                break
+    assert waiting, "the second writer never waited for the chain lock"
+    first.commit()
+    first.close()
+    waiter.join(timeout=30)
+    assert not errors
+    with committed_factory() as s:
+        assert [e.actor for e in iter_events(s)] == ["first", "a", "b"]
+        assert verify(s) == []
