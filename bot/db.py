@@ -74,10 +74,14 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, dict[str, Any]: JSONType}  # noqa: RUF012
 
 
+# SQLite serialises writers; a busy machine can hold the write lock for a while.
+SQLITE_BUSY_SECONDS = 60
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the per-backend settings this project relies on."""
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_SECONDS)
         kwargs.setdefault("json_serializer", canonical_json)
         engine = sa.create_engine(url, **kwargs)
         _sqlite_tweaks(engine)
@@ -93,9 +97,10 @@ def _sqlite_tweaks(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # Wait for other writers first: even switching the journal mode needs the lock.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
