@@ -6,6 +6,7 @@ Services receive a ``Session`` and never commit: the caller owns the transaction
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,6 +60,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Compact JSON with sorted keys and UTF-8 text (no \u escapes). SQLite stores JSON columns
+# in this form, which is also the audit log's canonical form: ``audit verify`` can then hash
+# the stored text as it is instead of parsing and re-encoding every row.
+canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
 # JSON that becomes JSONB on PostgreSQL.
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
@@ -76,6 +82,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the per-backend settings this project relies on."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_SECONDS)
+        kwargs.setdefault("json_serializer", canonical_json)
         engine = sa.create_engine(url, **kwargs)
         _sqlite_tweaks(engine)
         return engine

@@ -32,10 +32,13 @@ def enqueue(
     update_of: OutboxMessage | None = None,
     dedupe_key: str | None = None,
     clock: Clock | None = None,
+    flush: bool = True,
 ) -> OutboxMessage | None:
     """Queue a message for delivery after the caller commits.
 
     Returns None when ``dedupe_key`` was already used (the message was queued before).
+    With ``flush=False`` (no ``dedupe_key``) the row is only added to the session: it gets
+    its id at the caller's next flush, together with the rows added next to it.
     """
     if (to_person is None) == (to_channel is None):
         raise ValueError("exactly one of to_person / to_channel")
@@ -60,7 +63,8 @@ def enqueue(
     )
     if dedupe_key is None:
         session.add(row)
-        session.flush()
+        if flush:
+            session.flush()
         return row
     # A concurrent writer may take the same key between our check and insert.
     try:
