@@ -19,18 +19,16 @@ Action ids added here on top of the core's decision buttons (values ``{"draft_id
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.db import transaction
-from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, refusal, run_as
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
 from bot.notify.port import SentRef
@@ -132,23 +130,6 @@ PROMPTS: dict[str, Prompt] = {
 def unsupported(action_id: str) -> Reply:
     """The refusal for an action id nobody handles."""
     return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
-
-
-def run_as(
-    factory: sessionmaker[Session],
-    actor: Actor,
-    work: Callable[[Session, Person], OutMessage],
-) -> Reply:
-    """Run ``work`` for the registered person behind ``actor`` in one transaction."""
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            message = work(session, person)
-        return Reply(ok=True, message=message)
-    except BotError as exc:
-        return refusal(exc)
 
 
 def _int(value: Mapping[str, Any], key: str) -> int:
