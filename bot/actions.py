@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, refusal, run_as
+from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
 from bot.notify.port import SentRef
@@ -127,20 +127,6 @@ PROMPTS: dict[str, Prompt] = {
 }
 
 
-def unsupported(action_id: str) -> Reply:
-    """The refusal for an action id nobody handles."""
-    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
-
-
-def _int(value: Mapping[str, Any], key: str) -> int:
-    try:
-        return int(value[key])
-    except (KeyError, TypeError, ValueError):
-        raise ValidationFailed(
-            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
-        ) from None
-
-
 def _missing(inputs: Mapping[str, str], prompt: Prompt) -> Reply | None:
     problems = {
         i.name: f"{i.label}を入力してください。"
@@ -212,7 +198,7 @@ def _draft_action(
         return drafts_api.mark_published(
             factory,
             actor=actor,
-            draft_id=_int(value, "draft_id"),
+            draft_id=button_int(value, "draft_id"),
             url=answers.get("url", ""),
             clock=clock,
         )
@@ -220,7 +206,7 @@ def _draft_action(
         return drafts_api.file_report(
             factory,
             actor=actor,
-            draft_id=_int(value, "draft_id"),
+            draft_id=button_int(value, "draft_id"),
             url=(answers.get("url") or "").strip() or None,
             note=answers.get("note") or "",
             clock=clock,
@@ -253,7 +239,7 @@ def _incident_action(
 ) -> Reply:
     from bot.incidents import commands as incidents
 
-    incident_id = _int(value, "incident_id")
+    incident_id = button_int(value, "incident_id")
     if action_id == "incident.respond":
         line = (
             f"respond {incident_id} {answers.get('purpose', '').strip()} {answers.get('text', '')}"
@@ -299,8 +285,8 @@ def _reminder_action(
 
     if action_id != "reminder.snooze":
         return unsupported(action_id)
-    reminder_id = _int(value, "reminder_id")
-    minutes = _int(value, "minutes") if "minutes" in value else 60
+    reminder_id = button_int(value, "reminder_id")
+    minutes = button_int(value, "minutes") if "minutes" in value else 60
 
     def work(session: Session, person: Person) -> OutMessage:
         reminder = snooze(

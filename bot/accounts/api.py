@@ -21,8 +21,8 @@ from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock
 from bot.db import transaction
 from bot.directory.models import Person
-from bot.drafts.api import Actor, Reply, refusal, run_as
-from bot.errors import ValidationFailed
+from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
+from bot.errors import BotError
 from bot.notify.messages import OutMessage
 
 ACTION_IDS = ("account.confirm", "account.return")
@@ -108,13 +108,11 @@ def handle_action(
 ) -> Reply:
     """A 開設届 button: ``account.confirm`` or ``account.return`` (with ``reason``)."""
     try:
-        registration_id = int(value["registration"])
-    except (KeyError, TypeError, ValueError):
-        return refusal(
-            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
-        )
+        registration_id = button_int(value, "registration")
+    except BotError as exc:
+        return refusal(exc)
     if action_id not in ACTION_IDS:
-        return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+        return unsupported(action_id)
 
     def work(session: Session, person: Person) -> OutMessage:
         if action_id == "account.confirm":

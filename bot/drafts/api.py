@@ -10,7 +10,7 @@ Notifications to other people are in the outbox; the adapter delivers them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -99,6 +99,21 @@ def refusal(exc: BotError) -> Reply:
         code=exc.code,
         fields=fields,
     )
+
+
+def unsupported(action_id: str) -> Reply:
+    """The refusal for an action id nobody handles."""
+    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+
+
+def button_int(value: Mapping[str, Any], key: str) -> int:
+    """An id from a button's ``value``; ValidationFailed if it is missing or not a number."""
+    try:
+        return int(value[key])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed(
+            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
+        ) from None
 
 
 def submit_draft(
@@ -303,11 +318,9 @@ def handle_action(
 ) -> Reply:
     """A button press (``Action.action_id`` and its ``value``) from any platform."""
     try:
-        draft_id = int(value["draft_id"])
-    except (KeyError, TypeError, ValueError):
-        return refusal(
-            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
-        )
+        draft_id = button_int(value, "draft_id")
+    except BotError as exc:
+        return refusal(exc)
     kinds = {
         "draft.approve": "approve",
         "draft.reject": "reject",
@@ -326,7 +339,7 @@ def handle_action(
         )
     if action_id == "report.acknowledge":
         return acknowledge_report(factory, actor=actor, draft_id=draft_id, clock=clock)
-    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+    return unsupported(action_id)
 
 
 def my_drafts(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
