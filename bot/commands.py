@@ -17,14 +17,13 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
-from bot.drafts.api import Actor, Reply, refusal, run_as, unsupported
+from bot.drafts.api import Actor, Reply, as_person, run_as, unsupported
 from bot.drafts.messaging import EXEMPTION_LABELS
-from bot.errors import BotError, NotFound, PermissionDenied
+from bot.errors import NotFound, PermissionDenied
 from bot.notify.messages import OutMessage
 
 __all__ = [
@@ -136,26 +135,23 @@ def draft_form(
     factory: sessionmaker[Session], *, actor: Actor, draft_id: int | None = None
 ) -> FormReply:
     """What to put in the draft form: a new draft, or the author's draft ``draft_id``."""
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
+
+    def work(session: Session, person: Person) -> FormReply:
+        if draft_id is not None:
+            return FormReply(_edit_form(session, person, draft_id))
+        accounts = [
+            (a.code, a.name)
+            for a in directory.accounts_operated_by(session, person=person)
+            if a.status == "confirmed"
+        ]
+        if not accounts:
+            raise NotFound(
+                "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
+                "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
             )
-            if draft_id is not None:
-                return FormReply(_edit_form(session, person, draft_id))
-            accounts = [
-                (a.code, a.name)
-                for a in directory.accounts_operated_by(session, person=person)
-                if a.status == "confirmed"
-            ]
-            if not accounts:
-                raise NotFound(
-                    "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
-                    "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
-                )
-            return FormReply(DraftForm(accounts=accounts))
-    except BotError as exc:
-        return FormReply(None, refusal(exc))
+        return FormReply(DraftForm(accounts=accounts))
+
+    return as_person(factory, actor, work, refused=lambda reply: FormReply(None, reply))
 
 
 def _edit_form(session: Session, person: Person, draft_id: int) -> DraftForm:

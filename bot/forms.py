@@ -23,8 +23,8 @@ from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.directory import service as directory
-from bot.directory.models import Account
-from bot.drafts.api import Actor, Reply, refusal
+from bot.directory.models import Account, Person
+from bot.drafts.api import Actor, Reply, as_person, refusal
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
@@ -109,16 +109,18 @@ def form_for(command: str, text: str) -> FormRequest | None:
     return FormRequest(INCIDENT_FORM, values)
 
 
+def _refused(reply: Reply) -> OpenForm:
+    return OpenForm(False, refusal=reply)
+
+
 def account_form(factory: sessionmaker[Session], *, actor: Actor) -> OpenForm:
     """Whether ``actor`` may open the 運用ポリシー form (only people in the directory)."""
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            return OpenForm(True, values={"manager": person.handle})
-    except BotError as exc:
-        return OpenForm(False, refusal=refusal(exc))
+    return as_person(
+        factory,
+        actor,
+        lambda session, person: OpenForm(True, values={"manager": person.handle}),
+        refused=_refused,
+    )
 
 
 def submit_account_form(
@@ -151,20 +153,19 @@ def incident_form(
     factory: sessionmaker[Session], *, actor: Actor, values: Mapping[str, str] | None = None
 ) -> OpenForm:
     """What the incident form offers (every staff member may declare, 6)."""
-    try:
-        with transaction(factory) as session:
-            directory.person_by_platform_id(session, platform=actor.platform, user_id=actor.user_id)
-            accounts = _accounts(session)
-            if not accounts:
-                raise NotFound("公式アカウントが登録されていません。")
-            form = IncidentForm(
-                types=[(t.code, f"{t.name}（{t.clause}）") for t in TYPES.values()],
-                accounts=accounts,
-                values=dict(values or {}),
-            )
-            return OpenForm(True, incident=form)
-    except BotError as exc:
-        return OpenForm(False, refusal=refusal(exc))
+
+    def work(session: Session, person: Person) -> OpenForm:
+        accounts = _accounts(session)
+        if not accounts:
+            raise NotFound("公式アカウントが登録されていません。")
+        form = IncidentForm(
+            types=[(t.code, f"{t.name}（{t.clause}）") for t in TYPES.values()],
+            accounts=accounts,
+            values=dict(values or {}),
+        )
+        return OpenForm(True, incident=form)
+
+    return as_person(factory, actor, work, refused=_refused)
 
 
 def submit_incident_form(

@@ -56,6 +56,27 @@ class Reply:
     fields: dict[str, str] = field(default_factory=dict)  # field -> problem, for forms
 
 
+def as_person(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    work: Callable[[Session, Person], T],
+    *,
+    refused: Callable[[Reply], T],
+) -> T:
+    """Run ``work`` for the registered person behind ``actor`` in one transaction.
+
+    A ``BotError`` rolls everything back; ``refused`` turns its refusal into the result.
+    """
+    try:
+        with transaction(factory) as session:
+            person = directory.person_by_platform_id(
+                session, platform=actor.platform, user_id=actor.user_id
+            )
+            return work(session, person)
+    except BotError as exc:
+        return refused(refusal(exc))
+
+
 def run_as(
     factory: sessionmaker[Session],
     actor: Actor,
@@ -64,25 +85,20 @@ def run_as(
     receipt: bool = False,
     clock: Clock | None = None,
 ) -> Reply:
-    """Run ``work`` for the registered person behind ``actor`` in one transaction.
-
-    ``work`` returns the message to show, or a ``Reply`` when it has more to say (a draft
-    id). A ``BotError`` rolls everything back and becomes a refusal. With ``receipt`` the
-    message also goes to the actor through the outbox, in the same transaction.
+    """``as_person`` for a ``Reply``: ``work`` returns the message to show, or a ``Reply``
+    when it has more to say (a draft id). With ``receipt`` the message also goes to the
+    actor through the outbox, in the same transaction.
     """
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            result = work(session, person)
-            reply = result if isinstance(result, Reply) else Reply(ok=True, message=result)
-            if receipt:
-                # Kept and re-sent if the platform refuses the direct reply.
-                enqueue(session, message=reply.message, to_person=person, clock=clock)
+
+    def replied(session: Session, person: Person) -> Reply:
+        result = work(session, person)
+        reply = result if isinstance(result, Reply) else Reply(ok=True, message=result)
+        if receipt:
+            # Kept and re-sent if the platform refuses the direct reply.
+            enqueue(session, message=reply.message, to_person=person, clock=clock)
         return reply
-    except BotError as exc:
-        return refusal(exc)
+
+    return as_person(factory, actor, replied, refused=lambda reply: reply)
 
 
 def _about(draft_id: int, message: OutMessage) -> Reply:
