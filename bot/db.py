@@ -6,6 +6,7 @@ Services receive a ``Session`` and never commit: the caller owns the transaction
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,6 +60,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Compact JSON with sorted keys and UTF-8 text (no \u escapes). SQLite stores JSON columns
+# in this form, which is also the audit log's canonical form: ``audit verify`` can then hash
+# the stored text as it is instead of parsing and re-encoding every row.
+canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
 # JSON that becomes JSONB on PostgreSQL.
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
@@ -68,10 +74,15 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, dict[str, Any]: JSONType}  # noqa: RUF012
 
 
+# SQLite serialises writers; a busy machine can hold the write lock for a while.
+SQLITE_BUSY_SECONDS = 60
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the per-backend settings this project relies on."""
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_SECONDS)
+        kwargs.setdefault("json_serializer", canonical_json)
         engine = sa.create_engine(url, **kwargs)
         _sqlite_tweaks(engine)
         return engine
@@ -86,9 +97,10 @@ def _sqlite_tweaks(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # Wait for other writers first: even switching the journal mode needs the lock.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

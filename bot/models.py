@@ -8,6 +8,7 @@ from bot.accounts.models import (
     ExemptionRuleHistory,
 )
 from bot.audit.models import AuditEvent
+from bot.dedupe import IdempotencyKey
 from bot.directory.models import (
     Account,
     Channel,
@@ -48,6 +49,7 @@ __all__ = [
     "DraftVersion",
     "ExemptionRule",
     "ExemptionRuleHistory",
+    "IdempotencyKey",
     "Incident",
     "IncidentChecklistItem",
     "IncidentDraft",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -12,7 +13,11 @@ from .context import Context
 from .model import Finding, Report, Severity
 from .normalize import normalize_plain
 from .registry import RuleDoc
+from .tokens import Token
 
+_NAME_SUFFIX = re.compile(
+    r"さん|様|さま|氏|君|くん|ちゃん|選手|先生|殿|家|一族|監督|議員|市長|知事"
+)
 MAX_LENGTH = 2_000_000  # characters; far above any post, guards memory on bad input
 
 
@@ -68,13 +73,15 @@ class Checker:
                         continue
                 if entry.unless_post is not None and entry.unless_post.search(norm):
                     continue
-                if entry.match == "token" or entry.pos:
+                if entry.match == "token" or entry.pos or entry.lemma:
                     if not ctx.on_token_boundaries(a, b):
                         continue
                     tok = ctx.token_at(a)
-                    if tok is not None and tok.pos2 == "固有名詞" and tok.pos3 in ("人名", "地名"):
-                        continue  # 土方さん is a surname
+                    if tok is not None and tok.pos2 == "固有名詞" and self._used_as_name(ctx, tok):
+                        continue  # 土方さん, 土方歳三 are names
                     if entry.pos and (tok is None or tok.pos1 != entry.pos):
+                        continue
+                    if entry.lemma and (tok is None or tok.lemma != entry.lemma):
                         continue
                 severity, clause = entry.severity, entry.clause
                 adjust = self._adjust.get(entry.rule)
@@ -94,6 +101,19 @@ class Checker:
                     message=doc.format(ctx.display(ctx.norm, a, b), clause),
                 )
                 break
+
+    @staticmethod
+    def _used_as_name(ctx: Context, tok: Token) -> bool:
+        """A place name, or a person's name with an honorific or beside another name part."""
+        if tok.pos3 == "地名":
+            return True
+        if tok.pos3 != "人名":
+            return False
+        if _NAME_SUFFIX.match(ctx.norm.text, tok.end):
+            return True
+        before = ctx.token_at(tok.start - 1) if tok.start else None
+        after = ctx.token_at(tok.end) if tok.end < len(ctx.norm.text) else None
+        return any(t is not None and t.is_person_name for t in (before, after))
 
     def _finish(self, found: list[Finding]) -> tuple[Finding, ...]:
         cfg = self.config

@@ -63,10 +63,7 @@ class Context:
         key = (s, e)
         cached = self._windows.get(key)
         if cached is None:
-            cached = [
-                Token(t.surface, t.start + s, t.end + s, t.pos1, t.pos2, t.pos3, t.pos4, t.lemma)
-                for t in tokenize(self.norm.text[s:e])
-            ]
+            cached = tokenize(self.norm.text[s:e], s)
             self._windows[key] = cached
         return cached
 

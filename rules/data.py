@@ -107,6 +107,7 @@ class PhraseEntry:
     ``unless`` (regex that must not occur in the same sentence),
     ``unless_post`` (regex that must not occur anywhere in the text),
     ``pos`` (UniDic part of speech the first morpheme must have, e.g. ``助動詞``),
+    ``lemma`` (UniDic lemma the first morpheme must have, e.g. ``そう-伝聞`` for hearsay),
     ``match`` (``token``: the hit must start and end on morpheme boundaries, and must not
     be a person's or place name; ``substring``: anywhere; ``auto``, the default: ``token``
     for terms of one or two characters or of up to four kana, else ``substring``).
@@ -126,6 +127,7 @@ class PhraseEntry:
     unless_post: re.Pattern[str] | None
     match: str
     pos: str  # required UniDic pos1 of the first morpheme ("" = any)
+    lemma: str  # required UniDic lemma of the first morpheme ("" = any)
     source: str  # "file:line", for docs and debugging
 
 
@@ -140,6 +142,7 @@ def _needs_token_check(term: str) -> bool:
 _KEYS = {
     "unless_post",
     "pos",
+    "lemma",
     "clause",
     "category",
     "note",
@@ -220,6 +223,7 @@ def load_phrases(
                     unless_post=compiled["unless_post"],
                     match=mode,
                     pos=opts.get("pos", ""),
+                    lemma=opts.get("lemma", ""),
                     source=where,
                 )
             )

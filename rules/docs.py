@@ -39,15 +39,16 @@ Before any rule runs, the text is normalised once into views that keep an offset
 the original: invisible characters (zero-width, bidi controls, soft hyphen, variation
 selectors, tags, lone surrogates, C0/C1 controls) are dropped; NFKC is applied per
 character cluster (full-width letters and digits, half-width katakana with their voiced
-marks, mathematical digits); `hxxp`, `[.]`, `(.)`, `[dot]`, `[at]` are defanged; for number
+marks, mathematical digits); one or two spaces between kana/kanji are dropped (部 外 秘);
+`hxxp`, `ttps://`, `[.]`, `(.)`, `[dot]`, `[at]` are defanged; for number
 rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
 digits become `-`. Lexicon terms are expanded once, at load time, into their evasive
-spellings (the other kana script for terms longer than three characters, look-alike kanji
+spellings (katakana for three-kana terms, either kana script for longer ones, look-alike kanji
 力口工夕卜二八才一 for katakana, ASCII case). Findings always point into the text as written.
 
 The fugashi `Tagger` (UniDic Lite) is created once per process. Tokenization is lazy and
 per sentence: only a sentence where a rule needs morphemes (a name near a case word, a
-short lexicon hit to confirm on morpheme boundaries, hearsay らしい) is tokenized, at most
+short lexicon hit to confirm on morpheme boundaries, hearsay らしい/そう) is tokenized, at most
 once per check, and the same tokens go to every rule. Most posts need no tokenization.
 
 ## Data files
@@ -64,8 +65,10 @@ with `file:line: reason`. UTF-8; blank lines and `#` comments are ignored.
   Keys: `clause`, `category`, `note`, `not_before` (regex on the text just before),
   `not_after` (regex on the text just after), `needs` / `unless` (regex in the same
   sentence), `unless_post` (regex anywhere in the post), `pos` (UniDic part of speech of
-  the first morpheme), `match` (`token`: the hit must start and end on morpheme boundaries
-  and must not be a person's or place name; `substring`; or `auto`, the default: `token`
+  the first morpheme), `lemma` (UniDic lemma of the first morpheme, e.g. `そう-伝聞`),
+  `match` (`token`: the hit must start and end on morpheme boundaries and must not be a
+  name in use, i.e. a place name or a person's name with an honorific or beside another
+  name part; `substring`; or `auto`, the default: `token`
   for terms of one or two characters or up to four kana, else `substring`).
 * **`allow_phrases.txt`**: excerpts the city has confirmed as false positives.
 

@@ -53,16 +53,18 @@ def trie_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
 # the scan stops rarely: 「との情報」 is found at 情, not at every と.
 _COMMON = (
     # Characters of official Japanese prose by falling frequency (counted once over the
-    # guideline text and clean example posts), then the remaining kana, punctuation,
-    # digits, and ASCII letters by English frequency.
+    # guideline text and clean example posts), then the remaining kana, punctuation and
+    # digits.
     "のすし。をまに、るはいーでたとがて市用アン報情な等さりル本くトめ発行利信メれシィイこウ日や公らカ内かソャデ合だよお者う場ごも意け人松つ開きあ"
     "容せ定「」月対時（）事式ペ見職え理み民スジ管載ドラ務上活リクど解へ員所的分わそ運個受掲込関ホムタ要確会性認年ッキ不特正適体応っ長知投注策広記"
     "大表設止法稿間館政課成サ方予生及十プ始当次実明気コび書他守第保中ガじ目んブ・業全留以名録属別誤招道セ写真前施今口マ部図ネ必ワロ安点下出決各害"
     "項禁遵機又地覧入通城園付期集新休：午速ビ向手国災一グ自フ相含ポ防エオ届取後令急外責示ずテ電文断例頼条助為得権団了ち育申ダ庁窓支交動象子願無介"
     "ばびぶべぼほひふむゆぎぐげざずぞぜぬぷぴぺぽぱゅょぁぃぅぇぉゃろねちへ"
-    "・()-/.:0123456789 "
-    "etaoinshrdlcumwfgypbvkjxqz"
+    "・()-/.:0123456789"
 )
+# Posts carry URLs, so the space and ASCII letters (by English frequency) are common too:
+# ranked with the frequent kana, 「twitterで見つけた」 is anchored on 見, not on every w of www.
+_COMMON = " " + _COMMON[:80] + "etaoinshrdlcumwfgypbvkjxqz" + _COMMON[80:]
 _RANK = {ch: i for i, ch in enumerate(_COMMON)}
 
 
@@ -74,6 +76,9 @@ def _anchor(term: str) -> int:
         if rank > best_rank:
             best, best_rank = i, rank
     return best
+
+
+_Bucket = tuple[int, re.Pattern[str], frozenset[str] | None, frozenset[str] | None]
 
 
 class TermMatcher:
@@ -91,13 +96,19 @@ class TermMatcher:
         for t in self.terms:
             k = _anchor(t)
             grouped.setdefault(t[k], {}).setdefault(k, []).append(t)
-        # anchor character -> [(offset of the anchor in the term, trie regex of terms)]
-        buckets: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        # anchor character -> [(offset of the anchor in the term, trie regex of the terms,
+        # the characters that may stand just before / after the anchor)]: the neighbours
+        # reject most candidates with a set lookup instead of a regex match.
+        buckets: dict[str, list[_Bucket]] = {}
         for ch, by_offset in grouped.items():
             for k, ts in sorted(by_offset.items()):
                 rx = trie_regex(ts)
                 assert rx is not None
-                buckets.setdefault(ch, []).append((k, rx))
+                before = frozenset(t[k - 1] for t in ts) if k else None
+                after = (
+                    None if any(len(t) == k + 1 for t in ts) else frozenset(t[k + 1] for t in ts)
+                )
+                buckets.setdefault(ch, []).append((k, rx, before, after))
         self._buckets = buckets
         self._anchors = (
             re.compile("[" + "".join(re.escape(c) for c in sorted(buckets)) + "]")
@@ -116,9 +127,13 @@ class TermMatcher:
         buckets = self._buckets
         for m in self._anchors.finditer(text, pos, limit):
             p = m.start()
-            for offset, rx in buckets[text[p]]:
+            for offset, rx, before, after in buckets[m.group()]:
                 a = p - offset
                 if a >= pos:
+                    if before is not None and text[p - 1] not in before:
+                        continue
+                    if after is not None and text[p + 1 : p + 2] not in after:
+                        continue
                     hit = rx.match(text, a, limit)
                     if hit is not None:
                         hits.append((a, hit.end(), hit.group()))
@@ -131,5 +146,19 @@ class TermMatcher:
                 yield a, b, term
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
-        """True when any term occurs in ``text[pos:endpos]``."""
-        return next(self.finditer(text, pos, endpos), None) is not None
+        """True when any term occurs in ``text[pos:endpos]`` (stops at the first one)."""
+        if self._anchors is None:
+            return False
+        limit = len(text) if endpos is None else endpos
+        buckets = self._buckets
+        for m in self._anchors.finditer(text, pos, limit):
+            p = m.start()
+            for offset, rx, before, after in buckets[m.group()]:
+                a = p - offset
+                if a < pos or (before is not None and text[p - 1] not in before):
+                    continue
+                if after is not None and text[p + 1 : p + 2] not in after:
+                    continue
+                if rx.match(text, a, limit) is not None:
+                    return True
+        return False

@@ -16,10 +16,10 @@ Two views are built:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
 __all__ = ["View", "build_views", "is_invisible", "normalize_plain", "variants"]
 
@@ -113,37 +113,72 @@ def _build_patterns() -> tuple[re.Pattern[str], frozenset[int], frozenset[int], 
     return finder, frozenset(marks) - inv_set, frozenset(inv_set), supplementary
 
 
-@dataclass(slots=True)
 class View:
-    """A transformed copy of the text plus, per character, its span in the original."""
+    """A transformed copy of the text that can map its offsets back to the original.
 
-    text: str
-    starts: list[int]
-    ends: list[int]
+    A view keeps only the edits that made it from its parent view (``parent[a:b]`` became
+    ``text[v:v+n]``), not a per-character map: building views is then cheap, and the rare
+    lookups (one per finding) walk the edits with a binary search.
+    """
+
+    __slots__ = ("_edits", "_parent", "_vstarts", "text")
+
+    def __init__(
+        self,
+        text: str,
+        parent: View | None = None,
+        edits: list[tuple[int, int, int, int]] | None = None,
+    ) -> None:
+        self.text = text
+        self._parent = parent
+        self._edits = edits or []  # (a, b, n, v): parent[a:b] -> text[v:v+n]
+        self._vstarts = [e[3] for e in self._edits]
+
+    def _map(self, i: int, end: bool) -> int:
+        """Original offset of the start (or end) of view character ``i``."""
+        parent = self._parent
+        if parent is None:
+            return i + 1 if end else i
+        k = bisect.bisect_right(self._vstarts, i) - 1
+        if k < 0:
+            return parent._map(i, end)
+        a, b, n, v = self._edits[k]
+        if i < v + n:  # inside a replaced piece
+            if n == b - a:
+                return parent._map(a + i - v, end)
+            return parent._map(b - 1, True) if end else parent._map(a, False)
+        return parent._map(b + i - v - n, end)
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original ``(start, end)`` of view slice ``[i, j)`` (``j > i``)."""
-        return self.starts[i], self.ends[j - 1]
+        return self._map(i, False), self._map(j - 1, True)
+
+    @property
+    def starts(self) -> list[int]:
+        """Original start offset of every view character."""
+        return [self._map(i, False) for i in range(len(self.text))]
+
+    @property
+    def ends(self) -> list[int]:
+        """Original end offset of every view character."""
+        return [self._map(i, True) for i in range(len(self.text))]
 
 
 # NFKC would erase the circle of ㊙ (a confidentiality mark) and leave a bare 秘.
 _SPECIAL = {"㊙": "(秘)", "㊮": "(秘)"}
 
 
-def _identity(text: str) -> View:
-    n = len(text)
-    return View(text, list(range(n)), list(range(1, n + 1)))
-
-
 def _first_pass(text: str) -> View:
     finder, marks, invisible, supplementary = _patterns()
     m = finder.search(text)
+    root = View(text)
     if m is None:
-        return _identity(text)
+        return root
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    edits: list[tuple[int, int, int, int]] = []
+    vpos = 0  # length of the view text built so far
     pos = 0
+    n = len(text)
     while m is not None:
         a = m.start()
         if ord(text[a]) > 0xFFFF and ord(text[a]) not in supplementary:
@@ -151,88 +186,78 @@ def _first_pass(text: str) -> View:
             continue
         if ord(text[a]) in marks:
             b = a + 1
-            while b < len(text) and (ord(text[b]) in marks or ord(text[b]) in invisible):
+            while b < n and (ord(text[b]) in marks or ord(text[b]) in invisible):
                 b += 1
             if a > pos:
                 a -= 1  # normalise the base character together with its marks
         else:
             b = a + 1
         # Marks after a special base belong to it (ｶ + ﾞ → ガ).
-        while b < len(text) and ord(text[b]) in marks:
+        while b < n and ord(text[b]) in marks:
             b += 1
         if a > pos:
             out.append(text[pos:a])
-            starts.extend(range(pos, a))
-            ends.extend(range(pos + 1, a + 1))
+            vpos += a - pos
         cluster = text[a:b]
         if b - a > 1 or ord(cluster) in invisible:
             cluster = "".join(ch for ch in cluster if ord(ch) not in invisible)
+        piece = ""
         if cluster:
             piece = _SPECIAL.get(cluster) or unicodedata.normalize("NFKC", cluster)
-            if piece:
-                out.append(piece)
-                if len(piece) == b - a:
-                    starts.extend(range(a, b))
-                    ends.extend(range(a + 1, b + 1))
-                else:
-                    starts.extend([a] * len(piece))
-                    ends.extend([b] * len(piece))
+        if piece != text[a:b]:
+            edits.append((a, b, len(piece), vpos))
+        out.append(piece)
+        vpos += len(piece)
         pos = b
         m = finder.search(text, pos)
-    if not out and pos == 0:
-        return _identity(text)
-    if pos < len(text):
-        out.append(text[pos:])
-        starts.extend(range(pos, len(text)))
-        ends.extend(range(pos + 1, len(text) + 1))
-    return View("".join(out), starts, ends)
+    if not edits:
+        return root
+    out.append(text[pos:])
+    return View("".join(out), root, edits)
 
 
 def substitute(view: View, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> View:
-    """Apply ``pattern.sub(repl)`` to a view, composing the offset map."""
+    """Apply ``pattern.sub(repl)`` to a view; the result maps back through ``view``."""
     text = view.text
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    changes = []
+    edits: list[tuple[int, int, int, int]] = []
+    pos = vpos = 0
     for m in pattern.finditer(text):
         r = repl(m)
-        if r != m.group():
-            changes.append((m.start(), m.end(), r))
-    if not changes:
-        return view
-    pos = 0
-    vs, ve = view.starts, view.ends
-    for a, b, r in changes:
-        if a > pos:
-            out.append(text[pos:a])
-            starts.extend(vs[pos:a])
-            ends.extend(ve[pos:a])
-        if r:
-            out.append(r)
-            if len(r) == b - a:
-                starts.extend(vs[a:b])
-                ends.extend(ve[a:b])
-            elif b > a:
-                starts.extend([vs[a]] * len(r))
-                ends.extend([ve[b - 1]] * len(r))
+        a, b = m.span()
+        if r == text[a:b]:
+            continue
+        out.append(text[pos:a])
+        vpos += a - pos
+        out.append(r)
+        edits.append((a, b, len(r), vpos))
+        vpos += len(r)
         pos = b
-    if pos == 0:
+    if not edits:
         return view
     out.append(text[pos:])
-    starts.extend(vs[pos:])
-    ends.extend(ve[pos:])
-    return View("".join(out), starts, ends)
+    return View("".join(out), view, edits)
 
 
+# Japanese is written without spaces, so one or two spaces between two kana/kanji
+# (「部 外 秘」「山田 太郎」) only split a word for a matcher to miss; they are dropped.
+_CJK = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# Every alternative starts from one character class, so that ``re`` skips ahead in C
+# to the few positions that can match (a leading alternation would be tried everywhere).
 _DEFANG_RE = re.compile(
-    r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}|\[:\]|\[@\]|\[at\]|\(at\)|\{at\}"
-    r"|h(?:xx|\*\*|XX|tt)p(?=s?(?::|\[:\]))",
-    re.IGNORECASE,
+    r"[ \[({hH]"
+    f"(?:(?<= ) ?(?=[{_CJK}])"
+    r"|(?<=[\[({])(?:\.|[dD][oO][tT]|[aA][tT])[\]})]"
+    r"|(?<=\[)[:@]\]"
+    r"|(?<=[hH])(?:[xX][xX]|\*\*|[tT][tT])[pP](?=[sS]?(?::|\[:\])))"
 )
 
 
 def _defang(m: re.Match[str]) -> str:
+    if m.string[m.start()] == " ":
+        a = m.start()
+        return "" if a and _CJK_CHAR.match(m.string, a - 1) else m.group()
     s = m.group().lower()
     if s.startswith("h"):
         return "http"
@@ -246,9 +271,14 @@ def _defang(m: re.Match[str]) -> str:
 _DIGITISH = "0-9" + "".join(KANJI_DIGITS) + "".join(KANJI_UNITS)
 # Starts with a character class (no look-behind) so that ``re`` can skip ahead in C;
 # the "preceded by a digit" condition of a hyphen is checked in ``_num``.
+_KANJI_NUMERALS = "".join(KANJI_DIGITS) + "".join(KANJI_UNITS)
+_HYPHEN_SET = frozenset(HYPHENS)
+# One leading character class (see _DEFANG_RE); the "preceded by a digit" condition of a
+# hyphen is checked in ``_num``.
 _NUM_RE = re.compile(
-    f"(?P<k>[{''.join(KANJI_DIGITS)}{''.join(KANJI_UNITS)}]+)"
-    f"|[{re.escape(HYPHENS)}](?=[ \t]{{0,2}}[{_DIGITISH}])"
+    f"[{_KANJI_NUMERALS}{re.escape(HYPHENS)}]"
+    f"(?:(?<=[{_KANJI_NUMERALS}])[{_KANJI_NUMERALS}]*"
+    f"|(?<=[{re.escape(HYPHENS)}])(?=[ \t]{{0,2}}[{_DIGITISH}]))"
 )
 _DIGITISH_SET = frozenset("0123456789" + "".join(KANJI_DIGITS) + "".join(KANJI_UNITS))
 
@@ -282,8 +312,8 @@ def kanji_number(run: str) -> str:
 
 
 def _num(m: re.Match[str]) -> str:
-    run = m.group("k")
-    if run:
+    run = m.group()
+    if run[0] not in _HYPHEN_SET:
         if not run.strip("〇○◯"):
             # 「〇〇町」「○○さん」 are placeholders, not zeros, unless next to a number.
             text, a, b = m.string, m.start(), m.end()
@@ -329,14 +359,17 @@ def _kata_to_hira(s: str) -> str:
 def variants(term: str) -> set[str]:
     """Spellings of a lexicon term that must match as the term itself.
 
-    Terms of up to three characters keep their kana script (レズ must not match the verb
-    ending れず); longer ones match in either script.
+    Terms of one or two characters keep their kana script (レズ must not match the verb
+    ending れず); three-character ones are also matched in katakana (めくら / ﾒｸﾗ), longer
+    ones in either script.
     """
     out = {term}
     if any(c.isascii() and c.isalpha() for c in term):
         out |= {term.lower(), term.upper(), term.title()}
     if len(term) > 3:
         out |= {_kata_to_hira(term), _hira_to_kata(term)}
+    elif len(term) == 3:
+        out.add(_hira_to_kata(term))  # めくら → ﾒｸﾗ (half-width katakana evasion)
     for base in list(out):
         slots = [i for i, c in enumerate(base) if c in _LOOKALIKES]
         if not slots or 2 ** len(slots) > _MAX_VARIANTS:

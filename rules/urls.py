@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 _RUN_RE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
-_SCHEME_RE = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+# Also the mangled schemes used to slip past link filters: ttps://, https//, https:/.
+_SCHEME_RE = re.compile(r"(?:h?ttps?|ftp)(?::/{1,3}|//)", re.IGNORECASE)
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"

@@ -1,5 +1,5 @@
 """Audit log (W7): append-only, tamper-evident records of every workflow event."""
 
-from bot.audit.service import record, text_hash, verify
+from bot.audit.service import Entry, record, record_many, text_hash, verify
 
-__all__ = ["record", "text_hash", "verify"]
+__all__ = ["Entry", "record", "record_many", "text_hash", "verify"]

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.audit.models import AuditEvent
 from bot.clock import Clock, SystemClock, to_jst
+from bot.db import canonical_json
 
 GENESIS = "0" * 64
 # Any constant works; it only has to be the same in every process.
@@ -27,22 +29,97 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    fields: dict[str, Any] = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": event.actor,
-        "action": event.action,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "text_hash": event.text_hash,
-        "data": event.data,
-    }
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+# json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False), built once.
+_encode = canonical_json
+_encode_str = json.encoder.encode_basestring  # what _encode does for a str, minus a call
+
+
+def _utc_iso(when: datetime | str) -> str:
+    """``when`` in UTC as 2026-04-01T00:00:00.000000Z (microseconds always present)."""
+    if isinstance(when, str):
+        # SQLite's stored text, naive UTC: "2026-04-01 00:00:00.000000".
+        if len(when) == 26 and when[10] == " ":
+            return f"{when[:10]}T{when[11:]}Z"
+        when = datetime.fromisoformat(when)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when.isoformat(timespec="microseconds") + "Z"
+
+
+def _digest(
+    prev_hash: str,
+    seq: int,
+    occurred_at: str,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    text_hash: str | None,
+    data_json: str,
+) -> str:
+    # The canonical form is the JSON object of the fields with sorted keys, no whitespace,
+    # UTF-8: exactly what json.dumps(..., sort_keys=True, separators=(",", ":"),
+    # ensure_ascii=False) gives, written out by hand (keys in sorted order) because this
+    # runs for every row ``audit verify`` reads.
+    canonical = (
+        f'{{"action":{_encode_str(action)},"actor":{_encode_str(actor)},"data":{data_json},'
+        f'"occurred_at":"{occurred_at}","seq":{int(seq)},'
+        f'"subject_id":{_encode_str(subject_id)},"subject_type":{_encode_str(subject_type)},'
+        f'"text_hash":{"null" if text_hash is None else _encode_str(text_hash)}}}'
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def chain_hash(
+    prev_hash: str,
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    text_hash: str | None,
+    data: dict[str, Any],
+) -> str:
+    """The hash of one event: SHA-256 over the previous hash and the event's canonical JSON."""
+    return _digest(
+        prev_hash,
+        seq,
+        _utc_iso(occurred_at),
+        actor,
+        action,
+        subject_type,
+        subject_id,
+        text_hash,
+        _encode(data),
+    )
 
 
 def _chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
+    return chain_hash(
+        prev_hash,
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        text_hash=event.text_hash,
+        data=event.data,
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to append with ``record_many`` (the arguments of ``record``)."""
+
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str | int
+    data: dict[str, Any] | None = None
+    text: str | None = None
 
 
 def record(
@@ -56,35 +133,57 @@ def record(
     text: str | None = None,
     clock: Clock | None = None,
 ) -> AuditEvent:
-    """Append one event to the log, in the caller's transaction.
+    """Append one event to the log, in the caller's transaction. ``text`` is hashed, never stored."""
+    entry = Entry(actor, action, subject_type, subject_id, data, text)
+    return record_many(session, [entry], clock=clock)[0]
 
-    The chain is extended under a lock (an advisory transaction lock on PostgreSQL; SQLite
-    already serialises writers), and ``seq`` is the primary key, so two writers can never
-    fork the chain. ``text`` is hashed, never stored.
+
+def record_many(
+    session: Session, entries: Sequence[Entry], *, clock: Clock | None = None
+) -> list[AuditEvent]:
+    """Append several events in order, with one lock, one read and one INSERT.
+
+    The chain is extended under a lock (an advisory transaction lock on PostgreSQL, taken
+    in its own statement so that the read of the last row that follows sees every chain
+    extension committed before we got the lock; SQLite already serialises writers), and
+    ``seq`` is the primary key, so two writers can never fork the chain.
     """
+    if not entries:
+        return []
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
-    last = session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    now = (clock or SystemClock()).now()
+        # audit_chain_head() (migration 0008) takes the advisory transaction lock, then
+        # reads the last row with a snapshot taken after the lock: one round trip.
+        last = session.execute(_PG_HEAD).first()
+    else:
+        last = session.execute(_LAST).first()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     # Round-trip precision: SQLite and PostgreSQL both keep microseconds.
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=now,
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        text_hash=text_hash(text) if text is not None else None,
-        data=_jsonable(data or {}),
-        prev_hash=prev,
-    )
-    event.hash = _chain_hash(prev, event)
-    session.add(event)
-    session.flush()
-    return event
+    now = (clock or SystemClock()).now()
+    events: list[AuditEvent] = []
+    for entry in entries:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            occurred_at=now,
+            actor=entry.actor,
+            action=entry.action,
+            subject_type=entry.subject_type,
+            subject_id=str(entry.subject_id),
+            text_hash=text_hash(entry.text) if entry.text is not None else None,
+            data=_jsonable(entry.data or {}),
+            prev_hash=prev,
+        )
+        event.hash = prev = _chain_hash(event.prev_hash, event)
+        events.append(event)
+    # A plain INSERT of all rows (no unit of work: nothing in the log is ever updated).
+    table = cast(sa.Table, AuditEvent.__table__)
+    columns = [c.key for c in table.columns]
+    session.execute(sa.insert(table), [{k: getattr(e, k) for k in columns} for e in events])
+    return events
+
+
+_LAST = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_PG_HEAD = sa.text("SELECT seq, hash FROM audit_chain_head(:k)").bindparams(k=_PG_CHAIN_LOCK)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -101,44 +200,88 @@ class Problem:
     detail: str
 
 
-def verify(session: Session, *, batch: int = 5000) -> list[Problem]:
-    """Walk the whole chain and name every row that was edited, inserted or deleted."""
+def verify(session: Session, *, batch: int = 20_000) -> list[Problem]:
+    """Walk the whole chain and name every row that was edited, inserted or deleted.
+
+    Reads plain tuples in pages by ``seq`` (no ORM objects, times formatted by the
+    database): this is what keeps ``audit verify`` fast on a long log.
+    """
+    # Millions of short-lived dicts and strings and no cycles: the cyclic collector would
+    # only rescan the page of rows in memory again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _walk(session, batch=batch)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _walk(session: Session, *, batch: int) -> list[Problem]:
+    table = AuditEvent.__table__
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    raw = sa.types.NullType()  # values as the driver returns them: no per-row conversion
+    columns = (
+        table.c.seq,
+        # The canonical text of the time; SQLite's stored text is finished by _utc_iso.
+        sa.type_coerce(table.c.occurred_at, raw)
+        if sqlite
+        else sa.func.to_char(
+            sa.func.timezone("UTC", table.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+        ),
+        table.c.actor,
+        table.c.action,
+        table.c.subject_type,
+        table.c.subject_id,
+        table.c.text_hash,
+        # Text: json.loads here is several times faster than psycopg's jsonb loader.
+        sa.type_coerce(table.c.data if sqlite else sa.cast(table.c.data, sa.Text), raw),
+        table.c.prev_hash,
+        table.c.hash,
+    )
     problems: list[Problem] = []
-    prev_hash = GENESIS
-    expected_seq = 1
-    last_seq = 0
-    while True:
-        rows = session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        for row in rows:
-            gap = row.seq != expected_seq
-            if gap:
-                problems.append(
-                    Problem(
-                        row.seq,
-                        "deleted",
-                        f"seq {expected_seq}〜{row.seq - 1} の行が削除されています",
-                    )
-                )
-            if _chain_hash(row.prev_hash, row) != row.hash:
-                problems.append(
-                    Problem(row.seq, "edited", "行の内容が記録時のハッシュと一致しません")
-                )
-            elif row.prev_hash != prev_hash and not gap:
-                problems.append(
-                    Problem(row.seq, "inserted", "直前の行のハッシュと連結していません")
-                )
-            prev_hash = row.hash
-            expected_seq = row.seq + 1
-            last_seq = row.seq
-        session.expunge_all()
+    state: list[Any] = [GENESIS, 1]  # the previous row's hash, the seq expected next
+
+    def page(start: int) -> Sequence[Any]:
+        stmt = sa.select(*columns).where(table.c.seq >= start).order_by(table.c.seq)
+        return session.execute(stmt.limit(batch)).all()
+
+    rows = page(1)
+    while rows:
+        _check_page(rows, problems, sqlite=sqlite, state=state)
+        rows = page(rows[-1][0] + 1) if len(rows) == batch else []
     return problems
+
+
+def _check_page(
+    rows: Sequence[Any], problems: list[Problem], *, sqlite: bool, state: list[Any]
+) -> None:
+    """Check one page of rows; ``state`` is [the previous row's hash, the expected seq]."""
+    prev_hash, expected = state
+    for seq, when, actor, action, subject_type, subject_id, th, data, prev, stored in rows:
+        gap = seq != expected
+        if gap:
+            problems.append(
+                Problem(seq, "deleted", f"seq {expected}〜{seq - 1} の行が削除されています")
+            )
+        fields = (seq, when, actor, action, subject_type, subject_id, th)
+        try:
+            computed: str | None = None
+            if sqlite:
+                fields = (seq, _utc_iso(when), actor, action, subject_type, subject_id, th)
+                # Written in canonical form (bot.db.canonical_json): hash it as it is.
+                computed = _digest(prev, *fields, data)
+            if computed != stored:
+                computed = _digest(prev, *fields, _encode(json.loads(data)))
+        except (ValueError, TypeError):  # a value no writer of ours could have stored
+            computed = None
+        if computed != stored:
+            problems.append(Problem(seq, "edited", "行の内容が記録時のハッシュと一致しません"))
+        elif prev != prev_hash and not gap:
+            problems.append(Problem(seq, "inserted", "直前の行のハッシュと連結していません"))
+        prev_hash = stored
+        expected = seq + 1
+    state[:] = [prev_hash, expected]
 
 
 def iter_events(

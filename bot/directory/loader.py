@@ -13,6 +13,7 @@ The file format is documented in docs/directory.md. Loading is:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -549,9 +550,18 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     removed: int = 0
+    # Existing accounts where the file differs from the registry in what the registry owns.
+    kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"追加 {self.created} 件、更新 {self.updated} 件、削除 {self.removed} 件"
+        text = f"追加 {self.created} 件、更新 {self.updated} 件、削除 {self.removed} 件"
+        if self.kept:
+            text += (
+                f"。既存のアカウント（{'、'.join(self.kept)}）の状態・管理者・担当者・決裁不要ルールは"
+                "名簿ファイルと異なりますが、アカウント台帳（/account）の内容を維持しました"
+                "（名簿ファイルからは、未登録の区分のルールだけを追加します）"
+            )
+        return text
 
 
 def _set(obj: Any, result: LoadResult, **values: Any) -> None:
@@ -564,6 +574,71 @@ def _set(obj: Any, result: LoadResult, **values: Any) -> None:
     # A row added in this load counts as created, not also as updated.
     if changed and not (state.pending or state.transient):
         result.updated += 1
+
+
+def _create_account(
+    session: Session,
+    acs: AccountSpec,
+    *,
+    dept: Department,
+    ref: Callable[[str | None], Person | None],
+    result: LoadResult,
+) -> Account:
+    """A new account exactly as the file describes it (status, manager, operators, rules)."""
+    manager = ref(acs.manager)
+    account = Account(
+        code=acs.code,
+        name=acs.name,
+        media=acs.media,
+        url=acs.url,
+        department_id=dept.id,
+        manager_id=manager.id if manager else None,
+        status=acs.status or "confirmed",
+    )
+    account.operators = [p for p in (ref(h) for h in acs.operators) if p is not None]
+    for e in acs.exemptions:
+        agreed_by = ref(e.agreed_by)
+        account.exemptions.append(
+            ExemptionRule(
+                category=e.category,
+                rule_text=e.rule,
+                agreed_by_id=agreed_by.id if agreed_by else None,
+                agreed_at=e.agreed_at,
+            )
+        )
+    session.add(account)
+    session.flush()
+    result.created += 1 + len(acs.operators) + len(acs.exemptions)
+    return account
+
+
+def _differs_from_registry(account: Account, acs: AccountSpec) -> bool:
+    """Whether the file says something else than the registry about what it owns."""
+    manager = account.manager.handle if account.manager else None
+    return (
+        (acs.status is not None and acs.status != account.status)
+        or (acs.manager is not None and acs.manager != manager)
+        or set(acs.operators) != {p.handle for p in account.operators}
+        or any(
+            r.category not in {e.category for e in acs.exemptions}
+            or r.rule_text != next(e.rule for e in acs.exemptions if e.category == r.category)
+            for r in account.exemptions
+        )
+    )
+
+
+def _registry_touched(session: Session, account: Account) -> set[str]:
+    """Categories whose rule the account registry registered, replaced or revoked."""
+    # Imported here: the registry builds on the directory, not the other way round.
+    from bot.accounts.models import ExemptionRuleHistory
+
+    return set(
+        session.scalars(
+            sa.select(ExemptionRuleHistory.category).where(
+                ExemptionRuleHistory.account_id == account.id
+            )
+        )
+    )
 
 
 def apply(
@@ -651,61 +726,36 @@ def apply(
     for acs in spec.accounts:
         account = session.scalar(sa.select(Account).where(Account.code == acs.code))
         dept = dept_ref(acs.department)
-        manager = ref(acs.manager)
         if account is None:
-            account = Account(
-                code=acs.code,
-                name=acs.name,
-                media=acs.media,
-                department_id=dept.id,
-                status=acs.status or "confirmed",
-            )
-            session.add(account)
-            result.created += 1
-        values: dict[str, Any] = {
-            "name": acs.name,
-            "media": acs.media,
-            "url": acs.url,
-            "department_id": dept.id,
-            "manager_id": manager.id if manager else None,
-        }
-        if acs.status is not None:
-            values["status"] = acs.status
-        _set(account, result, **values)
-        session.flush()
-        ops = [ref(h) for h in acs.operators]
-        current = {p.handle for p in account.operators}
-        if current != set(acs.operators):
-            result.removed += len(current - set(acs.operators))
-            result.created += len(set(acs.operators) - current)
-            account.operators = [p for p in ops if p is not None]
-        wanted_ex = {e.category: e for e in acs.exemptions}
-        for rule in list(account.exemptions):
-            if rule.category not in wanted_ex:
-                account.exemptions.remove(rule)
-                result.removed += 1
-        have = {r.category: r for r in account.exemptions}
-        for cat, e in wanted_ex.items():
+            _create_account(session, acs, dept=dept, ref=ref, result=result)
+            continue
+        # The account registry (bot.accounts, /account) owns an existing account's status,
+        # manager, operators and posting rules: the file only adds rules it never had.
+        _set(
+            account,
+            result,
+            name=acs.name,
+            media=acs.media,
+            url=acs.url,
+            department_id=dept.id,
+        )
+        if _differs_from_registry(account, acs):
+            result.kept.append(acs.code)
+        touched = _registry_touched(session, account)
+        have = {r.category for r in account.exemptions}
+        for e in acs.exemptions:
+            if e.category in have or e.category in touched:
+                continue
             agreed_by = ref(e.agreed_by)
-            row_ex = have.get(cat)
-            if row_ex is None:
-                account.exemptions.append(
-                    ExemptionRule(
-                        category=cat,
-                        rule_text=e.rule,
-                        agreed_by_id=agreed_by.id if agreed_by else None,
-                        agreed_at=e.agreed_at,
-                    )
-                )
-                result.created += 1
-            else:
-                _set(
-                    row_ex,
-                    result,
+            account.exemptions.append(
+                ExemptionRule(
+                    category=e.category,
                     rule_text=e.rule,
                     agreed_by_id=agreed_by.id if agreed_by else None,
                     agreed_at=e.agreed_at,
                 )
+            )
+            result.created += 1
     session.flush()
 
     for role, handles in spec.org_roles.items():

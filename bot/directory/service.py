@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from bot.accounts.models import STATUS_LABELS
 from bot.clock import format_jst
 from bot.directory.models import (
     Account,
@@ -45,9 +46,29 @@ def person_by_platform_id(session: Session, *, platform: str, user_id: str) -> P
     return person
 
 
-def get_account(session: Session, *, code: str) -> Account:
-    """The official account with this code, or NotFound."""
-    account = session.scalar(sa.select(Account).where(Account.code == code))
+# Loader options: a department with who may decide for it (head, deputies and their people).
+DEPARTMENT_APPROVERS = (
+    joinedload(Department.head),
+    joinedload(Department.deputies).joinedload(Deputy.person),
+)
+
+
+def get_account(session: Session, *, code: str, for_routing: bool = False) -> Account:
+    """The official account with this code, or NotFound.
+
+    ``for_routing`` loads in the same query what posting and routing a draft read: the
+    operators, the registered exempt categories, the department, its head and deputies.
+    """
+    stmt = sa.select(Account).where(Account.code == code)
+    if for_routing:
+        department = joinedload(Account.department)
+        stmt = stmt.options(
+            joinedload(Account.operators),
+            joinedload(Account.exemptions),
+            department.joinedload(Department.head),
+            department.joinedload(Department.deputies).joinedload(Deputy.person),
+        )
+    account = session.scalars(stmt).unique().one_or_none()
     if account is None:
         raise NotFound(f"公式アカウント「{code}」は登録されていません。")
     return account
@@ -186,7 +207,9 @@ def describe(session: Session) -> str:
     out.append("")
     out.append(f"■ 公式アカウント（{len(accounts)}）")
     for a in accounts:
-        out.append(f"  {a.code}: {a.name}［{a.media}］ 状態: {_STATUS.get(a.status, a.status)}")
+        out.append(
+            f"  {a.code}: {a.name}［{a.media}］ 状態: {STATUS_LABELS.get(a.status, a.status)}"
+        )
         out.append(f"    所管: {a.department.name}　URL: {a.url or '未登録'}")
         manager = f"{a.manager.name}（{a.manager.handle}）" if a.manager else "未登録"
         out.append(f"    管理者: {manager}")
@@ -224,16 +247,6 @@ def describe(session: Session) -> str:
         ]
         out.append(f"  {c.key}: {c.name}" + (f"  [{', '.join(ids)}]" if ids else ""))
     return "\n".join(out)
-
-
-_STATUS = {
-    "registered": "登録済み（開設届未提出）",
-    "submitted": "開設届提出中",
-    "confirmed": "確認済み",
-    "returned": "差し戻し",
-    "suspended": "停止中",
-    "closed": "閉鎖",
-}
 
 
 def _period(start: datetime | None, until: datetime | None) -> str:

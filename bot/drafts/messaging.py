@@ -21,6 +21,12 @@ Action ids and values (values carry ids only):
 - ``draft.request_changes`` {"draft_id", "version"}  needs_reason
 - ``draft.reject``          {"draft_id", "version"}  needs_reason
 - ``report.acknowledge``    {"draft_id", "report_id"}
+
+The author's next step (``bot.actions`` handles these; adapters ask for the inputs first):
+
+- ``draft.publish`` {"draft_id", "version"} on an approval (asks for the post's URL)
+- ``draft.edit``    {"draft_id", "version"} on a request for changes (opens the draft form)
+- ``draft.report``  {"draft_id"[, "version"]} on an exempt receipt / publication (URL, note)
 """
 
 from __future__ import annotations
@@ -175,9 +181,22 @@ def decided(
         title=f"{ref(draft, version.number)}は{DECISION_TITLES[kind]}",
         text=text,
         fields=[Field("アカウント", account.name), Field("決裁", DECISION_LABELS[kind])],
+        actions=_author_actions(draft, version, kind),
         quote=version.text,
         context=_context(draft, version),
     )
+
+
+def _author_actions(draft: Draft, version: DraftVersion, kind: str) -> list[Action]:
+    """The author's next step as a button (handled by ``bot.actions``)."""
+    value = {"draft_id": draft.id, "version": version.number}
+    if kind == "approve":
+        return [Action("draft.publish", "掲載しました", value, style="primary")]
+    if kind == "request_changes":
+        return [Action("draft.edit", "修正する", value, style="primary")]
+    if kind == "exempt":
+        return [Action("draft.report", "投稿しました（事後報告）", value, style="primary")]
+    return []
 
 
 def exempt_notice(
@@ -251,6 +270,7 @@ def receipt(
         text="\n".join(lines),
         fields=[Field("アカウント", account.name)],
         findings=outcome.views(),
+        actions=_author_actions(draft, version, "exempt") if draft.exemption else [],
         context=_context(draft, version),
     )
 
@@ -264,7 +284,15 @@ def published(draft: Draft) -> OutMessage:
     )
     if draft.exemption is not None:
         text += f"\n決裁不要の投稿のため、速やかに所属長へ事後報告をしてください（/report {draft.id} 報告内容）。"
-    return OutMessage(kind="draft.published", title=f"{ref(draft)}を掲載済みにしました", text=text)
+    actions = []
+    if draft.exemption is not None:
+        actions = [Action("draft.report", "事後報告する", {"draft_id": draft.id}, style="primary")]
+    return OutMessage(
+        kind="draft.published",
+        title=f"{ref(draft)}を掲載済みにしました",
+        text=text,
+        actions=actions,
+    )
 
 
 def report_filed(

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, JSONType
 from bot.directory.models import Account, Person
+from bot.drafts.state import State
+from bot.notify.models import OutboxMessage
 
 PHOTO_PEOPLE = ("none", "identifiable")
 DECISION_KINDS = ("approve", "reject", "request_changes")
@@ -27,6 +29,10 @@ class Draft(Base):
     __table_args__ = (
         sa.CheckConstraint("exemption in ('ア','イ','ウ','エ')", name="exemption"),
         sa.CheckConstraint("photo_people in ('none','identifiable')", name="photo_people"),
+        # Every state of bot.drafts.state.State (migration 0007); a new state needs a migration.
+        sa.CheckConstraint(
+            "state in (" + ",".join(f"'{s.value}'" for s in State) + ")", name="state"
+        ),
         sa.Index("ix_drafts_state_planned_at", "state", "planned_at"),
     )
 
@@ -141,3 +147,4 @@ class DraftNotice(Base):
     closed_at: Mapped[datetime | None]
 
     recipient: Mapped[Person] = relationship()
+    outbox: Mapped[OutboxMessage] = relationship()

@@ -19,7 +19,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.audit import record, text_hash
+from bot.accounts.models import CLOSED, CONFIRMED, STATUS_LABELS, SUSPENDED
+from bot.audit import Entry, record, record_many, text_hash
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory import service as directory
 from bot.directory.models import EXEMPT_CATEGORIES, Account, Department, Deputy, Person
@@ -98,13 +99,8 @@ def decision_for(session: Session, *, version: DraftVersion) -> Decision | None:
 
 
 def _postable_account(session: Session, *, author: Person, account_code: str) -> Account:
-    account = directory.get_account(session, code=account_code)
-    if account.status != "confirmed":
-        status = _ACCOUNT_STATUS.get(account.status, account.status)
-        raise ValidationFailed(
-            f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
-            f"（現在: {status}）、下書きを登録できません。"
-        )
+    account = directory.get_account(session, code=account_code, for_routing=True)
+    _require_open_account(account, doing="下書きを登録")
     if not directory.can_post_for(account, author):
         raise PermissionDenied(
             f"あなたは公式アカウント「{account.name}」の管理者・担当者として登録されていません（4(1)キ）。"
@@ -113,13 +109,52 @@ def _postable_account(session: Session, *, author: Person, account_code: str) ->
     return account
 
 
-_ACCOUNT_STATUS = {
-    "registered": "開設届未提出",
-    "submitted": "開設届の確認待ち",
-    "returned": "開設届が差し戻し中",
-    "suspended": "停止中",
-    "closed": "閉鎖済み",
-}
+def _account_in_operation(session: Session, *, draft: Draft, doing: str) -> Account:
+    """The draft's account, read under a share lock, or a refusal if it is not in operation.
+
+    On PostgreSQL the share lock makes a concurrent suspend or close (a conditional UPDATE
+    of the account row) wait for this transaction, or this read wait for it and see the
+    new status: a decision or publication never slips past a suspension. SQLite runs one
+    writer at a time.
+    """
+    stmt = (
+        sa.select(Account)
+        .where(Account.id == draft.account_id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(read=True)
+    account = session.scalar(stmt)
+    assert account is not None
+    _require_open_account(account, doing=doing, draft=draft)
+    return account
+
+
+def _require_open_account(account: Account, *, doing: str, draft: Draft | None = None) -> None:
+    """Refuse ``doing`` unless the account is confirmed and running (4(2)), per status.
+
+    Drafts written before an account was suspended or closed are refused the same way:
+    nothing is approved or published on an account that is not in operation.
+    """
+    if account.status == CONFIRMED:
+        return
+    what = f"下書き #{draft.id} を" if draft is not None else ""
+    if account.status == CLOSED:
+        raise ValidationFailed(
+            f"このアカウントは閉鎖されています（公式アカウント「{account.name}」）。"
+            f"閉鎖されたアカウントでは{what}{doing}できません。"
+        )
+    if account.status == SUSPENDED:
+        raise ValidationFailed(
+            f"公式アカウント「{account.name}」は{STATUS_LABELS[SUSPENDED]}のため、"
+            f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または所属長が"
+            f"「/account resume {account.code} 理由」で再開してください。"
+        )
+    status = STATUS_LABELS.get(account.status, account.status)
+    raise ValidationFailed(
+        f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
+        f"（現在: {status}）、{what}{doing}できません。"
+    )
 
 
 def _normalise_exemption(exemption: str | None) -> str | None:
@@ -205,7 +240,7 @@ def _run_check(
 
 
 def _deciders(session: Session, *, account: Account, author: Person, now: datetime) -> list[Person]:
-    department = _department(session, account.department_id)
+    department = account.department  # loaded with the account (get_account for_routing)
     people = [p for p in directory.approvers(department, now) if p.id != author.id]
     if not people:
         raise ValidationFailed(
@@ -216,10 +251,15 @@ def _deciders(session: Session, *, account: Account, author: Person, now: dateti
 
 
 def _department(session: Session, department_id: int) -> Department:
-    dept = session.scalar(
-        sa.select(Department)
-        .where(Department.id == department_id)
-        .options(selectinload(Department.deputies).selectinload(Deputy.person))
+    """The department with its head and deputies, in one query."""
+    dept = (
+        session.scalars(
+            sa.select(Department)
+            .where(Department.id == department_id)
+            .options(*directory.DEPARTMENT_APPROVERS)
+        )
+        .unique()
+        .one_or_none()
     )
     assert dept is not None
     return dept
@@ -275,13 +315,13 @@ def submit(
     )
     draft.account = account
     draft.author = author
-    session.add(draft)
-    session.flush()
-    version = _add_version(
-        session, draft=draft, number=1, text=text, outcome=outcome, fp_reason=fp_reason, now=now
+    version = _new_version(
+        draft_id=None, number=1, text=text, outcome=outcome, fp_reason=fp_reason, now=now
     )
-    record(
-        session,
+    draft.versions.append(version)
+    session.add(draft)
+    session.flush()  # the draft's id goes into the messages built next
+    submitted = Entry(
         actor=author.handle,
         action="draft.submitted",
         subject_type="draft",
@@ -299,10 +339,9 @@ def submit(
             "false_positive_statement": fp_reason is not None,
         },
         text=text,
-        clock=clock,
     )
     result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    _route(
+    routed = _route(
         session,
         draft=draft,
         account=account,
@@ -312,6 +351,8 @@ def submit(
         result=result,
         clock=clock,
     )
+    # Both events in one append; its flush also writes the outbox rows and notices.
+    record_many(session, [submitted, routed], clock=clock)
     result.receipt = messaging.receipt(draft, account, version, outcome, result.approvers)
     return result
 
@@ -320,8 +361,7 @@ def _exemption_allowed(session: Session, *, account: Account, category: str | No
     """Whether the department registered rules for the category; refuse if not (except エ)."""
     if category is None:
         return True
-    rule = directory.exemption_rule(session, account=account, category=category)
-    if rule is not None:
+    if any(rule.category == category for rule in account.exemptions):
         return True
     if category == "エ":
         return False  # never held; the head is told the rule was not registered
@@ -332,18 +372,18 @@ def _exemption_allowed(session: Session, *, account: Account, category: str | No
     )
 
 
-def _add_version(
-    session: Session,
+def _new_version(
     *,
-    draft: Draft,
+    draft_id: int | None,
     number: int,
     text: str,
     outcome: CheckOutcome,
     fp_reason: str | None,
     now: datetime,
 ) -> DraftVersion:
-    version = DraftVersion(
-        draft_id=draft.id,
+    """A version row, not yet added (the caller's next flush inserts it)."""
+    return DraftVersion(
+        draft_id=draft_id,
         number=number,
         text=text,
         text_hash=text_hash(text),
@@ -352,9 +392,6 @@ def _add_version(
         false_positive_reason=fp_reason,
         created_at=now,
     )
-    session.add(version)
-    session.flush()
-    return version
 
 
 def _route(
@@ -367,12 +404,16 @@ def _route(
     registered: bool,
     result: SubmitResult,
     clock: Clock,
-) -> None:
-    """Send the 決裁 request, or for exempt posts tell the head what they must know now."""
+) -> Entry:
+    """Send the 決裁 request, or for exempt posts tell the head what they must know now.
+
+    Rows are only added (the caller's next flush writes them in one batch per table); the
+    audit event is returned for the caller to append together with its own.
+    """
     if draft.exemption is None:
         message = messaging.approval_request(draft, account, version)
         for person in deciders:
-            row = enqueue(session, message=message, to_person=person, clock=clock)
+            row = enqueue(session, message=message, to_person=person, clock=clock, flush=False)
             assert row is not None
             session.add(
                 DraftNotice(
@@ -380,35 +421,30 @@ def _route(
                     version=version.number,
                     purpose="approval",
                     recipient_id=person.id,
-                    outbox_id=row.id,
+                    outbox=row,
                 )
             )
         result.approvers = deciders
-        record(
-            session,
+        return Entry(
             actor="system",
             action="draft.approval_requested",
             subject_type="draft",
             subject_id=draft.id,
             data={"version": version.number, "approvers": [p.handle for p in deciders]},
-            clock=clock,
         )
-        return
     told: list[Person] = []
     if version.false_positive_reason is not None or draft.exemption == "エ":
-        department = _department(session, account.department_id)
         try:
-            heads = directory.approvers(department, clock.now())
+            heads = directory.approvers(account.department, clock.now())
         except ValidationFailed:
             heads = []
         message = messaging.exempt_notice(draft, account, version, registered=registered)
         for person in heads:
             if person.id != draft.author_id:
-                enqueue(session, message=message, to_person=person, clock=clock)
+                enqueue(session, message=message, to_person=person, clock=clock, flush=False)
                 told.append(person)
     result.approvers = told
-    record(
-        session,
+    return Entry(
         actor="system",
         action="draft.routed_exempt",
         subject_type="draft",
@@ -419,7 +455,6 @@ def _route(
             "rule_registered": registered,
             "told": [p.handle for p in told],
         },
-        clock=clock,
     )
 
 
@@ -485,6 +520,7 @@ def decide(
     if draft.state != State.PENDING_APPROVAL:
         raise _already(session, draft=draft, version=target)
     new_state = next_state(draft.state, Event(kind))
+    _account_in_operation(session, draft=draft, doing=verb)
     # The race is settled here: only one UPDATE can move the draft out of pending_approval
     # for this version. A concurrent decision or edit makes this one match no row.
     moved = _updated(
@@ -680,17 +716,16 @@ def edit(
             "内容を確かめてからもう一度送ってください。何も変更していません。"
         )
     session.refresh(draft)
-    version = _add_version(
-        session,
-        draft=draft,
+    version = _new_version(
+        draft_id=draft.id,
         number=number,
         text=text,
         outcome=outcome,
         fp_reason=fp_reason,
         now=now,
     )
-    record(
-        session,
+    session.add(version)
+    edited = Entry(
         actor=author.handle,
         action="draft.edited",
         subject_type="draft",
@@ -707,7 +742,6 @@ def edit(
             "false_positive_statement": fp_reason is not None,
         },
         text=text,
-        clock=clock,
     )
     _close_notices(
         session,
@@ -719,7 +753,7 @@ def edit(
         clock=clock,
     )
     result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    _route(
+    routed = _route(
         session,
         draft=draft,
         account=account,
@@ -729,6 +763,7 @@ def edit(
         result=result,
         clock=clock,
     )
+    record_many(session, [edited, routed], clock=clock)
     result.receipt = messaging.receipt(
         draft, account, version, outcome, result.approvers, edited=True
     )
@@ -836,6 +871,7 @@ def mark_published(
                 f"下書き #{draft.id} の第{version.number}版は承認されていません（4(3)）。"
             )
     clean_url = _check_url(url, what="掲載先の URL", required=True)
+    _account_in_operation(session, draft=draft, doing="掲載済みとして登録")
     when = published_at or now
     if when.tzinfo is None:
         raise ValueError("published_at must be timezone-aware")
@@ -883,9 +919,12 @@ def file_report(
         raise ValidationFailed(f"報告が長すぎます（{MAX_NOTE_CHARS:,}文字まで）。")
     values: dict[str, Any] = {}
     if state == State.EXEMPT:
-        # Reporting an exempt post that was not marked published records the publication too.
+        # Reporting an exempt post that was not marked published records the publication
+        # too, which a suspended or closed account must not get. (From report_due the post
+        # went online while the account was running: its report is still owed.)
         values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
         values["published_at"] = published_at or now
+        _account_in_operation(session, draft=draft, doing="掲載済みとして登録（事後報告）")
     elif url:
         values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
     version = current_version(session, draft=draft)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,10 +51,13 @@ def enqueue(
     update_of: OutboxMessage | None = None,
     dedupe_key: str | None = None,
     clock: Clock | None = None,
+    flush: bool = True,
 ) -> OutboxMessage | None:
     """Queue a message for delivery after the caller commits.
 
     Returns None when ``dedupe_key`` was already used (the message was queued before).
+    With ``flush=False`` (no ``dedupe_key``) the row is only added to the session: it gets
+    its id at the caller's next flush, together with the rows added next to it.
     """
     item = Outgoing(
         message=message,
@@ -64,6 +67,11 @@ def enqueue(
         update_of=update_of,
         dedupe_key=dedupe_key,
     )
+    if not flush and dedupe_key is None:
+        _check_recipient(item)
+        row = OutboxMessage(**_values(item, (clock or SystemClock()).now()))
+        session.add(row)
+        return row
     rows = enqueue_many(session, items=[item], clock=clock)
     return rows[0] if rows else None
 
@@ -82,8 +90,7 @@ def enqueue_many(
         return []
     handles: set[str] = set()
     for item in items:
-        if (item.to_person is None) == (item.to_channel is None):
-            raise ValueError("exactly one of to_person / to_channel")
+        _check_recipient(item)
         if isinstance(item.to_person, str):
             handles.add(item.to_person)
     if handles:
@@ -95,21 +102,7 @@ def enqueue_many(
         if unknown := handles - known:
             raise ValueError(f"unknown person handle(s): {', '.join(sorted(unknown))}")
     now = (clock or SystemClock()).now()
-    values = [
-        {
-            "created_at": now,
-            "recipient_kind": "person" if item.to_person is not None else "channel",
-            "recipient_key": _recipient_key(item),
-            "message": item.message.to_dict(),
-            "thread_of_id": _row_id(item.thread_of),
-            "update_of_id": _row_id(item.update_of),
-            "dedupe_key": item.dedupe_key,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
-        for item in items
-    ]
+    values = [_values(item, now) for item in items]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = cast(sa.Table, OutboxMessage.__table__)
     ids: list[int | None] = [None] * len(values)
@@ -146,6 +139,27 @@ def enqueue_many(
         session.add(row)
         rows.append(row)
     return rows
+
+
+def _check_recipient(item: Outgoing) -> None:
+    if (item.to_person is None) == (item.to_channel is None):
+        raise ValueError("exactly one of to_person / to_channel")
+
+
+def _values(item: Outgoing, now: datetime) -> dict[str, Any]:
+    """The outbox row's columns for one item."""
+    return {
+        "created_at": now,
+        "recipient_kind": "person" if item.to_person is not None else "channel",
+        "recipient_key": _recipient_key(item),
+        "message": item.message.to_dict(),
+        "thread_of_id": _row_id(item.thread_of),
+        "update_of_id": _row_id(item.update_of),
+        "dedupe_key": item.dedupe_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
 
 
 def _recipient_key(item: Outgoing) -> str:

@@ -1,1 +1,24 @@
-"""Slack platform adapter (slack-bolt): Socket Mode and HTTP mode."""
+"""Slack adapter (slack-bolt): Socket Mode or HTTP mode; ``make_notifier`` for the worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.notify.port import Notifier
+
+
+def make_notifier(settings: Any = None) -> Notifier:
+    """The Slack notifier for the worker process (``bot.scheduler.notifiers``).
+
+    Slack credentials come from the environment (``SLACK_BOT_TOKEN``, ``SLACK_API_URL``);
+    ``settings.database_url`` (the core settings) is used to turn mentions into <@U…>.
+    """
+    from bot.db import make_engine, make_sessionmaker
+    from handlers.slack.client import build_client
+    from handlers.slack.notifier import SlackNotifier, directory_user_ids
+    from handlers.slack.settings import SlackSettings
+
+    client = build_client(SlackSettings())  # type: ignore[call-arg]  # from the environment
+    url = getattr(settings, "database_url", None)
+    user_ids = directory_user_ids(make_sessionmaker(make_engine(url))) if url else None
+    return SlackNotifier(client, user_ids=user_ids)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from handlers.slack.app import create_app
+from handlers.slack.client import build_client
 from handlers.slack.settings import SlackMode, SlackSettings
 from handlers.slack.wsgi import serve
 
@@ -38,8 +39,15 @@ def run(settings: SlackSettings) -> int:
             "for HTTP mode (see docs/slack.md)"
         )
         return EXIT_CONFIG
-    # The core (bot/) is wired here once it exists; until then listeners get core=None.
-    app = create_app(settings=settings, core=None)
+    from bot.config import get_settings
+    from bot.dedupe import DbDeduper
+    from handlers.slack.runtime import build_core
+
+    client = build_client(settings)
+    core = build_core(get_settings().database_url, client=client)
+    assert core.courier is not None
+    core.courier.start()
+    app = create_app(settings=settings, core=core, client=client, deduper=DbDeduper(core.factory))
     if mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
         if settings.slack_signing_secret is not None:

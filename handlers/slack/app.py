@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
 from handlers.slack.client import build_client
@@ -17,6 +19,11 @@ from handlers.slack.listeners import register_listeners
 from handlers.slack.settings import SlackSettings
 
 APP_NAME = "sns-guideline-bot"
+# Bolt runs ack functions and lazy listeners on one pool of 5 threads by default, so under
+# load an ack waits behind slow lazy work and misses Slack's 3 seconds. Acks (and the
+# view submissions that must answer with errors) get their own pool; lazy work another.
+ACK_THREADS = 16
+LAZY_THREADS = 8
 
 logger = logging.getLogger("handlers.slack")
 
@@ -61,6 +68,11 @@ def create_app(
         request_verification_enabled=True,
         process_before_response=process_before_response,
         logger=logging.getLogger("handlers.slack.bolt"),
+        listener_executor=ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="slack-ack"),
+    )
+    app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(
+        logger=logging.getLogger("handlers.slack.bolt"),
+        executor=ThreadPoolExecutor(LAZY_THREADS, thread_name_prefix="slack-lazy"),
     )
     if deduper is None:  # not `or`: an empty deduper has len 0 and is falsy
         deduper = InMemoryDeduper()

@@ -49,13 +49,20 @@ SEVERITY_LABELS = {"block": "⛔ 要修正", "review": "⚠️ 要確認", "info
 class Finding(Protocol):
     """What the content check (rules/) reports; only these attributes are read here."""
 
-    rule: str
-    clause: str
-    severity: Any  # "block" | "review" | "info", or an enum whose value is one of those
-    start: int
-    end: int
-    excerpt: str
-    message: str
+    @property
+    def rule(self) -> str: ...
+    @property
+    def clause(self) -> str: ...
+    @property
+    def severity(self) -> Any: ...  # "block" | "review" | "info", or an enum of those
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def excerpt(self) -> str: ...
+    @property
+    def message(self) -> str: ...
 
 
 class PayloadTooLargeError(ValueError):

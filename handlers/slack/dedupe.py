@@ -67,6 +67,10 @@ class InMemoryDeduper:
         self._expires: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __deepcopy__(self, memo: dict) -> InMemoryDeduper:
+        # Bolt deep-copies the context for lazy listeners; the key store must be shared.
+        return self
+
     def claim(self, key: str) -> bool:
         """Record ``key``; True if this call was first, False if it was already claimed."""
         now = self._clock()

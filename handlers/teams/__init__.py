@@ -1,0 +1,26 @@
+"""Microsoft Teams adapter (issue 8). ``make_notifier`` is what the worker imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def make_notifier(settings: Any) -> Any:
+    """The outbox notifier for ``BOT_PLATFORM=teams`` (``bot.scheduler.notifiers``).
+
+    ``settings`` are the core's (``DATABASE_URL`` for mention names); the Teams credentials
+    come from the environment (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``,
+    ``SERVICE_URL``). Imports the SDK only when called.
+    """
+    from bot.db import make_engine
+
+    from . import addresses
+    from .app import standalone_notifier
+    from .settings import TeamsSettings
+
+    engine = make_engine(settings.database_url)
+
+    def mentions(handles: Any) -> Any:
+        return addresses.read_mention_targets(engine, handles=handles)
+
+    return standalone_notifier(TeamsSettings(), mentions=mentions)

@@ -1,7 +1,9 @@
 """``python -m handlers.teams [serve|package]``.
 
 serve   run the bot on PORT (default 3978), credentials from CLIENT_ID / CLIENT_SECRET /
-        TENANT_ID; ``--demo`` uses the in-memory fake core (Agents Playground).
+        TENANT_ID, the database at DATABASE_URL (migrated on start). ``--demo`` loads the
+        demo directory into an empty database and lets a chat user act as a demo person
+        (``/as <handle>``), for the Agents Playground.
 package build the Teams app package zip.
 """
 
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import sys
@@ -29,27 +30,32 @@ def configure_logging(level: str | None = None) -> None:
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(chosen)))
 
 
-def _load_core(spec: str) -> object:
-    module_name, _, attr = spec.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr or "create_core")
-    return factory()
-
-
 def serve(args: argparse.Namespace) -> int:
     """Run the HTTP server until interrupted."""
-    from .app import create_app
-    from .fake_core import FakeCore
+    from bot.config import get_settings
+    from bot.db import make_engine, make_sessionmaker, upgrade
 
-    settings = TeamsSettings()
+    from .app import create_app
+    from .core_adapter import TeamsCore
+
+    core_settings = get_settings()
+    upgrade(core_settings.database_url)
+    factory = make_sessionmaker(make_engine(core_settings.database_url))
     if args.demo:
-        core: object = FakeCore(demo=True)
-        logger.warning("demo core in use: nothing is stored, anyone may approve")
-    elif args.core:
-        core = _load_core(args.core)
-    else:
-        print("--core module:factory か --demo を指定してください。", file=sys.stderr)
-        return 2
-    app = create_app(core=core, settings=settings)  # type: ignore[arg-type]
+        from .demo import load_demo_directory
+
+        load_demo_directory(factory)
+        logger.warning("demo mode: '/as <handle>' lets any chat user act as a demo person")
+    settings = TeamsSettings()
+    token_provider = None
+    if args.demo and not settings.client_id:
+        from .demo import DEMO_BOT_ID, demo_token
+
+        # Proactive sends need a bot id; the Playground does not check the token.
+        settings.client_id, token_provider = DEMO_BOT_ID, demo_token
+    app = create_app(
+        core=TeamsCore(factory, demo=args.demo), settings=settings, token_provider=token_provider
+    )
     logger.info(
         "Teams bot on port %s (client id %s, auth %s)",
         settings.port,
@@ -77,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handlers.teams")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("serve", help="run the bot (default)")
-    run.add_argument("--demo", action="store_true", help="in-memory fake core")
-    run.add_argument("--core", help="module:factory returning a TeamsCorePort")
+    run.add_argument("--demo", action="store_true", help="demo directory, /as <handle>")
     pack = sub.add_parser("package", help="build the Teams app package")
     pack.add_argument("--out", default="build/teams-app.zip")
     args = parser.parse_args(argv)

@@ -2,8 +2,9 @@
 
 In channels the text also carries the bot's @mention (``<at>Bot</at>``); the SDK strips the
 tags it knows from ``entities`` and :func:`clean_text` removes any left over. The command
-word is matched loosely (full-width slash, upper case, Japanese aliases) but the arguments
-are kept exactly as written, because the content check reports offsets into them.
+word is matched loosely (full-width slash, upper case, Japanese aliases, a missing slash)
+but the arguments are kept exactly as written, because the content check reports offsets
+into them. The syntax after the word is the console's (``handlers/console/commands``).
 """
 
 from __future__ import annotations
@@ -13,63 +14,62 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .port import Command
-
 _AT_TAG = re.compile(r"<at(?:\s[^>]*)?>.*?</at>", re.IGNORECASE | re.DOTALL)
 _AT_INNER = re.compile(r"</?at(?:\s[^>]*)?>", re.IGNORECASE)
 # Command word, then the rest. Separators include the ideographic space (U+3000).
-_HEAD = re.compile(r"^\s*(?P<word>\S+)(?:[\s\u3000]+(?P<rest>.*))?$", re.DOTALL)
+_HEAD = re.compile(r"^\s*(?P<word>[^\s\u3000]+)(?:[ \t\u3000]?(?P<rest>.*))?$", re.DOTALL)
 
-_ALIASES: dict[str, str] = {
+ALIASES: dict[str, str] = {
     "draft": "draft",
     "下書き": "draft",
-    "投稿案": "draft",
+    "edit": "edit",
+    "修正": "edit",
     "check": "check",
     "チェック": "check",
     "incident": "incident",
     "インシデント": "incident",
     "account": "account",
     "アカウント": "account",
+    "drafts": "drafts",
+    "inbox": "inbox",
     "help": "help",
     "ヘルプ": "help",
     "?": "help",
+    "as": "as",  # demo mode only
 }
 
-INCIDENT_KINDS: dict[str, str] = {
-    "炎上": "炎上",
-    "flaming": "炎上",
-    "なりすまし": "なりすまし",
-    "impersonation": "なりすまし",
-    "訂正": "訂正",
-    "correction": "訂正",
-}
+# (command, description) for the manifest's command list and the help text.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "/draft",
+        "投稿案を作成して決裁へ（4(3)）",
+        "/draft [account=…] [planned=…] [exempt=ア|イ|ウ|エ] 本文",
+    ),
+    ("/check", "投稿前の内容チェック（7）", "/check 本文"),
+    ("/incident", "炎上・なりすまし・訂正の対応（6）", "/incident 炎上|なりすまし|訂正 概要"),
+    ("/account", "公式アカウントの登録・一覧（4(1)、4(2)）", "/account list"),
+    ("/drafts", "自分の下書きの一覧", "/drafts"),
+    ("/inbox", "決裁・確認の待ち一覧", "/inbox"),
+    ("/edit", "下書きを修正して送り直す", "/edit 番号 修正後の本文"),
+    ("help", "使い方を表示", "help"),
+)
 
-ACCOUNT_SUBCOMMANDS = frozenset({"register", "list", "show", "登録", "一覧", "表示"})
-
-HELP_TEXT = (
-    "使えるコマンド:\n"
-    "- `/draft` 投稿案を作成し、内容チェックのうえ所属長へ決裁を依頼します（4(3)）\n"
-    "- `/check 本文` 投稿前の内容を自分だけに表示してチェックします（7）\n"
-    "- `/incident 炎上|なりすまし|訂正 概要` インシデントを記録し、"
-    "情報政策課のチャネルで対応スレッドを開きます（6）\n"
-    "- `/account register|list` 公式アカウントの登録・一覧（4(1)、4(2)）\n"
-    "- `help` この説明を表示します\n"
-    "チャネルでは、先頭でボットを @メンションしてください。"
+HELP_TEXT = "\n".join(
+    ["使えるコマンド:"]
+    + [f"- `{usage}` {summary}" for _, summary, usage in COMMANDS]
+    + [
+        "`/draft` だけを送ると入力フォームを表示します。",
+        "チャネルでは、先頭でボットを @メンションしてください。",
+    ]
 )
 
 
-class CommandError(ValueError):
-    """The text looks like a command but cannot be used; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass(frozen=True)
-class _Head:
-    word: str
-    rest: str
+class TextCommand:
+    """A command word (canonical name) and its arguments exactly as typed."""
+
+    name: str
+    args: str = ""
 
 
 def clean_text(text: str | None) -> str:
@@ -88,57 +88,16 @@ def clean_text(text: str | None) -> str:
     return html.unescape(without_tags).replace("\u00a0", " ").strip()
 
 
-def _split(text: str) -> _Head | None:
-    match = _HEAD.match(text)
-    if not match:
-        return None
-    return _Head(word=match.group("word"), rest=match.group("rest") or "")
-
-
-def _command_word(word: str) -> str | None:
-    normalised = unicodedata.normalize("NFKC", word).lower()
-    normalised = normalised.removeprefix("/")
-    return _ALIASES.get(normalised)
-
-
-def _incident_kind(word: str) -> str | None:
-    return INCIDENT_KINDS.get(unicodedata.normalize("NFKC", word).lower())
-
-
-def parse_command(text: str | None) -> Command:
-    """Parse cleaned message text into a :class:`Command`, or raise :class:`CommandError`.
-
-    Empty text (only a mention) is ``help``. Text that is not a command is an error that
-    tells the user what is available.
-    """
+def parse(text: str | None) -> TextCommand | None:
+    """``TextCommand`` for the cleaned text, ``help`` for empty text, None if not a command."""
     cleaned = clean_text(text)
     if not cleaned:
-        return Command(name="help")
-    head = _split(cleaned)
-    name = _command_word(head.word) if head else None
-    if head is None or name is None:
-        raise CommandError("コマンドが認識できませんでした。\n" + HELP_TEXT)
-    rest = head.rest.rstrip()
-
-    if name == "help":
-        return Command(name="help")
-    if name == "check":
-        if not rest.strip():
-            raise CommandError("チェックする本文を `/check` の後に続けて入力してください。")
-        return Command(name="check", args=rest)
-    if name == "draft":
-        return Command(name="draft", args=rest)
-    if name == "incident":
-        sub_head = _split(rest)
-        kind = _incident_kind(sub_head.word) if sub_head else None
-        if sub_head is None or kind is None:
-            raise CommandError(
-                "インシデントの種類を指定してください: `/incident 炎上|なりすまし|訂正 概要`"
-            )
-        return Command(name="incident", sub=kind, args=sub_head.rest.rstrip())
-    # account
-    sub_head = _split(rest)
-    sub = unicodedata.normalize("NFKC", sub_head.word).lower() if sub_head else "list"
-    if sub not in ACCOUNT_SUBCOMMANDS:
-        raise CommandError("`/account register` または `/account list` を使ってください。")
-    return Command(name="account", sub=sub, args=sub_head.rest.rstrip() if sub_head else "")
+        return TextCommand("help")
+    match = _HEAD.match(cleaned)
+    if match is None:
+        return None
+    word = unicodedata.normalize("NFKC", match.group("word")).lower().removeprefix("/")
+    name = ALIASES.get(word)
+    if name is None:
+        return None
+    return TextCommand(name, (match.group("rest") or "").rstrip())

@@ -1,21 +1,21 @@
-"""Translate between SDK activities and the port's plain data."""
+"""Translate between SDK activities and what the core and the renderer use."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from microsoft_teams.api import Account, ActivityBase, MessageActivityInput
+from microsoft_teams.cards import AdaptiveCard
 from microsoft_teams.common.experimental import ExperimentalWarning
 
-from .cards import render
-from .port import ConversationRef, ConversationType, Reply, TeamsUser
+from bot.notify.messages import OutMessage
 
-_CONVERSATION_TYPES: dict[str, ConversationType] = {
-    "personal": "personal",
-    "groupChat": "groupChat",
-    "channel": "channel",
-}
+from .addresses import Seen
+from .render import MentionTarget, render_card
+
+_CONVERSATION_TYPES = ("personal", "groupChat", "channel")
 
 
 def base_conversation_id(conversation_id: str) -> str:
@@ -32,47 +32,48 @@ def tenant_of(activity: ActivityBase) -> str | None:
     return getattr(tenant, "id", None)
 
 
-def user_from(activity: ActivityBase) -> TeamsUser:
-    """The sender as the core knows people: Entra object id first."""
-    sender = activity.from_
-    return TeamsUser(
-        teams_user_id=sender.id,
-        aad_object_id=sender.aad_object_id,
-        name=sender.name,
-        tenant_id=tenant_of(activity),
-    )
-
-
-def reference_from(activity: ActivityBase, *, with_user: bool = True) -> ConversationRef:
-    """Where to reach this conversation later. Channel references point at the channel."""
+def seen_from(activity: ActivityBase) -> Seen:
+    """Who sent ``activity`` and where: what the directory and the outbox need."""
     conversation = activity.conversation
     channel_data = activity.channel_data
     team = getattr(channel_data, "team", None) if channel_data else None
     channel = getattr(channel_data, "channel", None) if channel_data else None
-    kind = _CONVERSATION_TYPES.get(conversation.conversation_type or "personal", "personal")
-    return ConversationRef(
+    kind = conversation.conversation_type or "personal"
+    sender = activity.from_
+    return Seen(
+        aad_object_id=sender.aad_object_id,
+        user_id=sender.id,
+        name=sender.name,
+        tenant_id=tenant_of(activity),
         service_url=(activity.service_url or "").rstrip("/"),
         conversation_id=base_conversation_id(conversation.id),
-        conversation_type=kind,
-        tenant_id=tenant_of(activity),
+        conversation_type=kind if kind in _CONVERSATION_TYPES else "personal",
         bot_id=activity.recipient.id if activity.recipient else None,
-        user=user_from(activity) if with_user else None,
         team_id=getattr(team, "id", None),
         channel_id=getattr(channel, "id", None),
     )
 
 
-def to_activity(reply: Reply, *, private_for: Account | None = None) -> MessageActivityInput:
-    """Render a :class:`Reply` as an outgoing message; ``private_for`` targets one person.
+def to_activity(
+    message: OutMessage,
+    *,
+    mentions: Mapping[str, MentionTarget] | None = None,
+    private_for: Account | None = None,
+) -> MessageActivityInput:
+    """``message`` as an outgoing activity carrying its card; ``private_for`` targets one person.
 
     Targeted messages (visible to one member of a group chat or channel) are a preview
     feature of Teams; personal chats need no targeting.
     """
+    return card_activity(render_card(message, mentions=mentions), private_for=private_for)
+
+
+def card_activity(
+    card: AdaptiveCard, *, private_for: Account | None = None
+) -> MessageActivityInput:
+    """An outgoing message holding ``card``; ``private_for`` targets one person."""
     activity = MessageActivityInput()
-    if reply.text:
-        activity.text = reply.text
-    if reply.view is not None:
-        activity.add_card(render(reply.view))
+    activity.add_card(card)
     if private_for is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ExperimentalWarning)

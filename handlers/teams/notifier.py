@@ -1,29 +1,49 @@
 """Proactive messages: reminders, notifications, incident threads (W3, W4).
 
-Sends through the SDK (``app.send`` / ``app.reply`` / ``app.api``) to the conversation
-references stored by the listeners, each with its own service URL. Bot Connector answers
-429 under load and 5xx when it is unwell, so every call is retried with backoff, honouring
-``Retry-After``. When it finally fails, :class:`DeliveryError` says whether trying later
-makes sense; the core keeps the message queued and nothing is lost.
+Two layers:
+
+* :class:`Connector` (async) sends through the SDK (``app.send`` / ``app.reply`` /
+  ``app.api``) to a conversation id on its service URL. Bot Connector answers 429 under
+  load and 5xx when it is unwell, so every call is retried with backoff, honouring
+  ``Retry-After``. When it finally fails, :class:`DeliveryError` says whether trying later
+  makes sense.
+* :class:`TeamsNotifier` implements the core's synchronous ``bot.notify.port.Notifier``
+  (``send(to, message, thread=)`` / ``update(ref, message)``) for the outbox: it renders
+  the ``OutMessage`` as an Adaptive Card and runs the connector call on the event loop the
+  SDK app lives on. A ``DeliveryError`` leaves the message in the outbox (nothing is lost).
+
+``SentRef`` for Teams: ``channel`` = the conversation id (a channel's, without
+``;messageid=``), ``message_id`` = the activity id, ``thread_id`` = the root message id for
+a reply in a channel thread, ``extra["service_url"]`` = where the conversation lives.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
-from microsoft_teams.api import Account, CreateConversationParams, SentActivity
+from microsoft_teams.api import (
+    Account,
+    CreateConversationParams,
+    MessageActivityInput,
+    SentActivity,
+)
 from microsoft_teams.apps import App
 
+from bot.notify.messages import OutMessage
+from bot.notify.port import Address, SentRef
+from bot.notify.port import DeliveryError as PortDeliveryError
+
 from .convert import base_conversation_id, to_activity
-from .port import ConversationRef, Reply, TeamsUser, ThreadRef
+from .render import MentionTarget
 
 logger = logging.getLogger("handlers.teams.notifier")
 
@@ -41,8 +61,12 @@ class RetryPolicy:
     max_retry_after: float = 120.0
 
 
-class DeliveryError(Exception):
-    """A connector call failed for good (this time). ``retryable``: worth queueing again."""
+class DeliveryError(PortDeliveryError):
+    """A connector call failed for good (this time). ``retryable``: worth queueing again.
+
+    It is the core's ``bot.notify.port.DeliveryError``, so the outbox keeps the message and
+    tries again later; ``permanent`` is set when retrying cannot help (403, 404…).
+    """
 
     def __init__(
         self,
@@ -54,7 +78,10 @@ class DeliveryError(Exception):
         retry_after: float | None = None,
     ) -> None:
         detail = f"HTTP {status}" if status is not None else "no HTTP response"
-        super().__init__(f"Teams {operation} failed after {attempts} attempt(s): {detail}")
+        super().__init__(
+            f"Teams {operation} failed after {attempts} attempt(s): {detail}",
+            permanent=not retryable,
+        )
         self.operation = operation
         self.status = status
         self.attempts = attempts
@@ -87,8 +114,17 @@ def equal_jitter(delay: float) -> float:
     return random.uniform(delay / 2, delay)
 
 
-class TeamsNotifier:
-    """Send, thread and update messages proactively, with retries."""
+@dataclass(frozen=True)
+class Sent:
+    """A message Bot Connector accepted."""
+
+    conversation_id: str
+    message_id: str
+    service_url: str
+
+
+class Connector:
+    """Send, thread and update messages on Bot Connector, with retries (async)."""
 
     def __init__(
         self,
@@ -98,100 +134,86 @@ class TeamsNotifier:
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[float], float] = equal_jitter,
     ) -> None:
-        self._app = app
+        self.app = app
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._jitter = jitter
 
     async def _ready(self) -> None:
         # A worker process that only sends proactively never calls app.start().
-        if not getattr(self._app, "_initialized", False):
-            await self._app.initialize()
+        if not getattr(self.app, "_initialized", False):
+            await self.app.initialize()
 
-    async def send(self, reference: ConversationRef, reply: Reply) -> str:
-        """Post a new message to a stored conversation; returns the message id."""
+    async def send(
+        self, conversation_id: str, activity: MessageActivityInput, *, service_url: str
+    ) -> Sent:
+        """Post a new message to a conversation (in a channel: a new thread root)."""
         await self._ready()
         sent = await self.with_retries(
             "send",
-            reference.conversation_id,
-            lambda: self._app.send(
-                reference.conversation_id, to_activity(reply), service_url=reference.service_url
-            ),
+            conversation_id,
+            lambda: self.app.send(conversation_id, activity, service_url=service_url),
         )
-        return sent.id
+        return Sent(conversation_id, sent.id, service_url)
 
-    async def start_thread(self, channel: ConversationRef, reply: Reply) -> ThreadRef:
-        """Post a new top-level message in a channel; it becomes the root of a thread."""
+    async def reply_in_thread(
+        self,
+        channel_id: str,
+        root_message_id: str,
+        activity: MessageActivityInput,
+        *,
+        service_url: str,
+    ) -> Sent:
+        """Post a reply under a channel thread root (``<channel>;messageid=<root>``)."""
         await self._ready()
-        channel_id = base_conversation_id(channel.channel_id or channel.conversation_id)
-        sent = await self.with_retries(
-            "start_thread",
-            channel_id,
-            lambda: self._app.send(channel_id, to_activity(reply), service_url=channel.service_url),
-        )
-        return ThreadRef(
-            service_url=channel.service_url, conversation_id=channel_id, root_message_id=sent.id
-        )
-
-    async def reply_in_thread(self, thread: ThreadRef, reply: Reply) -> str:
-        """Post a reply under a thread root (``<channel>;messageid=<root>``)."""
-        await self._ready()
+        base = base_conversation_id(channel_id)
         sent = await self.with_retries(
             "reply_in_thread",
-            thread.conversation_id,
-            lambda: self._app.reply(
-                thread.conversation_id,
-                thread.root_message_id,
-                to_activity(reply),
-                service_url=thread.service_url,
-            ),
+            base,
+            lambda: self.app.reply(base, root_message_id, activity, service_url=service_url),
         )
-        return sent.id
+        return Sent(base, sent.id, service_url)
 
-    async def update(self, reference: ConversationRef, message_id: str, reply: Reply) -> None:
+    async def update(
+        self,
+        conversation_id: str,
+        message_id: str,
+        activity: MessageActivityInput,
+        *,
+        service_url: str,
+    ) -> None:
         """Replace a message sent earlier (a card whose state changed) for everyone."""
         await self._ready()
 
         def put() -> Awaitable[SentActivity]:
-            activity = to_activity(reply)
-            activity.id = message_id
-            return self._app.send(
-                reference.conversation_id, activity, service_url=reference.service_url
-            )
+            activity.id = message_id  # an id makes app.send a PUT (update)
+            return self.app.send(conversation_id, activity, service_url=service_url)
 
-        await self.with_retries("update", reference.conversation_id, put)
+        await self.with_retries("update", conversation_id, put)
 
     async def open_personal_chat(
-        self, user: TeamsUser, *, service_url: str, tenant_id: str | None = None
-    ) -> ConversationRef:
-        """Create (or get) the bot's 1:1 chat with someone who has not written to it yet.
+        self, *, user_id: str, tenant_id: str | None, service_url: str
+    ) -> str:
+        """Create (or get) the bot's 1:1 chat with someone; returns its conversation id.
 
         Works for members of a team where the app is installed; Teams returns the same
-        conversation id every time for the same person.
+        conversation id every time for the same person, so calling it again is harmless.
         """
         await self._ready()
-        tenant = tenant_id or user.tenant_id
         params = CreateConversationParams.model_validate(
             {
                 "isGroup": False,
-                "bot": {"id": self._app.id},
-                "members": [Account(id=user.teams_user_id).model_dump()],
-                "tenantId": tenant,
-                "channelData": {"tenant": {"id": tenant}} if tenant else None,
+                "bot": {"id": self.app.id},
+                "members": [Account(id=user_id).model_dump()],
+                "tenantId": tenant_id,
+                "channelData": {"tenant": {"id": tenant_id}} if tenant_id else None,
             }
         )
-        api = self._app.api.clone(service_url=service_url)
+        api = self.app.api.clone(service_url=service_url)
         resource = await self.with_retries(
-            "open_personal_chat", user.teams_user_id, lambda: api.conversations.create(params)
+            "open_personal_chat", user_id, lambda: api.conversations.create(params)
         )
-        return ConversationRef(
-            service_url=(resource.service_url or service_url).rstrip("/"),
-            conversation_id=resource.id,
-            conversation_type="personal",
-            tenant_id=tenant,
-            bot_id=self._app.id,
-            user=user,
-        )
+        return resource.id
 
     async def with_retries(
         self, operation: str, target: str, call: Callable[[], Awaitable[T]]
@@ -251,3 +273,109 @@ class TeamsNotifier:
     def _backoff(self, attempt: int) -> float:
         policy = self._policy
         return self._jitter(min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1)))
+
+
+Runner = Callable[[Coroutine[Any, Any, Any]], Any]
+MentionLookup = Callable[[Sequence[str]], Mapping[str, MentionTarget]]
+
+
+def loop_runner(loop: asyncio.AbstractEventLoop, *, timeout: float = 120.0) -> Runner:
+    """Run coroutines on ``loop`` (the SDK app's) from another thread, waiting for them."""
+
+    def run(coro: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            coro.close()
+            raise RuntimeError("TeamsNotifier called on the event loop thread: use a worker thread")
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DeliveryError("send", status=None, attempts=1, retryable=True) from None
+
+    return run
+
+
+class TeamsNotifier:
+    """``bot.notify.port.Notifier`` for Teams: the outbox delivers through this."""
+
+    platform = "teams"
+
+    def __init__(
+        self,
+        connector: Connector,
+        *,
+        run: Runner,
+        default_service_url: str | None = None,
+        mentions: MentionLookup | None = None,
+    ) -> None:
+        self.connector = connector
+        self._run = run
+        self._default_service_url = (default_service_url or "").rstrip("/") or None
+        self._mentions = mentions
+
+    def _activity(self, message: OutMessage) -> MessageActivityInput:
+        targets = self._mentions(message.mentions) if self._mentions and message.mentions else {}
+        return to_activity(message, mentions=targets)
+
+    def _service_url(self, *candidates: Any) -> str:
+        for value in (*candidates, self._default_service_url):
+            if isinstance(value, str) and value:
+                return value.rstrip("/")
+        raise DeliveryError("send", status=None, attempts=0, retryable=False)
+
+    def send(self, to: Address, message: OutMessage, *, thread: SentRef | None = None) -> SentRef:
+        """Post to a person (1:1 chat) or a channel, or reply in a channel thread."""
+        activity = self._activity(message)
+        if thread is not None:
+            root = thread.thread_id or thread.message_id
+            service_url = self._service_url(
+                thread.extra.get("service_url"), to.reference.get("service_url")
+            )
+            sent = self._run(
+                self.connector.reply_in_thread(
+                    thread.channel, root, activity, service_url=service_url
+                )
+            )
+            return self._ref(sent, thread_id=root)
+        service_url = self._service_url(to.reference.get("service_url"))
+        conversation_id = base_conversation_id(to.target) if to.kind == "channel" else to.target
+        if not conversation_id:
+            user_id = to.reference.get("user_id")
+            if to.kind != "person" or not user_id:
+                raise DeliveryError("send", status=None, attempts=0, retryable=False)
+            conversation_id = self._run(
+                self.connector.open_personal_chat(
+                    user_id=user_id,
+                    tenant_id=to.reference.get("tenant_id"),
+                    service_url=service_url,
+                )
+            )
+        sent = self._run(self.connector.send(conversation_id, activity, service_url=service_url))
+        return self._ref(sent)
+
+    def update(self, ref: SentRef, message: OutMessage) -> None:
+        """Replace a message the bot sent earlier, for everyone who sees it."""
+        conversation_id = ref.channel
+        if ref.thread_id and ref.thread_id != ref.message_id:
+            conversation_id = f"{ref.channel};messageid={ref.thread_id}"
+        service_url = self._service_url(ref.extra.get("service_url"))
+        self._run(
+            self.connector.update(
+                conversation_id, ref.message_id, self._activity(message), service_url=service_url
+            )
+        )
+
+    @staticmethod
+    def _ref(sent: Sent, *, thread_id: str | None = None) -> SentRef:
+        return SentRef(
+            platform="teams",
+            channel=sent.conversation_id,
+            message_id=sent.message_id,
+            thread_id=thread_id,
+            extra={"service_url": sent.service_url},
+        )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .commands import COMMANDS as TEXT_COMMANDS
 from .settings import TeamsSettings
 
 PACKAGE_DIR = Path(__file__).parent / "appPackage"
@@ -31,14 +32,8 @@ _DOMAIN = re.compile(r"^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # (title the user picks, description). Titles are inserted as text, so they are what
-# the command parser accepts.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/draft", "投稿案を作成し、内容チェックのうえ所属長へ決裁を依頼します"),
-    ("/check", "投稿前の本文を自分だけに表示してチェックします"),
-    ("/incident", "炎上・なりすまし・訂正のインシデントを記録し、対応を始めます"),
-    ("/account", "公式アカウントの登録・一覧"),
-    ("help", "使い方を表示します"),
-)
+# the command parser accepts; the list is the one ``help`` shows.
+COMMANDS: tuple[tuple[str, str], ...] = tuple((title, desc) for title, desc, _ in TEXT_COMMANDS)
 
 
 class ManifestError(ValueError):

@@ -42,14 +42,21 @@ _PREVENTION = re.compile(
 _PROMOTION = re.compile(
     r"売ります|譲ります|買います|買い取|販売(中|します)|入手(方法|でき)|手に入(る|ります)|購入でき|"
     r"やり方|稼げ|高収入|即日|日払い|簡単に|バレない|捕まらない|DMください|DMで|連絡ください|"
-    r"募集中|おすすめ|お勧め|オススメ|試してみ|やってみ|売買|(?:買|売|作|入手す)る方法"
+    r"募集中|おすすめ|お勧め|オススメ|試してみ|やってみ|売買|(?:買|売|作|入手す)る方法|"
+    r"売って(?:い|る|ま)|売ってる|譲って|分けて|買え(?:る|ます)|手に入れ|欲しい方|ほしい方|"
+    r"興味(?:が|の)?ある(?:方|人)|紹介します|紹介して|教えます|見られる|観られる|見放題|"
+    r"無料で(?:見|観|読|ダウンロード)|稼ぎ|儲か|もうか|楽して|割のいい|ホワイト案件|"
+    r"(?:LINE|ライン|テレグラム|シグナル)で|こっそり"
 )
 
 
 def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
     """Promotion → block under 7(1)ウ; prevention → quiet; otherwise the entry's own."""
     sentence = ctx.sentence_text(a, b)
-    if _PROMOTION.search(sentence):
+    # An offer often follows in the next sentence: 「大麻を持っています。欲しい方はDMで」.
+    _, end = ctx.sentence(a, b)
+    following = ctx.sentence_text(end, end + 1) if end < len(ctx.norm.text) else ""
+    if _PROMOTION.search(sentence) or _PROMOTION.search(following):
         return "block", PROMOTION_CLAUSE
     if entry.severity != "block" and _PREVENTION.search(sentence):
         return None

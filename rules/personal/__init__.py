@@ -40,7 +40,9 @@ LANDLINE = RuleDoc(
     clause=CLAUSE,
     severity="review",
     title="固定電話・IP電話番号（公開番号以外）",
-    what="市の公開番号一覧（public_numbers.tsv）にない固定電話・050 番号を見つけます。",
+    what="市の公開番号一覧（public_numbers.tsv）にない固定電話・050 番号を見つけます。"
+    "「消費生活センター（0263-…）」のように機関名が添えられ、個人を示す語（さん・様・宅・携帯 等）が"
+    "ない番号は info（判定に影響しない参考表示）にとどめます。",
     why="個人宅の電話番号であれば個人情報です。公開番号なら問題ありません。",
     example="詳しくは0263-12-3456（山田）へ。",
     use_instead="市が公開している番号を使い、一覧にない場合は"
@@ -83,7 +85,9 @@ ADDRESS = RuleDoc(
     severity="block",
     title="番地・号までの住所",
     what="「1丁目2番3号」「1234番地」「中央1-2-3」など番地・号までの住所を見つけます。"
-    "自宅・住所・さん等の個人の文脈があれば block、なければ review。市の公開住所は対象外です。",
+    "自宅・住所・さん等の個人の文脈があれば block、会場・施設名が添えられていれば info、"
+    "どちらもなければ review。「中央1-2」のような二つ組は個人の自宅の文脈でだけ block。"
+    "市の公開住所は対象外です。",
     why="個人の自宅住所は個人情報です。",
     example="山田さん（松本市中央1丁目2番3号）から相談があり",
     use_instead="地区名まで（例：松本市中央地区）にするか、公共施設の公開住所を使ってください。",
@@ -177,6 +181,27 @@ def _public_number(ctx: Context, digits: str) -> bool:
     return digits in cfg.public_numbers or any(digits.startswith(p) for p in cfg.public_prefixes)
 
 
+# A landline labelled with an organisation (「消費生活センター（0263-…）」) is that office's
+# published number, not a person's: reported as info only, unless a person is named there.
+_ORG_CUE = re.compile(
+    r"課|係|室|センター|協議会|事務所|事務局|役所|役場|庁舎|支所|出張所|公民館|図書館|博物館|美術館|"
+    r"体育館|会館|病院|診療所|クリニック|保健所|消防|警察|交番|学校|[^公]園|組合|協会|連盟|団体|法人|会社|"
+    r"\(株\)|\(有\)|店|ホテル|旅館|館|署|局|本部|窓口|代表|受付|コールセンター|ダイヤル|ホール|"
+    r"案内所|ハローワーク|機構|財団|社協|ステーション|プラザ|施設|大学|市役所|県庁|町役場|村役場|"
+    r"お問い?合わ?せ先?は(?:市|県|町|村)"
+)
+_PERSON_CUE = re.compile(r"さん|様|さま|氏|宅|自宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の")
+
+
+def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
+    text = ctx.num.text
+    s, e = ctx.sentence(a, b)
+    window = text[max(s, a - 30) : a] + "|" + text[b : min(e, b + 15)]
+    if _ORG_CUE.search(window) and not _PERSON_CUE.search(window):
+        return "info"
+    return "review"
+
+
 def _numbers(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
@@ -244,7 +269,7 @@ def _numbers(ctx: Context) -> Iterator[Finding]:
                     b,
                     rule=LANDLINE.id,
                     clause=CLAUSE,
-                    severity="review",
+                    severity=_landline_severity(ctx, a, b),
                     message=LANDLINE.format(ctx.display(ctx.num, a, b)),
                 )
             i = j
@@ -289,11 +314,18 @@ _ADDRESS_CORE = re.compile(
     r"| ?番地(?: ?(?:の|-)? ?[0-9]{1,4} ?号?)?"
     r"| ?番 ?[0-9]{1,4} ?号"
     r"|(?P<hyphen>-[0-9]{1,4}-[0-9]{1,4})(?![0-9]|-[0-9])"
+    r"|(?P<two>-[0-9]{1,4})(?![0-9]|-[0-9]|[年月日回号位組階名人歳才時分%円個件枚本台期次条項部巻])"
     r")"
 )
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff々ヶ]")
 _PLACE_CHAR = re.compile(r"[\u4e00-\u9fff々〆ヶケァ-ヴー〇○の]")
 _PERSONAL_ADDRESS_CUE = re.compile(r"自宅|住所|お宅|宅|在住|住まい|住む|住ん|さん|様|氏|方")
+_STRONG_ADDRESS_CUE = re.compile(r"自宅|お宅|宅|在住|住まい|住む|住ん|さん|様|氏|世帯|居住")
+# A venue or facility named next to the address (「会場：Mウイング（中央1丁目18番1号）」).
+_VENUE_CUE = re.compile(
+    r"会場|所在地|開催場所|開催地|場所|集合|施設|館|センター|ホール|公民館|学校|公園|庁舎|役所|役場|"
+    r"支所|病院|駐車場|店|事務所|ウイング|〒|アクセス|会議室|広場|ステーション|プラザ|神社|寺"
+)
 _SPACES = re.compile(r"[\s\-ー－]")
 
 
@@ -312,7 +344,8 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         a, b = m.span()
         if a and num.text[a - 1].isdigit():
             continue
-        if m.group("hyphen") and not (
+        two = m.group("two") is not None
+        if (m.group("hyphen") or two) and not (
             # 中央1-2-3: a chome number after a place name (a phone number starts with 0)
             a
             and _KANJI_BEFORE.match(num.text[a - 1])
@@ -330,7 +363,17 @@ def _addresses(ctx: Context) -> Iterator[Finding]:
         if any(p.endswith(key) or key.endswith(p) for p in ctx.config.public_address_keys):
             continue
         window = num.text[max(0, k - 30) : k] + "|" + num.text[b : b + 12]
-        severity: Severity = "block" if _PERSONAL_ADDRESS_CUE.search(window) else "review"
+        severity: Severity
+        if _STRONG_ADDRESS_CUE.search(window):
+            severity = "block"
+        elif two:
+            continue  # 中央1-2 is an address only when a person's home is named
+        elif _VENUE_CUE.search(window):
+            severity = "info"
+        elif _PERSONAL_ADDRESS_CUE.search(window):
+            severity = "block"
+        else:
+            severity = "review"
         yield ctx.finding(
             num,
             k,
@@ -390,9 +433,9 @@ def _case_positions(ctx: Context) -> list[tuple[int, int]]:
 
 
 def _names(ctx: Context) -> Iterator[Finding]:
-    if not ctx.config.case_matcher.search(ctx.norm.text):
-        return
     cases = _case_positions(ctx)
+    if not cases:
+        return
     seen_sentences: set[tuple[int, int]] = set()
     reported: set[int] = set()
     norm = ctx.norm.text

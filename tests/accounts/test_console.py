@@ -68,7 +68,7 @@ def test_register_submit_return_resubmit_confirm_post_close(bot):
     bot.clear()
     bot.push("sato", "/draft account=kanko-fb もう一件お知らせです。")
     refused = bot.pop("sato").message.plain_text()
-    assert "閉鎖済み" in refused and "下書きを登録できません" in refused
+    assert "このアカウントは閉鎖されています" in refused and "下書きを登録できません" in refused
 
 
 def test_bad_input_is_explained(bot):

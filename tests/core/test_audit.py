@@ -111,3 +111,136 @@ def test_export_csv_opens_in_excel_and_json_roundtrips(session, clock):
     assert rows[0]["occurred_at_jst"].endswith("+09:00")
     data = json.loads(export(iter_events(session), "json"))
     assert [d["seq"] for d in data] == [1, 2, 3]
+
+
+def _reference_hash(prev_hash, event):
+    """The canonical form as first written (json.dumps of a dict): hashes must not change."""
+    from datetime import UTC
+
+    fields = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": event.actor,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "text_hash": event.text_hash,
+        "data": event.data,
+    }
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    import hashlib
+
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"note": '日本語\n"引用"\\', "n": [1, 2.5, None, True], "z": {"b": 1, "a": "\u2028"}},
+        {"findings": [{"rule": "personal.phone", "clause": "7(1)ク", "start": 0, "end": 13}]},
+    ],
+)
+def test_chains_written_before_the_fast_canonical_form_still_verify(session, clock, data):
+    """Logs written by earlier versions keep verifying: same bytes, same hashes."""
+    clock.advance(microseconds=-clock.now().microsecond)  # a whole second: no fraction
+    event = record(
+        session,
+        actor="佐藤",
+        action="draft.submitted",
+        subject_type="draft",
+        subject_id=7,
+        data=data,
+        text="本文",
+        clock=clock,
+    )
+    assert event.hash == _reference_hash(event.prev_hash, event)
+    assert verify(session) == []
+
+
+def test_events_recorded_together_are_chained_in_order(session, clock):
+    from bot.audit import Entry, record_many
+
+    _fill(session, clock, 2)
+    events = record_many(
+        session,
+        [
+            Entry("sato", "draft.submitted", "draft", 9, {"version": 1}, text="本文"),
+            Entry("system", "draft.approval_requested", "draft", 9, {"approvers": ["yamada"]}),
+        ],
+        clock=clock,
+    )
+    assert [e.seq for e in events] == [3, 4]
+    assert events[1].prev_hash == events[0].hash
+    assert [e.action for e in iter_events(session)][-2:] == [
+        "draft.submitted",
+        "draft.approval_requested",
+    ]
+    assert verify(session) == []
+
+
+def test_verify_names_a_row_whose_time_was_overwritten_with_garbage(session, clock, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's timestamptz column cannot hold text that is not a time")
+    _fill(session, clock, 3)
+    _disable_guard(session, backend)
+    session.execute(sa.text("UPDATE audit_events SET occurred_at='yesterday' WHERE seq=2"))
+    assert [(p.seq, p.kind) for p in verify(session)] == [(2, "edited")]
+
+
+def test_data_stored_in_another_json_layout_still_verifies(session, clock, backend):
+    """Rows written before JSON was stored compactly (spaces, \\u escapes) keep verifying."""
+    _fill(session, clock, 3)
+    _disable_guard(session, backend)
+    session.execute(
+        sa.text("UPDATE audit_events SET data=:d WHERE seq=2"),
+        {"d": '{"note": "\\u65e5\\u672c\\u8a9e", "n": 1}'},
+    )
+    assert verify(session) == []
+
+
+def test_a_writer_waiting_for_the_chain_lock_continues_after_the_committed_row(
+    committed_factory, backend, clock
+):
+    """audit_chain_head() reads the last row only after the lock is granted: a writer that
+    waited for another one's commit chains onto that commit instead of colliding with it."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time (BEGIN IMMEDIATE)")
+    import threading
+
+    def append(session, actor):
+        record(session, actor=actor, action="test", subject_type="t", subject_id=1, clock=clock)
+
+    with committed_factory() as setup, setup.begin():
+        append(setup, "first")
+    first = committed_factory()
+    first.begin()
+    append(first, "a")  # holds the chain lock until it commits
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with committed_factory() as s, s.begin():
+                append(s, "b")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    waiting = 0
+    with committed_factory() as probe:  # wait until the second writer queues for the lock
+        for _ in range(20_000):
+            waiting = probe.scalar(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+            probe.rollback()
+            if waiting:
+                break
+    assert waiting, "the second writer never waited for the chain lock"
+    first.commit()
+    first.close()
+    waiter.join(timeout=30)
+    assert not errors
+    with committed_factory() as s:
+        assert [e.actor for e in iter_events(s)] == ["first", "a", "b"]
+        assert verify(s) == []

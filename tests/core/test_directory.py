@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from bot.audit import verify
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, DirectoryError, load_file, load_text, parse
-from bot.directory.models import Account, Department, Deputy, ExemptionRule, OrgRole, Person
+from bot.directory.models import Account, Department, Deputy, OrgRole, Person
 
 BASE = """\
 people:
@@ -61,7 +61,7 @@ def test_demo_directory_loads_and_is_idempotent(session, clock):
     assert verify(session) == []
 
 
-def test_reload_removes_operators_deputies_exemptions_and_roles_no_longer_listed(session, clock):
+def test_reload_syncs_deputies_and_roles_but_not_what_the_account_registry_owns(session, clock):
     load_text(session, source=BASE, clock=clock)
     smaller = (
         BASE.replace("operators: [clerk, dep]", "operators: [clerk]")
@@ -76,13 +76,76 @@ def test_reload_removes_operators_deputies_exemptions_and_roles_no_longer_listed
         .replace("  pr_head: [head]", "  pr_head: [clerk]")
     )
     result = load_text(session, source=smaller, clock=clock)
-    assert result.removed >= 3
+    assert result.removed == 2  # the deputy and the old pr_head
+    assert result.kept == ["x"]
+    assert "アカウント台帳" in result.summary()
     account = session.scalar(sa.select(Account).where(Account.code == "x"))
     session.refresh(account)
-    assert [p.handle for p in account.operators] == ["clerk"]
+    # Operators and posting rules of an existing account belong to the registry (/account).
+    assert sorted(p.handle for p in account.operators) == ["clerk", "dep"]
+    assert [r.category for r in account.exemptions] == ["ア"]
     assert session.scalar(sa.select(sa.func.count()).select_from(Deputy)) == 0
-    assert session.scalar(sa.select(sa.func.count()).select_from(ExemptionRule)) == 0
     assert [r.person.handle for r in session.scalars(sa.select(OrgRole))] == ["clerk"]
+
+
+def test_new_account_is_created_as_the_file_says(session, clock):
+    load_text(session, source=BASE, clock=clock)
+    more = BASE.replace(
+        "org_roles:",
+        "  - code: y\n    name: 観光Instagram\n    media: Instagram\n    department: d\n"
+        "    manager: clerk\n    operators: [clerk]\n    status: submitted\n"
+        "    exemptions: [イ]\n"
+        "org_roles:",
+    )
+    load_text(session, source=more, clock=clock)
+    y = directory.get_account(session, code="y")
+    assert (y.status, y.manager.handle) == ("submitted", "clerk")
+    assert [p.handle for p in y.operators] == ["clerk"]
+    assert [r.category for r in y.exemptions] == ["イ"]
+
+
+def test_reloading_the_directory_keeps_what_was_changed_in_the_account_registry(session, clock):
+    """Issue 7: /account is the source of truth for an existing account's status, manager,
+    operators and posting rules; a directory reload must not undo that work."""
+    from bot.accounts import service as accounts
+    from bot.accounts.models import ExemptionRuleHistory
+
+    load_file(session, path=DEMO_FILE, clock=clock)
+    accounts.register_rule(
+        session, actor="yamada", code="kanko-x", category="イ", rule_text="速報値も可", clock=clock
+    )
+    accounts.revoke_rule(session, actor="yamada", code="kanko-x", category="エ", clock=clock)
+    accounts.change_manager(session, actor="yamada", code="kanko-x", manager="suzuki", clock=clock)
+    accounts.set_operators(session, actor="yamada", code="kanko-x", operators="suzuki", clock=clock)
+    accounts.suspend_account(
+        session, actor="yamada", code="kanko-x", reason="改修のため", clock=clock
+    )
+    history_before = session.scalar(sa.select(sa.func.count()).select_from(ExemptionRuleHistory))
+
+    # The same file again, plus a rule for a category nobody has registered yet (ウ).
+    source = DEMO_FILE.read_text(encoding="utf-8").replace(
+        "      - category: エ\n",
+        "      - category: ウ\n        rule: 観光案内所の臨時休業は確定後に投稿する。\n"
+        "      - category: エ\n",
+    )
+    result = load_text(session, source=source, clock=clock)
+    assert result.kept == ["kanko-x"]
+
+    kanko = directory.get_account(session, code="kanko-x")
+    session.refresh(kanko)
+    assert kanko.status == "suspended"
+    assert kanko.manager.handle == "suzuki"
+    assert [p.handle for p in kanko.operators] == ["suzuki"]
+    rules = {r.category: r.rule_text for r in kanko.exemptions}
+    assert rules["イ"] == "速報値も可"  # the registry's rule, not the file's
+    assert "エ" not in rules  # revoked in the registry: stays revoked
+    assert rules["ウ"] == "観光案内所の臨時休業は確定後に投稿する。"  # new: seeded
+    assert rules["ア"].startswith("市ホームページ")
+    assert (
+        session.scalar(sa.select(sa.func.count()).select_from(ExemptionRuleHistory))
+        == history_before
+    )
+    assert verify(session) == []
 
 
 def test_until_date_is_inclusive_in_japan(session, clock):

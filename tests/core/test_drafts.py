@@ -138,7 +138,7 @@ def test_identifiable_photo_without_consent_is_refused(session, demo, clock):
 def test_only_confirmed_accounts_and_their_operators(session, demo, clock):
     with pytest.raises(ValidationFailed) as err:
         submit(session, demo, clock, author="suzuki", account_code="kanko-insta")
-    assert "4(2)" in err.value.message and "開設届の確認待ち" in err.value.message
+    assert "4(2)" in err.value.message and "開設届提出中（広報課長の確認待ち）" in err.value.message
     with pytest.raises(PermissionDenied) as err:
         submit(session, demo, clock, author="ito")
     assert "担当者" in err.value.message

@@ -158,3 +158,10 @@ def test_bad_recipients_are_refused_and_nothing_is_queued(session, person, clock
 
 def test_nothing_to_enqueue(session):
     assert enqueue_many(session, items=[]) == []
+
+
+def test_enqueue_without_flush_adds_the_row_for_the_callers_next_flush(session, person, clock):
+    row = enqueue(session, message=message(1), to_person=person, clock=clock, flush=False)
+    assert row.id is None and stored(session) == []
+    session.flush()
+    assert [r.id for r in stored(session)] == [row.id]

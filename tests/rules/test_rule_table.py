@@ -48,7 +48,14 @@ INVALID = [
         "松本市中央1丁目2番3号",
     ),
     ("住所：〇〇町1234番地", "pii.address", "7(1)エ", "block", "〇〇町1234番地"),
-    ("会場は松本市島立5番12号です", "pii.address", "7(1)エ", "review", "松本市島立5番12号"),
+    ("会場は松本市島立5番12号です", "pii.address", "7(1)エ", "info", "松本市島立5番12号"),
+    (
+        "届いた書類には松本市島立5番12号とあった",
+        "pii.address",
+        "7(1)エ",
+        "review",
+        "松本市島立5番12号",
+    ),
     ("生年月日：昭和60年4月1日", "pii.birth-date", "7(1)エ", "block", "生年月日：昭和60年4月1日"),
     ("1990年5月3日生まれの男性", "pii.birth-date", "7(1)エ", "block", "1990年5月3日生まれ"),
     (
@@ -88,8 +95,9 @@ INVALID = [
     ("これはデマかもしれませんが拡散します", "rumour.hearsay", "7(1)カ", "review", "デマ"),
     # 7(1)イ discrimination
     ("あいつはガイジだ", "discrimination.term", "7(1)イ", "block", "ガイジ"),
-    ("外人お断り", "discrimination.term", "7(1)イ", "review", "外人"),
-    ("外国人は国へ帰れ", "discrimination.term", "7(1)イ", "block", "は国へ帰れ"),
+    ("外人お断り", "discrimination.term", "7(1)イ", "block", "外人"),
+    ("外人観光客が増えた", "discrimination.term", "7(1)イ", "review", "外人"),
+    ("外国人は国へ帰れ", "discrimination.term", "7(1)イ", "block", "外国人は国へ帰れ"),
     # 7(1)ア / ウ illegal
     ("大麻、安く売ります。DMください", "illegal.content", "7(1)ウ", "block", "大麻"),
     ("高収入の闇バイトあります", "illegal.content", "7(1)ウ", "block", "闇バイト"),
@@ -97,7 +105,8 @@ INVALID = [
     ("市役所を爆破予告する", "illegal.content", "7(1)ア", "block", "爆破予告"),
     # 7(1)キ obscene
     ("巨乳グラビア特集", "obscene.term", "7(1)キ", "block", "巨乳"),
-    ("エロ画像を貼ります", "obscene.term", "7(1)キ", "review", "エロ"),
+    ("エロ画像を貼ります", "obscene.term", "7(1)キ", "block", "エロ画像"),
+    ("深夜のポルノ番組の話", "obscene.term", "7(1)キ", "review", "ポルノ"),
     # 7(1)オ security
     (
         "Wi-Fi パスワード：Matsu2024!",

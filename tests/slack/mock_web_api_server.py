@@ -272,6 +272,10 @@ def _block_errors(blocks: list[Json], max_blocks: int) -> list[str]:
             errors.append(f"must be less than 151 characters {where}/text/text]")
         elif kind == "actions" and len(block.get("elements", [])) > 25:
             errors.append(f"no more than 25 items allowed {where}/elements]")
+        if kind == "actions":
+            ids = [e.get("action_id") for e in block.get("elements", []) if e.get("action_id")]
+            if len(ids) != len(set(ids)):
+                errors.append(f"action_id must be unique within a block {where}/elements]")
         elements = list(block.get("elements", []))
         for key in ("accessory", "element"):
             if key in block:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,20 @@ def test_invalid_environment_names_the_variable_not_the_value(
     assert "leaked" not in caplog.text
 
 
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """DATABASE_URL for the core the entry point builds (migrated on start)."""
+    from bot.config import get_settings
+
+    url = f"sqlite:///{tmp_path / 'slack.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
 def test_socket_mode_when_app_token_set(
-    monkeypatch: pytest.MonkeyPatch, slack_api: MockSlackWebApi
+    monkeypatch: pytest.MonkeyPatch, slack_api: MockSlackWebApi, database: str
 ) -> None:
     started: list[str] = []
 
@@ -54,7 +67,7 @@ def test_socket_mode_when_app_token_set(
 
 
 def test_http_mode_when_signing_secret_set(
-    monkeypatch: pytest.MonkeyPatch, slack_api: MockSlackWebApi
+    monkeypatch: pytest.MonkeyPatch, slack_api: MockSlackWebApi, database: str
 ) -> None:
     served: list[tuple[str, int]] = []
     monkeypatch.setattr(entry, "serve", lambda app, host, port: served.append((host, port)))
@@ -91,7 +104,7 @@ def _free_port() -> int:
 
 
 def test_http_mode_process_serves_healthz_and_verified_events(
-    slack_api: MockSlackWebApi, signing_secret: str
+    slack_api: MockSlackWebApi, signing_secret: str, tmp_path: Path
 ) -> None:
     """The real entry point under waitress: /healthz, a signed url_verification, a forged one."""
     import time
@@ -103,6 +116,7 @@ def test_http_mode_process_serves_healthz_and_verified_events(
     env = {
         "PATH": "/usr/bin:/bin",
         "SLACK_BOT_TOKEN": "xoxb-process-test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'process.sqlite3'}",
         "SLACK_SIGNING_SECRET": signing_secret,
         "SLACK_API_URL": slack_api.api_url,
         "HOST": "127.0.0.1",

@@ -17,7 +17,7 @@ VALUES = {"text": {"text": {"type": "plain_text_input", "value": "窓口時間�
 def register_draft_submit(app: App) -> None:
     """Test-only stand-in for the /draft modal: posts one message per accepted submission."""
 
-    @app.view("draft_submit")
+    @app.view("pattern_submit")
     def submit(ack: Ack, body: dict, view: dict, client: WebClient, deduper: Deduper) -> None:
         key = view_submission_key(body)
         with claimed(deduper, key) as first:
@@ -37,8 +37,8 @@ def test_double_submit_posts_once(
     bolt_app: App, slack: SlackSimulator, slack_api: MockSlackWebApi
 ) -> None:
     register_draft_submit(bolt_app)
-    assert slack.view_submission("draft_submit", VALUES).status == 200
-    assert slack.view_submission("draft_submit", VALUES).status == 200
+    assert slack.view_submission("pattern_submit", VALUES).status == 200
+    assert slack.view_submission("pattern_submit", VALUES).status == 200
     slack_api.wait_for("chat.postMessage", 1)
     time.sleep(0.3)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
@@ -49,13 +49,13 @@ def test_rejected_then_corrected_submission_goes_through(
 ) -> None:
     register_draft_submit(bolt_app)
     empty = {"text": {"text": {"type": "plain_text_input", "value": " "}}}
-    rejected = slack.view_submission("draft_submit", empty)
+    rejected = slack.view_submission("pattern_submit", empty)
     assert rejected.json() == {
         "response_action": "errors",
         "errors": {"text": "本文を入力してください。"},
     }
     # The user retries the same (still empty) form: still validated, not silently swallowed.
-    assert slack.view_submission("draft_submit", empty).json()["response_action"] == "errors"
-    assert slack.view_submission("draft_submit", VALUES).status == 200
+    assert slack.view_submission("pattern_submit", empty).json()["response_action"] == "errors"
+    assert slack.view_submission("pattern_submit", VALUES).status == 200
     (call,) = slack_api.wait_for("chat.postMessage", 1)
     assert call.params["text"] == "受付: 窓口時間を延長します。"

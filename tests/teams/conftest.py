@@ -6,10 +6,20 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.teams.fake_core import FakeCore
+from bot.clock import FakeClock
+from bot.db import transaction
+from bot.directory.models import Channel, Person
+from handlers.teams.core_adapter import TeamsCore
+from handlers.teams.demo import load_demo_directory
 
 from .harness import Bot, LoopThread, StubConnector
+
+INFO_POLICY_CHANNEL = "19:johoseisaku-general@thread.tacv2"
+# Demo people given Teams ids (aad-<handle>); ``takahashi`` (広報課長) has none.
+ON_TEAMS = ("yamada", "kato", "sato", "suzuki", "ito", "watanabe")
 
 _LOCAL = {"127.0.0.1", "localhost", "::1"}
 _SDK_ENV = (
@@ -64,12 +74,25 @@ def stub(loop: LoopThread) -> Iterator[StubConnector]:
 
 
 @pytest.fixture
-def core() -> FakeCore:
-    return FakeCore()
+def city(committed_factory: sessionmaker[Session], clock: FakeClock) -> sessionmaker[Session]:
+    """The demo directory, committed, with Teams ids and 情報政策課's Teams channel."""
+    load_demo_directory(committed_factory, clock=clock)
+    with transaction(committed_factory) as session:
+        for person in session.scalars(sa.select(Person).where(Person.handle.in_(ON_TEAMS))):
+            person.teams_user_id = f"aad-{person.handle}"
+        channel = session.scalar(sa.select(Channel).where(Channel.key == "info_policy"))
+        assert channel is not None
+        channel.teams_channel_id = INFO_POLICY_CHANNEL
+    return committed_factory
 
 
 @pytest.fixture
-def bot(loop: LoopThread, stub: StubConnector, core: FakeCore) -> Iterator[Bot]:
+def core(city: sessionmaker[Session], clock: FakeClock) -> TeamsCore:
+    return TeamsCore(city, clock=clock)
+
+
+@pytest.fixture
+def bot(loop: LoopThread, stub: StubConnector, core: TeamsCore) -> Iterator[Bot]:
     running = Bot(loop, stub, core).start()
     yield running
     running.stop()

@@ -26,9 +26,10 @@ import uvicorn
 from aiohttp import web
 from microsoft_teams.apps import App
 
-from handlers.teams.app import create_app, notifier_of
+from handlers.teams.app import Runtime, create_app, runtime_of
+from handlers.teams.core_adapter import TeamsCore
+from handlers.teams.delivery import BoundLoop
 from handlers.teams.notifier import RetryPolicy, TeamsNotifier
-from handlers.teams.port import TeamsCorePort
 from handlers.teams.server import GuardedFastAPIAdapter
 from handlers.teams.settings import TeamsSettings
 
@@ -63,6 +64,8 @@ class Call:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: Any
+    status: int = 200
+    response_id: str | None = None
 
 
 @dataclass
@@ -118,6 +121,7 @@ class StubConnector:
         for i, (method, fragment, status, headers) in enumerate(self.scripted):
             if method == request.method and fragment in request.path:
                 del self.scripted[i]
+                call.status = status
                 return web.json_response(
                     {"error": {"code": "scripted"}}, status=status, headers=headers
                 )
@@ -128,8 +132,10 @@ class StubConnector:
         if request.method == "POST" and request.path.endswith("/v3/conversations"):
             return web.json_response({"id": "a:1personal-created", "activityId": None})
         if request.method == "PUT":
-            return web.json_response({"id": request.path.rsplit("/", 1)[-1]})
-        return web.json_response({"id": str(next(self._ids))})
+            call.response_id = request.path.rsplit("/", 1)[-1]
+        else:
+            call.response_id = str(next(self._ids))
+        return web.json_response({"id": call.response_id})
 
 
 def mint_token(audience: str = "https://api.botframework.com") -> str:
@@ -178,7 +184,7 @@ class Bot:
         self,
         loop: LoopThread,
         stub: StubConnector,
-        core: TeamsCorePort,
+        core: TeamsCore,
         *,
         allow_unauthenticated: bool = True,
         client_id: str | None = BOT_APP_ID,
@@ -202,7 +208,9 @@ class Bot:
             retry_policy=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05),
             sleep=self.sleep,
         )
-        self.notifier: TeamsNotifier = notifier_of(self.app)
+        self.core = core
+        self.runtime: Runtime = runtime_of(self.app)
+        self.notifier: TeamsNotifier = self.runtime.notifier
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Future[Any] | None = None
         self.url = ""
@@ -223,7 +231,19 @@ class Bot:
                 await asyncio.sleep(0.005)
 
         self.loop.run(boot())
+        binding = self.notifier._run
+        assert isinstance(binding, BoundLoop)
+        binding.bind(self.loop.loop)  # deliveries started from the test thread
         return self
+
+    def settle(self) -> None:
+        """Wait for the background outbox delivery the last activity started."""
+        self.loop.run(self.runtime.deliverer.idle())
+
+    def deliver(self) -> Any:
+        """Run one outbox delivery from the test thread (what the worker would do)."""
+        self.settle()
+        return self.core.deliver(self.notifier)
 
     def stop(self) -> None:
         self.http.close()
@@ -241,6 +261,12 @@ class Bot:
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self.loop.run(coro)
 
+    def send(self, activity: dict[str, Any]) -> httpx.Response:
+        """POST an activity and wait for the delivery it started."""
+        response = self.post(activity)
+        self.settle()
+        return response
+
 
 def payload(name: str, stub: StubConnector, **overrides: Any) -> dict[str, Any]:
     """A Bot Framework activity from ``payloads/``, aimed at the stub's service URL."""
@@ -249,6 +275,112 @@ def payload(name: str, stub: StubConnector, **overrides: Any) -> dict[str, Any]:
     for key, value in overrides.items():
         data[key] = value
     return data
+
+
+def person(handle: str) -> dict[str, str]:
+    """The ``from`` account of a demo person (Teams ids derived from the handle)."""
+    return {"id": f"29:1{handle}", "name": handle, "aadObjectId": f"aad-{handle}"}
+
+
+def personal_chat(handle: str) -> str:
+    return f"a:1personal-{handle}"
+
+
+_ids = itertools.count(1)
+
+
+def message(stub: StubConnector, handle: str, text: str, **overrides: Any) -> dict[str, Any]:
+    """``handle`` writes ``text`` in their personal chat with the bot."""
+    return payload(
+        "message_personal",
+        stub,
+        id=f"m-{next(_ids)}",
+        text=text,
+        **{
+            "from": person(handle),
+            "conversation": {
+                "conversationType": "personal",
+                "tenantId": TENANT,
+                "id": personal_chat(handle),
+            },
+        },
+        **overrides,
+    )
+
+
+def install(stub: StubConnector, handle: str) -> dict[str, Any]:
+    """``handle`` installs the bot (personal scope)."""
+    return payload(
+        "installation_update_add",
+        stub,
+        id=f"i-{next(_ids)}",
+        **{
+            "from": person(handle),
+            "conversation": {
+                "conversationType": "personal",
+                "tenantId": TENANT,
+                "id": personal_chat(handle),
+            },
+        },
+    )
+
+
+def click(
+    stub: StubConnector,
+    handle: str,
+    action: dict[str, Any],
+    *,
+    reply_to: str,
+    inputs: dict[str, str] | None = None,
+    activity_id: str | None = None,
+    conversation: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``handle`` clicks an ``Action.Execute`` (as rendered) on message ``reply_to``."""
+    data = dict(action["data"])
+    prefix = data.get("_p", "")
+    for name, value in (inputs or {}).items():
+        data[prefix + name] = value
+    activity = payload(
+        "invoke_card_action",
+        stub,
+        id=activity_id or f"inv-{next(_ids)}",
+        replyToId=reply_to,
+        **{
+            "from": person(handle),
+            "conversation": conversation
+            or {"conversationType": "personal", "tenantId": TENANT, "id": personal_chat(handle)},
+        },
+    )
+    activity["value"]["action"] = {
+        "type": "Action.Execute",
+        "title": action.get("title", ""),
+        "verb": action["verb"],
+        "data": data,
+    }
+    return activity
+
+
+def executes(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every ``Action.Execute`` of a card by title (inside show-cards and action sets too)."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any, title: str | None = None) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found[title or node["title"]] = node
+                found.setdefault(node["title"], node)
+                return
+            if node.get("type") == "Action.ShowCard":
+                walk(node["card"], node["title"])
+                return
+            for value in node.values():
+                walk(value, title)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, title)
+
+    walk(card)
+    return found
 
 
 def card_of(call: Call) -> dict[str, Any]:

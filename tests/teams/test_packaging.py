@@ -53,7 +53,16 @@ def test_app_id_version_domains_and_command_suggestions() -> None:
     lists = manifest["bots"][0]["commandLists"]
     assert [cl["scopes"] for cl in lists] == [["personal"], ["team", "groupChat"]]
     titles = [c["title"] for c in lists[0]["commands"]]
-    assert titles == ["/draft", "/check", "/incident", "/account", "help"]
+    assert titles == [
+        "/draft",
+        "/check",
+        "/incident",
+        "/account",
+        "/drafts",
+        "/inbox",
+        "/edit",
+        "help",
+    ]
     assert manifest["manifestVersion"] == "1.22"
 
 

@@ -1,4 +1,4 @@
-"""Proactive sends through the notifier: stored references, threads, retries."""
+"""TeamsNotifier (the outbox's port) over the stand-in connector: addresses, threads, retries."""
 
 from __future__ import annotations
 
@@ -7,140 +7,132 @@ from email.utils import format_datetime
 
 import pytest
 
-from handlers.teams.fake_core import FakeCore
+from bot.notify.messages import OutMessage
+from bot.notify.port import Address, SentRef
+from bot.notify.port import DeliveryError as PortDeliveryError
 from handlers.teams.notifier import DeliveryError, parse_retry_after
-from handlers.teams.port import ConversationRef, ReminderView, Reply, TeamsUser
 
-from .harness import Bot, StubConnector, card_of, payload, texts_of
+from .harness import Bot, StubConnector, card_of, texts_of
 
-
-def _stored(bot: Bot, stub: StubConnector, core: FakeCore) -> ConversationRef:
-    bot.post(payload("installation_update_add", stub))
-    stub.calls.clear()
-    return core.addresses["user:aad-head"]
+MESSAGE = OutMessage(kind="reminder", title="決裁待ちの投稿案が1件あります")
+CHANNEL = "19:johoseisaku-general@thread.tacv2"
 
 
-def test_send_to_a_stored_reference_uses_its_service_url(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    stored = _stored(bot, stub, core)
+def person(stub: StubConnector, **reference: str) -> Address:
+    return Address(
+        "teams",
+        "person",
+        "yamada",
+        "a:1personal-yamada",
+        {"service_url": stub.base_url, "tenant_id": "tenant-city", **reference},
+    )
+
+
+def test_send_uses_the_stored_service_url(bot: Bot, stub: StubConnector) -> None:
     # Another region's service URL: the path prefix proves the stored URL is used.
-    ref = ConversationRef.from_dict({**stored.to_dict(), "service_url": stub.base_url + "/apac"})
-    reminder = ReminderView("r-1", "決裁待ち", "決裁待ちの投稿案が1件あります。")
-
-    message_id = bot.run(bot.notifier.send(ref, Reply(view=reminder)))
+    ref = bot.notifier.send(person(stub, service_url=stub.base_url + "/apac"), MESSAGE)
 
     (call,) = stub.activities()
-    assert call.path == "/apac/v3/conversations/a:1personal-head/activities"
-    assert call.body["from"]["id"] == "00000000-0000-0000-0000-00000000b07"
-    assert "スヌーズ（1時間後）" in texts_of(card_of(call))
-    assert message_id.isdigit()
+    assert call.path == "/apac/v3/conversations/a:1personal-yamada/activities"
+    assert "決裁待ちの投稿案が1件あります" in texts_of(card_of(call))
+    assert ref == SentRef(
+        "teams",
+        "a:1personal-yamada",
+        call.response_id or "",
+        None,
+        {"service_url": stub.base_url + "/apac"},
+    )
 
 
-def test_429_then_success_is_retried_after_retry_after(
-    bot: Bot, stub: StubConnector, core: FakeCore
+def test_person_known_only_from_a_channel_gets_a_new_personal_chat(
+    bot: Bot, stub: StubConnector
 ) -> None:
-    ref = _stored(bot, stub, core)
+    address = Address(
+        "teams",
+        "person",
+        "kato",
+        "",
+        {"service_url": stub.base_url, "user_id": "29:1kato", "tenant_id": "tenant-city"},
+    )
+
+    bot.notifier.send(address, MESSAGE)
+
+    create = stub.of("POST", "/v3/conversations")[0]
+    assert create.path == "/v3/conversations"
+    assert create.body["members"] == [{"id": "29:1kato"}]
+    assert create.body["isGroup"] is False and create.body["tenantId"] == "tenant-city"
+    assert stub.activities()[0].path == "/v3/conversations/a:1personal-created/activities"
+
+
+def test_channel_root_then_reply_in_its_thread_then_update(bot: Bot, stub: StubConnector) -> None:
+    channel = Address("teams", "channel", "info_policy", CHANNEL, {"service_url": stub.base_url})
+
+    root = bot.notifier.send(channel, OutMessage(kind="incident.opened", title="【炎上】#1"))
+    reply = bot.notifier.send(
+        channel, OutMessage(kind="incident.update", title="状況報告"), thread=root
+    )
+    bot.notifier.update(reply, OutMessage(kind="incident.update", title="状況報告（訂正）"))
+
+    posted_root, posted_reply, put = stub.activities()
+    assert posted_root.path == f"/v3/conversations/{CHANNEL}/activities"
+    assert (
+        posted_reply.path == f"/v3/conversations/{CHANNEL};messageid={root.message_id}/activities"
+    )
+    assert reply.thread_id == root.message_id and reply.channel == CHANNEL
+    assert put.method == "PUT"
+    assert put.path == (
+        f"/v3/conversations/{CHANNEL};messageid={root.message_id}/activities/{reply.message_id}"
+    )
+
+
+def test_429_then_success_is_retried_after_retry_after(bot: Bot, stub: StubConnector) -> None:
     stub.script("POST", "/activities", (429, {"Retry-After": "7"}))
 
-    bot.run(bot.notifier.send(ref, Reply(text="リマインドです。")))
+    bot.notifier.send(person(stub), MESSAGE)
 
     assert len(stub.activities()) == 2
     assert bot.sleep.delays == [7.0]
 
 
-def test_5xx_backs_off_exponentially_then_succeeds(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    ref = _stored(bot, stub, core)
+def test_5xx_backs_off_exponentially_then_succeeds(bot: Bot, stub: StubConnector) -> None:
     stub.script("POST", "/activities", (502, {}), (503, {}))
 
-    bot.run(bot.notifier.send(ref, Reply(text="リマインドです。")))
+    bot.notifier.send(person(stub), MESSAGE)
 
     assert len(stub.activities()) == 3
     first, second = bot.sleep.delays
     assert 0.005 <= first <= 0.01 and 0.01 <= second <= 0.02
 
 
-def test_giving_up_raises_a_retryable_delivery_error(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    ref = _stored(bot, stub, core)
+def test_giving_up_raises_the_cores_retryable_delivery_error(bot: Bot, stub: StubConnector) -> None:
     stub.script("POST", "/activities", *[(503, {})] * 4)
 
-    with pytest.raises(DeliveryError) as caught:
-        bot.run(bot.notifier.send(ref, Reply(text="リマインドです。")))
+    with pytest.raises(PortDeliveryError) as caught:
+        bot.notifier.send(person(stub), MESSAGE)
 
-    assert caught.value.retryable and caught.value.status == 503 and caught.value.attempts == 4
+    error = caught.value
+    assert isinstance(error, DeliveryError) and not error.permanent
+    assert error.status == 503 and error.attempts == 4
     assert len(stub.activities()) == 4
 
 
-def test_a_long_retry_after_goes_back_to_the_core_queue(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    ref = _stored(bot, stub, core)
+def test_a_long_retry_after_goes_back_to_the_outbox(bot: Bot, stub: StubConnector) -> None:
     stub.script("POST", "/activities", (429, {"Retry-After": "3600"}))
 
     with pytest.raises(DeliveryError) as caught:
-        bot.run(bot.notifier.send(ref, Reply(text="リマインドです。")))
+        bot.notifier.send(person(stub), MESSAGE)
 
     assert caught.value.retryable and caught.value.retry_after == 3600.0
     assert bot.sleep.delays == []
 
 
-def test_403_is_not_retried(bot: Bot, stub: StubConnector, core: FakeCore) -> None:
-    ref = _stored(bot, stub, core)
+def test_403_is_not_retried_and_is_permanent(bot: Bot, stub: StubConnector) -> None:
     stub.script("POST", "/activities", (403, {}))
 
     with pytest.raises(DeliveryError) as caught:
-        bot.run(bot.notifier.send(ref, Reply(text="リマインドです。")))
+        bot.notifier.send(person(stub), MESSAGE)
 
-    assert not caught.value.retryable and caught.value.attempts == 1
-
-
-def test_incident_thread_root_then_replies_in_the_thread(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    bot.post(payload("conversation_update_bot_added", stub))
-    channel = core.addresses["channel:19:johoseisaku-general@thread.tacv2"]
-
-    thread = bot.run(bot.notifier.start_thread(channel, Reply(text="【炎上】対応を開始します。")))
-    bot.run(bot.notifier.reply_in_thread(thread, Reply(text="対応中の告知を投稿しました。")))
-
-    root, reply = stub.activities()
-    assert root.path == "/v3/conversations/19:johoseisaku-general@thread.tacv2/activities"
-    assert reply.path == (
-        "/v3/conversations/19:johoseisaku-general@thread.tacv2"
-        f";messageid={thread.root_message_id}/activities"
-    )
-    assert reply.body["text"] == "対応中の告知を投稿しました。"
-
-
-def test_update_rewrites_a_sent_message(bot: Bot, stub: StubConnector, core: FakeCore) -> None:
-    ref = _stored(bot, stub, core)
-    message_id = bot.run(bot.notifier.send(ref, Reply(text="決裁待ちです。")))
-
-    bot.run(bot.notifier.update(ref, message_id, Reply(text="決裁済みです。")))
-
-    (put,) = stub.of("PUT")
-    assert put.path == f"/v3/conversations/a:1personal-head/activities/{message_id}"
-    assert put.body["text"] == "決裁済みです。"
-
-
-def test_open_personal_chat_creates_the_conversation(
-    bot: Bot, stub: StubConnector, core: FakeCore
-) -> None:
-    deputy = TeamsUser("29:1deputy", "aad-deputy", "高橋 代理", "tenant-city")
-
-    ref = bot.run(bot.notifier.open_personal_chat(deputy, service_url=stub.base_url))
-    bot.run(bot.notifier.send(ref, Reply(text="代理として決裁をお願いします。")))
-
-    (create,) = stub.of("POST", "/v3/conversations")[:1]
-    assert create.path == "/v3/conversations"
-    assert create.body["members"] == [{"id": "29:1deputy"}]
-    assert create.body["isGroup"] is False and create.body["tenantId"] == "tenant-city"
-    assert ref.conversation_id == "a:1personal-created"
-    assert stub.activities()[0].path == "/v3/conversations/a:1personal-created/activities"
+    assert caught.value.permanent and caught.value.attempts == 1
 
 
 @pytest.mark.parametrize(

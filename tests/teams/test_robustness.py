@@ -5,10 +5,23 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.teams.fake_core import FakeCore
+from bot.clock import FakeClock
+from handlers.teams.core_adapter import TeamsCore
 
-from .harness import Bot, LoopThread, StubConnector, payload
+from .harness import (
+    Bot,
+    LoopThread,
+    StubConnector,
+    card_of,
+    click,
+    executes,
+    install,
+    message,
+    payload,
+    texts_of,
+)
 
 
 def test_malformed_json_is_400_with_a_log_line(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
@@ -25,7 +38,7 @@ def test_json_that_is_not_an_object_is_400(bot: Bot) -> None:
 
 
 def test_unknown_activity_type_is_ignored_with_200(
-    bot: Bot, stub: StubConnector, core: FakeCore, caplog: pytest.LogCaptureFixture
+    bot: Bot, stub: StubConnector, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="handlers.teams.server")
 
@@ -33,7 +46,7 @@ def test_unknown_activity_type_is_ignored_with_200(
 
     assert response.status_code == 200
     assert "unknown activity type ignored" in caplog.text
-    assert core.commands == [] and stub.calls == []
+    assert stub.calls == []
 
 
 def test_activity_missing_required_fields_is_400_without_echoing_text(
@@ -58,7 +71,7 @@ def test_known_but_unhandled_activity_is_200(bot: Bot, stub: StubConnector) -> N
 
 
 def test_without_the_test_switch_unauthenticated_requests_are_401(
-    loop: LoopThread, stub: StubConnector, core: FakeCore
+    loop: LoopThread, stub: StubConnector, core: TeamsCore
 ) -> None:
     bot = Bot(loop, stub, core, allow_unauthenticated=False).start()
     try:
@@ -69,27 +82,87 @@ def test_without_the_test_switch_unauthenticated_requests_are_401(
 
     assert response.status_code == 401
     assert forged.status_code == 401
-    assert core.commands == []
+    assert stub.calls == []
 
 
-def test_demo_mode_without_credentials_works_like_the_playground(
-    loop: LoopThread, stub: StubConnector
+def test_demo_mode_one_player_is_author_then_head(
+    loop: LoopThread, stub: StubConnector, city: sessionmaker[Session], clock: FakeClock
 ) -> None:
-    """No CLIENT_ID at all (Agents Playground): replies and card updates still go out."""
-    core = FakeCore(demo=True)
-    bot = Bot(loop, stub, core, client_id=None).start()
+    """Agents Playground style: one chat user plays the author, then the 所属長 (/as)."""
+    core = TeamsCore(city, clock=clock, demo=True)
+    bot = Bot(loop, stub, core).start()
     try:
-        bot.post(payload("message_personal", stub, text="/draft 防災訓練のお知らせ"))
-        (approval,) = stub.of("POST", "/activities")
-        data = approval.body["attachments"][0]["content"]["actions"][0]["data"]
-        invoke = payload("invoke_card_action", stub, replyToId="1700000000500")
-        invoke["from"] = payload("message_personal", stub)["from"]  # the author, in the demo
-        invoke["value"]["action"]["data"] = data
-        response = bot.post(invoke)
+        bot.send(message(stub, "player", "/as sato"))
+        bot.send(install(stub, "player"))
+        bot.send(message(stub, "player", "/draft account=kanko-x 防災訓練のお知らせ"))
+        bot.send(message(stub, "player", "/as yamada"))
+        clock.advance(minutes=1)
+        bot.deliver()  # the request waited for the 所属長's address
+        request = [c for c in stub.activities() if "【決裁依頼】" in texts_of(card_of(c))][-1]
+        response = bot.send(
+            click(
+                stub,
+                "player",
+                executes(card_of(request))["承認"],
+                reply_to=request.response_id or "",
+            )
+        )
     finally:
         bot.stop()
 
     assert response.status_code == 200
-    assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
-    (put,) = stub.of("PUT")
-    assert "Authorization" not in put.headers  # no credentials, no token
+    assert "承認しました" in texts_of(response.json()["value"])
+
+
+def test_as_is_refused_outside_demo_mode(bot: Bot, stub: StubConnector) -> None:
+    bot.send(message(stub, "sato", "/as yamada"))
+
+    assert "デモモード" in texts_of(card_of(stub.activities()[-1]))
+
+
+def test_text_that_is_not_a_command_gets_the_help(bot: Bot, stub: StubConnector) -> None:
+    bot.send(message(stub, "sato", "こんにちは"))
+
+    assert "コマンドが認識できませんでした" in texts_of(card_of(stub.activities()[-1]))
+
+
+def test_unknown_verb_is_refused_without_error(bot: Bot, stub: StubConnector) -> None:
+    action = {"verb": "draft.explode", "data": {"draft_id": 1}, "title": "?"}
+
+    response = bot.send(click(stub, "yamada", action, reply_to="1"))
+
+    assert response.status_code == 200
+    assert "対応していません" in response.json()["value"]
+
+
+def test_help_tells_an_unregistered_user_how_to_get_registered(
+    bot: Bot, stub: StubConnector
+) -> None:
+    bot.send(message(stub, "stranger", "help"))
+
+    text = texts_of(card_of(stub.activities()[-1]))
+    assert "/draft" in text and "名簿に登録されていません" in text
+
+
+def test_a_redelivered_message_runs_once(
+    bot: Bot, stub: StubConnector, city: sessionmaker[Session]
+) -> None:
+    import sqlalchemy as sa
+
+    from bot.drafts.models import Draft
+
+    activity = message(stub, "sato", "/draft account=kanko-x 防災訓練のお知らせ")
+    bot.send(activity)
+    again = bot.send(activity)
+
+    assert again.status_code == 200
+    with city() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 1
+
+
+def test_connector_down_while_replying_is_not_a_500(bot: Bot, stub: StubConnector) -> None:
+    stub.script("POST", "/activities", (403, {}))
+
+    response = bot.send(message(stub, "sato", "/check 本日は晴天です"))
+
+    assert response.status_code == 200

@@ -9,8 +9,8 @@ from typing import Any
 
 from microsoft_teams.apps import App
 
-from ..notifier import TeamsNotifier
-from ..port import TeamsCorePort
+from ..core_adapter import TeamsCore
+from ..delivery import Deliverer
 
 CallCore = Callable[..., Awaitable[Any]]
 
@@ -22,10 +22,10 @@ async def call_in_thread(func: Callable[..., Any], /, **kwargs: Any) -> Any:
 
 @dataclass(frozen=True)
 class Deps:
-    """What listeners need: the core, how to call it, and the notifier for card updates."""
+    """What listeners need: the core, how to call it, and the outbox deliverer."""
 
-    core: TeamsCorePort
-    notifier: TeamsNotifier
+    core: TeamsCore
+    deliverer: Deliverer
     call: CallCore = call_in_thread
 
 

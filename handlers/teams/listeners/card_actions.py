@@ -1,9 +1,10 @@
 """``adaptiveCard/action`` invokes: a click on an ``Action.Execute`` button.
 
-The core decides (right approver? already decided? stale version?) and returns a
-:class:`CardUpdate`. A card for ``everyone`` is returned in the invoke response (the
-clicker sees it at once) *and* written over the original message, because Teams applies
-an invoke response card only for the person who clicked. A refusal goes to the clicker only.
+The core decides (right approver? already decided? stale version?). On success the
+clicker gets the core's reply as the new card at once; the card everyone sees is replaced
+by the core's own update (``enqueue(update_of=…)``), which the outbox delivers right after
+as a ``PUT`` of the original message (an invoke response card only changes the card for
+the person who clicked). A refusal is a message to the clicker only; the card stays.
 """
 
 import logging
@@ -17,14 +18,12 @@ from microsoft_teams.api import (
 from microsoft_teams.apps import ActivityContext, App
 
 from .. import errors
-from ..cards import render
-from ..convert import card_action_data, reference_from, to_activity, user_from
-from ..port import ActionRequest, CardUpdate, Reply, Verb
+from ..convert import card_action_data, seen_from
+from ..core_adapter import Answer
+from ..render import render_card
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.card_actions")
-
-STALE_BUTTON = "このボタンは使えなくなりました。最新のカードから操作してください。"
 
 
 def register(app: App, deps: Deps) -> None:
@@ -35,37 +34,28 @@ def register(app: App, deps: Deps) -> None:
         ctx: ActivityContext[AdaptiveCardInvokeActivity],
     ) -> AdaptiveCardInvokeResponse:
         activity = ctx.activity
-        verb = activity.value.action.verb
-        if verb not in Verb.ALL:
-            logger.warning("unknown verb on invoke %s", activity.id)
-            return AdaptiveCardActionMessageResponse(value=STALE_BUTTON)
-        reference = reference_from(activity)
-        request = ActionRequest(
-            user=user_from(activity),
-            verb=verb,
-            data=card_action_data(activity.value),
-            activity_id=activity.id,
-            message_id=activity.reply_to_id,
-            conversation=reference,
-        )
+        verb = activity.value.action.verb or ""
+        seen = seen_from(activity)
         logger.info("action verb=%s activity=%s", verb, activity.id)
         try:
-            update: CardUpdate = await deps.call(deps.core.handle_action, request=request)
+            await deps.call(deps.core.remember, seen=seen)
+            answer: Answer = await deps.call(
+                deps.core.action,
+                seen=seen,
+                verb=verb,
+                data=card_action_data(activity.value),
+                activity_id=activity.id or "",
+            )
         except Exception as exc:
             return AdaptiveCardActionMessageResponse(
-                value=errors.report(exc, where=f"action:{verb}")
+                value=errors.report(exc, where=f"action:{verb[:40]}")
             )
-        if update.view is None:
-            return AdaptiveCardActionMessageResponse(value=update.message or "受け付けました。")
-        if update.scope == "everyone" and activity.reply_to_id:
-            message = to_activity(Reply(text=update.message, view=update.view))
-            message.id = activity.reply_to_id  # an id makes ctx.send a PUT (update)
-            try:
-                await deps.notifier.with_retries(
-                    "update_card", reference.conversation_id, lambda: ctx.send(message)
-                )
-            except Exception as exc:
-                # The clicker still gets the new card below; others keep the old one until
-                # the core's next update. Type only: messages may quote user text.
-                logger.warning("card update for everyone failed: %s", type(exc).__name__)
-        return AdaptiveCardActionCardResponse(value=render(update.view))
+        deps.deliverer.kick()
+        if answer.card is not None:
+            return AdaptiveCardActionCardResponse(value=answer.card)
+        assert answer.message is not None
+        if not answer.ok:
+            message = answer.message
+            text = message.title + (f"\n{message.text}" if message.text else "")
+            return AdaptiveCardActionMessageResponse(value=text)
+        return AdaptiveCardActionCardResponse(value=render_card(answer.message))

@@ -9,8 +9,11 @@ import logging
 from microsoft_teams.api import ConversationUpdateActivity, InstalledActivity, UninstalledActivity
 from microsoft_teams.apps import ActivityContext, App
 
+from bot.drafts.messaging import info
+
 from .. import errors
-from ..convert import reference_from
+from ..convert import seen_from, to_activity
+from ..core_adapter import NOT_REGISTERED
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.lifecycle")
@@ -26,22 +29,27 @@ def register(app: App, deps: Deps) -> None:
 
     @app.on_install_add
     async def on_install(ctx: ActivityContext[InstalledActivity]) -> None:
-        reference = reference_from(ctx.activity)
-        logger.info("installed in %s %s", reference.conversation_type, reference.conversation_id)
+        seen = seen_from(ctx.activity)
+        logger.info("installed in %s %s", seen.conversation_type, seen.conversation_id)
         try:
-            await deps.call(deps.core.remember_address, user=reference.user, reference=reference)
+            known = await deps.call(deps.core.remember, seen=seen)
         except Exception as exc:
             errors.report(exc, where="install")
             return
-        if reference.conversation_type == "personal":
-            await ctx.send(WELCOME)
+        if seen.conversation_type == "personal":
+            text = WELCOME if known else WELCOME + "\n" + NOT_REGISTERED
+            try:
+                await ctx.send(to_activity(info("ようこそ", text, kind="teams.welcome")))
+            except Exception as exc:  # never a 500: the address is stored either way
+                logger.warning("welcome to %s failed: %s", seen.conversation_id, type(exc).__name__)
+        deps.deliverer.kick()  # messages that waited for this address
 
     @app.on_install_remove
     async def on_uninstall(ctx: ActivityContext[UninstalledActivity]) -> None:
-        reference = reference_from(ctx.activity)
-        logger.info("uninstalled from %s", reference.conversation_id)
+        seen = seen_from(ctx.activity)
+        logger.info("uninstalled from %s", seen.conversation_id)
         try:
-            await deps.call(deps.core.forget_address, reference=reference)
+            await deps.call(deps.core.forget, conversation_id=seen.conversation_id)
         except Exception as exc:
             errors.report(exc, where="uninstall")
 
@@ -53,15 +61,12 @@ def register(app: App, deps: Deps) -> None:
         removed = any(m.id == bot_id for m in activity.members_removed or [])
         if not (added or removed):
             return
-        reference = reference_from(
-            activity, with_user=activity.conversation.conversation_type == "personal"
-        )
+        seen = seen_from(activity)
         try:
             if added:
-                await deps.call(
-                    deps.core.remember_address, user=reference.user, reference=reference
-                )
+                await deps.call(deps.core.remember, seen=seen)
+                deps.deliverer.kick()
             else:
-                await deps.call(deps.core.forget_address, reference=reference)
+                await deps.call(deps.core.forget, conversation_id=seen.conversation_id)
         except Exception as exc:
             errors.report(exc, where="conversation_update")

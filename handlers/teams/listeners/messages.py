@@ -1,15 +1,18 @@
-"""Message activities: text commands (``/draft``, ``/check``, ``/incident``, ``/account``, help)."""
+"""Message activities: text commands (``/draft``, ``/check``, ``/incident``, ``/account``…)."""
 
 import logging
+from typing import Any
 
 from microsoft_teams.api import MessageActivity
 from microsoft_teams.api.activities.utils.strip_mentions_text import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
+from bot.drafts.messaging import info
+
 from .. import errors
-from ..commands import HELP_TEXT, CommandError, parse_command
-from ..convert import reference_from, to_activity, user_from
-from ..port import Reply
+from ..commands import HELP_TEXT, parse
+from ..convert import card_activity, seen_from, to_activity
+from ..core_adapter import Answer, with_registration_note
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.messages")
@@ -28,29 +31,46 @@ def register(app: App, deps: Deps) -> None:
             return
         # Remove the bot's own mention; other mentions stay part of the text.
         activity.strip_mentions_text(StripMentionsTextOptions(account_id=activity.recipient.id))
-        try:
-            command = parse_command(activity.text)
-        except CommandError as exc:
-            await ctx.send(exc.message)
+        seen = seen_from(activity)
+        command = parse(activity.text)
+        if activity.id and not await deps.call(deps.core.first_delivery, activity_id=activity.id):
+            # Bot Connector re-sends an activity it got no answer for: run it once only.
+            logger.info("duplicate message activity %s ignored", activity.id)
             return
-        logger.info("command=%s sub=%s activity=%s", command.name, command.sub, activity.id)
-        if command.name == "help":
-            await ctx.send(HELP_TEXT)
-            return
-        user = user_from(activity)
-        reference = reference_from(activity)
         try:
             # The first message from someone is also where we learn how to reach them.
-            await deps.call(deps.core.remember_address, user=user, reference=reference)
-            reply: Reply = await deps.call(
-                deps.core.handle_command,
-                user=user,
-                command=command,
-                conversation=reference,
-                activity_id=activity.id,
-            )
+            known = await deps.call(deps.core.remember, seen=seen)
+            if command is None:
+                answer = Answer(
+                    ok=False,
+                    message=info("コマンドが認識できませんでした", HELP_TEXT, kind="error"),
+                )
+            else:
+                logger.info("command=%s activity=%s", command.name, activity.id)
+                answer = await deps.call(deps.core.command, seen=seen, command=command)
+                if not known and command.name == "help":
+                    answer = Answer(ok=True, message=with_registration_note(answer.message))
         except Exception as exc:
-            await ctx.send(errors.report(exc, where=f"command:{command.name}"))
+            await _send(
+                ctx, errors.report(exc, where=f"command:{command.name if command else '?'}")
+            )
             return
-        private_for = activity.from_ if reply.private and in_group else None
-        await ctx.send(to_activity(reply, private_for=private_for))
+        # Replies are for the person who asked (the core's "ephemeral" reply): targeted
+        # in channels and group chats.
+        private_for = activity.from_ if in_group else None
+        if answer.card is not None:
+            out = card_activity(answer.card, private_for=private_for)
+        else:
+            assert answer.message is not None
+            out = to_activity(answer.message, private_for=private_for)
+        await _send(ctx, out)
+        deps.deliverer.kick()
+
+
+async def _send(ctx: ActivityContext[MessageActivity], out: Any) -> None:
+    """Answer in the conversation; a connector failure is logged, never a 500 (which
+    would make Bot Connector send the activity again)."""
+    try:
+        await ctx.send(out)
+    except Exception as exc:
+        logger.warning("reply to %s failed: %s", ctx.activity.id, type(exc).__name__)

@@ -1,18 +1,34 @@
-"""App Home: publish the home tab when a user opens it."""
+"""App Home: publish the home tab when a user opens it (my drafts, what waits for me)."""
+
+from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.drafts import api as drafts_api
 from handlers.slack.render import home_view
+from handlers.slack.runtime import Core
 
 
-def publish_home(event: dict[str, Any], client: WebClient) -> None:
+def build_home(user_id: str, core: Core | None) -> dict:
+    """The home view for ``user_id``: their drafts and overdue reports, then their inbox."""
+    if core is None:
+        return home_view()
+    actor = core.actor(user_id)
+    mine = drafts_api.my_drafts(core.factory, actor=actor, clock=core.clock)
+    if not mine.ok:  # not in the directory: say so, keep the guide
+        return home_view(notice=mine.message.title)
+    waiting = drafts_api.inbox(core.factory, actor=actor, clock=core.clock)
+    return home_view([mine.message, waiting.message])
+
+
+def publish_home(event: dict[str, Any], client: WebClient, core: Core | None) -> None:
     """Publish the home tab for the user who opened it (the Messages tab is left alone)."""
     if event.get("tab", "home") != "home":
         return
-    client.views_publish(user_id=event["user"], view=home_view())
+    client.views_publish(user_id=event["user"], view=build_home(event["user"], core))
 
 
 def register(app: App) -> None:

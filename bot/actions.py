@@ -1,0 +1,321 @@
+"""One router for every button, on every platform: ``run_action``.
+
+A button is an ``Action`` the core put on an ``OutMessage`` (``bot.notify.messages``). The
+adapter sends back its ``action_id`` and ``value`` (ids only); this module dispatches by the
+id's family to the package that owns it and returns a ``Reply`` to show the person who
+clicked (ephemerally). Buttons that need input first (a reason, a URL) are listed in
+``PROMPTS``: the adapter shows that form, then calls ``run_action`` with ``inputs``.
+
+Families: ``draft.`` / ``report.`` → ``bot.drafts.api``; ``incident.`` →
+``bot.incidents.commands.run_action``; ``account.`` → ``bot.accounts.api``; ``reminder.`` →
+``bot.scheduler.snooze``.
+
+Action ids added here on top of the core's decision buttons (values ``{"draft_id"}``):
+
+- ``draft.edit``    the author revises a draft (the adapter opens the draft form prefilled)
+- ``draft.publish`` the post is online: ``inputs["url"]`` → ``mark_published``
+- ``draft.report``  事後報告 of an exempt post: ``inputs["url"]``, ``inputs["note"]`` → ``file_report``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.db import transaction
+from bot.directory import service as directory
+from bot.directory.models import Person
+from bot.drafts import api as drafts_api
+from bot.drafts.api import Actor, Reply, refusal
+from bot.errors import BotError, ValidationFailed
+from bot.notify.messages import OutMessage
+
+__all__ = ["PROMPTS", "Prompt", "PromptInput", "run_action", "run_as", "unsupported"]
+
+
+@dataclass(frozen=True)
+class PromptInput:
+    """One input of a prompt form; ``choices`` (value, label) makes it a select."""
+
+    name: str
+    label: str
+    required: bool = True
+    multiline: bool = True
+    hint: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 2000
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What to ask before running an action. ``title`` fits a Slack modal (24 chars)."""
+
+    title: str
+    submit: str
+    inputs: tuple[PromptInput, ...] = field(default_factory=tuple)
+
+
+def _reason(label: str, hint: str | None = None) -> tuple[PromptInput, ...]:
+    return (PromptInput("reason", label, hint=hint),)
+
+
+PROMPTS: dict[str, Prompt] = {
+    "draft.reject": Prompt(
+        "却下の理由", "却下する", _reason("却下の理由", "作成者に伝わり、記録に残ります。")
+    ),
+    "draft.request_changes": Prompt(
+        "差し戻しの理由",
+        "差し戻す",
+        _reason("修正してほしい点", "作成者に伝わり、記録に残ります。"),
+    ),
+    "draft.publish": Prompt(
+        "掲載の登録",
+        "登録する",
+        (PromptInput("url", "掲載先の URL", multiline=False, max_length=1000),),
+    ),
+    "draft.report": Prompt(
+        "事後報告",
+        "報告する",
+        (
+            PromptInput(
+                "url",
+                "掲載先の URL",
+                multiline=False,
+                max_length=1000,
+                hint="4(3)ただし書: 決裁不要の投稿は、掲載後速やかに所属長へ報告します。",
+            ),
+            PromptInput("note", "報告内容（任意）", required=False),
+        ),
+    ),
+    "account.return": Prompt("開設届の差し戻し", "差し戻す", _reason("差し戻しの理由")),
+    "incident.update": Prompt("状況報告", "報告する", _reason("状況報告")),
+    "incident.close": Prompt("事案の終了", "終了する", _reason("まとめ（経緯・対応・再発防止）")),
+    "incident.respond": Prompt(
+        "対応投稿の起案",
+        "起案する",
+        (
+            PromptInput(
+                "purpose",
+                "種別",
+                multiline=False,
+                choices=(
+                    ("説明", "説明"),
+                    ("訂正", "訂正"),
+                    ("謝罪", "謝罪"),
+                    ("対応中", "対応中のお知らせ"),
+                ),
+            ),
+            PromptInput(
+                "text",
+                "投稿する文章",
+                hint="内容チェックのうえ所属長の決裁に回ります。",
+                max_length=3000,
+            ),
+        ),
+    ),
+}
+
+
+def unsupported(action_id: str) -> Reply:
+    """The refusal for an action id nobody handles."""
+    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+
+
+def run_as(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    work: Callable[[Session, Person], OutMessage],
+) -> Reply:
+    """Run ``work`` for the registered person behind ``actor`` in one transaction."""
+    try:
+        with transaction(factory) as session:
+            person = directory.person_by_platform_id(
+                session, platform=actor.platform, user_id=actor.user_id
+            )
+            message = work(session, person)
+        return Reply(ok=True, message=message)
+    except BotError as exc:
+        return refusal(exc)
+
+
+def _int(value: Mapping[str, Any], key: str) -> int:
+    try:
+        return int(value[key])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed(
+            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
+        ) from None
+
+
+def _missing(inputs: Mapping[str, str], prompt: Prompt) -> Reply | None:
+    problems = {
+        i.name: f"{i.label}を入力してください。"
+        for i in prompt.inputs
+        if i.required and not (inputs.get(i.name) or "").strip()
+    }
+    if not problems:
+        return None
+    reply = refusal(ValidationFailed(next(iter(problems.values())), fields=problems))
+    return reply
+
+
+def run_action(
+    factory: sessionmaker[Session],
+    *,
+    actor: Actor,
+    action_id: str,
+    value: Mapping[str, Any],
+    reason: str | None = None,
+    inputs: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+) -> Reply:
+    """Run the button ``action_id`` with its ``value`` for ``actor``; a Reply to show them.
+
+    ``inputs`` are the answers to the action's ``PROMPTS`` form (``reason`` is shorthand
+    for ``inputs={"reason": ...}``). A missing required input is refused with ``fields``.
+    """
+    clock = clock or SystemClock()
+    answers = dict(inputs or {})
+    if reason is not None:
+        answers.setdefault("reason", reason)
+    prompt = PROMPTS.get(action_id)
+    if prompt is not None and (problem := _missing(answers, prompt)) is not None:
+        return problem
+    value = dict(value)
+    family = action_id.split(".", 1)[0]
+    try:
+        if family in ("draft", "report"):
+            return _draft_action(factory, actor, action_id, value, answers, clock)
+        if family == "incident":
+            return _incident_action(factory, actor, action_id, value, answers, clock)
+        if family == "account":
+            from bot.accounts import api as accounts_api
+
+            return accounts_api.handle_action(
+                factory,
+                actor=actor,
+                action_id=action_id,
+                value=value,
+                reason=answers.get("reason"),
+                clock=clock,
+            )
+        if family == "reminder":
+            return _reminder_action(factory, actor, action_id, value, clock)
+    except BotError as exc:
+        return refusal(exc)
+    return unsupported(action_id)
+
+
+def _draft_action(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    action_id: str,
+    value: dict[str, Any],
+    answers: dict[str, str],
+    clock: Clock,
+) -> Reply:
+    if action_id == "draft.publish":
+        return drafts_api.mark_published(
+            factory,
+            actor=actor,
+            draft_id=_int(value, "draft_id"),
+            url=answers.get("url", ""),
+            clock=clock,
+        )
+    if action_id == "draft.report":
+        return drafts_api.file_report(
+            factory,
+            actor=actor,
+            draft_id=_int(value, "draft_id"),
+            url=(answers.get("url") or "").strip() or None,
+            note=answers.get("note") or "",
+            clock=clock,
+        )
+    if action_id == "draft.edit":
+        # The adapter opens the draft form for this; a click alone changes nothing.
+        return refusal(
+            ValidationFailed(
+                "修正後の本文を入力してください（修正フォームから送ってください）。",
+                fields={"text": "必須"},
+            )
+        )
+    return drafts_api.handle_action(
+        factory,
+        actor=actor,
+        action_id=action_id,
+        value=value,
+        reason=answers.get("reason"),
+        clock=clock,
+    )
+
+
+def _incident_action(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    action_id: str,
+    value: dict[str, Any],
+    answers: dict[str, str],
+    clock: Clock,
+) -> Reply:
+    from bot.incidents import commands as incidents
+
+    incident_id = _int(value, "incident_id")
+    if action_id == "incident.respond":
+        line = (
+            f"respond {incident_id} {answers.get('purpose', '').strip()} {answers.get('text', '')}"
+        )
+        return run_as(
+            factory,
+            actor,
+            lambda session, person: incidents.run(
+                session, actor=person.handle, text=line, clock=clock
+            ),
+        )
+    if action_id == "incident.open_thread":
+        return Reply(
+            ok=True,
+            message=OutMessage(
+                kind="incident.thread",
+                title=f"事案#{incident_id}の対応スレッドは、情報政策課の SNS 対応チャンネルにあります",
+                text="以後のやり取りはスレッドで行ってください。",
+            ),
+        )
+    return run_as(
+        factory,
+        actor,
+        lambda session, person: incidents.run_action(
+            session,
+            actor=person.handle,
+            action_id=action_id,
+            value=value,
+            reason=answers.get("reason"),
+            clock=clock,
+        ),
+    )
+
+
+def _reminder_action(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    action_id: str,
+    value: dict[str, Any],
+    clock: Clock,
+) -> Reply:
+    from bot.scheduler.snooze import snooze, snooze_confirmation
+
+    if action_id != "reminder.snooze":
+        return unsupported(action_id)
+    reminder_id = _int(value, "reminder_id")
+    minutes = _int(value, "minutes") if "minutes" in value else 60
+
+    def work(session: Session, person: Person) -> OutMessage:
+        reminder = snooze(
+            session, reminder_id=reminder_id, person=person, minutes=minutes, clock=clock
+        )
+        return snooze_confirmation(reminder, now=clock.now())
+
+    return run_as(factory, actor, work)

@@ -1,0 +1,77 @@
+"""Every button the core puts on a message (draft., report., incident., account., reminder.).
+
+A button whose action needs input first (``bot.actions.PROMPTS``: a reason, a URL) opens
+that form; ``draft.edit`` opens the draft form prefilled; any other runs at once through
+``bot.actions.run_action``. The clicker sees the outcome ephemerally (a refusal such as a
+non-approver clicking 承認 changes nothing); messages to others go through the outbox,
+including the in-place update of the message that carried the button.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.actions import PROMPTS, run_action
+from bot.commands import draft_form
+from handlers.slack import render
+from handlers.slack.errors import guarded
+from handlers.slack.replies import ack_only, tell
+from handlers.slack.runtime import Core
+
+CORE_ACTION_ID = re.compile(r"^(draft|report|incident|account|reminder)\.")
+
+
+def _channel_id(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel") or {}
+    return channel.get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def run_button(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, core: Core
+) -> None:
+    """Open the action's form, or run it and tell the clicker the outcome."""
+    user_id = body["user"]["id"]
+    action_id = render.action_id_of(action["action_id"])
+    value = render.decode_value(action.get("value"))
+    actor = core.actor(user_id)
+    channel_id = _channel_id(body)
+    draft_id = _int(value.get("draft_id"))
+    if action_id == "draft.edit" and draft_id is not None:
+        result = draft_form(core.factory, actor=actor, draft_id=draft_id)
+        if result.form is None:
+            assert result.refusal is not None
+            tell(result.refusal.message, user_id=user_id, respond=respond, client=client)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=render.draft_modal(result.form))
+        return
+    prompt = PROMPTS.get(action_id)
+    if prompt is not None:
+        metadata = {"value": value, "channel": channel_id}
+        if len(json.dumps(metadata)) > 2500:  # ids only; never expected to be this long
+            metadata = {"value": value}
+        view = render.prompt_modal(prompt, action_id=action_id, metadata=metadata)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return
+    reply = run_action(
+        core.factory, actor=actor, action_id=action_id, value=value, clock=core.clock
+    )
+    tell(reply.message, user_id=user_id, respond=respond, client=client, channel_id=channel_id)
+    core.deliver()
+
+
+def _int(raw: Any) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def register(app: App) -> None:
+    """Wire the listener."""
+    app.action(CORE_ACTION_ID)(ack=ack_only, lazy=[guarded(run_button)])

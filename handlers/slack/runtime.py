@@ -1,0 +1,128 @@
+"""What listeners receive as ``core``: the database, the clock and the outbox courier.
+
+Listeners call the neutral core (``bot.commands``, ``bot.actions``, ``bot.drafts.api``) with
+``core.factory`` and ``core.clock``, then ``core.deliver()``: the courier thread sends the
+outbox in the background, after the request was acknowledged, and also sweeps it every
+``interval`` seconds so a message Slack refused earlier is re-sent (the worker process
+sweeps too; on PostgreSQL rows are claimed with SKIP LOCKED, so nothing is sent twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.drafts.api import Actor
+from bot.notify.port import Notifier
+from bot.notify.service import DeliveryStats, deliver_pending
+
+logger = logging.getLogger("handlers.slack.runtime")
+
+
+class Courier:
+    """One background thread that delivers the outbox when kicked, and every ``interval``."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        notifier: Notifier,
+        *,
+        clock: Clock | None = None,
+        interval: float | None = 30.0,
+    ) -> None:
+        self.factory = factory
+        self.notifier = notifier
+        self.clock = clock or SystemClock()
+        self.interval = interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Courier:
+        """Start the delivery thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="slack-outbox", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread after the current sweep."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def kick(self) -> None:
+        """Deliver soon (returns at once)."""
+        self._idle.clear()
+        self._wake.set()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no kick is pending (tests and benchmarks)."""
+        return self._idle.wait(timeout)
+
+    def sweep(self) -> DeliveryStats:
+        """Deliver everything that is due now, in this thread."""
+        total = DeliveryStats()
+        while True:
+            stats = deliver_pending(self.factory, self.notifier, clock=self.clock)
+            total.sent += stats.sent
+            total.retried += stats.retried
+            total.waiting += stats.waiting
+            if stats.sent == 0:
+                return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.sweep()
+            except Exception:  # keep the thread alive; the next kick or sweep retries
+                logger.exception("outbox sweep failed")
+            if not self._wake.is_set():
+                self._idle.set()
+
+
+@dataclass
+class Core:
+    """The core as the Slack listeners see it."""
+
+    factory: sessionmaker[Session]
+    clock: Clock
+    courier: Courier | None = None
+
+    def __deepcopy__(self, memo: dict) -> Core:
+        # Bolt deep-copies the context for lazy listeners; a service object is shared.
+        return self
+
+    def actor(self, user_id: str) -> Actor:
+        """The acting Slack user."""
+        return Actor("slack", user_id)
+
+    def deliver(self) -> None:
+        """Send what the last core call put in the outbox (in the background)."""
+        if self.courier is not None:
+            self.courier.kick()
+
+
+def build_core(database_url: str, *, client: WebClient, interval: float | None = 30.0) -> Core:
+    """The production core: migrate the database, then a courier on a SlackNotifier."""
+    from bot.db import make_engine, make_sessionmaker, upgrade
+    from handlers.slack.notifier import SlackNotifier, directory_user_ids
+
+    upgrade(database_url)
+    factory = make_sessionmaker(make_engine(database_url))
+    notifier = SlackNotifier(client, user_ids=directory_user_ids(factory))
+    clock = SystemClock()
+    return Core(factory, clock, Courier(factory, notifier, clock=clock, interval=interval))

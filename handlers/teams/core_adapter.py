@@ -1,0 +1,335 @@
+"""The Teams side of the platform-neutral core: the same calls Slack and the console make.
+
+Everything here is synchronous (SQLAlchemy sync); the listeners call it through
+``asyncio.to_thread``. The person acting is ``Actor("teams", <Entra object id>)``; the core
+looks them up by ``Person.teams_user_id`` and refuses, in Japanese, anyone not in the
+directory. Replies are ``bot.drafts.api.Reply`` (an ``OutMessage``) or, for the draft
+form, an Adaptive Card built here. Notifications to others go through the core's outbox;
+:meth:`TeamsCore.deliver` hands them to the ``TeamsNotifier``.
+
+Routers: text commands → ``bot.commands.run_command`` (``/check``, ``/incident``,
+``/account``, ``/drafts``, ``/inbox``) and, for ``/draft`` / ``/edit``, the draft form
+helpers and ``bot.drafts.api``; buttons → ``bot.actions.run_action``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import commands as router
+from bot.actions import run_action
+from bot.clock import Clock, SystemClock
+from bot.db import transaction
+from bot.dedupe import DbDeduper
+from bot.drafts import api as drafts_api
+from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.messaging import error, info
+from bot.errors import BotError, ValidationFailed
+from bot.notify.messages import OutMessage
+from bot.notify.port import Notifier
+from bot.notify.service import DeliveryStats, deliver_pending
+from handlers.console.commands._args import draft_id as parse_draft_id
+from handlers.console.commands._args import split_options, when
+from handlers.console.commands.draft import parse_photo
+
+from . import addresses, forms
+from .commands import HELP_TEXT, TextCommand
+from .render import MentionTarget, split_action_data
+
+logger = logging.getLogger("handlers.teams.core")
+
+PLATFORM = "teams"
+NOT_REGISTERED = (
+    "名簿に登録されていません。このボットで投稿の決裁やインシデント対応を行うには、"
+    "名簿の管理者（情報政策課）に Teams のアカウントの登録を依頼してください。"
+    "`/check 本文` による投稿前チェックは、登録なしでも使えます。"
+)
+DUPLICATE = info(
+    "この操作は既に受け付けました",
+    "同じボタンの操作は一度だけ記録されます。結果はカードと通知でお知らせします。",
+    kind="teams.duplicate",
+)
+# The console's /draft and /edit options (handlers/console/commands/draft.py, edit.py).
+DRAFT_OPTIONS = {"account", "planned", "exempt", "evidence", "photo", "consent", "fp"}
+EDIT_OPTIONS = DRAFT_OPTIONS - {"account"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to show the person who wrote or clicked: a message, or a form card."""
+
+    ok: bool
+    message: OutMessage | None = None
+    card: AdaptiveCard | None = None
+
+    @classmethod
+    def of(cls, reply: Reply) -> Answer:
+        """A core reply as an answer."""
+        return cls(ok=reply.ok, message=reply.message)
+
+
+def _help() -> OutMessage:
+    return info("使い方", HELP_TEXT, kind="teams.help")
+
+
+class TeamsCore:
+    """The core, as the Teams listeners call it."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        clock: Clock | None = None,
+        deduper: DbDeduper | None = None,
+        demo: bool = False,
+    ) -> None:
+        self.factory = factory
+        self.demo = demo
+        self.clock = clock or SystemClock()
+        self.deduper = deduper or DbDeduper(factory, clock=self.clock)
+
+    @staticmethod
+    def actor(seen: addresses.Seen) -> Actor:
+        """The core's actor for a Teams sender: the Entra object id is the directory key."""
+        return Actor(PLATFORM, seen.aad_object_id or seen.user_id)
+
+    def first_delivery(self, *, activity_id: str) -> bool:
+        """Whether this message activity is seen for the first time (not a re-delivery)."""
+        return self.deduper.claim(f"teams:activity:{activity_id}"[:200])
+
+    # --- addresses --------------------------------------------------------------------
+
+    def remember(self, *, seen: addresses.Seen) -> bool:
+        """Store how to reach the sender (and a directory channel); False if not registered."""
+        with transaction(self.factory) as session:
+            addresses.remember_channel(session, seen=seen, clock=self.clock)
+            return addresses.remember_person(session, seen=seen, clock=self.clock) is not None
+
+    def forget(self, *, conversation_id: str) -> int:
+        """The bot was removed from a conversation."""
+        with transaction(self.factory) as session:
+            return addresses.forget_conversation(
+                session, conversation_id=conversation_id, clock=self.clock
+            )
+
+    def mention_targets(self, handles: Sequence[str]) -> dict[str, MentionTarget]:
+        """Names and Teams ids of ``handles`` (for ``<at>`` mentions)."""
+        engine = self.factory.kw["bind"]
+        return addresses.read_mention_targets(engine, handles=handles)
+
+    def deliver(self, notifier: Notifier) -> DeliveryStats:
+        """Deliver what the outbox holds for Teams."""
+        return deliver_pending(self.factory, notifier, clock=self.clock)
+
+    # --- text commands ----------------------------------------------------------------
+
+    def command(self, *, seen: addresses.Seen, command: TextCommand) -> Answer:
+        """Run a text command for the sender."""
+        actor = self.actor(seen)
+        try:
+            if command.name == "help":
+                return Answer(ok=True, message=_help())
+            if command.name == "as":
+                return self._act_as(seen, command.args)
+            if command.name == "draft":
+                return self._draft(actor, command.args)
+            if command.name == "edit":
+                return self._edit(actor, command.args)
+            return Answer.of(
+                router.run_command(
+                    self.factory,
+                    actor=actor,
+                    command=command.name,
+                    text=command.args,
+                    clock=self.clock,
+                )
+            )
+        except BotError as exc:
+            return Answer.of(refusal(exc))
+
+    def _act_as(self, seen: addresses.Seen, handle: str) -> Answer:
+        if not self.demo:
+            raise ValidationFailed("/as はデモモード（serve --demo）でのみ使えます。")
+        from .demo import act_as
+
+        with transaction(self.factory) as session:
+            person = act_as(
+                session,
+                handle=handle,
+                teams_user_id=self.actor(seen).user_id,
+                clock=self.clock,
+            )
+            addresses.remember_person(session, seen=seen, clock=self.clock)
+            name = person.name
+        return Answer(ok=True, message=info(f"以後、{name}（{handle.strip()}）として操作します"))
+
+    def _draft(self, actor: Actor, args: str) -> Answer:
+        options, body = split_options(args, DRAFT_OPTIONS)
+        if not body.strip():
+            return self._form(actor, values=_form_values(options))
+        account = options.get("account")
+        if not account:
+            offered = router.draft_form(self.factory, actor=actor)
+            if offered.form is None:
+                assert offered.refusal is not None
+                return Answer.of(offered.refusal)
+            codes = [code for code, _ in offered.form.accounts]
+            if len(codes) > 1:
+                raise ValidationFailed(
+                    f"どのアカウントの投稿か account= で指定してください（担当: {'、'.join(codes)}）。"
+                )
+            account = codes[0]
+        photo, consent = parse_photo(options)
+        return Answer.of(
+            drafts_api.submit_draft(
+                self.factory,
+                actor=actor,
+                account=account,
+                text=body,
+                planned_at=when(options["planned"], what="掲載予定")
+                if options.get("planned")
+                else None,
+                exemption=options.get("exempt"),
+                evidence=options.get("evidence"),
+                photo_people=photo,
+                photo_consent=consent,
+                false_positive_reason=options.get("fp"),
+                clock=self.clock,
+            )
+        )
+
+    def _edit(self, actor: Actor, args: str) -> Answer:
+        head, _, rest = args.strip(" \u3000").partition(" ")
+        if "\n" in head:
+            head, _, more = head.partition("\n")
+            rest = "\n" + more + (" " + rest if rest else "")
+        number = parse_draft_id(head)
+        options, body = split_options(rest, EDIT_OPTIONS)
+        if not body.strip():
+            return self._form(actor, draft_id=number)
+        changes: dict[str, Any] = {}
+        if "planned" in options:
+            changes["planned_at"] = when(options["planned"], what="掲載予定")
+        if "exempt" in options:
+            changes["exemption"] = options["exempt"]
+        if "evidence" in options:
+            changes["evidence"] = options["evidence"]
+        if "photo" in options or "consent" in options:
+            changes["photo_people"], changes["photo_consent"] = parse_photo(options)
+        return Answer.of(
+            drafts_api.edit_draft(
+                self.factory,
+                actor=actor,
+                draft_id=number,
+                text=body,
+                changes=changes,
+                false_positive_reason=options.get("fp"),
+                clock=self.clock,
+            )
+        )
+
+    def _form(
+        self,
+        actor: Actor,
+        *,
+        draft_id: int | None = None,
+        values: Mapping[str, Any] | None = None,
+        problems: Mapping[str, str] | None = None,
+        notice: str | None = None,
+    ) -> Answer:
+        offered = router.draft_form(self.factory, actor=actor, draft_id=draft_id)
+        if offered.form is None:
+            assert offered.refusal is not None
+            return Answer.of(offered.refusal)
+        card = forms.form_card(offered.form, values=values, problems=problems, notice=notice)
+        return Answer(ok=problems is None, card=card)
+
+    # --- buttons ----------------------------------------------------------------------
+
+    def action(
+        self, *, seen: addresses.Seen, verb: str, data: Mapping[str, Any], activity_id: str
+    ) -> Answer:
+        """A click on an ``Action.Execute`` button; a replayed invoke decides nothing."""
+        actor = self.actor(seen)
+        if activity_id and not self.deduper.claim(f"teams:invoke:{activity_id}"[:200]):
+            logger.info("duplicate invoke %s ignored", activity_id)
+            return Answer(ok=False, message=DUPLICATE)
+        try:
+            return self._action(actor, verb, data)
+        except BotError as exc:
+            return Answer.of(refusal(exc))
+        except Exception:
+            if activity_id:  # nothing was decided: a retry of this invoke may run
+                self.deduper.release(f"teams:invoke:{activity_id}"[:200])
+            raise
+
+    def _action(self, actor: Actor, verb: str, data: Mapping[str, Any]) -> Answer:
+        if verb == forms.SUBMIT_VERB:
+            return self._submit_form(actor, data)
+        value, inputs = split_action_data(data)
+        if verb == "draft.edit":
+            return self._form(actor, draft_id=_draft_id(value))
+        return Answer.of(
+            run_action(
+                self.factory,
+                actor=actor,
+                action_id=verb,
+                value=value,
+                inputs=inputs,
+                clock=self.clock,
+            )
+        )
+
+    def _submit_form(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
+        draft_id = _draft_id(data) if data.get("draft_id") is not None else None
+        try:
+            submitted = forms.draft_input(data)
+        except ValidationFailed as exc:
+            return self._form(
+                actor, draft_id=draft_id, values=data, problems=exc.fields, notice=exc.message
+            )
+        reply = router.submit_draft_form(
+            self.factory, actor=actor, form=submitted, draft_id=draft_id, clock=self.clock
+        )
+        if reply.ok:
+            return Answer.of(reply)
+        return self._form(
+            actor,
+            draft_id=draft_id,
+            values=data,
+            problems=reply.fields or {},
+            notice=reply.message.title + ("\n" + reply.message.text if reply.message.text else ""),
+        )
+
+
+def _draft_id(value: Mapping[str, Any]) -> int:
+    try:
+        return int(value["draft_id"])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed(
+            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
+        ) from None
+
+
+def _form_values(options: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if options.get("account"):
+        values["account"] = options["account"]
+    if options.get("exempt"):
+        values["exemption"] = options["exempt"]
+    if options.get("evidence"):
+        values["evidence"] = options["evidence"]
+    return values
+
+
+def with_registration_note(message: OutMessage | None) -> OutMessage:
+    """``message`` (the help) with the note for someone not in the directory."""
+    if message is None:
+        return error(NOT_REGISTERED)
+    return replace(message, text=f"{message.text}\n\n{NOT_REGISTERED}".strip())
