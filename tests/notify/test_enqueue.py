@@ -162,6 +162,7 @@ def test_nothing_to_enqueue(session):
 
 def test_enqueue_without_flush_adds_the_row_for_the_callers_next_flush(session, person, clock):
     row = enqueue(session, message=message(1), to_person=person, clock=clock, flush=False)
-    assert row.id is None and stored(session) == []
+    assert row.id is None  # nothing was sent to the database yet
     session.flush()
-    assert [r.id for r in stored(session)] == [row.id]
+    assert row.id is not None
+    assert [(r.id, r.message["title"]) for r in stored(session)] == [(row.id, "お知らせ 1")]
