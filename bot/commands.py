@@ -16,14 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import run_as, unsupported
 from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, refusal, run_as, unsupported
 from bot.drafts.messaging import EXEMPTION_LABELS
 from bot.errors import BotError, NotFound, PermissionDenied
 from bot.notify.messages import OutMessage

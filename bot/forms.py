@@ -18,8 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import api as accounts_api
-from bot.accounts import commands as account_commands
-from bot.accounts import service as accounts
 from bot.accounts.models import CLOSED
 from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock, SystemClock
@@ -31,7 +29,6 @@ from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
 from bot.incidents.checklists import TYPES, parse_type
-from bot.notify.service import enqueue
 
 __all__ = [
     "ACCOUNT_FORM",
@@ -138,21 +135,9 @@ def submit_account_form(
     """
     known = {f.key for f in FIELDS}
     submitted = {k: (v or "") for k, v in values.items() if k in known}
-    if not receipt:
-        return accounts_api.register(factory, actor=actor, values=submitted, clock=clock)
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            account = accounts.register_account(
-                session, actor=person.handle, values=submitted, clock=clock
-            )
-            message = account_commands.registered_reply(account)
-            enqueue(session, message=message, to_person=person, clock=clock)
-        return Reply(ok=True, message=message)
-    except BotError as exc:
-        return refusal(exc)
+    return accounts_api.register(
+        factory, actor=actor, values=submitted, clock=clock, receipt=receipt
+    )
 
 
 def _accounts(session: Session) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, button_int, refusal
 from bot.drafts.messaging import error, info
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
@@ -323,7 +323,7 @@ class TeamsCore:
             return self._submit_incident(actor, data)
         value, inputs = split_action_data(data)
         if verb == "draft.edit":
-            return self._form(actor, draft_id=_draft_id(value))
+            return self._form(actor, draft_id=button_int(value, "draft_id"))
         return Answer.of(
             run_action(
                 self.factory,
@@ -336,7 +336,7 @@ class TeamsCore:
         )
 
     def _submit_form(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
-        draft_id = _draft_id(data) if data.get("draft_id") is not None else None
+        draft_id = button_int(data, "draft_id") if data.get("draft_id") is not None else None
         try:
             submitted = forms.draft_input(data)
         except ValidationFailed as exc:
@@ -362,15 +362,6 @@ def _notice(reply: Reply, per_field: bool) -> str:
     if per_field:
         return reply.message.title.split("\n", 1)[0]
     return reply.message.title + ("\n" + reply.message.text if reply.message.text else "")
-
-
-def _draft_id(value: Mapping[str, Any]) -> int:
-    try:
-        return int(value["draft_id"])
-    except (KeyError, TypeError, ValueError):
-        raise ValidationFailed(
-            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
-        ) from None
 
 
 def _form_values(options: Mapping[str, str]) -> dict[str, Any]:
