@@ -343,7 +343,7 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
         seen: set[str] = set()
         for dnode in p.sequence(m["deputies"][1], f"{what}の deputies") if "deputies" in m else []:
             if isinstance(dnode, yaml.ScalarNode):
-                dm = {"person": (dnode, dnode)}
+                dm: dict[str, tuple[yaml.Node, yaml.Node]] = {"person": (dnode, dnode)}
             else:
                 maybe = p.mapping(dnode, f"{what}の代理")
                 if maybe is None:
@@ -429,7 +429,7 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
             p.sequence(m["exemptions"][1], f"{what}の exemptions") if "exemptions" in m else []
         ):
             if isinstance(enode, yaml.ScalarNode):
-                em = {"category": (enode, enode)}
+                em: dict[str, tuple[yaml.Node, yaml.Node]] = {"category": (enode, enode)}
             else:
                 maybe = p.mapping(enode, f"{what}の exemptions")
                 if maybe is None:

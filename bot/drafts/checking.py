@@ -8,17 +8,15 @@ and the section-7 reminders that ``/check`` adds for personal posts.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
-import holidays
-
-from bot.clock import to_jst
 from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
+from bot.scheduler.calendar import BusinessCalendar
+from bot.scheduler.settings import business_calendar
 from rules import check
 
 MAX_TEXT_CHARS = 20_000
@@ -180,50 +178,21 @@ def blocked_message(outcome: CheckOutcome) -> str:
 # --- 7(2) reminders for /check ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BusinessHours:
-    """Working hours in JST on weekdays that are not public holidays (7(2)オ)."""
+def section7_reminders(now: datetime, calendar: BusinessCalendar | None = None) -> list[str]:
+    """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ).
 
-    start: time = time(8, 30)
-    end: time = time(17, 15)
-
-    def label(self) -> str:
-        return f"平日 {self.start:%H:%M}〜{self.end:%H:%M}（日本時間、祝日を除く）"
-
-    def contains(self, when: datetime) -> bool:
-        local = to_jst(when)
-        if local.weekday() >= 5 or local.date() in _jp_holidays(local.year):
-            return False
-        return self.start <= local.time().replace(tzinfo=None) < self.end
-
-
-def _jp_holidays(year: int) -> Any:
-    return holidays.country_holidays("JP", years=year)
-
-
-def business_hours() -> BusinessHours:
-    """Working hours from ``BOT_BUSINESS_HOURS`` (e.g. "08:30-17:15"), or the default."""
-    raw = os.environ.get("BOT_BUSINESS_HOURS", "").strip()
-    if not raw:
-        return BusinessHours()
-    try:
-        start, end = (time.fromisoformat(part.strip()) for part in raw.split("-", 1))
-    except ValueError:
-        return BusinessHours()
-    return BusinessHours(start, end)
-
-
-def section7_reminders(now: datetime, hours: BusinessHours | None = None) -> list[str]:
-    """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ)."""
-    hours = hours or business_hours()
-    during = hours.contains(now)
+    Working hours are the office's business calendar (``bot.scheduler``: national holidays
+    and 年末年始 excluded), the same one the reminders run on.
+    """
+    calendar = calendar or business_calendar()
+    during = calendar.is_business_moment(now)
     working = (
         "現在は勤務時間中です。個人アカウントでの投稿は勤務時間外に行ってください。"
         if during
         else "現在は勤務時間外です。"
     )
     return [
-        f"7(2)オ: 個人アカウントでの勤務時間中の利用は禁止されています（勤務時間: {hours.label()}）。"
+        f"7(2)オ: 個人アカウントでの勤務時間中の利用は禁止されています（勤務時間: {calendar.hours_label()}）。"
         + working
         + "発信日時は表示されることを意識してください。",
         "7(2)キ(ア): 職務内容や市政情報を個人アカウントで発信する場合は、職員であることを明らかにし、"

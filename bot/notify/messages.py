@@ -5,7 +5,7 @@ An ``OutMessage`` is stored as JSON in the outbox, so it must stay plain data.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -52,7 +52,27 @@ class OutMessage:
     mentions: list[str] = field(default_factory=list)  # person handles to mention
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON-ready data; equal to ``dataclasses.asdict(self)``, without its cost."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "fields": [{"label": f.label, "value": f.value} for f in self.fields],
+            "findings": [dict(vars(f)) for f in self.findings],
+            "actions": [
+                {
+                    "action_id": a.action_id,
+                    "label": a.label,
+                    "value": _copy(a.value),
+                    "style": a.style,
+                    "needs_reason": a.needs_reason,
+                }
+                for a in self.actions
+            ],
+            "quote": self.quote,
+            "context": self.context,
+            "mentions": list(self.mentions),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutMessage:
@@ -83,3 +103,12 @@ class OutMessage:
         if self.context:
             lines.append(self.context)
         return "\n".join(lines)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (what ``asdict`` does to an action's value)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy(v) for v in value)
+    return value

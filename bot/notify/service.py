@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
@@ -20,6 +22,23 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS_BEFORE_FAILED = 50  # about two days of hourly retries; then a human looks
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for ``enqueue_many``: the arguments of ``enqueue`` as a value.
+
+    ``to_person`` may be a ``Person`` or a person's handle (bulk callers such as the
+    reminder sweep have handles, not loaded rows); ``thread_of`` / ``update_of`` may be an
+    outbox row or its id.
+    """
+
+    message: OutMessage
+    to_person: Person | str | None = None
+    to_channel: str | None = None
+    thread_of: OutboxMessage | int | None = None
+    update_of: OutboxMessage | int | None = None
+    dedupe_key: str | None = None
 
 
 def enqueue(
@@ -40,40 +59,119 @@ def enqueue(
     With ``flush=False`` (no ``dedupe_key``) the row is only added to the session: it gets
     its id at the caller's next flush, together with the rows added next to it.
     """
-    if (to_person is None) == (to_channel is None):
-        raise ValueError("exactly one of to_person / to_channel")
-    if dedupe_key is not None:
-        exists = session.scalar(
-            sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if exists is not None:
-            return None
-    now = (clock or SystemClock()).now()
-    row = OutboxMessage(
-        created_at=now,
-        recipient_kind="person" if to_person is not None else "channel",
-        recipient_key=to_person.handle if to_person is not None else str(to_channel),
-        message=message.to_dict(),
-        thread_of_id=thread_of.id if thread_of is not None else None,
-        update_of_id=update_of.id if update_of is not None else None,
+    item = Outgoing(
+        message=message,
+        to_person=to_person,
+        to_channel=to_channel,
+        thread_of=thread_of,
+        update_of=update_of,
         dedupe_key=dedupe_key,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
     )
-    if dedupe_key is None:
+    if not flush and dedupe_key is None:
+        _check_recipient(item)
+        row = OutboxMessage(**_values(item, (clock or SystemClock()).now()))
         session.add(row)
-        if flush:
-            session.flush()
         return row
-    # A concurrent writer may take the same key between our check and insert.
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    rows = enqueue_many(session, items=[item], clock=clock)
+    return rows[0] if rows else None
+
+
+def enqueue_many(
+    session: Session, *, items: Sequence[Outgoing], clock: Clock | None = None
+) -> list[OutboxMessage]:
+    """Queue many messages in one statement; returns the rows actually inserted.
+
+    The contract of ``enqueue`` for each item: the caller's transaction, exactly one
+    recipient, and a ``dedupe_key`` already used (before, by a concurrent transaction, or
+    earlier in ``items``) queues nothing. Match the returned rows to ``items`` by
+    ``dedupe_key``.
+    """
+    if not items:
+        return []
+    handles: set[str] = set()
+    for item in items:
+        _check_recipient(item)
+        if isinstance(item.to_person, str):
+            handles.add(item.to_person)
+    if handles:
+        known = set(
+            session.scalars(
+                sa.select(Person.handle).where(Person.handle.in_(sorted(handles)))
+            ).all()
+        )
+        if unknown := handles - known:
+            raise ValueError(f"unknown person handle(s): {', '.join(sorted(unknown))}")
+    now = (clock or SystemClock()).now()
+    values = [_values(item, now) for item in items]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = cast(sa.Table, OutboxMessage.__table__)
+    ids: list[int | None] = [None] * len(values)
+    keyed = [i for i, v in enumerate(values) if v["dedupe_key"] is not None]
+    unkeyed = [i for i, v in enumerate(values) if v["dedupe_key"] is None]
+    if keyed:
+        # ON CONFLICT DO NOTHING settles a concurrent use of the same key in the database
+        # (no check-then-insert). The first item with a key gets the row.
+        stmt = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(table.c.id, table.c.dedupe_key)
+        )
+        by_key = dict(
+            (key, row_id) for row_id, key in session.execute(stmt, [values[i] for i in keyed])
+        )
+        for i in keyed:
+            ids[i] = by_key.pop(values[i]["dedupe_key"], None)
+    if unkeyed:
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        for i, row_id in zip(
+            unkeyed, session.scalars(stmt, [values[i] for i in unkeyed]), strict=True
+        ):
+            ids[i] = row_id
+    # One INSERT per kind of item ("insertmanyvalues" pages it) returning only the ids; the
+    # rows are then built from the values just written and attached as persistent objects
+    # (what reading them back would give, without the round trip and the ORM bulk path).
+    rows: list[OutboxMessage] = []
+    for v, row_id in zip(values, ids, strict=True):
+        if row_id is None:
+            continue
+        row = OutboxMessage(id=row_id, last_error=None, sent_at=None, sent_ref=None, **v)
+        make_transient_to_detached(row)
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def _check_recipient(item: Outgoing) -> None:
+    if (item.to_person is None) == (item.to_channel is None):
+        raise ValueError("exactly one of to_person / to_channel")
+
+
+def _values(item: Outgoing, now: datetime) -> dict[str, Any]:
+    """The outbox row's columns for one item."""
+    return {
+        "created_at": now,
+        "recipient_kind": "person" if item.to_person is not None else "channel",
+        "recipient_key": _recipient_key(item),
+        "message": item.message.to_dict(),
+        "thread_of_id": _row_id(item.thread_of),
+        "update_of_id": _row_id(item.update_of),
+        "dedupe_key": item.dedupe_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+
+
+def _recipient_key(item: Outgoing) -> str:
+    if isinstance(item.to_person, Person):
+        return item.to_person.handle
+    if isinstance(item.to_person, str):
+        return item.to_person
+    return str(item.to_channel)
+
+
+def _row_id(row: OutboxMessage | int | None) -> int | None:
+    return row.id if isinstance(row, OutboxMessage) else row
 
 
 def resolve_address(session: Session, platform: str, kind: str, key: str) -> Address | None:

@@ -22,6 +22,9 @@ ZERO = timedelta(0)
 # that closes every day, e.g. no weekdays at all, from looping forever).
 _MAX_SEARCH_DAYS = 3 * 366
 
+# 年末年始: most city offices are closed from 29 December to 3 January.
+DEFAULT_CLOSED = ("12-29..01-03",)
+
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -84,7 +87,7 @@ class BusinessCalendar:
     opens: time = time(8, 30)
     closes: time = time(17, 15)
     weekdays: frozenset[int] = frozenset(range(5))  # Monday=0 … Friday=4
-    closed: ClosedDays = field(default_factory=lambda: ClosedDays(("12-29..01-03",)))
+    closed: ClosedDays = field(default_factory=lambda: ClosedDays(DEFAULT_CLOSED))
     country: str = "JP"
 
     def __post_init__(self) -> None:
@@ -207,6 +210,22 @@ class BusinessCalendar:
                     total += hi - lo
             day += timedelta(days=1)
         return total
+
+    def hours_label(self) -> str:
+        """Working hours in Japanese, e.g. 「平日 08:30〜17:15（日本時間、祝日・年末年始を除く）」."""
+        if self.weekdays == frozenset(range(5)):
+            days = "平日"
+        else:
+            days = "・".join("月火水木金土日"[d] for d in sorted(self.weekdays)) + "曜"
+        zone = "日本時間" if self.zone.key == "Asia/Tokyo" else self.zone.key
+        excluded = ["祝日"]
+        if self.closed.specs == DEFAULT_CLOSED:
+            excluded.append("年末年始")
+        elif self.closed.specs:
+            excluded.append("閉庁日")
+        return (
+            f"{days} {self.opens:%H:%M}〜{self.closes:%H:%M}（{zone}、{'・'.join(excluded)}を除く）"
+        )
 
     def closed_reason(self, day: date) -> str | None:
         """Why ``day`` is not a business day (Japanese), or None if it is one."""

@@ -27,7 +27,7 @@ from bot.notify.messages import Action, Field, OutMessage
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule
+from bot.scheduler.sources import Rendered, Rule, id_in
 
 EMERGENCY = "エ"
 
@@ -191,7 +191,7 @@ class DraftSource:
         rows = session.execute(
             sa.select(Draft.id, Draft.current_version, Account.name)
             .join(Account, Account.id == Draft.account_id)
-            .where(Draft.id.in_(item_ids))
+            .where(id_in(session, Draft.id, item_ids))
         )
         return {i: f"「{name}」下書き #{i}（第{v}版）" for i, v, name in rows}
 
@@ -213,7 +213,7 @@ class DraftSource:
             .join(author, author.id == Draft.author_id)
             .outerjoin(head, head.id == Department.head_id)
             .outerjoin(AfterReport, AfterReport.draft_id == Draft.id)
-            .where(Draft.id.in_(ids))
+            .where(id_in(session, Draft.id, ids))
         ).all()
         by_id = {row[0].id: row for row in rows}
         result: dict[int, Rendered] = {}

@@ -22,7 +22,7 @@ from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.drafts import snooze_actions
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule
+from bot.scheduler.sources import Rendered, Rule, id_in
 
 
 def _stale_flaming(now: datetime) -> sa.Select:
@@ -57,7 +57,9 @@ class IncidentSource:
         )
 
     def titles(self, session: Session, item_ids: Sequence[int]) -> dict[int, str]:
-        incidents = session.scalars(sa.select(Incident).where(Incident.id.in_(item_ids)))
+        incidents = session.scalars(
+            sa.select(Incident).where(id_in(session, Incident.id, item_ids))
+        )
         return {i.id: messaging.incident_title(i) for i in incidents}
 
     def render(
@@ -70,7 +72,8 @@ class IncidentSource:
     ) -> dict[int, Rendered]:
         ids = sorted({r.item_id for r in reminders})
         incidents = {
-            i.id: i for i in session.scalars(sa.select(Incident).where(Incident.id.in_(ids)))
+            i.id: i
+            for i in session.scalars(sa.select(Incident).where(id_in(session, Incident.id, ids)))
         }
         result: dict[int, Rendered] = {}
         for reminder in reminders:

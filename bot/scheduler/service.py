@@ -16,7 +16,6 @@ Business-hours rules are only sent during business hours: a reminder that falls 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,11 +32,11 @@ from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
-from bot.notify.service import enqueue
+from bot.notify.service import Outgoing, enqueue, enqueue_many
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import UNIQUE_KEY, Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import ReminderSource, Rendered, Rule
+from bot.scheduler.sources import ReminderSource, Rendered, Rule, id_in
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +221,7 @@ def _still_due(
             cand = rule.candidates(now).subquery()
             rows = session.execute(
                 sa.select(cand.c.item_id, cand.c.anchor_at, cand.c.recipient_key).where(
-                    cand.c.item_id.in_(item_ids)
+                    id_in(session, cand.c.item_id, item_ids)
                 )
             )
             current.update((i, a, k) for i, a, k in rows)
@@ -245,7 +244,7 @@ def send_claimed(
         return stats
     reminders = session.scalars(
         sa.select(Reminder)
-        .where(Reminder.id.in_(ids))
+        .where(id_in(session, Reminder.id, ids))
         .execution_options(populate_existing=True)
         .order_by(Reminder.id)
     ).all()
@@ -268,7 +267,7 @@ def send_claimed(
     if to_cancel:
         cancelled = session.scalars(
             sa.update(Reminder)
-            .where(Reminder.id.in_(to_cancel), held)
+            .where(id_in(session, Reminder.id, to_cancel), held)
             .values(status="cancelled", lease_until=None)
             .returning(Reminder.id)
             .execution_options(synchronize_session=False)
@@ -295,7 +294,7 @@ def send_claimed(
     sent_ids = set(
         session.scalars(
             sa.update(Reminder)
-            .where(Reminder.id.in_([r.id for r in to_send]), held)
+            .where(id_in(session, Reminder.id, [r.id for r in to_send]), held)
             .values(status="sent", sent_at=now, lease_until=None, snoozed_until=None)
             .returning(Reminder.id)
             .execution_options(synchronize_session=False)
@@ -303,11 +302,32 @@ def send_claimed(
     )
     stats.lost += len(to_send) - len(sent_ids)
     sending = [r for r in to_send if r.id in sent_ids]
-    outbox_ids = _enqueue_batch(session, sending, rendered, now=now)
-    if outbox_ids:
+    enqueue_many(
+        session,
+        items=[
+            Outgoing(
+                message=rendered[r.id].message,
+                to_person=r.recipient_key if r.recipient_kind == "person" else None,
+                to_channel=r.recipient_key if r.recipient_kind == "channel" else None,
+                thread_of=rendered[r.id].thread_of_id,
+                dedupe_key=reminder_key(r),
+            )
+            for r in sending
+        ],
+        clock=clock,
+    )
+    if sending:
+        # Link each reminder to its outbox row (found by the dedupe key: also when the key
+        # was already used) in one statement instead of one UPDATE per reminder.
         session.execute(
-            sa.update(Reminder),
-            [{"id": rid, "outbox_id": oid} for rid, oid in outbox_ids.items()],
+            sa.update(Reminder)
+            .where(id_in(session, Reminder.id, [r.id for r in sending]))
+            .values(
+                outbox_id=sa.select(OutboxMessage.id)
+                .where(OutboxMessage.dedupe_key == _reminder_key_sql())
+                .scalar_subquery()
+            )
+            .execution_options(synchronize_session=False)
         )
     stats.sent = len(sending)
     if sending:
@@ -336,63 +356,19 @@ def _audit_entry(r: Reminder) -> dict[str, Any]:
     }
 
 
-def _enqueue_batch(
-    session: Session,
-    reminders: Sequence[Reminder],
-    rendered: Mapping[int, Rendered],
-    *,
-    now: datetime,
-) -> dict[int, int]:
-    """Write the batch's messages to the outbox in one statement; returns reminder → outbox id.
-
-    This is ``bot.notify.enqueue`` for many messages at once, with the same contract: the
-    caller's transaction, ``dedupe_key`` unique (a key already used adds nothing).
-    """
-    if not reminders:
-        return {}
-    values = []
-    keys: dict[str, int] = {}
-    for r in reminders:
-        key = reminder_key(r)
-        keys[key] = r.id
-        values.append(
-            {
-                "created_at": now,
-                "recipient_kind": r.recipient_kind,
-                "recipient_key": r.recipient_key,
-                "message": _plain(rendered[r.id].message),
-                "thread_of_id": rendered[r.id].thread_of_id,
-                "update_of_id": None,
-                "dedupe_key": key,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-            }
-        )
-    # One compiled statement, executed for many rows ("insertmanyvalues" batches them).
-    stmt = (
-        _insert(session)(OutboxMessage.__table__)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id, OutboxMessage.dedupe_key)
-    )
-    rows = session.connection().execute(stmt, values)
-    return {keys[key]: oid for oid, key in rows}
-
-
-def _plain(value: Any) -> Any:
-    """``OutMessage.to_dict()`` without ``dataclasses.asdict``'s deep copies (hot path)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def reminder_key(reminder: Reminder) -> str:
     """The outbox dedupe key: one message per reminder event (and per snooze re-send)."""
     return f"reminder:{reminder.id}:{reminder.snooze_count}"
+
+
+def _reminder_key_sql() -> sa.ColumnElement[str]:
+    """``reminder_key`` as a SQL expression over the ``reminders`` row."""
+    return (
+        sa.literal("reminder:", sa.String)
+        + sa.cast(Reminder.id, sa.String)
+        + sa.literal(":", sa.String)
+        + sa.cast(Reminder.snooze_count, sa.String)
+    )
 
 
 # --- the sweep ---------------------------------------------------------------------------

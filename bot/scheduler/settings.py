@@ -7,6 +7,7 @@ with a message naming the variable, rather than failing later in the night.
 
 from __future__ import annotations
 
+import logging
 from datetime import time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.scheduler.calendar import BusinessCalendar, ClosedDays, parse_weekdays
+from bot.scheduler.calendar import DEFAULT_CLOSED, BusinessCalendar, ClosedDays, parse_weekdays
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "REMINDER_"
 
@@ -32,7 +35,7 @@ class ReminderSettings(BaseSettings):
     business_end: str = "17:15"
     business_days: StrList = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
     # Closed on top of national holidays: MM-DD, YYYY-MM-DD or ranges A..B (comma separated).
-    closed_days: StrList = Field(default_factory=lambda: ["12-29..01-03"])
+    closed_days: StrList = Field(default_factory=lambda: list(DEFAULT_CLOSED))
     holiday_country: str = "JP"
 
     # Draft waiting for 決裁 (4(3)): remind the approver after N business hours, bring in
@@ -159,6 +162,20 @@ class ReminderSettings(BaseSettings):
     @staticmethod
     def minutes(value: float) -> timedelta:
         return timedelta(minutes=value)
+
+
+def business_calendar() -> BusinessCalendar:
+    """The office's business calendar (``REMINDER_*``): the one definition of working hours.
+
+    Used by the reminders and by /check (7(2)オ). A web process does not refuse to start
+    over a bad calendar setting the way the worker does: it logs which variables are wrong
+    and falls back to the defaults.
+    """
+    try:
+        return load_settings().calendar()
+    except SettingsError as exc:
+        log.warning("business calendar settings ignored (%s); using the defaults", exc.variables)
+        return BusinessCalendar()
 
 
 def _parse_time(value: str) -> time:

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from bot.notify.messages import OutMessage
@@ -64,6 +65,17 @@ class Rendered:
 
     message: OutMessage
     thread_of_id: int | None = None
+
+
+def id_in(session: Session, column: Any, ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter however many ids.
+
+    A 500-id ``IN`` list is 500 bind parameters: a long statement that the driver re-parses
+    on every execution (psycopg caches only short ones) and PostgreSQL re-plans.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(list(ids))
 
 
 class ReminderSource(Protocol):

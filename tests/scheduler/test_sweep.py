@@ -214,6 +214,21 @@ def test_outbox_dedupe_key_is_the_reminder_key(session, factory, plan, world, cl
     assert row.status == "sent" and row.sent_at == jst("2026-11-25 13:00")
 
 
+def test_each_reminder_of_a_batch_is_linked_to_its_own_message(
+    session, factory, plan, world, clock
+):
+    for hour in ("08:30", "08:45", "09:00"):
+        make_draft(session, world, submitted=jst(f"2026-11-25 {hour}"))
+    assert run(factory, plan, clock, "2026-11-25 13:00").sent == 3
+    by_key = {m.dedupe_key: m for m in outbox(session)}
+    reminders = session.scalars(sa.select(Reminder).order_by(Reminder.id)).all()
+    assert len(reminders) == len(by_key) == 3
+    for r in reminders:
+        msg = by_key[f"reminder:{r.id}:0"]
+        assert r.outbox_id == msg.id
+        assert f"下書き #{r.item_id}" in msg.message["title"]
+
+
 def test_expired_lease_is_taken_over(session, factory, plan, world, clock):
     from bot.scheduler.service import claim_due
 
