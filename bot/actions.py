@@ -19,22 +19,29 @@ Action ids added here on top of the core's decision buttons (values ``{"draft_id
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.db import transaction
-from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
+from bot.notify.port import SentRef
 
-__all__ = ["PROMPTS", "Prompt", "PromptInput", "run_action", "run_as", "unsupported"]
+__all__ = [
+    "PROMPTS",
+    "Prompt",
+    "PromptInput",
+    "incident_thread",
+    "run_action",
+    "run_as",
+    "unsupported",
+]
 
 
 @dataclass(frozen=True)
@@ -120,37 +127,6 @@ PROMPTS: dict[str, Prompt] = {
 }
 
 
-def unsupported(action_id: str) -> Reply:
-    """The refusal for an action id nobody handles."""
-    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
-
-
-def run_as(
-    factory: sessionmaker[Session],
-    actor: Actor,
-    work: Callable[[Session, Person], OutMessage],
-) -> Reply:
-    """Run ``work`` for the registered person behind ``actor`` in one transaction."""
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            message = work(session, person)
-        return Reply(ok=True, message=message)
-    except BotError as exc:
-        return refusal(exc)
-
-
-def _int(value: Mapping[str, Any], key: str) -> int:
-    try:
-        return int(value[key])
-    except (KeyError, TypeError, ValueError):
-        raise ValidationFailed(
-            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
-        ) from None
-
-
 def _missing(inputs: Mapping[str, str], prompt: Prompt) -> Reply | None:
     problems = {
         i.name: f"{i.label}を入力してください。"
@@ -222,7 +198,7 @@ def _draft_action(
         return drafts_api.mark_published(
             factory,
             actor=actor,
-            draft_id=_int(value, "draft_id"),
+            draft_id=button_int(value, "draft_id"),
             url=answers.get("url", ""),
             clock=clock,
         )
@@ -230,7 +206,7 @@ def _draft_action(
         return drafts_api.file_report(
             factory,
             actor=actor,
-            draft_id=_int(value, "draft_id"),
+            draft_id=button_int(value, "draft_id"),
             url=(answers.get("url") or "").strip() or None,
             note=answers.get("note") or "",
             clock=clock,
@@ -263,7 +239,7 @@ def _incident_action(
 ) -> Reply:
     from bot.incidents import commands as incidents
 
-    incident_id = _int(value, "incident_id")
+    incident_id = button_int(value, "incident_id")
     if action_id == "incident.respond":
         line = (
             f"respond {incident_id} {answers.get('purpose', '').strip()} {answers.get('text', '')}"
@@ -309,8 +285,8 @@ def _reminder_action(
 
     if action_id != "reminder.snooze":
         return unsupported(action_id)
-    reminder_id = _int(value, "reminder_id")
-    minutes = _int(value, "minutes") if "minutes" in value else 60
+    reminder_id = button_int(value, "reminder_id")
+    minutes = button_int(value, "minutes") if "minutes" in value else 60
 
     def work(session: Session, person: Person) -> OutMessage:
         reminder = snooze(
@@ -319,3 +295,20 @@ def _reminder_action(
         return snooze_confirmation(reminder, now=clock.now())
 
     return run_as(factory, actor, work)
+
+
+def incident_thread(factory: sessionmaker[Session], *, incident_id: int) -> SentRef | None:
+    """Where an incident's thread root was posted (None: unknown, or not delivered yet).
+
+    Adapters turn it into a link (Slack: ``chat.getPermalink``) for ``incident.open_thread``.
+    """
+    from bot.incidents.models import Incident
+    from bot.notify.models import OutboxMessage
+    from bot.notify.service import sent_ref
+
+    with factory() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.thread_root_id is None:
+            return None
+        root = session.get(OutboxMessage, incident.thread_root_id)
+        return sent_ref(root) if root is not None else None

@@ -16,14 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import run_as, unsupported
 from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, refusal, run_as, unsupported
 from bot.drafts.messaging import EXEMPTION_LABELS
 from bot.errors import BotError, NotFound, PermissionDenied
 from bot.notify.messages import OutMessage
@@ -189,8 +188,12 @@ def submit_draft_form(
     form: DraftInput,
     draft_id: int | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
     """Submit a new draft (or a revision of ``draft_id``); ``Reply.fields`` uses form names.
+
+    With ``receipt`` the reply is also queued to the author in the outbox (for platforms
+    that cannot show it in the form's answer, e.g. a Slack modal that closes).
 
     Blocking findings come back with ``code == "blocked"`` and a ``text`` field naming the
     clauses and words, so the form can show them next to the text and ask for a
@@ -213,6 +216,7 @@ def submit_draft_form(
             photo_consent=photo_consent,
             false_positive_reason=fp_reason,
             clock=clock,
+            receipt=receipt,
         )
     else:
         reply = drafts_api.edit_draft(
@@ -229,6 +233,7 @@ def submit_draft_form(
             },
             false_positive_reason=fp_reason,
             clock=clock,
+            receipt=receipt,
         )
     if reply.ok:
         return reply

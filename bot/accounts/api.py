@@ -11,7 +11,7 @@ per-field problems in ``Reply.fields`` (for modal forms). Notifications are in t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,10 +20,9 @@ from bot.accounts import commands, service
 from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock
 from bot.db import transaction
-from bot.directory import service as directory
 from bot.directory.models import Person
-from bot.drafts.api import Actor, Reply, refusal
-from bot.errors import BotError, ValidationFailed
+from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
+from bot.errors import BotError
 from bot.notify.messages import OutMessage
 
 ACTION_IDS = ("account.confirm", "account.return")
@@ -42,25 +41,11 @@ __all__ = [
 ]
 
 
-def _run(
-    factory: sessionmaker[Session], actor: Actor, work: Callable[[Session, Person], OutMessage]
-) -> Reply:
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            message = work(session, person)
-        return Reply(ok=True, message=message)
-    except BotError as exc:
-        return refusal(exc)
-
-
 def account_command(
     factory: sessionmaker[Session], *, actor: Actor, text: str, clock: Clock | None = None
 ) -> Reply:
     """Run ``/account <text>`` for the actor."""
-    return _run(
+    return run_as(
         factory,
         actor,
         lambda session, person: commands.run(session, actor=person.handle, text=text, clock=clock),
@@ -73,14 +58,18 @@ def register(
     actor: Actor,
     values: Mapping[str, str],
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
-    """Register an account from a submitted form; ``Reply.fields`` names what is wrong."""
+    """Register an account from a submitted form; ``Reply.fields`` names what is wrong.
+
+    With ``receipt`` the reply is also queued to the registrant in the same transaction.
+    """
 
     def work(session: Session, person: Person) -> OutMessage:
         account = service.register_account(session, actor=person.handle, values=values, clock=clock)
         return commands.registered_reply(account)
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work, receipt=receipt, clock=clock)
 
 
 def update(
@@ -99,7 +88,7 @@ def update(
         )
         return commands.reply(f"「{account.name}」の運用ポリシーを修正しました")
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def form_values(factory: sessionmaker[Session], *, code: str) -> dict[str, str]:
@@ -119,13 +108,11 @@ def handle_action(
 ) -> Reply:
     """A 開設届 button: ``account.confirm`` or ``account.return`` (with ``reason``)."""
     try:
-        registration_id = int(value["registration"])
-    except (KeyError, TypeError, ValueError):
-        return refusal(
-            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
-        )
+        registration_id = button_int(value, "registration")
+    except BotError as exc:
+        return refusal(exc)
     if action_id not in ACTION_IDS:
-        return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+        return unsupported(action_id)
 
     def work(session: Session, person: Person) -> OutMessage:
         if action_id == "account.confirm":
@@ -142,4 +129,4 @@ def handle_action(
         )
         return commands.returned_reply(reg)
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)

@@ -229,6 +229,14 @@ class _Parser:
         self.error(node, f"{what}の「{key}」が日付として読めません。")
         return None
 
+    def repeated(self, seen: dict[str, int], value: str, node: yaml.Node, label: str) -> bool:
+        """True (and an error) when ``value`` was seen before; else remember its line."""
+        if value in seen:
+            self.error(node, f"{label}「{value}」が重複しています（{seen[value]}行目と同じ）。")
+            return True
+        seen[value] = _line(node)
+        return False
+
     def unknown_keys(
         self, m: dict[str, tuple[yaml.Node, yaml.Node]], allowed: tuple[str, ...], what: str
     ) -> None:
@@ -276,14 +284,8 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
         )
         handle = p.text(m, "handle", node, "people の項目", required=True, max_len=64)
         name = p.text(m, "name", node, f"people「{handle}」", required=True)
-        if handle is not None and handle in handles:
-            p.error(
-                m["handle"][1],
-                f"handle「{handle}」が重複しています（{handles[handle]}行目と同じ）。",
-            )
+        if handle is not None and p.repeated(handles, handle, m["handle"][1], "handle"):
             continue
-        if handle is not None:
-            handles[handle] = _line(m["handle"][1])
         active = True
         if "active" in m:
             value = p.scalar(m["active"][1])
@@ -335,19 +337,13 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
         what = f"部署「{code}」"
         name = p.text(m, "name", node, what, required=True)
         head = person_ref(m, "head", node, what)
-        if code is not None and code in dept_codes:
-            p.error(
-                m["code"][1],
-                f"部署コード「{code}」が重複しています（{dept_codes[code]}行目と同じ）。",
-            )
+        if code is not None and p.repeated(dept_codes, code, m["code"][1], "部署コード"):
             continue
-        if code is not None:
-            dept_codes[code] = _line(m["code"][1])
         deputies: list[DeputySpec] = []
         seen: set[str] = set()
         for dnode in p.sequence(m["deputies"][1], f"{what}の deputies") if "deputies" in m else []:
             if isinstance(dnode, yaml.ScalarNode):
-                dm = {"person": (dnode, dnode)}
+                dm: dict[str, tuple[yaml.Node, yaml.Node]] = {"person": (dnode, dnode)}
             else:
                 maybe = p.mapping(dnode, f"{what}の代理")
                 if maybe is None:
@@ -412,14 +408,8 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
                 f"{what}の status「{status}」は使えません（{', '.join(ACCOUNT_STATUSES)}）。",
             )
             status = None
-        if code is not None and code in account_codes:
-            p.error(
-                m["code"][1],
-                f"アカウントコード「{code}」が重複しています（{account_codes[code]}行目と同じ）。",
-            )
+        if code is not None and p.repeated(account_codes, code, m["code"][1], "アカウントコード"):
             continue
-        if code is not None:
-            account_codes[code] = _line(m["code"][1])
         operators: list[str] = []
         for onode in (
             p.sequence(m["operators"][1], f"{what}の operators") if "operators" in m else []
@@ -439,7 +429,7 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
             p.sequence(m["exemptions"][1], f"{what}の exemptions") if "exemptions" in m else []
         ):
             if isinstance(enode, yaml.ScalarNode):
-                em = {"category": (enode, enode)}
+                em: dict[str, tuple[yaml.Node, yaml.Node]] = {"category": (enode, enode)}
             else:
                 maybe = p.mapping(enode, f"{what}の exemptions")
                 if maybe is None:
@@ -506,14 +496,8 @@ def parse(source: str, *, origin: str = "") -> DirectorySpec:
         key = p.text(m, "key", node, "channels の項目", required=True, max_len=64)
         what = f"チャンネル「{key}」"
         name = p.text(m, "name", node, what, required=True)
-        if key is not None and key in channel_keys:
-            p.error(
-                m["key"][1],
-                f"チャンネルキー「{key}」が重複しています（{channel_keys[key]}行目と同じ）。",
-            )
+        if key is not None and p.repeated(channel_keys, key, m["key"][1], "チャンネルキー"):
             continue
-        if key is not None:
-            channel_keys[key] = _line(m["key"][1])
         if key and name:
             spec.channels.append(
                 ChannelSpec(
@@ -536,10 +520,7 @@ def _unique_ids(p: _Parser, nodes: list[yaml.Node], key: str) -> None:
             continue
         for k, v in node.value:
             if k.value == key and isinstance(v, yaml.ScalarNode) and v.value:
-                if v.value in seen:
-                    p.error(v, f"{key}「{v.value}」が重複しています（{seen[v.value]}行目と同じ）。")
-                else:
-                    seen[v.value] = _line(v)
+                p.repeated(seen, v.value, v, key)
 
 
 # --- applying to the database ----------------------------------------------------------

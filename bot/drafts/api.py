@@ -10,7 +10,7 @@ Notifications to other people are in the outbox; the adapter delivers them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from bot.drafts.checking import (
 )
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import Field, OutMessage
+from bot.notify.service import enqueue
 
 T = TypeVar("T")
 
@@ -55,20 +56,37 @@ class Reply:
     fields: dict[str, str] = field(default_factory=dict)  # field -> problem, for forms
 
 
-def _run(
+def run_as(
     factory: sessionmaker[Session],
     actor: Actor,
-    work: Callable[[Session, Person], tuple[OutMessage, int | None]],
+    work: Callable[[Session, Person], OutMessage | Reply],
+    *,
+    receipt: bool = False,
+    clock: Clock | None = None,
 ) -> Reply:
+    """Run ``work`` for the registered person behind ``actor`` in one transaction.
+
+    ``work`` returns the message to show, or a ``Reply`` when it has more to say (a draft
+    id). A ``BotError`` rolls everything back and becomes a refusal. With ``receipt`` the
+    message also goes to the actor through the outbox, in the same transaction.
+    """
     try:
         with transaction(factory) as session:
             person = directory.person_by_platform_id(
                 session, platform=actor.platform, user_id=actor.user_id
             )
-            message, draft_id = work(session, person)
-        return Reply(ok=True, message=message, draft_id=draft_id)
+            result = work(session, person)
+            reply = result if isinstance(result, Reply) else Reply(ok=True, message=result)
+            if receipt:
+                # Kept and re-sent if the platform refuses the direct reply.
+                enqueue(session, message=reply.message, to_person=person, clock=clock)
+        return reply
     except BotError as exc:
         return refusal(exc)
+
+
+def _about(draft_id: int, message: OutMessage) -> Reply:
+    return Reply(ok=True, message=message, draft_id=draft_id)
 
 
 def refusal(exc: BotError) -> Reply:
@@ -81,6 +99,21 @@ def refusal(exc: BotError) -> Reply:
         code=exc.code,
         fields=fields,
     )
+
+
+def unsupported(action_id: str) -> Reply:
+    """The refusal for an action id nobody handles."""
+    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+
+
+def button_int(value: Mapping[str, Any], key: str) -> int:
+    """An id from a button's ``value``; ValidationFailed if it is missing or not a number."""
+    try:
+        return int(value[key])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed(
+            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
+        ) from None
 
 
 def submit_draft(
@@ -96,10 +129,11 @@ def submit_draft(
     photo_consent: bool = False,
     false_positive_reason: str | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
-    """W1: check, store and route a new draft."""
+    """W1: check, store and route a new draft (``receipt``: also queue the reply to the author)."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         result = drafts.submit(
             session,
             author=person,
@@ -114,9 +148,9 @@ def submit_draft(
             clock=clock,
         )
         assert result.receipt is not None
-        return result.receipt, result.draft.id
+        return _about(result.draft.id, result.receipt)
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work, receipt=receipt, clock=clock)
 
 
 def edit_draft(
@@ -128,6 +162,7 @@ def edit_draft(
     changes: dict[str, Any] | None = None,
     false_positive_reason: str | None = None,
     clock: Clock | None = None,
+    receipt: bool = False,
 ) -> Reply:
     """A new version of a draft; ``changes`` may set planned_at, exemption, evidence, photo_*."""
     allowed = {"planned_at", "exemption", "evidence", "photo_people", "photo_consent"}
@@ -136,7 +171,7 @@ def edit_draft(
     if unknown:
         raise ValueError(f"unknown changes: {sorted(unknown)}")
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         result = drafts.edit(
             session,
             author=person,
@@ -147,9 +182,9 @@ def edit_draft(
             **extra,
         )
         assert result.receipt is not None
-        return result.receipt, result.draft.id
+        return _about(result.draft.id, result.receipt)
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work, receipt=receipt, clock=clock)
 
 
 def decide(
@@ -164,7 +199,7 @@ def decide(
 ) -> Reply:
     """W2: approve / reject / request_changes; ``version`` comes from the button's value."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         decision = drafts.decide(
             session,
             decider=person,
@@ -179,13 +214,16 @@ def decide(
         text = "作成者に知らせました。"
         if decision.reason:
             text = f"理由: {decision.reason}\n" + text
-        return messaging.info(
-            f"下書き #{draft_id}（第{draft.current_version}版）を{verb}しました",
-            text,
-            kind="draft.decision_recorded",
-        ), draft_id
+        return _about(
+            draft_id,
+            messaging.info(
+                f"下書き #{draft_id}（第{draft.current_version}版）を{verb}しました",
+                text,
+                kind="draft.decision_recorded",
+            ),
+        )
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def withdraw_draft(
@@ -193,11 +231,11 @@ def withdraw_draft(
 ) -> Reply:
     """The author withdraws a draft that has not been published."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         drafts.withdraw(session, author=person, draft_id=draft_id, clock=clock)
-        return messaging.info(f"下書き #{draft_id} を取り下げました"), draft_id
+        return _about(draft_id, messaging.info(f"下書き #{draft_id} を取り下げました"))
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def mark_published(
@@ -211,7 +249,7 @@ def mark_published(
 ) -> Reply:
     """Record that the post is online."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         draft = drafts.mark_published(
             session,
             actor=person,
@@ -220,9 +258,9 @@ def mark_published(
             published_at=published_at,
             clock=clock,
         )
-        return messaging.published(draft), draft_id
+        return _about(draft_id, messaging.published(draft))
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def file_report(
@@ -236,17 +274,20 @@ def file_report(
 ) -> Reply:
     """File the after-posting report of an exempt post."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         drafts.file_report(
             session, actor=person, draft_id=draft_id, note=note, url=url, clock=clock
         )
-        return messaging.info(
-            f"下書き #{draft_id} の事後報告を提出しました",
-            "所属長に確認を依頼しました（4(3)ただし書）。",
-            kind="report.receipt",
-        ), draft_id
+        return _about(
+            draft_id,
+            messaging.info(
+                f"下書き #{draft_id} の事後報告を提出しました",
+                "所属長に確認を依頼しました（4(3)ただし書）。",
+                kind="report.receipt",
+            ),
+        )
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def acknowledge_report(
@@ -254,13 +295,16 @@ def acknowledge_report(
 ) -> Reply:
     """The 所属長 acknowledges an after-posting report."""
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         drafts.acknowledge_report(session, actor=person, draft_id=draft_id, clock=clock)
-        return messaging.info(
-            f"下書き #{draft_id} の事後報告を確認しました", "作成者に知らせました。"
-        ), draft_id
+        return _about(
+            draft_id,
+            messaging.info(
+                f"下書き #{draft_id} の事後報告を確認しました", "作成者に知らせました。"
+            ),
+        )
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def handle_action(
@@ -274,11 +318,9 @@ def handle_action(
 ) -> Reply:
     """A button press (``Action.action_id`` and its ``value``) from any platform."""
     try:
-        draft_id = int(value["draft_id"])
-    except (KeyError, TypeError, ValueError):
-        return refusal(
-            ValidationFailed("ボタンの情報が読み取れませんでした。もう一度操作してください。")
-        )
+        draft_id = button_int(value, "draft_id")
+    except BotError as exc:
+        return refusal(exc)
     kinds = {
         "draft.approve": "approve",
         "draft.reject": "reject",
@@ -297,32 +339,32 @@ def handle_action(
         )
     if action_id == "report.acknowledge":
         return acknowledge_report(factory, actor=actor, draft_id=draft_id, clock=clock)
-    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
+    return unsupported(action_id)
 
 
 def my_drafts(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
     """The actor's drafts with states, and overdue after-posting reports."""
     now = (clock or SystemClock()).now()
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         mine = drafts.my_drafts(session, person=person)
         overdue = drafts.overdue_reports(session, now=now, person=person)
-        return messaging.draft_list(mine, overdue=overdue), None
+        return messaging.draft_list(mine, overdue=overdue)
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def inbox(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
     """What waits for the actor's decision or acknowledgement."""
     now = (clock or SystemClock()).now()
 
-    def work(session: Session, person: Person) -> tuple[OutMessage, int | None]:
+    def work(session: Session, person: Person) -> OutMessage | Reply:
         return messaging.inbox(
             drafts.awaiting_decision(session, person=person, now=now),
             drafts.awaiting_acknowledgement(session, person=person, now=now),
-        ), None
+        )
 
-    return _run(factory, actor, work)
+    return run_as(factory, actor, work)
 
 
 def check_text(*, text: str, clock: Clock | None = None) -> Reply:

@@ -171,9 +171,9 @@ def decided(
     if decision.reason:
         text += f"\n理由: {decision.reason}"
     if kind == "approve":
-        text += f"\n掲載したら、掲載先の URL を登録してください（例: /published {draft.id} https://…）。"
+        text += "\n掲載したら［掲載しました］から掲載先の URL を登録してください。"
     elif kind == "request_changes":
-        text += f"\n本文を修正して再度送ってください（例: /edit {draft.id} 修正後の本文）。修正後は改めて決裁が必要です。"
+        text += "\n［修正する］から本文を修正して再度送ってください。修正後は改めて決裁が必要です。"
     else:
         text += "\nこの下書きは掲載できません。"
     return OutMessage(
@@ -251,12 +251,12 @@ def receipt(
     elif draft.exemption == "エ":
         lines.append(
             "緊急情報（4(3)エ）のため、すぐに掲載できます。所属長にも知らせました。"
-            f"掲載後は速やかに事後報告をしてください（/report {draft.id} 報告内容）。"
+            "掲載後は速やかに［投稿しました（事後報告）］から事後報告をしてください。"
         )
     else:
         lines.append(
             f"決裁不要（{EXEMPTION_LABELS[draft.exemption]}）として登録しました。取り決めたルールに沿って掲載し、"
-            f"掲載後は速やかに所属長へ事後報告をしてください（/report {draft.id} 報告内容）。"
+            "掲載後は速やかに［投稿しました（事後報告）］から所属長へ事後報告をしてください。"
         )
     if version.false_positive_reason:
         lines.append("誤検知の説明は所属長に伝えられます。")
@@ -283,7 +283,9 @@ def published(draft: Draft) -> OutMessage:
         else ""
     )
     if draft.exemption is not None:
-        text += f"\n決裁不要の投稿のため、速やかに所属長へ事後報告をしてください（/report {draft.id} 報告内容）。"
+        text += (
+            "\n決裁不要の投稿のため、速やかに［事後報告する］から所属長へ事後報告をしてください。"
+        )
     actions = []
     if draft.exemption is not None:
         actions = [Action("draft.report", "事後報告する", {"draft_id": draft.id}, style="primary")]

@@ -1127,8 +1127,9 @@ def _departments_decided_by(session: Session, *, person: Person, now: datetime) 
     return sorted(heads)
 
 
-def awaiting_decision(session: Session, *, person: Person, now: datetime) -> list[DraftSummary]:
-    """Drafts waiting for this person's 決裁 (as 所属長 or active deputy), oldest first."""
+def _waiting_for(
+    session: Session, *, person: Person, now: datetime, state: State
+) -> list[DraftSummary]:
     departments = _departments_decided_by(session, person=person, now=now)
     if not departments:
         return []
@@ -1137,32 +1138,24 @@ def awaiting_decision(session: Session, *, person: Person, now: datetime) -> lis
         .join(Account, Account.id == Draft.account_id)
         .where(
             Account.department_id.in_(departments),
-            Draft.state == State.PENDING_APPROVAL.value,
+            Draft.state == state.value,
             Draft.author_id != person.id,
         )
         .order_by(Draft.updated_at, Draft.id)
     )
     return [_summary(d, v) for d, v in session.execute(stmt).all()]
+
+
+def awaiting_decision(session: Session, *, person: Person, now: datetime) -> list[DraftSummary]:
+    """Drafts waiting for this person's 決裁 (as 所属長 or active deputy), oldest first."""
+    return _waiting_for(session, person=person, now=now, state=State.PENDING_APPROVAL)
 
 
 def awaiting_acknowledgement(
     session: Session, *, person: Person, now: datetime
 ) -> list[DraftSummary]:
     """Exempt posts whose after-posting report waits for this person's acknowledgement."""
-    departments = _departments_decided_by(session, person=person, now=now)
-    if not departments:
-        return []
-    stmt = (
-        _rows()
-        .join(Account, Account.id == Draft.account_id)
-        .where(
-            Account.department_id.in_(departments),
-            Draft.state == State.REPORTED.value,
-            Draft.author_id != person.id,
-        )
-        .order_by(Draft.updated_at, Draft.id)
-    )
-    return [_summary(d, v) for d, v in session.execute(stmt).all()]
+    return _waiting_for(session, person=person, now=now, state=State.REPORTED)
 
 
 def overdue_reports(

@@ -17,6 +17,7 @@ from bot.directory.models import Account
 from bot.errors import ValidationFailed
 from bot.incidents import messaging, responses, service
 from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
+from bot.incidents.models import Incident
 from bot.notify.messages import OutMessage
 
 USAGE = "\n".join(
@@ -127,6 +128,12 @@ def _declare(session: Session, actor: str, head: str, rest: str, clock: Clock) -
         url=url,
         clock=clock,
     )
+    return declared_reply(incident)
+
+
+def declared_reply(incident: Incident) -> OutMessage:
+    """What the reporter is told once the incident is recorded (text command or form)."""
+    kind = TYPES[incident.type]
     return OutMessage(
         kind="incident.declared",
         title=f"事案#{incident.id}（{kind.name}）を記録しました",
@@ -306,4 +313,4 @@ def run_action(
     raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
 
 
-__all__ = ["USAGE", "run", "run_action", "usage"]
+__all__ = ["USAGE", "declared_reply", "run", "run_action", "usage"]

@@ -13,8 +13,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.actions import Prompt
 from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm
+from bot.forms import IncidentForm
 from bot.notify.messages import Action, OutMessage
 from handlers.slack import blocks as bk
 
@@ -275,6 +277,114 @@ def form_errors(
     if not errors:
         errors[fallback] = message
     return {k: bk.truncate(v, 1000, bk.ELLIPSIS) for k, v in errors.items()}
+
+
+# ------------------------------------------------------------------ /account new, /incident
+ACCOUNT_CALLBACK = "account_form"
+INCIDENT_CALLBACK = "incident_form"
+ACCOUNT_BLOCKS = tuple(f.key for f in FIELDS)
+
+
+def account_modal(values: Mapping[str, str] | None = None) -> bk.Block:
+    """The 運用ポリシー form (4(1)ア〜キ): one input per ``FIELDS`` entry, block id = key."""
+    values = values or {}
+    blocks: list[bk.Block] = [
+        bk.section(
+            "公式アカウントの運用ポリシー（ガイドライン4(1)ア〜キ）を入力してください。"
+            "登録後、開設届を広報課長へ提出します（4(2)）。"
+        )
+    ]
+    for f in FIELDS:
+        label = f"{f.label}（{f.clause}）" if f.clause else f.label
+        blocks.append(
+            bk.input_block(
+                label,
+                bk.plain_text_input(
+                    f.key,
+                    multiline=f.multiline,
+                    max_length=LIMITS.get(f.key, TEXT_LIMIT),
+                    initial_value=values.get(f.key) or None,
+                ),
+                block_id=f.key,
+                optional=not f.required,
+                hint=f.hint or None,
+            )
+        )
+    return bk.modal(
+        "公式アカウントの登録",
+        blocks,
+        callback_id=ACCOUNT_CALLBACK,
+        submit="登録する",
+        close="キャンセル",
+    )
+
+
+def _select(
+    action_id: str, choices: Sequence[tuple[str, str]], initial: str | None, placeholder: str
+) -> bk.Block:
+    options = _options(choices[: bk.OPTIONS_MAX])
+    element: bk.Block = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": bk.plain_text(placeholder, bk.PLACEHOLDER_MAX),
+        "options": options,
+    }
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+def incident_modal(form: IncidentForm) -> bk.Block:
+    """The /incident form: type, account, summary, URL (ガイドライン6)."""
+    values = form.values
+    blocks: list[bk.Block] = [
+        bk.input_block(
+            "種別",
+            _radio("type", form.types, values.get("type")),
+            block_id="type",
+            hint="炎上は6(3)、なりすましは6(4)、訂正は6(1)の対応手順が対応スレッドに表示されます。",
+        ),
+        bk.input_block(
+            "対象の公式アカウント",
+            _select("account", form.accounts, values.get("account"), "アカウントを選択"),
+            block_id="account",
+        ),
+        bk.input_block(
+            "概要",
+            bk.plain_text_input(
+                "summary", multiline=True, max_length=2000, initial_value=values.get("summary")
+            ),
+            block_id="summary",
+            optional=True,
+            hint="何が起きているか。概要か URL のどちらかは必須です。",
+        ),
+        bk.input_block(
+            "該当する投稿の URL",
+            bk.plain_text_input("url", max_length=1000, initial_value=values.get("url")),
+            block_id="url",
+            optional=True,
+        ),
+    ]
+    return bk.modal(
+        "事案の報告",
+        blocks,
+        callback_id=INCIDENT_CALLBACK,
+        submit="報告する",
+        close="キャンセル",
+    )
+
+
+def view_inputs(view: Mapping[str, Any]) -> dict[str, str]:
+    """A submitted modal's values by block id (text, selected option or radio value)."""
+    inputs: dict[str, str] = {}
+    for block, elements in ((view.get("state") or {}).get("values") or {}).items():
+        for element in elements.values():
+            if element.get("selected_option"):
+                inputs[block] = element["selected_option"].get("value") or ""
+            elif element.get("value") is not None:
+                inputs[block] = element["value"]
+    return inputs
 
 
 # ------------------------------------------------------------------ prompts

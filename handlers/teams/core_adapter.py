@@ -23,12 +23,13 @@ from microsoft_teams.cards import AdaptiveCard
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import commands as router
+from bot import forms as neutral_forms
 from bot.actions import run_action
 from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, refusal
+from bot.drafts.api import Actor, Reply, button_int, refusal
 from bot.drafts.messaging import error, info
 from bot.errors import BotError, ValidationFailed
 from bot.notify.messages import OutMessage
@@ -141,6 +142,9 @@ class TeamsCore:
                 return self._draft(actor, command.args)
             if command.name == "edit":
                 return self._edit(actor, command.args)
+            request = neutral_forms.form_for(command.name, command.args)
+            if request is not None:
+                return self._open_form(actor, request)
             return Answer.of(
                 router.run_command(
                     self.factory,
@@ -250,6 +254,47 @@ class TeamsCore:
         card = forms.form_card(offered.form, values=values, problems=problems, notice=notice)
         return Answer(ok=problems is None, card=card)
 
+    def _open_form(self, actor: Actor, request: neutral_forms.FormRequest) -> Answer:
+        if request.form == neutral_forms.ACCOUNT_FORM:
+            offered = neutral_forms.account_form(self.factory, actor=actor)
+            if offered.ok:
+                return Answer(ok=True, card=forms.account_card(values=offered.values))
+        else:
+            offered = neutral_forms.incident_form(self.factory, actor=actor, values=request.values)
+            if offered.incident is not None:
+                return Answer(ok=True, card=forms.incident_card(offered.incident))
+        assert offered.refusal is not None
+        return Answer.of(offered.refusal)
+
+    def _submit_account(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
+        values = forms.form_values(data, (f.key for f in neutral_forms.FIELDS))
+        reply = neutral_forms.submit_account_form(
+            self.factory, actor=actor, values=values, clock=self.clock
+        )
+        if reply.ok:
+            return Answer.of(reply)
+        card = forms.account_card(
+            values=values, problems=reply.fields or {}, notice=_notice(reply, bool(reply.fields))
+        )
+        return Answer(ok=False, card=card)
+
+    def _submit_incident(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
+        values = forms.form_values(data, neutral_forms.INCIDENT_FIELDS)
+        reply = neutral_forms.submit_incident_form(
+            self.factory, actor=actor, values=values, clock=self.clock
+        )
+        if reply.ok:
+            return Answer.of(reply)
+        offered = neutral_forms.incident_form(self.factory, actor=actor, values=values)
+        if offered.incident is None:
+            return Answer.of(reply)
+        card = forms.incident_card(
+            offered.incident,
+            problems=reply.fields or {},
+            notice=_notice(reply, bool(reply.fields)),
+        )
+        return Answer(ok=False, card=card)
+
     # --- buttons ----------------------------------------------------------------------
 
     def action(
@@ -272,9 +317,13 @@ class TeamsCore:
     def _action(self, actor: Actor, verb: str, data: Mapping[str, Any]) -> Answer:
         if verb == forms.SUBMIT_VERB:
             return self._submit_form(actor, data)
+        if verb == forms.ACCOUNT_VERB:
+            return self._submit_account(actor, data)
+        if verb == forms.INCIDENT_VERB:
+            return self._submit_incident(actor, data)
         value, inputs = split_action_data(data)
         if verb == "draft.edit":
-            return self._form(actor, draft_id=_draft_id(value))
+            return self._form(actor, draft_id=button_int(value, "draft_id"))
         return Answer.of(
             run_action(
                 self.factory,
@@ -287,7 +336,7 @@ class TeamsCore:
         )
 
     def _submit_form(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
-        draft_id = _draft_id(data) if data.get("draft_id") is not None else None
+        draft_id = button_int(data, "draft_id") if data.get("draft_id") is not None else None
         try:
             submitted = forms.draft_input(data)
         except ValidationFailed as exc:
@@ -308,13 +357,11 @@ class TeamsCore:
         )
 
 
-def _draft_id(value: Mapping[str, Any]) -> int:
-    try:
-        return int(value["draft_id"])
-    except (KeyError, TypeError, ValueError):
-        raise ValidationFailed(
-            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
-        ) from None
+def _notice(reply: Reply, per_field: bool) -> str:
+    """Above a returned form: the refusal, in full unless each field says its own."""
+    if per_field:
+        return reply.message.title.split("\n", 1)[0]
+    return reply.message.title + ("\n" + reply.message.text if reply.message.text else "")
 
 
 def _form_values(options: Mapping[str, str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ form names) is shown above the form, which keeps what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -24,9 +24,11 @@ from microsoft_teams.cards import (
     TimeInput,
 )
 
+from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.clock import JST, to_jst
 from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm, DraftInput
 from bot.errors import ValidationFailed
+from bot.forms import IncidentForm
 
 from .render import SCHEMA_VERSION
 
@@ -154,3 +156,111 @@ def draft_input(values: Mapping[str, Any]) -> DraftInput:
         photo=_s(values, "photo") or "none",
         false_positive_reason=_s(values, "false_positive_reason"),
     )
+
+
+# --- /account new and /incident (bot.forms) ------------------------------------------------
+
+ACCOUNT_VERB = "form.account"
+INCIDENT_VERB = "form.incident"
+INCIDENT_LABELS = {
+    "type": "種別",
+    "account": "対象の公式アカウント",
+    "summary": "概要",
+    "url": "URL",
+}
+
+
+def _problems(
+    body: list[CardElement], labels: Mapping[str, str], problems: Mapping[str, str]
+) -> None:
+    for name, problem in problems.items():
+        label = labels.get(name)
+        text = f"{label}: {problem}" if label else problem
+        body.append(TextBlock(text=text, wrap=True, color="Attention"))
+
+
+def account_card(
+    *,
+    values: Mapping[str, Any] | None = None,
+    problems: Mapping[str, str] | None = None,
+    notice: str | None = None,
+) -> AdaptiveCard:
+    """The 運用ポリシー form (4(1)ア〜キ); ``values`` refill it, ``problems`` explain."""
+    current = values or {}
+    title = "公式アカウントの登録（運用ポリシー）"
+    body: list[CardElement] = [
+        TextBlock(text=title, weight="Bolder", size="Medium", wrap=True),
+        TextBlock(
+            text="ガイドライン4(1)ア〜キの項目を入力してください。"
+            "登録後、開設届を広報課長へ提出します（4(2)）。",
+            wrap=True,
+        ),
+    ]
+    if notice:
+        body.append(TextBlock(text=notice, wrap=True, color="Attention"))
+    _problems(body, {f.key: f.label for f in FIELDS}, problems or {})
+    for f in FIELDS:
+        body.append(
+            TextInput(
+                id=f.key,
+                label=f"{f.label}（{f.clause}）" if f.clause else f.label,
+                placeholder=f.hint or None,
+                is_multiline=f.multiline,
+                is_required=f.required,
+                error_message=f"{f.label}を入力してください。" if f.required else None,
+                max_length=LIMITS.get(f.key, TEXT_LIMIT),
+                value=_s(current, f.key),
+            )
+        )
+    submit = ExecuteAction(title="登録する", verb=ACCOUNT_VERB, data={}, style="positive")
+    return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
+
+
+def incident_card(
+    form: IncidentForm,
+    *,
+    values: Mapping[str, Any] | None = None,
+    problems: Mapping[str, str] | None = None,
+    notice: str | None = None,
+) -> AdaptiveCard:
+    """The /incident form: type, account, summary, URL (ガイドライン6)."""
+    current: dict[str, Any] = {**form.values, **(values or {})}
+    title = "事案の報告（炎上・なりすまし・訂正）"
+    body: list[CardElement] = [TextBlock(text=title, weight="Bolder", size="Medium", wrap=True)]
+    if notice:
+        body.append(TextBlock(text=notice, wrap=True, color="Attention"))
+    _problems(body, INCIDENT_LABELS, problems or {})
+    body += [
+        ChoiceSetInput(
+            id="type",
+            label="種別",
+            style="expanded",
+            is_required=True,
+            error_message="種別を選んでください。",
+            choices=[Choice(title=t, value=v) for v, t in form.types],
+            value=_s(current, "type"),
+        ),
+        ChoiceSetInput(
+            id="account",
+            label="対象の公式アカウント",
+            is_required=True,
+            error_message="アカウントを選んでください。",
+            choices=[Choice(title=f"{name}（{code}）", value=code) for code, name in form.accounts],
+            value=_s(current, "account"),
+        ),
+        TextInput(
+            id="summary",
+            label="概要（何が起きているか）",
+            is_multiline=True,
+            max_length=2000,
+            value=_s(current, "summary"),
+        ),
+        TextInput(id="url", label="該当する投稿の URL", max_length=1000, value=_s(current, "url")),
+    ]
+    submit = ExecuteAction(title="報告する", verb=INCIDENT_VERB, data={}, style="positive")
+    return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
+
+
+def form_values(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, str]:
+    """The submitted inputs named ``keys`` as strings (absent → empty)."""
+    return {k: str(data.get(k) or "") for k in keys}

@@ -38,7 +38,11 @@ def test_draft_approve_publish(bot, factory):
     closed = bot.pop("yamada")
     assert closed.is_update and closed.kind == "draft.approval_closed" and "山田 花子" in closed
     assert bot.pop("kato").is_update
-    assert "承認されました" in bot.pop("sato").title
+    approved = bot.pop("sato")
+    assert "承認されました" in approved.title
+    # The text names the button (neutral on every platform); the console shows its command.
+    assert "［掲載しました］から掲載先の URL を登録" in approved
+    assert f"掲載しました: /published {n} 掲載先のURL" in approved
 
     bot.push("sato", f"/published {n} https://x.com/midori_kanko_demo/status/1")
     assert "掲載済み" in bot.pop("sato")

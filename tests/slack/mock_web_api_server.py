@@ -383,6 +383,18 @@ def _chat_post_ephemeral(api: MockSlackWebApi, params: Json) -> Json:
     return {"ok": True, "message_ts": api._next_ts()}
 
 
+def _chat_get_permalink(api: MockSlackWebApi, params: Json) -> Json:
+    # Slack's real method takes channel + message_ts and answers for existing messages only.
+    channel, ts = params.get("channel", ""), params.get("message_ts", "")
+    if (channel, ts) not in api._messages:
+        return {"ok": False, "error": "message_not_found"}
+    return {
+        "ok": True,
+        "channel": channel,
+        "permalink": f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+    }
+
+
 def _chat_update(api: MockSlackWebApi, params: Json) -> Json:
     key = (params.get("channel", ""), params.get("ts", ""))
     if key not in api._messages:
@@ -503,6 +515,7 @@ _METHODS: dict[str, Callable[[MockSlackWebApi, Json], Json]] = {
     "chat.postMessage": _chat_post_message,
     "chat.postEphemeral": _chat_post_ephemeral,
     "chat.update": _chat_update,
+    "chat.getPermalink": _chat_get_permalink,
     "views.open": _views_open,
     "views.push": _views_open,
     "views.update": _views_update,

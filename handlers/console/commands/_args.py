@@ -49,6 +49,11 @@ def draft_id(token: str | None) -> int:
     return int(value)
 
 
+def leading_draft_id(args: str) -> int:
+    """The draft number a command line starts with (``/ack 12``, ``/withdraw #12``)."""
+    return draft_id(args.split(" ")[0] if args else None)
+
+
 def version_token(token: str) -> int | None:
     """``v2`` / ``第2版`` → 2, else None."""
     match = re.fullmatch(r"(?:v|V|第)(\d{1,6})版?", token)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.drafts import api
-from handlers.console.commands._args import draft_id
+from handlers.console.commands._args import leading_draft_id
 from handlers.console.router import Context, Registry
 
 
@@ -12,7 +12,7 @@ def handle(ctx: Context, args: str) -> None:
         api.acknowledge_report(
             ctx.factory,
             actor=ctx.actor,
-            draft_id=draft_id(args.split(" ")[0] if args else None),
+            draft_id=leading_draft_id(args),
             clock=ctx.clock,
         )
     )

@@ -48,3 +48,4 @@ def register(registry: Registry) -> None:
         usage="/edit 番号 [planned=…] [exempt=…] [fp=…] 修正後の本文（本文を省くと複数行で入力）",
         aliases=("修正",),
     )
+    registry.action("draft.edit", "/edit {draft_id} 修正後の本文")

@@ -35,3 +35,4 @@ def register(registry: Registry) -> None:
         usage=USAGE,
         aliases=("掲載",),
     )
+    registry.action("draft.publish", "/published {draft_id} 掲載先のURL")

@@ -30,3 +30,4 @@ def register(registry: Registry) -> None:
         usage="/report 番号 [url=掲載先URL] 報告内容　例: /report 2 url=https://x.com/… 予定どおり掲載しました",
         aliases=("事後報告",),
     )
+    registry.action("draft.report", "/report {draft_id} 報告内容")

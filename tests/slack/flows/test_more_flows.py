@@ -152,8 +152,8 @@ def test_incident_opens_a_thread_in_the_info_policy_channel(slack, slack_api, co
     assert update.params["channel"] == INFO_POLICY_CHANNEL
 
 
-def test_incident_without_arguments_answers_usage(slack, slack_api):
-    slack.command("/incident", "", user_id=AUTHOR)
+def test_incident_help_answers_usage(slack, slack_api):
+    slack.command("/incident", "help", user_id=AUTHOR)
     (hook,) = slack_api.wait_for("response_url")
     assert "/incident" in text_of(hook) and "炎上" in text_of(hook)
 

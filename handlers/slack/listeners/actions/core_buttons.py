@@ -10,20 +10,24 @@ including the in-place update of the message that carried the button.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.actions import PROMPTS, run_action
+from bot.actions import PROMPTS, incident_thread, run_action
 from bot.commands import draft_form
 from handlers.slack import render
 from handlers.slack.errors import guarded
 from handlers.slack.replies import ack_only, tell
 from handlers.slack.runtime import Core
 
+logger = logging.getLogger("handlers.slack.buttons")
 CORE_ACTION_ID = re.compile(r"^(draft|report|incident|account|reminder)\.")
 
 
@@ -61,8 +65,32 @@ def run_button(
     reply = run_action(
         core.factory, actor=actor, action_id=action_id, value=value, clock=core.clock
     )
-    tell(reply.message, user_id=user_id, respond=respond, client=client, channel_id=channel_id)
+    message = reply.message
+    incident_id = _int(value.get("incident_id"))
+    if action_id == "incident.open_thread" and reply.ok and incident_id is not None:
+        link = _thread_link(client, core, incident_id)
+        message = replace(
+            message,
+            text=f"スレッドを開く: {link}"
+            if link
+            else "スレッドはまだ投稿されていません。少し待ってからもう一度お試しください。",
+        )
+    tell(message, user_id=user_id, respond=respond, client=client, channel_id=channel_id)
     core.deliver()
+
+
+def _thread_link(client: WebClient, core: Core, incident_id: int) -> str | None:
+    """The permalink of an incident's thread root (None until Slack has it)."""
+    ref = incident_thread(core.factory, incident_id=incident_id)
+    if ref is None or ref.platform != "slack":
+        return None
+    try:
+        answer = client.chat_getPermalink(channel=ref.channel, message_ts=ref.message_id)
+    except SlackApiError as exc:
+        logger.warning("chat.getPermalink failed: %s", exc.response.get("error"))
+        return None
+    link = answer.get("permalink")
+    return link if isinstance(link, str) else None
 
 
 def _int(raw: Any) -> int | None:

@@ -5,10 +5,11 @@ Submissions are made idempotent with `dedupe.view_submission_key` (see docs/slac
 
 from slack_bolt import App
 
-from handlers.slack.listeners.views import action_prompt, draft_submit
+from handlers.slack.listeners.views import action_prompt, draft_submit, form_submit
 
 
 def register(app: App) -> None:
     """Register the view listeners."""
     draft_submit.register(app)
     action_prompt.register(app)
+    form_submit.register(app)

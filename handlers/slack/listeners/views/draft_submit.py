@@ -3,7 +3,8 @@
 Slack shows problems next to the fields only in the answer to the submission itself, so
 the core call runs before ``ack``: validation errors and blocking findings (clause and
 words, with room for a false-positive statement) come back as ``response_action: errors``
-keyed by block id; success closes the modal and the receipt arrives as a DM. A repeated
+keyed by block id; success closes the modal and the receipt arrives as a DM, queued in
+the outbox in the same transaction (kept and re-sent if Slack refuses it). A repeated
 submission of the same values is acknowledged and ignored (``dedupe.claimed``).
 """
 
@@ -14,12 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.commands import DraftInput, submit_draft_form
 from handlers.slack import render
 from handlers.slack.dedupe import Deduper, claimed, view_submission_key
-from handlers.slack.replies import tell
 from handlers.slack.runtime import Core
 
 
@@ -54,7 +53,6 @@ def submit_draft(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    client: WebClient,
     core: Core,
     deduper: Deduper,
 ) -> None:
@@ -72,6 +70,7 @@ def submit_draft(
             form=form,
             draft_id=draft_id,
             clock=core.clock,
+            receipt=True,  # the modal closes: the receipt goes by DM through the outbox
         )
         if not reply.ok:
             deduper.release(key)  # the corrected form must go through
@@ -86,7 +85,6 @@ def submit_draft(
             ack(response_action="errors", errors=errors)
             return
         ack()
-    tell(reply.message, user_id=user_id, client=client)
     core.deliver()
 
 
