@@ -340,21 +340,18 @@ def submit(
         },
         text=text,
     )
-    result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    routed = _route(
+    return _route_and_record(
         session,
         draft=draft,
         account=account,
         version=version,
+        outcome=outcome,
         deciders=deciders,
         registered=registered,
-        result=result,
+        event=submitted,
+        edited=False,
         clock=clock,
     )
-    # Both events in one append; its flush also writes the outbox rows and notices.
-    record_many(session, [submitted, routed], clock=clock)
-    result.receipt = messaging.receipt(draft, account, version, outcome, result.approvers)
-    return result
 
 
 def _exemption_allowed(session: Session, *, account: Account, category: str | None) -> bool:
@@ -392,6 +389,39 @@ def _new_version(
         false_positive_reason=fp_reason,
         created_at=now,
     )
+
+
+def _route_and_record(
+    session: Session,
+    *,
+    draft: Draft,
+    account: Account,
+    version: DraftVersion,
+    outcome: CheckOutcome,
+    deciders: list[Person],
+    registered: bool,
+    event: Entry,
+    edited: bool,
+    clock: Clock,
+) -> SubmitResult:
+    """Route a new version, append its event with the routing event, and build the receipt."""
+    result = SubmitResult(draft=draft, version=version, outcome=outcome)
+    routed = _route(
+        session,
+        draft=draft,
+        account=account,
+        version=version,
+        deciders=deciders,
+        registered=registered,
+        result=result,
+        clock=clock,
+    )
+    # Both events in one append; its flush also writes the outbox rows and notices.
+    record_many(session, [event, routed], clock=clock)
+    result.receipt = messaging.receipt(
+        draft, account, version, outcome, result.approvers, edited=edited
+    )
+    return result
 
 
 def _route(
@@ -752,22 +782,18 @@ def edit(
         now=now,
         clock=clock,
     )
-    result = SubmitResult(draft=draft, version=version, outcome=outcome)
-    routed = _route(
+    return _route_and_record(
         session,
         draft=draft,
         account=account,
         version=version,
+        outcome=outcome,
         deciders=deciders,
         registered=registered,
-        result=result,
+        event=edited,
+        edited=True,
         clock=clock,
     )
-    record_many(session, [edited, routed], clock=clock)
-    result.receipt = messaging.receipt(
-        draft, account, version, outcome, result.approvers, edited=True
-    )
-    return result
 
 
 # --- withdraw --------------------------------------------------------------------------
