@@ -51,6 +51,7 @@ from bot.directory.loader import DEMO_FILE, load_file
 from bot.directory.models import Account, Person
 from bot.drafts import api
 from bot.drafts.models import Draft, DraftNotice, DraftVersion
+from bot.interaction import Actor
 from bot.notify.models import OutboxMessage
 
 DEFAULT_PG = os.environ.get(
@@ -295,7 +296,7 @@ def bench_submit(
         load_file(session, path=DEMO_FILE)
     seeded = seed_drafts(engine, drafts)
     rng = random.Random(11)
-    actor = api.Actor("console", "sato")
+    actor = Actor("console", "sato")
 
     def one() -> None:
         # One in five posts claims the registered 4(3)イ exemption; the rest go to 決裁.

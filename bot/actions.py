@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.errors import BotError, ValidationFailed
+from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.notify.messages import OutMessage
 from bot.notify.port import SentRef
 

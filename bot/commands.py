@@ -21,9 +21,9 @@ from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
-from bot.drafts.api import Actor, Reply, as_person, run_as, unsupported
 from bot.drafts.messaging import EXEMPTION_LABELS
 from bot.errors import NotFound, PermissionDenied
+from bot.interaction import Actor, Reply, as_person, run_as, unsupported
 from bot.notify.messages import OutMessage
 
 __all__ = [

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.notify.messages import FindingView
+
 
 class BotError(Exception):
     """A request the core refuses; nothing was changed."""
@@ -11,6 +16,8 @@ class BotError(Exception):
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # Content-check findings shown with the refusal (BlockedByFindings sets them).
+        self.findings: list[FindingView] = []
         if code is not None:
             self.code = code
 

@@ -24,11 +24,11 @@ from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.models import Account, Person
-from bot.drafts.api import Actor, Reply, as_person, refusal
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
 from bot.incidents.checklists import TYPES, parse_type
+from bot.interaction import Actor, Reply, as_person, refusal
 
 __all__ = [
     "ACCOUNT_FORM",

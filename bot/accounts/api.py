@@ -21,8 +21,8 @@ from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock
 from bot.db import transaction
 from bot.directory.models import Person
-from bot.drafts.api import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.errors import BotError
+from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.notify.messages import OutMessage
 
 ACTION_IDS = ("account.confirm", "account.return")

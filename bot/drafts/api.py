@@ -1,135 +1,34 @@
-"""The one entry point every adapter calls (Slack, Teams, console), with the same arguments.
+"""The drafts facade every adapter calls (Slack, Teams, console), with the same arguments.
 
-Each function identifies the acting person by platform and platform user id, runs one
-transaction, and returns a ``Reply``: the message to show to that person (ephemerally)
-and whether it succeeded. A refusal (``BotError``) rolls everything back and becomes a
-Japanese ``error`` reply; any other exception propagates to the adapter's error handler.
-Notifications to other people are in the outbox; the adapter delivers them
-(``bot.notify.deliver_pending``) after the call.
+Each function takes the ``Actor`` (``bot.interaction``), runs one transaction for the
+person behind it and returns a ``Reply``; refusals and delivery follow the conventions
+described in ``bot.interaction``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.db import transaction
-from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import messaging
 from bot.drafts import service as drafts
 from bot.drafts.checking import (
     VERDICT_LABELS,
-    BlockedByFindings,
     run_check,
     section7_reminders,
     validate_text,
 )
-from bot.errors import BotError, ValidationFailed
+from bot.errors import BotError
+from bot.interaction import Actor, Reply, button_int, info, refusal, run_as, unsupported
 from bot.notify.messages import Field, OutMessage
-from bot.notify.service import enqueue
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: ``platform`` is "slack" | "teams" | "console"; ``user_id`` its id."""
-
-    platform: str
-    user_id: str
-
-
-@dataclass
-class Reply:
-    """What to show the actor. ``ok`` is False for a refusal (nothing was stored)."""
-
-    ok: bool
-    message: OutMessage
-    draft_id: int | None = None
-    code: str | None = None  # BotError.code on refusal
-    fields: dict[str, str] = field(default_factory=dict)  # field -> problem, for forms
-
-
-def as_person(
-    factory: sessionmaker[Session],
-    actor: Actor,
-    work: Callable[[Session, Person], T],
-    *,
-    refused: Callable[[Reply], T],
-) -> T:
-    """Run ``work`` for the registered person behind ``actor`` in one transaction.
-
-    A ``BotError`` rolls everything back; ``refused`` turns its refusal into the result.
-    """
-    try:
-        with transaction(factory) as session:
-            person = directory.person_by_platform_id(
-                session, platform=actor.platform, user_id=actor.user_id
-            )
-            return work(session, person)
-    except BotError as exc:
-        return refused(refusal(exc))
-
-
-def run_as(
-    factory: sessionmaker[Session],
-    actor: Actor,
-    work: Callable[[Session, Person], OutMessage | Reply],
-    *,
-    receipt: bool = False,
-    clock: Clock | None = None,
-) -> Reply:
-    """``as_person`` for a ``Reply``: ``work`` returns the message to show, or a ``Reply``
-    when it has more to say (a draft id). With ``receipt`` the message also goes to the
-    actor through the outbox, in the same transaction.
-    """
-
-    def replied(session: Session, person: Person) -> Reply:
-        result = work(session, person)
-        reply = result if isinstance(result, Reply) else Reply(ok=True, message=result)
-        if receipt:
-            # Kept and re-sent if the platform refuses the direct reply.
-            enqueue(session, message=reply.message, to_person=person, clock=clock)
-        return reply
-
-    return as_person(factory, actor, replied, refused=lambda reply: reply)
 
 
 def _about(draft_id: int, message: OutMessage) -> Reply:
     return Reply(ok=True, message=message, draft_id=draft_id)
-
-
-def refusal(exc: BotError) -> Reply:
-    """A refusal as a reply (adapters use this for their own parse errors too)."""
-    findings = exc.findings if isinstance(exc, BlockedByFindings) else None
-    fields = exc.fields if isinstance(exc, ValidationFailed) else {}
-    return Reply(
-        ok=False,
-        message=messaging.error(exc.message, findings=findings),
-        code=exc.code,
-        fields=fields,
-    )
-
-
-def unsupported(action_id: str) -> Reply:
-    """The refusal for an action id nobody handles."""
-    return refusal(ValidationFailed(f"この操作（{action_id}）には対応していません。"))
-
-
-def button_int(value: Mapping[str, Any], key: str) -> int:
-    """An id from a button's ``value``; ValidationFailed if it is missing or not a number."""
-    try:
-        return int(value[key])
-    except (KeyError, TypeError, ValueError):
-        raise ValidationFailed(
-            "ボタンの情報が読み取れませんでした。もう一度操作してください。"
-        ) from None
 
 
 def submit_draft(
@@ -232,7 +131,7 @@ def decide(
             text = f"理由: {decision.reason}\n" + text
         return _about(
             draft_id,
-            messaging.info(
+            info(
                 f"下書き #{draft_id}（第{draft.current_version}版）を{verb}しました",
                 text,
                 kind="draft.decision_recorded",
@@ -249,7 +148,7 @@ def withdraw_draft(
 
     def work(session: Session, person: Person) -> OutMessage | Reply:
         drafts.withdraw(session, author=person, draft_id=draft_id, clock=clock)
-        return _about(draft_id, messaging.info(f"下書き #{draft_id} を取り下げました"))
+        return _about(draft_id, info(f"下書き #{draft_id} を取り下げました"))
 
     return run_as(factory, actor, work)
 
@@ -296,7 +195,7 @@ def file_report(
         )
         return _about(
             draft_id,
-            messaging.info(
+            info(
                 f"下書き #{draft_id} の事後報告を提出しました",
                 "所属長に確認を依頼しました（4(3)ただし書）。",
                 kind="report.receipt",
@@ -315,9 +214,7 @@ def acknowledge_report(
         drafts.acknowledge_report(session, actor=person, draft_id=draft_id, clock=clock)
         return _about(
             draft_id,
-            messaging.info(
-                f"下書き #{draft_id} の事後報告を確認しました", "作成者に知らせました。"
-            ),
+            info(f"下書き #{draft_id} の事後報告を確認しました", "作成者に知らせました。"),
         )
 
     return run_as(factory, actor, work)

@@ -39,7 +39,7 @@ from bot.directory.models import Account, Person
 from bot.drafts.checking import SEVERITY_LABELS, VERDICT_LABELS, CheckOutcome, finding_views
 from bot.drafts.models import AfterReport, Decision, Draft, DraftVersion
 from bot.drafts.state import label
-from bot.notify.messages import Action, Field, FindingView, OutMessage
+from bot.notify.messages import Action, Field, OutMessage
 
 DECISION_LABELS = {"approve": "承認", "reject": "却下", "request_changes": "差し戻し"}
 DECISION_TITLES = {
@@ -387,18 +387,3 @@ def inbox(decisions: list[Any], reports: list[Any]) -> OutMessage:
     if not parts:
         parts.append("あなたの決裁や確認を待っているものはありません。")
     return OutMessage(kind="draft.inbox", title="あなたの対応待ち", text="\n\n".join(parts))
-
-
-def error(message: str, *, findings: list[FindingView] | None = None) -> OutMessage:
-    """A refusal shown to the person who asked."""
-    return OutMessage(
-        kind="error",
-        title=message.splitlines()[0],
-        text="\n".join(message.splitlines()[1:]),
-        findings=findings or [],
-    )
-
-
-def info(title: str, text: str = "", *, kind: str = "info") -> OutMessage:
-    """A short confirmation shown to the person who asked."""
-    return OutMessage(kind=kind, title=title, text=text)

@@ -22,7 +22,7 @@ One module per command under ``handlers/console/commands/``. The module defines:
 and its dotted name is appended to ``COMMAND_MODULES`` in
 ``handlers/console/commands/__init__.py``. A handler parses its arguments, calls the core
 (``bot.drafts.api`` or its own service) and shows the result with ``ctx.reply(message)``;
-refusals are ``ctx.reply(api.refusal(exc).message)`` or just raising ``BotError`` (the
+refusals are ``ctx.reply(bot.interaction.refusal(exc).message)`` or just raising ``BotError`` (the
 router turns it into a Japanese error reply). The router delivers the outbox after each
 command, so other people's notifications appear right after the reply.
 """

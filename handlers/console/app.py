@@ -15,7 +15,7 @@ from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, load_file
 from bot.directory.models import Account, Person
-from bot.drafts.messaging import error
+from bot.interaction import error
 from bot.notify.messages import OutMessage
 from bot.notify.service import deliver_pending
 from handlers.console.notifier import ConsoleNotifier, Received

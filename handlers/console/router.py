@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.drafts import api
-from bot.drafts.messaging import error, info
 from bot.errors import BotError
+from bot.interaction import Actor, Reply, error, info, refusal
 from bot.notify.messages import OutMessage
 from handlers.console import render
 
@@ -95,14 +94,14 @@ class Context:
     switch_user: Callable[[str], None]
 
     @property
-    def actor(self) -> api.Actor:
-        return api.Actor("console", self.user)
+    def actor(self) -> Actor:
+        return Actor("console", self.user)
 
     def reply(self, message: OutMessage) -> None:
         """Show a message to the acting user only (the console's "ephemeral" reply)."""
         self.reply_sink(message)
 
-    def answer(self, reply: api.Reply) -> None:
+    def answer(self, reply: Reply) -> None:
         """Show a facade reply."""
         self.reply(reply.message)
 
@@ -148,7 +147,7 @@ def run(ctx: Context, cmd: Command, args: str) -> None:
         exc.args_text = args
         raise
     except BotError as exc:
-        ctx.answer(api.refusal(exc))
+        ctx.answer(refusal(exc))
     except Exception:
         error_id = uuid.uuid4().hex[:8]
         # Only the id and the command name: arguments may contain draft text.

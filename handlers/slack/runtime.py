@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.drafts.api import Actor
+from bot.interaction import Actor
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
 

@@ -3,7 +3,7 @@
 Everything here is synchronous (SQLAlchemy sync); the listeners call it through
 ``asyncio.to_thread``. The person acting is ``Actor("teams", <Entra object id>)``; the core
 looks them up by ``Person.teams_user_id`` and refuses, in Japanese, anyone not in the
-directory. Replies are ``bot.drafts.api.Reply`` (an ``OutMessage``) or, for the draft
+directory. Replies are ``bot.interaction.Reply`` (an ``OutMessage``) or, for the draft
 form, an Adaptive Card built here. Notifications to others go through the core's outbox;
 :meth:`TeamsCore.deliver` hands them to the ``TeamsNotifier``.
 
@@ -29,9 +29,8 @@ from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
-from bot.drafts.api import Actor, Reply, button_int, refusal
-from bot.drafts.messaging import error, info
 from bot.errors import BotError, ValidationFailed
+from bot.interaction import Actor, Reply, button_int, error, info, refusal
 from bot.notify.messages import OutMessage
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending

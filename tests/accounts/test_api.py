@@ -6,16 +6,17 @@ import sqlalchemy as sa
 
 from bot.accounts import api
 from bot.directory.models import Account, Person
+from bot.interaction import Actor
 from tests.accounts.helpers import counts, form, outbox
 
 
 def test_form_then_buttons(session, factory, org, clock):
     session.execute(sa.update(Person).where(Person.handle == "hirose").values(slack_user_id="U_PR"))
     session.flush()
-    reply = api.register(factory, actor=api.Actor("console", "sato"), values=form(), clock=clock)
+    reply = api.register(factory, actor=Actor("console", "sato"), values=form(), clock=clock)
     assert reply.ok and "kankou-x" in reply.message.title
     reply = api.account_command(
-        factory, actor=api.Actor("console", "sato"), text="submit kankou-x", clock=clock
+        factory, actor=Actor("console", "sato"), text="submit kankou-x", clock=clock
     )
     assert reply.ok
     [(_, request)] = outbox(session, to="hirose", kind="account.registration")
@@ -25,7 +26,7 @@ def test_form_then_buttons(session, factory, org, clock):
     before = counts(session)
     reply = api.handle_action(
         factory,
-        actor=api.Actor("console", "yamada"),
+        actor=Actor("console", "yamada"),
         action_id=confirm.action_id,
         value=confirm.value,
         clock=clock,
@@ -35,7 +36,7 @@ def test_form_then_buttons(session, factory, org, clock):
     assert counts(session) == before
 
     # The 広報課長 on Slack returns it without a reason: asked for one, nothing changes.
-    slack = api.Actor("slack", "U_PR")
+    slack = Actor("slack", "U_PR")
     reply = api.handle_action(
         factory, actor=slack, action_id=ret.action_id, value=ret.value, clock=clock
     )
@@ -56,7 +57,7 @@ def test_form_then_buttons(session, factory, org, clock):
 def test_form_errors_come_back_per_field(factory, org, clock):
     reply = api.register(
         factory,
-        actor=api.Actor("console", "sato"),
+        actor=Actor("console", "sato"),
         values=form(url="https://example.com/x"),
         clock=clock,
     )
@@ -67,7 +68,7 @@ def test_form_errors_come_back_per_field(factory, org, clock):
 def test_bad_button_value(factory, org, clock):
     reply = api.handle_action(
         factory,
-        actor=api.Actor("console", "hirose"),
+        actor=Actor("console", "hirose"),
         action_id="account.confirm",
         value={},
         clock=clock,
@@ -76,13 +77,11 @@ def test_bad_button_value(factory, org, clock):
 
 
 def test_unknown_person(factory, org, clock):
-    reply = api.account_command(
-        factory, actor=api.Actor("console", "nobody"), text="list", clock=clock
-    )
+    reply = api.account_command(factory, actor=Actor("console", "nobody"), text="list", clock=clock)
     assert not reply.ok and "名簿に登録されていません" in reply.message.plain_text()
 
 
 def test_prefill(factory, org, clock):
-    api.register(factory, actor=api.Actor("console", "sato"), values=form(), clock=clock)
+    api.register(factory, actor=Actor("console", "sato"), values=form(), clock=clock)
     values = api.form_values(factory, code="kankou-x")
     assert values["start_date"] == "2026-04-01" and values["operators"] == "suzuki,tanaka"

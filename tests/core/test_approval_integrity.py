@@ -18,6 +18,7 @@ from bot.drafts import api
 from bot.drafts import service as drafts
 from bot.drafts.models import Decision, Draft
 from bot.errors import InvalidTransition, PermissionDenied
+from bot.interaction import Actor
 
 TEXT = "みどり市の紅葉ライトアップは11月30日まで開催中です。"
 
@@ -132,7 +133,7 @@ def test_second_decision_and_replay_change_nothing(session, demo, clock, pending
 
 def test_replayed_button_through_the_facade(factory, demo, clock, pending, session):
     session.commit()  # the nested factory sessions see the fixture's data
-    actor = api.Actor("console", "yamada")
+    actor = Actor("console", "yamada")
     value = {"draft_id": pending.id, "version": 1}
     first = api.handle_action(
         factory, actor=actor, action_id="draft.approve", value=value, clock=clock
@@ -171,7 +172,7 @@ def _race_worker(url, draft_id, handle, kind, when, barrier, results):
     barrier.wait(timeout=60)
     reply = api.decide(
         factory,
-        actor=api.Actor("console", handle),
+        actor=Actor("console", handle),
         draft_id=draft_id,
         kind=kind,
         version=1,

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from bot.actions import PROMPTS, run_action
 from bot.commands import DraftInput, draft_form, run_command, submit_draft_form
-from bot.drafts.api import Actor
 from bot.drafts.models import Draft, DraftVersion
+from bot.interaction import Actor
 from bot.notify.models import OutboxMessage
 
 OK_TEXT = "本日から市民課の窓口時間を延長します。"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from bot.directory.models import Person
-from bot.drafts.messaging import info
+from bot.interaction import info
 from handlers.console.router import Context, Registry
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.drafts.messaging import info
+from bot.interaction import info
 from handlers.console.router import Context, Registry
 
 

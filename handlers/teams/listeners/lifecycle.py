@@ -9,7 +9,7 @@ import logging
 from microsoft_teams.api import ConversationUpdateActivity, InstalledActivity, UninstalledActivity
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.drafts.messaging import info
+from bot.interaction import info
 
 from .. import errors
 from ..convert import seen_from, to_activity

@@ -7,7 +7,7 @@ from microsoft_teams.api import MessageActivity
 from microsoft_teams.api.activities.utils.strip_mentions_text import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.drafts.messaging import info
+from bot.interaction import info
 
 from .. import errors
 from ..commands import HELP_TEXT, parse

@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import forms
-from bot.drafts.api import Reply
+from bot.interaction import Reply
 from handlers.slack import render
 from handlers.slack.dedupe import Deduper, claimed, view_submission_key
 from handlers.slack.runtime import Core
