@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import cast
 
 from .config import FAMILIES, Config
@@ -14,11 +15,31 @@ from .model import Finding, Report, Severity
 from .normalize import normalize_plain
 from .registry import RuleDoc
 from .tokens import Token
+from .urls import TrustedLinks
 
 _NAME_SUFFIX = re.compile(
     r"さん|様|さま|氏|君|くん|ちゃん|選手|先生|殿|家|一族|監督|議員|市長|知事"
 )
 MAX_LENGTH = 2_000_000  # characters; far above any post, guards memory on bad input
+
+
+_NO_TRUST = TrustedLinks()
+
+
+@lru_cache(maxsize=64)
+def _trusted_cached(entries: tuple[str, ...]) -> TrustedLinks:
+    return TrustedLinks.parse(entries)
+
+
+def _trusted(entries: Iterable[str]) -> TrustedLinks:
+    if isinstance(entries, TrustedLinks):
+        return entries
+    key = tuple(entries)
+    if not key:
+        return _NO_TRUST
+    if not all(isinstance(e, str) for e in key):
+        raise TypeError("trusted_urls must be strings")
+    return _trusted_cached(key)
 
 
 class Checker:
@@ -37,15 +58,21 @@ class Checker:
             pf.rule: getattr(fam, "adjust", None) for fam in FAMILIES for pf in fam.PHRASES
         }
 
-    def check(self, text: str) -> Report:
-        """Check one text and return its report."""
+    def check(self, text: str, *, trusted_urls: Iterable[str] = ()) -> Report:
+        """Check one text and return its report.
+
+        ``trusted_urls``: links the caller vouches for on this check, e.g. the official
+        account URLs the bot's account registry has confirmed (``https://www.youtube.com/@x``
+        trusts that channel's pages) or extra domains (``example.lg.jp`` trusts the host and
+        its subdomains). They are not reported as third-party links (7(2)エ).
+        """
         if not isinstance(text, str):
             raise TypeError(f"check() needs str, not {type(text).__name__}")
         if len(text) > MAX_LENGTH:
             raise ValueError(f"text too long ({len(text)} > {MAX_LENGTH} characters)")
         if not text:
             return Report(())
-        ctx = Context(text, self.config)
+        ctx = Context(text, self.config, _trusted(trusted_urls))
         found: list[Finding] = list(self._phrases(ctx))
         for family in FAMILIES:
             scan = getattr(family, "scan", None)
@@ -154,14 +181,17 @@ def default_checker() -> Checker:
 _by_config: dict[int, tuple[weakref.ref[Config], Checker]] = {}
 
 
-def check(text: str, *, config: Config | None = None) -> Report:
+def check(text: str, *, config: Config | None = None, trusted_urls: Iterable[str] = ()) -> Report:
     """Check ``text`` against the guideline; ``config`` overrides the default data.
+
+    ``trusted_urls`` are links the caller vouches for on this call (see
+    :meth:`Checker.check`), e.g. the account registry's confirmed official account URLs.
 
     A checker is built once per ``Config`` object and reused, so passing the same config
     on every call costs nothing extra.
     """
     if config is None:
-        return default_checker().check(text)
+        return default_checker().check(text, trusted_urls=trusted_urls)
     cached = _by_config.get(id(config))
     if cached is None or cached[0]() is not config:
         cached = (weakref.ref(config), Checker(config))
@@ -169,4 +199,4 @@ def check(text: str, *, config: Config | None = None) -> Report:
             for key in [k for k, (ref, _) in _by_config.items() if ref() is None]:
                 del _by_config[key]
             _by_config[id(config)] = cached
-    return cached[1].check(text)
+    return cached[1].check(text, trusted_urls=trusted_urls)

@@ -32,7 +32,28 @@ def _parser() -> argparse.ArgumentParser:
         help='read {"id":…,"text":…} per line from stdin, write one result per line',
     )
     chk.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
-    sub.add_parser("docs", help="print docs/rules.md (generated from the rule metadata)")
+    ev = sub.add_parser(
+        "eval",
+        help="score the check on a labelled JSONL corpus (recall, false positives, per clause)",
+    )
+    ev.add_argument("corpus", metavar="FILE.jsonl", help="id, text, expect, must_cover, kind, note")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    ev.add_argument(
+        "--trusted-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an official account URL to trust (repeatable), as the bot passes them",
+    )
+    docs = sub.add_parser("docs", help="print the generated part of docs/rules.md")
+    docs.add_argument(
+        "--write",
+        metavar="PATH",
+        nargs="?",
+        const="docs/rules.md",
+        help="regenerate PATH (default docs/rules.md) in place, keeping its hand-written part",
+    )
     return parser
 
 
@@ -104,14 +125,45 @@ def _jsonl(checker: Checker, inp: TextIO, out: TextIO, err: TextIO) -> int:
     return worst
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from .config import Config
+    from .evaluate import CorpusError, evaluate, load_corpus, render_text
+
+    try:
+        checker = Checker(Config.load(args.data_dir) if args.data_dir else None)
+    except DataError as exc:
+        print(f"データファイルの誤り: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        cases = load_corpus(args.corpus)
+    except CorpusError as exc:
+        print(f"コーパスの誤り: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    trusted = tuple(args.trusted_url)
+    ev = evaluate(cases, lambda text: checker.check(text, trusted_urls=trusted))
+    if args.json:
+        json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(ev, args.corpus))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 nothing blocks, 1 something blocks, 2 usage)."""
     args = _parser().parse_args(argv)
     if args.command == "docs":
-        from .docs import render
+        from pathlib import Path
 
-        sys.stdout.write(render())
+        from .docs import render, write
+
+        if args.write:
+            write(Path(args.write))
+        else:
+            sys.stdout.write(render())
         return EXIT_OK
+    if args.command == "eval":
+        return _eval(args)
     # Lone surrogates in input must not crash output: escape what cannot be encoded.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .model import Finding, Severity
 from .normalize import View, build_views
 from .tokens import Token, tokenize
-from .urls import IpHit, UrlHit, extract
+from .urls import IpHit, TrustedLinks, UrlHit, extract
 
 if TYPE_CHECKING:
     from .config import Config
@@ -23,9 +23,10 @@ _WINDOW = 400
 class Context:
     """Everything a rule may read about the text being checked."""
 
-    def __init__(self, text: str, config: Config) -> None:
+    def __init__(self, text: str, config: Config, trusted: TrustedLinks | None = None) -> None:
         self.text = text
         self.config = config
+        self.trusted = trusted if trusted is not None else TrustedLinks()
         self.norm, self.num = build_views(text)
         self._windows: dict[tuple[int, int], list[Token]] = {}
         self._bounds_cache: dict[int, tuple[list[Token], list[int], set[int], set[int]]] = {}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .config import FAMILIES, Config
 from .data import ENV_VAR
 
 _HEADER = f"""# The content check (`rules/`)
 
-Generated from the rule metadata by `python -m rules docs > docs/rules.md`; edit the
-rule modules, not this file. Every rule family is one package under `rules/` whose
+The reference part (up to the line "Hand-written below") is generated from the rule
+metadata by `python -m rules docs --write`; edit the rule modules, not that part. The
+sections after it (measuring the check, the measured figures per round) are written by
+hand and kept by `--write`. Every rule family is one package under `rules/` whose
 docstring names its clause; its data files sit beside it.
 
 ## Using it
@@ -76,6 +80,16 @@ with `file:line: reason`. UTF-8; blank lines and `#` comments are ignored.
 """
 
 
+MARKER = "<!-- Hand-written below: `python -m rules docs --write` keeps what follows. -->\n"
+
+
+def write(path: Path) -> None:
+    """Regenerate the reference part of ``path``, keeping its hand-written tail."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    tail = old.split(MARKER, 1)[1] if MARKER in old else ""
+    path.write_text(render() + tail, encoding="utf-8")
+
+
 def render() -> str:
     """The Markdown text of docs/rules.md."""
     cfg = Config.load(data_dir=None)
@@ -115,4 +129,4 @@ def render() -> str:
         f"* trusted domains: {len(cfg.trusted_domains)}; published numbers: "
         f"{len(cfg.public_numbers)}\n"
     )
-    return "\n".join(out)
+    return "\n".join(out) + "\n" + MARKER

@@ -8,6 +8,7 @@ taken apart in Python.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _RUN_RE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
@@ -217,3 +218,58 @@ def host_matches(host: str, domains: frozenset[str]) -> str | None:
         if suffix in domains:
             return suffix
     return None
+
+
+_SCHEME_PREFIX = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+
+
+def _strip_www(host: str) -> str:
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedLinks:
+    """Links the caller vouches for on one check (official account URLs, extra domains).
+
+    An entry with a path (``https://www.youtube.com/@city_official``) trusts that page and
+    everything below it on the same host (``www.`` ignored); an entry without a path
+    (``city.example.jp`` or ``https://city.example.jp/``) trusts the host and its subdomains.
+    """
+
+    domains: frozenset[str] = frozenset()
+    prefixes: tuple[tuple[str, str], ...] = ()  # (host without www., path without trailing /)
+
+    @classmethod
+    def parse(cls, entries: Iterable[str]) -> TrustedLinks:
+        """Build from URLs or domains; entries that are not links are ignored."""
+        domains: set[str] = set()
+        prefixes: set[tuple[str, str]] = set()
+        for raw in entries:
+            entry = (raw or "").strip()
+            if not entry:
+                continue
+            rest = _SCHEME_PREFIX.sub("", entry)
+            host, path = _split_authority(rest)
+            host = _strip_www(host)
+            if not host or "." not in host or " " in host:
+                continue
+            path = path.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+            if path:
+                prefixes.add((host, path.lower()))
+            else:
+                domains.add(host)
+        return cls(frozenset(domains), tuple(sorted(prefixes)))
+
+    def __bool__(self) -> bool:
+        return bool(self.domains or self.prefixes)
+
+    def trusts(self, host: str, path: str) -> bool:
+        """True when a link to ``host`` + ``path`` is one the caller vouched for."""
+        h = _strip_www(host)
+        if host_matches(h, self.domains):
+            return True
+        p = path.split("?", 1)[0].split("#", 1)[0].lower()
+        for th, tp in self.prefixes:
+            if h == th and (p == tp or p.startswith(tp + "/") or p == tp + "/"):
+                return True
+        return False

@@ -42,7 +42,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     for hit in ctx.urls:
         if hit.kind == "email" or hit.start in skip:
             continue
-        if host_matches(hit.host, cfg.trusted_domains):
+        if host_matches(hit.host, cfg.trusted_domains) or ctx.trusted.trusts(hit.host, hit.path):
             continue
         if internal_host(hit.host) or admin_host(hit.host) or private_ip_host(hit.host):
             continue  # reported under 7(1)オ

@@ -283,7 +283,9 @@ def _emails(ctx: Context) -> Iterator[Finding]:
     for hit in ctx.urls:
         if hit.kind != "email":
             continue
-        if host_matches(hit.host, cfg.trusted_domains):
+        if host_matches(hit.host, cfg.trusted_domains) or host_matches(
+            hit.host, ctx.trusted.domains
+        ):
             continue
         local = hit.local.lower()
         if host_matches(hit.host, cfg.freemail_domains):
