@@ -247,9 +247,7 @@ def _incident_action(
         return run_as(
             factory,
             actor,
-            lambda session, person: incidents.run(
-                session, actor=person.handle, text=line, clock=clock
-            ),
+            lambda session, person: incidents.run(session, actor=person, text=line, clock=clock),
         )
     if action_id == "incident.open_thread":
         return Reply(
@@ -265,7 +263,7 @@ def _incident_action(
         actor,
         lambda session, person: incidents.run_action(
             session,
-            actor=person.handle,
+            actor=person,
             action_id=action_id,
             value=value,
             reason=answers.get("reason"),

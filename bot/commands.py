@@ -116,9 +116,7 @@ def run_command(
         return run_as(
             factory,
             actor,
-            lambda session, person: incidents.run(
-                session, actor=person.handle, text=text, clock=clock
-            ),
+            lambda session, person: incidents.run(session, actor=person, text=text, clock=clock),
         )
     if name == "account":
         from bot.accounts import api as accounts_api

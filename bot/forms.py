@@ -18,12 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import api as accounts_api
-from bot.accounts.models import CLOSED
 from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.directory import service as directory
-from bot.directory.models import Account, Person
+from bot.directory.models import CLOSED, Account, Person
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
@@ -203,14 +202,14 @@ def submit_incident_form(
                 session, platform=actor.platform, user_id=actor.user_id
             )
             try:
-                incidents.find_account(session, code=account)
+                directory.get_account(session, code=account)
             except NotFound as exc:
                 raise ValidationFailed(exc.message, fields={"account": exc.message}) from None
             incident = incidents.declare(
                 session,
                 type=kind,
                 account_code=account,
-                actor=person.handle,
+                actor=person,
                 summary=summary,
                 url=url,
                 clock=clock,

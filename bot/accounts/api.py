@@ -20,6 +20,7 @@ from bot.accounts import commands, service
 from bot.accounts.validation import FIELDS, FormField
 from bot.clock import Clock
 from bot.db import transaction
+from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.errors import BotError
 from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
@@ -48,7 +49,7 @@ def account_command(
     return run_as(
         factory,
         actor,
-        lambda session, person: commands.run(session, actor=person.handle, text=text, clock=clock),
+        lambda session, person: commands.run(session, actor=person, text=text, clock=clock),
     )
 
 
@@ -66,7 +67,7 @@ def register(
     """
 
     def work(session: Session, person: Person) -> OutMessage:
-        account = service.register_account(session, actor=person.handle, values=values, clock=clock)
+        account = service.register_account(session, actor=person, values=values, clock=clock)
         return commands.registered_reply(account)
 
     return run_as(factory, actor, work, receipt=receipt, clock=clock)
@@ -84,7 +85,7 @@ def update(
 
     def work(session: Session, person: Person) -> OutMessage:
         account = service.update_registration(
-            session, actor=person.handle, code=code, values=values, clock=clock
+            session, actor=person, code=code, values=values, clock=clock
         )
         return commands.reply(f"「{account.name}」の運用ポリシーを修正しました")
 
@@ -94,7 +95,7 @@ def update(
 def form_values(factory: sessionmaker[Session], *, code: str) -> dict[str, str]:
     """An account's current form values, to prefill an edit form (NotFound if unknown)."""
     with transaction(factory) as session:
-        return service.form_values(session, account=service.get_account(session, code=code))
+        return service.form_values(session, account=directory.get_account(session, code=code))
 
 
 def handle_action(
@@ -117,12 +118,12 @@ def handle_action(
     def work(session: Session, person: Person) -> OutMessage:
         if action_id == "account.confirm":
             reg = service.confirm_registration(
-                session, actor=person.handle, registration_id=registration_id, clock=clock
+                session, actor=person, registration_id=registration_id, clock=clock
             )
             return commands.confirmed_reply(reg)
         reg = service.return_registration(
             session,
-            actor=person.handle,
+            actor=person,
             registration_id=registration_id,
             reason=reason or "",
             clock=clock,

@@ -23,16 +23,11 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.accounts import messaging, service
-from bot.accounts.models import (
-    CHECK_ITEMS,
-    CLOSED,
-    STATUS_LABELS,
-    STATUSES,
-    AccountRegistration,
-)
+from bot.accounts.models import CHECK_ITEMS, AccountRegistration
 from bot.accounts.validation import FIELD_BY_KEY, FIELDS, KEY_ALIASES
 from bot.clock import Clock
-from bot.directory.models import Account
+from bot.directory import service as directory
+from bot.directory.models import ACCOUNT_STATUS_LABELS, ACCOUNT_STATUSES, CLOSED, Account, Person
 from bot.errors import ValidationFailed
 from bot.notify.messages import Field, OutMessage
 
@@ -152,7 +147,7 @@ def _need(value: str, what: str) -> str:
     return value
 
 
-def run(session: Session, *, actor: str, text: str, clock: Clock | None = None) -> OutMessage:
+def run(session: Session, *, actor: Person, text: str, clock: Clock | None = None) -> OutMessage:
     """Run one ``/account`` command for ``actor`` and return the reply to show them."""
     # The first word may end with a space or a newline ("/account new\ncode: ...").
     m = re.match(r"\s*(\S*)\s*(.*)", text, re.DOTALL)
@@ -163,14 +158,14 @@ def run(session: Session, *, actor: str, text: str, clock: Clock | None = None) 
     return handler(session, actor, rest, clock)
 
 
-def _new(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _new(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     if not args.strip():
         return form_template()
     account = service.register_account(session, actor=actor, values=parse_values(args), clock=clock)
     return registered_reply(account)
 
 
-def _edit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _edit(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, rest = _split(args, 1)
     values = parse_values(_need(rest, "修正する項目"))
     account = service.update_registration(
@@ -180,7 +175,7 @@ def _edit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMe
     return _reply(f"「{account.name}」の運用ポリシーを修正しました", f"修正した項目: {changed}")
 
 
-def _submit(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _submit(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     reg = service.submit_registration(
         session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
     )
@@ -191,14 +186,14 @@ def _submit(session: Session, actor: str, args: str, clock: Clock | None) -> Out
     )
 
 
-def _confirm(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _confirm(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     reg = service.confirm_registration(
         session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
     )
     return confirmed_reply(reg)
 
 
-def _return(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _return(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, reason = _split(args, 1)
     reg = service.return_registration(
         session, actor=actor, code=_need(code, "アカウントコード"), reason=reason, clock=clock
@@ -206,7 +201,7 @@ def _return(session: Session, actor: str, args: str, clock: Clock | None) -> Out
     return returned_reply(reg)
 
 
-def _rule(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _rule(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, category, body = _split(args, 2)
     rule = service.register_rule(
         session,
@@ -216,7 +211,7 @@ def _rule(session: Session, actor: str, args: str, clock: Clock | None) -> OutMe
         rule_text=body,
         clock=clock,
     )
-    account = service.get_account(session, code=code)
+    account = directory.get_account(session, code=code)
     return _reply(
         f"掲載ルール（4(3){rule.category}）を登録しました: {account.name}",
         f"ルール: {rule.rule_text}\n"
@@ -224,7 +219,7 @@ def _rule(session: Session, actor: str, args: str, clock: Clock | None) -> OutMe
     )
 
 
-def _revoke(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _revoke(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, category, reason = _split(args, 2)
     row = service.revoke_rule(
         session,
@@ -240,7 +235,7 @@ def _revoke(session: Session, actor: str, args: str, clock: Clock | None) -> Out
     )
 
 
-def _check(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _check(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, item, flag = _split(args, 2)
     checked = flag.strip().lower() not in _UNCHECK
     row = service.set_check(
@@ -255,7 +250,7 @@ def _check(session: Session, actor: str, args: str, clock: Clock | None) -> OutM
     return _reply(f"{clause} {label}: {'確認済み' if row.checked else '未確認'}として記録しました")
 
 
-def _manager(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _manager(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, handle, reason = _split(args, 2)
     account = service.change_manager(
         session,
@@ -271,7 +266,7 @@ def _manager(session: Session, actor: str, args: str, clock: Clock | None) -> Ou
     )
 
 
-def _operators(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _operators(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, handles = _split(args, 1)
     account = service.set_operators(
         session, actor=actor, code=_need(code, "アカウントコード"), operators=handles, clock=clock
@@ -281,31 +276,31 @@ def _operators(session: Session, actor: str, args: str, clock: Clock | None) -> 
 
 
 def _status(verb: str, fn: Callable[..., object]) -> Callable[..., OutMessage]:
-    def handler(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+    def handler(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
         code, reason = _split(args, 1)
         fn(session, actor=actor, code=_need(code, "アカウントコード"), reason=reason, clock=clock)
-        account = service.get_account(session, code=code)
+        account = directory.get_account(session, code=code)
         return _reply(
             f"「{account.name}」を{verb}しました",
-            f"状態: {STATUS_LABELS.get(account.status, account.status)}",
+            f"状態: {ACCOUNT_STATUS_LABELS.get(account.status, account.status)}",
         )
 
     return handler
 
 
-def _show(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _show(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     summary = service.account_summary(session, code=_need(args.strip(), "アカウントコード"))
     return messaging.account_detail(summary)
 
 
-def _list(session: Session, actor: str, args: str, clock: Clock | None) -> OutMessage:
+def _list(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     if args.strip().lower() in ("all", "すべて", "全部"):
         return messaging.account_list(service.list_accounts(session))
-    statuses = [s for s in STATUSES if s != CLOSED]
+    statuses = [s for s in ACCOUNT_STATUSES if s != CLOSED]
     return messaging.account_list(service.list_accounts(session, statuses=statuses))
 
 
-_COMMANDS: dict[str, Callable[[Session, str, str, Clock | None], OutMessage]] = {
+_COMMANDS: dict[str, Callable[[Session, Person, str, Clock | None], OutMessage]] = {
     "new": _new,
     "edit": _edit,
     "submit": _submit,

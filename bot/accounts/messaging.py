@@ -20,16 +20,20 @@ from datetime import date
 
 from bot.accounts.models import (
     CHECK_ITEMS,
-    CONFIRMED,
-    RETURNED,
-    STATUS_LABELS,
     AccountCheck,
     AccountEvent,
     AccountPolicy,
     AccountRegistration,
 )
 from bot.clock import format_jst
-from bot.directory.models import Account, ExemptionRule, Person
+from bot.directory.models import (
+    ACCOUNT_STATUS_LABELS,
+    CONFIRMED,
+    RETURNED,
+    Account,
+    ExemptionRule,
+    Person,
+)
 from bot.notify.messages import Action, Field, OutMessage
 
 EVENT_LABELS = {
@@ -177,7 +181,7 @@ def status_notice(account: Account, kind: str, actor: Person, reason: str | None
         kind="account.status_changed",
         title=f"公式アカウントの{verb}: {account.name}",
         text=text,
-        fields=[Field("状態", STATUS_LABELS.get(account.status, account.status))],
+        fields=[Field("状態", ACCOUNT_STATUS_LABELS.get(account.status, account.status))],
         context=f"アカウント {account.code}",
     )
 
@@ -230,7 +234,7 @@ class AccountSummary:
 def account_detail(summary: AccountSummary) -> OutMessage:
     """``/account show``: policy, status, 開設届, posting rules, checklist, recent history."""
     account = summary.account
-    fields = [Field("状態", STATUS_LABELS.get(account.status, account.status))]
+    fields = [Field("状態", ACCOUNT_STATUS_LABELS.get(account.status, account.status))]
     fields += policy_fields(account, summary.policy)
     reg = summary.registration
     if reg is not None:
@@ -276,7 +280,7 @@ def account_detail(summary: AccountSummary) -> OutMessage:
 def account_list(accounts: Sequence[Account], *, title: str = "公式アカウント一覧") -> OutMessage:
     """``/account list``: one line per account with its status."""
     lines = [
-        f"{a.code}  {a.name}（{a.media}）{a.department.name}  【{STATUS_LABELS.get(a.status, a.status)}】"
+        f"{a.code}  {a.name}（{a.media}）{a.department.name}  【{ACCOUNT_STATUS_LABELS.get(a.status, a.status)}】"
         for a in accounts
     ]
     return OutMessage(

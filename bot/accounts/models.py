@@ -1,7 +1,7 @@
 """Official-account registry tables (W5; guideline 4(1), 4(2), 4(3) ただし書, 5(4), 5(5)).
 
-The account itself is ``bot.directory.models.Account``; these tables hold what the
-registry adds to it, so the directory loader and this module never edit the same table
+The account itself and its statuses are ``bot.directory.models.Account`` and
+``ACCOUNT_STATUSES``; these tables hold what the registry adds to it, so the directory loader and this module never edit the same table
 definition:
 
 - ``AccountPolicy``: the 運用ポリシー items 4(1)ア〜キ not already on ``Account``.
@@ -22,24 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Account, Person
-
-# Account.status values (W5). Drafts check ``status == CONFIRMED``.
-REGISTERED = "registered"
-SUBMITTED = "submitted"
-CONFIRMED = "confirmed"
-RETURNED = "returned"
-SUSPENDED = "suspended"
-CLOSED = "closed"
-STATUSES = (REGISTERED, SUBMITTED, CONFIRMED, RETURNED, SUSPENDED, CLOSED)
-
-STATUS_LABELS = {
-    REGISTERED: "登録済み（開設届未提出）",
-    SUBMITTED: "開設届提出中（広報課長の確認待ち）",
-    CONFIRMED: "確認済み（運用中）",
-    RETURNED: "差し戻し",
-    SUSPENDED: "休止中",
-    CLOSED: "閉鎖",
-}
 
 # Profile checklist items: key -> (clause, Japanese description).
 CHECK_ITEMS: dict[str, tuple[str, str]] = {
@@ -125,6 +107,9 @@ class ExemptionRuleHistory(Base):
     __tablename__ = "exemption_rule_history"
     __table_args__ = (
         sa.CheckConstraint("category in ('ア','イ','ウ','エ')", name="category"),
+        sa.CheckConstraint(
+            "end_kind is null or end_kind in ('revoked','replaced')", name="end_kind"
+        ),
         sa.Index("ix_exemption_rule_history_account_category", "account_id", "category"),
     )
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.accounts.messaging import format_date
-from bot.accounts.models import CONFIRMED, AccountPolicy
-from bot.directory.models import Account, Department
+from bot.accounts.models import AccountPolicy
+from bot.directory.models import CONFIRMED, Account, Department
 
 HEADERS = ("アカウント名", "メディア", "URL", "所管課", "運用開始日")
 CAPTION = "公式ソーシャルメディアアカウント一覧"

@@ -25,13 +25,6 @@ from bot import audit
 from bot.accounts import messaging
 from bot.accounts.models import (
     CHECK_ITEMS,
-    CLOSED,
-    CONFIRMED,
-    REGISTERED,
-    RETURNED,
-    STATUS_LABELS,
-    SUBMITTED,
-    SUSPENDED,
     AccountCheck,
     AccountEvent,
     AccountPolicy,
@@ -49,14 +42,22 @@ from bot.accounts.validation import (
     validate_form,
 )
 from bot.clock import Clock, SystemClock, format_jst
+from bot.directory import service as directory
 from bot.directory.models import (
+    ACCOUNT_STATUS_LABELS,
+    CLOSED,
+    CONFIRMED,
     EXEMPT_CATEGORIES,
+    REGISTERED,
+    RETURNED,
+    SUBMITTED,
+    SUSPENDED,
     Account,
     Department,
     ExemptionRule,
-    OrgRole,
     Person,
 )
+from bot.directory.service import normalise_handle
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
@@ -68,27 +69,6 @@ _PG_REGISTRY_LOCK = 0x5E5_AC07
 
 
 # ---------------------------------------------------------------------------- lookups
-
-
-def get_person(session: Session, *, handle: str) -> Person:
-    """An active person of the directory, or NotFound."""
-    person = session.scalar(sa.select(Person).where(Person.handle == handle.lstrip("@")))
-    if person is None or not person.active:
-        raise NotFound(f"「{handle}」は名簿に登録されていません。")
-    return person
-
-
-def get_account(session: Session, *, code: str, lock: bool = False) -> Account:
-    """The account with this code (locked FOR UPDATE when ``lock``), or NotFound."""
-    stmt = sa.select(Account).where(Account.code == code.strip())
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    account = session.scalar(stmt)
-    if account is None:
-        raise NotFound(
-            f"公式アカウント「{code}」は登録されていません（/account list で確認できます）。"
-        )
-    return account
 
 
 def get_policy(session: Session, *, account: Account) -> AccountPolicy | None:
@@ -104,35 +84,6 @@ def list_accounts(session: Session, *, statuses: Iterable[str] | None = None) ->
     return list(session.scalars(stmt))
 
 
-def pr_heads(session: Session) -> list[Person]:
-    """The 広報課長 (org role ``pr_head``), who confirm 開設届 (4(2))."""
-    return list(
-        session.scalars(
-            sa.select(Person)
-            .join(OrgRole, OrgRole.person_id == Person.id)
-            .where(OrgRole.role == "pr_head", Person.active.is_(True))
-            .order_by(Person.handle)
-        )
-    )
-
-
-def has_role(session: Session, *, person: Person, role: str) -> bool:
-    """Whether the person holds an org role (pr_head, info_policy, admin)."""
-    return (
-        session.scalar(
-            sa.select(OrgRole.id).where(OrgRole.person_id == person.id, OrgRole.role == role)
-        )
-        is not None
-    )
-
-
-def is_head_or_deputy(department: Department, person: Person, now: datetime) -> bool:
-    """The department's 所属長, or a deputy whose delegation covers ``now``."""
-    if department.head_id == person.id:
-        return True
-    return any(d.person_id == person.id and d.is_active(now) for d in department.deputies)
-
-
 def _latest_registration(session: Session, account: Account) -> AccountRegistration | None:
     return session.scalar(
         sa.select(AccountRegistration)
@@ -144,7 +95,7 @@ def _latest_registration(session: Session, account: Account) -> AccountRegistrat
 
 def account_summary(session: Session, *, code: str, history: int = 10) -> messaging.AccountSummary:
     """All ``/account show`` needs: account, policy, last 開設届, rules, checklist, history."""
-    account = get_account(session, code=code)
+    account = directory.get_account(session, code=code)
     checks = {
         c.item: c
         for c in session.scalars(
@@ -178,7 +129,7 @@ def account_summary(session: Session, *, code: str, history: int = 10) -> messag
 
 def account_history(session: Session, *, code: str) -> list[AccountEvent]:
     """Every registry event of an account, oldest first."""
-    account = get_account(session, code=code)
+    account = directory.get_account(session, code=code)
     return list(
         session.scalars(
             sa.select(AccountEvent)
@@ -190,7 +141,7 @@ def account_history(session: Session, *, code: str) -> list[AccountEvent]:
 
 def rule_history(session: Session, *, code: str) -> list[ExemptionRuleHistory]:
     """Every posting rule (4(3) ただし書) ever registered for the account, oldest first."""
-    account = get_account(session, code=code)
+    account = directory.get_account(session, code=code)
     return list(
         session.scalars(
             sa.select(ExemptionRuleHistory)
@@ -260,7 +211,7 @@ def _transition(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         current = session.scalar(sa.select(Account.status).where(Account.id == account.id))
         set_committed_value(account, "status", current)
-        label = STATUS_LABELS.get(current or "", current)
+        label = ACCOUNT_STATUS_LABELS.get(current or "", current)
         raise InvalidTransition(
             f"公式アカウント「{account.name}」は現在「{label}」のため、{verb}できません。"
         )
@@ -289,17 +240,10 @@ def _directory_errors(
         session.scalar(sa.select(Department.id).where(Department.code == v["department"])) is None
     ):
         errors["department"] = f"課コード「{v['department']}」は名簿に登録されていません。"
-    handles = {"manager": [v["manager"].lstrip("@")] if v["manager"] else []}
+    handles = {"manager": [normalise_handle(v["manager"])] if v["manager"] else []}
     handles["operators"] = split_handles(v["operators"])
     for key, names in handles.items():
-        missing = [
-            h
-            for h in names
-            if session.scalar(
-                sa.select(Person.id).where(Person.handle == h, Person.active.is_(True))
-            )
-            is None
-        ]
+        missing = [h for h in names if directory.find_person(session, handle=h) is None]
         if missing:
             who = "、".join(f"「{h}」" for h in missing)
             role = "管理者" if key == "manager" else "担当者"
@@ -321,7 +265,7 @@ def _directory_errors(
                 if same:
                     errors["url"] = (
                         f"この登録URLはすでに公式アカウント「{other.name}」（{other.code}、"
-                        f"{STATUS_LABELS.get(other.status, other.status)}）として登録されています。"
+                        f"{ACCOUNT_STATUS_LABELS.get(other.status, other.status)}）として登録されています。"
                     )
                     break
     return errors
@@ -345,7 +289,7 @@ def _validate(
 
 
 def _people(session: Session, handles: Iterable[str]) -> list[Person]:
-    return [get_person(session, handle=h) for h in handles]
+    return [directory.get_person(session, handle=h) for h in handles]
 
 
 def _can_edit(session: Session, account: Account, person: Person, now: datetime) -> bool:
@@ -354,16 +298,16 @@ def _can_edit(session: Session, account: Account, person: Person, now: datetime)
         (policy is not None and policy.registered_by_id == person.id)
         or account.manager_id == person.id
         or any(p.id == person.id for p in account.operators)
-        or is_head_or_deputy(account.department, person, now)
-        or has_role(session, person=person, role="admin")
+        or directory.is_head_or_deputy(account.department, person, now)
+        or directory.has_role(session, person=person, role="admin")
     )
 
 
 def _can_manage(session: Session, account: Account, person: Person, now: datetime) -> bool:
     return (
         account.manager_id == person.id
-        or is_head_or_deputy(account.department, person, now)
-        or has_role(session, person=person, role="admin")
+        or directory.is_head_or_deputy(account.department, person, now)
+        or directory.has_role(session, person=person, role="admin")
     )
 
 
@@ -443,10 +387,9 @@ def form_values(session: Session, *, account: Account) -> dict[str, str]:
 
 
 def register_account(
-    session: Session, *, actor: str, values: Mapping[str, str], clock: Clock | None = None
+    session: Session, *, actor: Person, values: Mapping[str, str], clock: Clock | None = None
 ) -> Account:
     """Register an account with its 運用ポリシー (4(1)ア〜キ) as a draft 開設届 ("registered")."""
-    person = get_person(session, handle=actor)
     _lock_registry(session)
     form = _validate(session, values, exclude_id=None)
     department = session.scalars(
@@ -459,7 +402,7 @@ def register_account(
         media=form.media,
         url=form.url,
         department=department,
-        manager=get_person(session, handle=form.manager),
+        manager=directory.get_person(session, handle=form.manager),
         operators=_people(session, form.operators),
         status=REGISTERED,
     )
@@ -476,7 +419,7 @@ def register_account(
                     response=form.response,
                     start_date=form.start_date,
                     url_key=form.url_key,
-                    registered_by_id=person.id,
+                    registered_by_id=actor.id,
                     registered_at=now,
                     updated_at=now,
                 )
@@ -488,7 +431,7 @@ def register_account(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="registered",
         clock=clock,
         data={"media": form.media, "department": department.code},
@@ -499,20 +442,19 @@ def register_account(
 def update_registration(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     values: Mapping[str, str],
     clock: Clock | None = None,
 ) -> Account:
     """Correct the 運用ポリシー of an account not yet submitted, or returned (4(1))."""
-    person = get_person(session, handle=actor)
     _lock_registry(session)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_edit(session, account, person, now)
+    _require_edit(session, account, actor, now)
     if account.status not in (REGISTERED, RETURNED):
         raise InvalidTransition(
-            f"公式アカウント「{account.name}」は現在「{STATUS_LABELS.get(account.status, account.status)}」"
+            f"公式アカウント「{account.name}」は現在「{ACCOUNT_STATUS_LABELS.get(account.status, account.status)}」"
             "のため、運用ポリシーを修正できません（管理者・担当者の変更は /account manager・"
             "/account operators で行えます）。"
         )
@@ -528,11 +470,11 @@ def update_registration(
     account.media = form.media
     account.url = form.url
     account.department = department
-    account.manager = get_person(session, handle=form.manager)
+    account.manager = directory.get_person(session, handle=form.manager)
     account.operators = _people(session, form.operators)
     policy = get_policy(session, account=account)
     if policy is None:
-        policy = AccountPolicy(account_id=account.id, registered_by_id=person.id, registered_at=now)
+        policy = AccountPolicy(account_id=account.id, registered_by_id=actor.id, registered_at=now)
         session.add(policy)
     policy.organisation = form.organisation
     policy.purpose = form.purpose
@@ -551,7 +493,7 @@ def update_registration(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="updated",
         clock=clock,
         data={"fields": changed},
@@ -563,20 +505,19 @@ def update_registration(
 
 
 def submit_registration(
-    session: Session, *, actor: str, code: str, clock: Clock | None = None
+    session: Session, *, actor: Person, code: str, clock: Clock | None = None
 ) -> AccountRegistration:
     """Send the 開設届 to every 広報課長 (4(2)); a returned one may be submitted again."""
-    person = get_person(session, handle=actor)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_edit(session, account, person, now)
+    _require_edit(session, account, actor, now)
     policy = get_policy(session, account=account)
     if policy is None:
         raise InvalidTransition(
             f"公式アカウント「{account.name}」には運用ポリシー（4(1)）が登録されていないため、"
             "開設届を提出できません。"
         )
-    heads = pr_heads(session)
+    heads = directory.role_members(session, role="pr_head")
     if not heads:
         raise InvalidTransition(
             "広報課長（pr_head）が名簿に登録されていないため、開設届（4(2)）を送れません。"
@@ -594,7 +535,7 @@ def submit_registration(
     registration = AccountRegistration(
         account_id=account.id,
         number=number,
-        submitted_by_id=person.id,
+        submitted_by_id=actor.id,
         submitted_at=now,
         request_messages={},
     )
@@ -611,7 +552,7 @@ def submit_registration(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="submitted",
         clock=clock,
         data={"registration": registration.id, "number": number, "to": sorted(sent)},
@@ -629,7 +570,7 @@ def _open_registration(
         return registration
     if code is None:
         raise ValueError("registration_id or code")
-    account = get_account(session, code=code)
+    account = directory.get_account(session, code=code)
     registration = _latest_registration(session, account)
     if registration is None and account.status == SUBMITTED and account.manager is not None:
         # Loaded from the directory file as "submitted": give it its 開設届 record now.
@@ -661,7 +602,7 @@ def _already_decided(registration: AccountRegistration) -> InvalidTransition:
 def decide_registration(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     decision: str,
     registration_id: int | None = None,
     code: str | None = None,
@@ -675,8 +616,7 @@ def decide_registration(
     """
     if decision not in (CONFIRMED, RETURNED):
         raise ValueError(decision)
-    person = get_person(session, handle=actor)
-    if not has_role(session, person=person, role="pr_head"):
+    if not directory.has_role(session, person=actor, role="pr_head"):
         raise PermissionDenied(
             "開設届を確認・差し戻しできるのは広報課長だけです（ガイドライン4(2)）。"
         )
@@ -689,7 +629,7 @@ def decide_registration(
     result = session.execute(
         sa.update(AccountRegistration)
         .where(AccountRegistration.id == registration.id, AccountRegistration.decision.is_(None))
-        .values(decision=decision, decided_by_id=person.id, decided_at=now, reason=text)
+        .values(decision=decision, decided_by_id=actor.id, decided_at=now, reason=text)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -705,12 +645,12 @@ def decide_registration(
         [registration.submitted_by, account.manager],
         messaging.decision_notice(account, registration),
         clock=clock,
-        skip=person,
+        skip=actor,
     )
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind=decision,
         clock=clock,
         reason=text,
@@ -740,7 +680,7 @@ def _update_requests(
 def confirm_registration(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     registration_id: int | None = None,
     code: str | None = None,
     clock: Clock | None = None,
@@ -759,7 +699,7 @@ def confirm_registration(
 def return_registration(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     reason: str,
     registration_id: int | None = None,
     code: str | None = None,
@@ -783,23 +723,22 @@ def return_registration(
 def change_manager(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     manager: str,
     reason: str | None = None,
     clock: Clock | None = None,
 ) -> Account:
     """Name a new manager (4(1)キ); the new manager is told."""
-    person = get_person(session, handle=actor)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_manage(session, account, person, now, what="管理者の変更")
+    _require_manage(session, account, actor, now, what="管理者の変更")
     if account.status == CLOSED:
         raise InvalidTransition(
             f"公式アカウント「{account.name}」は閉鎖されているため、変更できません。"
         )
     try:
-        new = get_person(session, handle=manager)
+        new = directory.get_person(session, handle=manager)
     except NotFound:
         raise ValidationFailed(
             f"管理者に指定した「{manager}」は名簿に登録されていません（4(1)キ）。",
@@ -815,29 +754,28 @@ def change_manager(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="manager_changed",
         clock=clock,
         reason=(reason or "").strip() or None,
         data={"from": old.handle if old else None, "to": new.handle},
     )
-    _notify(session, [new], messaging.manager_notice(account, person), clock=clock, skip=person)
+    _notify(session, [new], messaging.manager_notice(account, actor), clock=clock, skip=actor)
     return account
 
 
 def set_operators(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     operators: Iterable[str] | str,
     clock: Clock | None = None,
 ) -> Account:
     """Replace the operators (担当者, 4(1)キ) of an account."""
-    person = get_person(session, handle=actor)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_manage(session, account, person, now, what="担当者の変更")
+    _require_manage(session, account, actor, now, what="担当者の変更")
     if account.status == CLOSED:
         raise InvalidTransition(
             f"公式アカウント「{account.name}」は閉鎖されているため、変更できません。"
@@ -853,7 +791,7 @@ def set_operators(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="operators_changed",
         clock=clock,
         data={"from": before, "to": handles},
@@ -864,7 +802,7 @@ def set_operators(
 def _status_change(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     kind: str,
     to: str,
@@ -874,12 +812,11 @@ def _status_change(
     reason_required: bool,
     clock: Clock | None,
 ) -> Account:
-    person = get_person(session, handle=actor)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
     if not (
-        _can_manage(session, account, person, now)
-        or has_role(session, person=person, role="pr_head")
+        _can_manage(session, account, actor, now)
+        or directory.has_role(session, person=actor, role="pr_head")
     ):
         raise PermissionDenied(
             f"公式アカウント「{account.name}」を{verb}できるのは、管理者（4(1)キ）・所属長（代理を含む）"
@@ -889,11 +826,11 @@ def _status_change(
     was_listed = account.status == CONFIRMED
     before = _transition(session, account, to=to, allowed=allowed, verb=verb)
     if kind == "closed":
-        _withdraw_open_registration(session, account, person, clock=clock)
+        _withdraw_open_registration(session, account, actor, clock=clock)
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind=kind,
         clock=clock,
         reason=text,
@@ -901,13 +838,13 @@ def _status_change(
     )
     recipients: list[Person | None] = [account.manager]
     if was_listed or kind == "resumed":
-        recipients = [*pr_heads(session), account.manager]
+        recipients = [*directory.role_members(session, role="pr_head"), account.manager]
     _notify(
         session,
         recipients,
-        messaging.status_notice(account, kind, person, text),
+        messaging.status_notice(account, kind, actor, text),
         clock=clock,
-        skip=person,
+        skip=actor,
     )
     return account
 
@@ -932,7 +869,7 @@ def _withdraw_open_registration(
 
 
 def suspend_account(
-    session: Session, *, actor: str, code: str, reason: str, clock: Clock | None = None
+    session: Session, *, actor: Person, code: str, reason: str, clock: Clock | None = None
 ) -> Account:
     """Suspend a confirmed account (休止): no drafts until it is resumed."""
     return _status_change(
@@ -952,7 +889,7 @@ def suspend_account(
 def resume_account(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     reason: str | None = None,
     clock: Clock | None = None,
@@ -973,7 +910,7 @@ def resume_account(
 
 
 def close_account(
-    session: Session, *, actor: str, code: str, reason: str, clock: Clock | None = None
+    session: Session, *, actor: Person, code: str, reason: str, clock: Clock | None = None
 ) -> Account:
     """Close an account (閉鎖) from any state; an open 開設届 is withdrawn."""
     return _status_change(
@@ -1006,7 +943,7 @@ def parse_category(value: str) -> str:
 
 
 def _require_head(account: Account, person: Person, now: datetime) -> None:
-    if not is_head_or_deputy(account.department, person, now):
+    if not directory.is_head_or_deputy(account.department, person, now):
         head = messaging.person_label(account.department.head)
         raise PermissionDenied(
             "4(3)ただし書の掲載ルールは所属長（または登録された代理）が取り決めるものです。"
@@ -1057,7 +994,7 @@ def _end_current(
 def register_rule(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     category: str,
     rule_text: str,
@@ -1067,7 +1004,6 @@ def register_rule(
 
     It replaces any rule in force for that category; the old one stays in the history.
     """
-    person = get_person(session, handle=actor)
     cat = parse_category(category)
     text = rule_text.strip()
     if not text:
@@ -1080,9 +1016,9 @@ def register_rule(
             f"ルールの本文は{TEXT_LIMIT}文字以内にしてください。",
             fields={"rule_text": f"{TEXT_LIMIT}文字以内にしてください。"},
         )
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_head(account, person, now)
+    _require_head(account, actor, now)
     if account.status == CLOSED:
         raise InvalidTransition(
             f"公式アカウント「{account.name}」は閉鎖されているため、ルールを登録できません。"
@@ -1094,21 +1030,19 @@ def register_rule(
     )
     replaced = current is not None
     if current is not None:
-        _end_current(
-            session, account, current, person=person, now=now, kind="replaced", reason=None
-        )
+        _end_current(session, account, current, person=actor, now=now, kind="replaced", reason=None)
     else:
         current = ExemptionRule(account_id=account.id, category=cat)
         session.add(current)
     current.rule_text = text
-    current.agreed_by_id = person.id
+    current.agreed_by_id = actor.id
     current.agreed_at = now
     session.add(
         ExemptionRuleHistory(
             account_id=account.id,
             category=cat,
             rule_text=text,
-            agreed_by_id=person.id,
+            agreed_by_id=actor.id,
             agreed_at=now,
         )
     )
@@ -1117,7 +1051,7 @@ def register_rule(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="rule_registered",
         clock=clock,
         text=text,
@@ -1126,9 +1060,9 @@ def register_rule(
     _notify(
         session,
         [account.manager],
-        messaging.rule_notice(account, cat, person, revoked=False),
+        messaging.rule_notice(account, cat, actor, revoked=False),
         clock=clock,
-        skip=person,
+        skip=actor,
     )
     return current
 
@@ -1136,18 +1070,17 @@ def register_rule(
 def revoke_rule(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     category: str,
     reason: str | None = None,
     clock: Clock | None = None,
 ) -> ExemptionRuleHistory:
     """Revoke the rule in force for a category; posts of that kind need 決裁 again."""
-    person = get_person(session, handle=actor)
     cat = parse_category(category)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_head(account, person, now)
+    _require_head(account, actor, now)
     current = session.scalar(
         sa.select(ExemptionRule).where(
             ExemptionRule.account_id == account.id, ExemptionRule.category == cat
@@ -1156,7 +1089,7 @@ def revoke_rule(
     if current is None:
         raise NotFound(f"「{account.name}」には4(3){cat}の掲載ルールは登録されていません。")
     text = (reason or "").strip() or None
-    _end_current(session, account, current, person=person, now=now, kind="revoked", reason=text)
+    _end_current(session, account, current, person=actor, now=now, kind="revoked", reason=text)
     session.delete(current)
     session.flush()
     row = _open_history(session, account, cat)  # none left open
@@ -1170,7 +1103,7 @@ def revoke_rule(
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="rule_revoked",
         clock=clock,
         reason=text,
@@ -1179,9 +1112,9 @@ def revoke_rule(
     _notify(
         session,
         [account.manager],
-        messaging.rule_notice(account, cat, person, revoked=True),
+        messaging.rule_notice(account, cat, actor, revoked=True),
         clock=clock,
-        skip=person,
+        skip=actor,
     )
     return history
 
@@ -1204,18 +1137,17 @@ def parse_check_item(value: str) -> str:
 def set_check(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     code: str,
     item: str,
     checked: bool = True,
     clock: Clock | None = None,
 ) -> AccountCheck:
     """Record a profile checklist item (5(4), 5(5)) as checked or unchecked, with who/when."""
-    person = get_person(session, handle=actor)
     key = parse_check_item(item)
-    account = get_account(session, code=code, lock=True)
+    account = directory.get_account(session, code=code, lock=True)
     now = _now(clock)
-    _require_edit(session, account, person, now)
+    _require_edit(session, account, actor, now)
     if account.status == CLOSED:
         raise InvalidTransition(f"公式アカウント「{account.name}」は閉鎖されています。")
     row = session.scalar(
@@ -1227,14 +1159,14 @@ def set_check(
         row = AccountCheck(account_id=account.id, item=key)
         session.add(row)
     row.checked = checked
-    row.checked_by_id = person.id
+    row.checked_by_id = actor.id
     row.checked_at = now
     session.flush()
     session.refresh(row, ["checked_by"])
     _record(
         session,
         account=account,
-        actor=person,
+        actor=actor,
         kind="checklist",
         clock=clock,
         data={"item": key, "clause": CHECK_ITEMS[key][0], "checked": checked},
@@ -1251,9 +1183,7 @@ __all__ = [
     "confirm_registration",
     "decide_registration",
     "form_values",
-    "get_account",
     "list_accounts",
-    "pr_heads",
     "register_account",
     "register_rule",
     "resume_account",

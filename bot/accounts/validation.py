@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.directory.service import normalise_handle
 from bot.errors import ValidationFailed
 
 
@@ -199,8 +200,9 @@ def split_handles(value: str) -> list[str]:
     """Handles from "a, b、c" (order kept, duplicates dropped)."""
     seen: dict[str, None] = {}
     for part in HANDLE_SPLIT_RE.split(value.strip()):
-        if part:
-            seen.setdefault(part.lstrip("@"), None)
+        handle = normalise_handle(part)
+        if handle:
+            seen.setdefault(handle, None)
     return list(seen)
 
 
@@ -286,6 +288,6 @@ def validate_form(values: dict[str, str]) -> PolicyInput:
         url=canonical_url(v["url"]),
         url_key=url_key(v["url"]),
         start_date=start,
-        manager=v["manager"].lstrip("@"),
+        manager=normalise_handle(v["manager"]),
         operators=operators,
     )

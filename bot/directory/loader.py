@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.clock import JST, Clock
 from bot.directory.models import (
+    ACCOUNT_STATUSES,
     EXEMPT_CATEGORIES,
     ORG_ROLES,
     Account,
@@ -38,7 +39,6 @@ from bot.directory.models import (
 )
 from bot.errors import ValidationFailed
 
-ACCOUNT_STATUSES = ("registered", "submitted", "confirmed", "returned", "suspended", "closed")
 TOP_LEVEL = ("people", "departments", "accounts", "org_roles", "channels")
 
 

@@ -16,6 +16,30 @@ from bot.db import Base
 EXEMPT_CATEGORIES = ("ア", "イ", "ウ", "エ")
 ORG_ROLES = ("pr_head", "info_policy", "admin")
 
+# Account.status (W5; the state machine is in bot.accounts.service). Drafts may be posted
+# only for a CONFIRMED account. A new status needs a migration (CHECK constraint, 0009).
+REGISTERED = "registered"
+SUBMITTED = "submitted"
+CONFIRMED = "confirmed"
+RETURNED = "returned"
+SUSPENDED = "suspended"
+CLOSED = "closed"
+ACCOUNT_STATUSES = (REGISTERED, SUBMITTED, CONFIRMED, RETURNED, SUSPENDED, CLOSED)
+
+ACCOUNT_STATUS_LABELS = {
+    REGISTERED: "登録済み（開設届未提出）",
+    SUBMITTED: "開設届提出中（広報課長の確認待ち）",
+    CONFIRMED: "確認済み（運用中）",
+    RETURNED: "差し戻し",
+    SUSPENDED: "休止中",
+    CLOSED: "閉鎖",
+}
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint: ``column`` holds one of ``values``."""
+    return f"{column} in (" + ",".join(f"'{v}'" for v in values) + ")"
+
 
 class Person(Base):
     __tablename__ = "people"
@@ -81,6 +105,7 @@ class Account(Base):
     """An official social-media account (公式アカウント)."""
 
     __tablename__ = "accounts"
+    __table_args__ = (sa.CheckConstraint(_one_of("status", ACCOUNT_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -89,8 +114,7 @@ class Account(Base):
     url: Mapped[str | None] = mapped_column(sa.String(500), unique=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    # registered | submitted | confirmed | returned | suspended | closed (W5)
-    status: Mapped[str] = mapped_column(sa.String(16), default="confirmed")
+    status: Mapped[str] = mapped_column(sa.String(16), default=CONFIRMED)  # ACCOUNT_STATUSES
 
     department: Mapped[Department] = relationship()
     manager: Mapped[Person | None] = relationship(foreign_keys=[manager_id])
@@ -124,7 +148,10 @@ class OrgRole(Base):
     """Organisation-wide roles: 広報課長 (pr_head), 情報政策課 (info_policy), admin."""
 
     __tablename__ = "org_roles"
-    __table_args__ = (sa.UniqueConstraint("role", "person_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("role", "person_id"),
+        sa.CheckConstraint(_one_of("role", ORG_ROLES), name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(32))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from bot.accounts.models import STATUS_LABELS
 from bot.clock import format_jst
 from bot.directory.models import (
+    ACCOUNT_STATUS_LABELS,
     Account,
     Channel,
     Department,
@@ -20,25 +21,47 @@ from bot.directory.models import (
 )
 from bot.errors import NotFound, ValidationFailed
 
+PERSON_NOT_FOUND = (
+    "「{handle}」は名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
+)
+ACCOUNT_NOT_FOUND = "公式アカウント「{code}」は登録されていません（/account list で確認できます）。"
+
+
+def normalise_handle(text: str) -> str:
+    """A handle as people type it, in the form the directory stores it.
+
+    Full-width forms become ASCII (NFKC: ``＠ｓａｔｏ`` -> ``@sato``), surrounding blanks and
+    one leading ``@`` (as in chat mentions) are dropped.
+    """
+    return unicodedata.normalize("NFKC", text).strip().removeprefix("@").strip()
+
+
+def find_person(session: Session, *, handle: str) -> Person | None:
+    """The active person with this handle (normalised, see ``normalise_handle``), or None."""
+    key = normalise_handle(handle)
+    if not key:
+        return None
+    person = session.scalar(sa.select(Person).where(Person.handle == key))
+    return person if person is not None and person.active else None
+
 
 def get_person(session: Session, *, handle: str) -> Person:
-    """The active person with this handle, or NotFound."""
-    person = session.scalar(sa.select(Person).where(Person.handle == handle))
-    if person is None or not person.active:
-        raise NotFound(f"「{handle}」という利用者は名簿に登録されていません。")
+    """The active person with this handle (``@sato`` and ``ｓａｔｏ`` work too), or NotFound."""
+    person = find_person(session, handle=handle)
+    if person is None:
+        raise NotFound(PERSON_NOT_FOUND.format(handle=handle.strip()))
     return person
 
 
 def person_by_platform_id(session: Session, *, platform: str, user_id: str) -> Person:
     """The person behind a Slack or Teams user id (or console handle), or NotFound."""
-    column = {
-        "slack": Person.slack_user_id,
-        "teams": Person.teams_user_id,
-        "console": Person.handle,
-    }.get(platform)
-    if column is None:
-        raise ValueError(f"unknown platform {platform!r}")
-    person = session.scalar(sa.select(Person).where(column == user_id))
+    if platform == "console":
+        person = find_person(session, handle=user_id)
+    else:
+        column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(platform)
+        if column is None:
+            raise ValueError(f"unknown platform {platform!r}")
+        person = session.scalar(sa.select(Person).where(column == user_id))
     if person is None or not person.active:
         raise NotFound(
             "あなたは名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
@@ -53,13 +76,16 @@ DEPARTMENT_APPROVERS = (
 )
 
 
-def get_account(session: Session, *, code: str, for_routing: bool = False) -> Account:
+def get_account(
+    session: Session, *, code: str, for_routing: bool = False, lock: bool = False
+) -> Account:
     """The official account with this code, or NotFound.
 
     ``for_routing`` loads in the same query what posting and routing a draft read: the
     operators, the registered exempt categories, the department, its head and deputies.
+    ``lock`` reads it FOR UPDATE (fresh from the database) for a registry change.
     """
-    stmt = sa.select(Account).where(Account.code == code)
+    stmt = sa.select(Account).where(Account.code == unicodedata.normalize("NFKC", code).strip())
     if for_routing:
         department = joinedload(Account.department)
         stmt = stmt.options(
@@ -68,9 +94,11 @@ def get_account(session: Session, *, code: str, for_routing: bool = False) -> Ac
             department.joinedload(Department.head),
             department.joinedload(Department.deputies).joinedload(Deputy.person),
         )
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     account = session.scalars(stmt).unique().one_or_none()
     if account is None:
-        raise NotFound(f"公式アカウント「{code}」は登録されていません。")
+        raise NotFound(ACCOUNT_NOT_FOUND.format(code=code.strip()))
     return account
 
 
@@ -103,16 +131,25 @@ def department_of(session: Session, *, person: Person) -> Department | None:
 
 
 def active_deputies(department: Department, now: datetime) -> list[Person]:
-    """Deputies (代理) whose delegation covers ``now``."""
+    """Deputies (代理) whose delegation covers ``now`` and who are active in the directory."""
     return [d.person for d in department.deputies if d.is_active(now) and d.person.active]
 
 
-def approvers(department: Department, now: datetime) -> list[Person]:
-    """Who may decide for the department now: the 所属長 first, then active deputies."""
+def heads_and_deputies(department: Department, now: datetime) -> list[Person]:
+    """Who may decide for the department now: the active 所属長 first, then active deputies.
+
+    Empty when nobody may (see ``approvers`` for the refusal wording).
+    """
     people: list[Person] = []
     if department.head is not None and department.head.active:
         people.append(department.head)
     people.extend(p for p in active_deputies(department, now) if p not in people)
+    return people
+
+
+def approvers(department: Department, now: datetime) -> list[Person]:
+    """``heads_and_deputies``, or ValidationFailed when the department has none to ask."""
+    people = heads_and_deputies(department, now)
     if not people:
         raise ValidationFailed(
             f"{department.name}に所属長（または代理）が登録されていないため、決裁を依頼できません。"
@@ -121,11 +158,9 @@ def approvers(department: Department, now: datetime) -> list[Person]:
     return people
 
 
-def is_approver(department: Department, person: Person, now: datetime) -> bool:
-    """Whether the person is the 所属長 or an active deputy of the department."""
-    if department.head_id == person.id:
-        return True
-    return any(d.person_id == person.id and d.is_active(now) for d in department.deputies)
+def is_head_or_deputy(department: Department, person: Person, now: datetime) -> bool:
+    """Whether the person is the department's active 所属長 or an active deputy now."""
+    return any(p.id == person.id for p in heads_and_deputies(department, now))
 
 
 def exemption_rule(session: Session, *, account: Account, category: str) -> ExemptionRule | None:
@@ -149,7 +184,9 @@ def role_members(session: Session, *, role: str) -> list[Person]:
 
 
 def has_role(session: Session, *, person: Person, role: str) -> bool:
-    """Whether the person holds the org role."""
+    """Whether the person holds the org role and is active in the directory."""
+    if not person.active:
+        return False
     return (
         session.scalar(
             sa.select(OrgRole.id).where(OrgRole.person_id == person.id, OrgRole.role == role)
@@ -208,7 +245,7 @@ def describe(session: Session) -> str:
     out.append(f"■ 公式アカウント（{len(accounts)}）")
     for a in accounts:
         out.append(
-            f"  {a.code}: {a.name}［{a.media}］ 状態: {STATUS_LABELS.get(a.status, a.status)}"
+            f"  {a.code}: {a.name}［{a.media}］ 状態: {ACCOUNT_STATUS_LABELS.get(a.status, a.status)}"
         )
         out.append(f"    所管: {a.department.name}　URL: {a.url or '未登録'}")
         manager = f"{a.manager.name}（{a.manager.handle}）" if a.manager else "未登録"

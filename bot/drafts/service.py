@@ -19,11 +19,20 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.accounts.models import CLOSED, CONFIRMED, STATUS_LABELS, SUSPENDED
 from bot.audit import Entry, record, record_many, text_hash
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory import service as directory
-from bot.directory.models import EXEMPT_CATEGORIES, Account, Department, Deputy, Person
+from bot.directory.models import (
+    ACCOUNT_STATUS_LABELS,
+    CLOSED,
+    CONFIRMED,
+    EXEMPT_CATEGORIES,
+    SUSPENDED,
+    Account,
+    Department,
+    Deputy,
+    Person,
+)
 from bot.drafts import messaging
 from bot.drafts.checking import (
     BlockedByFindings,
@@ -146,11 +155,11 @@ def _require_open_account(account: Account, *, doing: str, draft: Draft | None =
         )
     if account.status == SUSPENDED:
         raise ValidationFailed(
-            f"公式アカウント「{account.name}」は{STATUS_LABELS[SUSPENDED]}のため、"
+            f"公式アカウント「{account.name}」は{ACCOUNT_STATUS_LABELS[SUSPENDED]}のため、"
             f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または所属長が"
             f"「/account resume {account.code} 理由」で再開してください。"
         )
-    status = STATUS_LABELS.get(account.status, account.status)
+    status = ACCOUNT_STATUS_LABELS.get(account.status, account.status)
     raise ValidationFailed(
         f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
         f"（現在: {status}）、{what}{doing}できません。"
@@ -529,7 +538,7 @@ def decide(
     draft = get_draft(session, draft_id=draft_id)
     account = draft.account
     department = _department(session, account.department_id)
-    if not directory.is_approver(department, decider, now):
+    if not directory.is_head_or_deputy(department, decider, now):
         head = messaging.who(department.head) if department.head else "未登録"
         raise PermissionDenied(
             f"下書き #{draft.id} を決裁できるのは{department.name}の所属長（{head}）または代理です（4(3)）。"
@@ -1005,7 +1014,7 @@ def acknowledge_report(
     now = clock.now()
     draft = get_draft(session, draft_id=draft_id)
     department = _department(session, draft.account.department_id)
-    if not directory.is_approver(department, actor, now):
+    if not directory.is_head_or_deputy(department, actor, now):
         raise PermissionDenied(
             f"下書き #{draft.id} の事後報告を確認できるのは{department.name}の所属長または代理です。"
         )

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, format_jst
-from bot.directory.models import Account
+from bot.directory import service as directory
+from bot.directory.models import Account, Person
 from bot.errors import ValidationFailed
 from bot.incidents import messaging, responses, service
 from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
@@ -71,7 +72,7 @@ def _account_prompt(session: Session, kind_name: str) -> OutMessage:
     )
 
 
-def run(session: Session, *, actor: str, text: str, clock: Clock) -> OutMessage:
+def run(session: Session, *, actor: Person, text: str, clock: Clock) -> OutMessage:
     """Execute one ``/incident`` command line for ``actor`` and return the reply."""
     words = _split(text, 1)
     if not words:
@@ -103,16 +104,15 @@ def run(session: Session, *, actor: str, text: str, clock: Clock) -> OutMessage:
     return _declare(session, actor, head, rest, clock)
 
 
-def _declare(session: Session, actor: str, head: str, rest: str, clock: Clock) -> OutMessage:
+def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock) -> OutMessage:
     try:
         kind = parse_type(head)
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message + "\n\n" + USAGE, fields=exc.fields) from None
     parts = _split(rest, 1)
     if len(parts) < 2:
-        service.find_person(session, handle=actor)
         if parts:
-            service.find_account(session, code=parts[0])
+            directory.get_account(session, code=parts[0])
         return _account_prompt(session, kind.name)
     account_code, body = parts
     match = _URL.search(body)
@@ -147,7 +147,7 @@ def _need(parts: list[str], n: int, example: str) -> None:
         raise ValidationFailed(f"指定が足りません。例: {example}")
 
 
-def _update(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _update(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 1)
     _need(parts, 2, "/incident update 12 削除依頼を送付しました")
     event = service.post_update(
@@ -159,7 +159,7 @@ def _update(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage
     )
 
 
-def _status(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _status(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 2)
     _need(parts, 2, "/incident status 12 収束 批判は落ち着きました")
     note = parts[2] if len(parts) > 2 else ""
@@ -173,7 +173,7 @@ def _status(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage
 
 
 def _tick(
-    session: Session, actor: str, rest: str, clock: Clock, *, done: bool | None
+    session: Session, actor: Person, rest: str, clock: Clock, *, done: bool | None
 ) -> OutMessage:
     parts = _split(rest, 1)
     _need(parts, 2, "/incident tick 12 1")
@@ -185,7 +185,7 @@ def _tick(
     return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
 
 
-def _close(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _close(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 1)
     _need(parts, 1, "/incident close 12 経緯と対応結果のまとめ")
     summary = parts[1] if len(parts) > 1 else ""
@@ -205,7 +205,7 @@ def _show(session: Session, rest: str, clock: Clock) -> OutMessage:
     return messaging.detail_message(incident)
 
 
-def _respond(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _respond(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 2)
     _need(parts, 3, "/incident respond 12 謝罪 先日の投稿に誤りがありました。…")
     _, result = responses.start_response(
@@ -220,7 +220,7 @@ def _respond(session: Session, actor: str, rest: str, clock: Clock) -> OutMessag
     return result.receipt
 
 
-def _edit(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _edit(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 1)
     _need(parts, 2, "/incident edit 34 正しい本文")
     event = service.edit_event(
@@ -246,7 +246,7 @@ def _list(session: Session) -> OutMessage:
     )
 
 
-def _comment(session: Session, actor: str, rest: str, clock: Clock) -> OutMessage:
+def _comment(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 2)
     _need(parts, 3, "/incident comment city_x 7(1)イ 差別的な書き込み（URL）")
     comment = service.record_deleted_comment(
@@ -258,7 +258,7 @@ def _comment(session: Session, actor: str, rest: str, clock: Clock) -> OutMessag
 def run_action(
     session: Session,
     *,
-    actor: str,
+    actor: Person,
     action_id: str,
     value: dict[str, Any],
     reason: str | None = None,

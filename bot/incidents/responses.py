@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
+from bot.directory.models import Person
 from bot.drafts import service as drafts
 from bot.drafts.models import Decision
 from bot.drafts.service import SubmitResult
@@ -28,7 +29,7 @@ def start_response(
     session: Session,
     *,
     incident_id: int,
-    actor: str,
+    actor: Person,
     purpose: str,
     text: str,
     planned_at: datetime | None = None,
@@ -39,17 +40,16 @@ def start_response(
 ) -> tuple[IncidentDraft, SubmitResult]:
     """Draft a response post on the incident's account, check and route it, and link it."""
     clock = clock or SystemClock()
-    person = service.find_person(session, handle=actor)
     incident = service.get(session, incident_id=incident_id)
     code = parse_purpose(purpose)
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は終了しているため、対応投稿は起案できません。")
     service.require_participant(
-        session, person=person, incident=incident, now=clock.now(), doing="対応投稿の起案"
+        session, person=actor, incident=incident, now=clock.now(), doing="対応投稿の起案"
     )
     result = drafts.submit(
         session,
-        author=person,
+        author=actor,
         account_code=incident.account.code,
         text=text,
         planned_at=planned_at,
@@ -89,7 +89,7 @@ def sync_decisions(session: Session, *, incident: Incident, clock: Clock | None 
                 session,
                 draft_id=link.draft_id,
                 decision=decision.kind,
-                actor=decision.decider.handle,
+                actor=decision.decider,
                 reason=decision.reason,
                 decision_id=decision.id,
                 at=decision.decided_at,
@@ -105,7 +105,7 @@ def record_decision(session: Session, *, decision: Decision, clock: Clock | None
         session,
         draft_id=decision.draft_id,
         decision=decision.kind,
-        actor=decision.decider.handle,
+        actor=decision.decider,
         reason=decision.reason,
         decision_id=decision.id,
         at=decision.decided_at,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.clock import Clock, SystemClock
-from bot.directory.models import Account, Deputy, OrgRole, Person
+from bot.directory import service as directory
+from bot.directory.models import Account, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.incidents import messaging
 from bot.incidents.checklists import (
@@ -71,26 +72,6 @@ def _rowcount(session: Session, stmt: Any) -> int:
 # --- look-ups -----------------------------------------------------------------------------
 
 
-def find_person(session: Session, *, handle: str) -> Person:
-    """An active person of the directory, by handle."""
-    person = session.scalar(sa.select(Person).where(Person.handle == handle))
-    if person is None or not person.active:
-        raise NotFound(
-            f"利用者「{handle}」は名簿に登録されていません。管理者に登録を依頼してください。"
-        )
-    return person
-
-
-def find_account(session: Session, *, code: str) -> Account:
-    """An official account, by its code."""
-    account = session.scalar(sa.select(Account).where(Account.code == code))
-    if account is None:
-        raise NotFound(
-            f"公式アカウント「{code}」は登録されていません。登録済みのアカウントを指定してください。"
-        )
-    return account
-
-
 def get(session: Session, *, incident_id: int) -> Incident:
     """An incident by id."""
     incident = session.get(Incident, incident_id)
@@ -100,38 +81,23 @@ def get(session: Session, *, incident_id: int) -> Incident:
 
 
 def _info_policy(session: Session) -> list[Person]:
-    return list(
-        session.scalars(
-            sa.select(Person)
-            .join(OrgRole, OrgRole.person_id == Person.id)
-            .where(OrgRole.role == "info_policy", Person.active.is_(True))
-            .order_by(Person.id)
-        )
-    )
+    return directory.role_members(session, role="info_policy")
 
 
-def _heads(session: Session, account: Account, now: datetime) -> list[Person]:
-    """The account's 所属長 and the deputies active now."""
-    heads: list[Person] = []
-    dept = account.department
-    if dept.head is not None:
-        heads.append(dept.head)
-    deputies = session.scalars(
-        sa.select(Deputy).where(Deputy.department_id == dept.id).order_by(Deputy.id)
-    )
-    heads.extend(d.person for d in deputies if d.is_active(now))
-    return heads
+def _heads(account: Account, now: datetime) -> list[Person]:
+    """The account's active 所属長 and the deputies active now."""
+    return directory.heads_and_deputies(account.department, now)
 
 
 def _can_close(session: Session, person: Person, incident: Incident, now: datetime) -> bool:
-    allowed = _info_policy(session) + _heads(session, incident.account, now)
+    allowed = _info_policy(session) + _heads(incident.account, now)
     return any(p.id == person.id for p in allowed)
 
 
 def participants(session: Session, *, incident: Incident, now: datetime) -> list[Person]:
     """Who works on an incident: reporter, 所属長 (and active deputies), the account's
     manager and operators, and 情報政策課."""
-    people = [incident.reporter, *_heads(session, incident.account, now)]
+    people = [incident.reporter, *_heads(incident.account, now)]
     if incident.account.manager is not None:
         people.append(incident.account.manager)
     people.extend(incident.account.operators)
@@ -150,7 +116,7 @@ def _dedupe(people: list[Person]) -> list[Person]:
 
 
 def _escalation_mentions(session: Session, incident: Incident, now: datetime) -> list[str]:
-    people = list(_heads(session, incident.account, now))
+    people = list(_heads(incident.account, now))
     if incident.account.manager is not None:
         people.append(incident.account.manager)
     people.extend(_info_policy(session))
@@ -243,16 +209,16 @@ def declare(
     *,
     type: str,
     account_code: str,
-    actor: str,
+    actor: Person,
     summary: str = "",
     url: str | None = None,
     clock: Clock | None = None,
 ) -> Incident:
     """Record an incident and open its escalation thread in 情報政策課's channel."""
     clock = clock or SystemClock()
-    reporter = find_person(session, handle=actor)
+    reporter = actor
     kind = parse_type(type)
-    account = find_account(session, code=account_code)
+    account = directory.get_account(session, code=account_code)
     url = (url or "").strip() or None
     summary = (summary or "").strip()
     if not summary and not url:
@@ -331,7 +297,7 @@ def set_item(
     *,
     incident_id: int,
     item: str,
-    actor: str,
+    actor: Person,
     done: bool | None = None,
     clock: Clock | None = None,
 ) -> IncidentChecklistItem:
@@ -340,14 +306,13 @@ def set_item(
     Setting an item to the state it already has changes nothing (double clicks, replays).
     """
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     incident = get(session, incident_id=incident_id)
     now = clock.now()
     if incident.status == "closed":
         raise InvalidTransition(
             f"事案#{incident.id}は終了しているため、チェックリストは変更できません。"
         )
-    _require_participant(session, person, incident, now, "チェックリストの更新")
+    _require_participant(session, actor, incident, now, "チェックリストの更新")
     target = _find_item(incident, item)
     if done is None:
         done = target.done_at is None
@@ -359,7 +324,7 @@ def set_item(
     table = IncidentChecklistItem
     stmt = sa.update(table).where(table.id == target.id, not_closed)
     if done:
-        stmt = stmt.where(table.done_at.is_(None)).values(done_by_id=person.id, done_at=now)
+        stmt = stmt.where(table.done_at.is_(None)).values(done_by_id=actor.id, done_at=now)
     else:
         stmt = stmt.where(table.done_at.is_not(None)).values(done_by_id=None, done_at=None)
     changed = _rowcount(session, stmt)
@@ -372,10 +337,10 @@ def set_item(
             )
         return target  # already in the asked state
     kind = "item_done" if done else "item_undone"
-    _event(session, incident, kind, person, now, f"{target.label}［{target.clause}］")
+    _event(session, incident, kind, actor, now, f"{target.label}［{target.clause}］")
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action=f"incident.{kind}",
         subject_type="incident",
         subject_id=incident.id,
@@ -390,11 +355,10 @@ def set_item(
 
 
 def post_update(
-    session: Session, *, incident_id: int, actor: str, text: str, clock: Clock | None = None
+    session: Session, *, incident_id: int, actor: Person, text: str, clock: Clock | None = None
 ) -> IncidentEvent:
     """Add a status update to the timeline and post it in the thread."""
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     incident = get(session, incident_id=incident_id)
     now = clock.now()
     if incident.status == "closed":
@@ -402,7 +366,7 @@ def post_update(
             f"事案#{incident.id}は終了しているため、状況報告は追加できません。"
             "新たな問題であれば、改めて /incident で報告してください。"
         )
-    _require_participant(session, person, incident, now, "状況報告")
+    _require_participant(session, actor, incident, now, "状況報告")
     body = _text(text, limit=MAX_UPDATE, field="text", what="状況報告の本文")
     changed = _rowcount(
         session,
@@ -412,10 +376,10 @@ def post_update(
     )
     if not changed:
         raise InvalidTransition(f"事案#{incident.id}は終了しているため、状況報告は追加できません。")
-    event = _event(session, incident, "update", person, now, body)
+    event = _event(session, incident, "update", actor, now, body)
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="incident.updated",
         subject_type="incident",
         subject_id=incident.id,
@@ -432,7 +396,7 @@ def change_status(
     session: Session,
     *,
     incident_id: int,
-    actor: str,
+    actor: Person,
     status: str,
     text: str = "",
     clock: Clock | None = None,
@@ -442,7 +406,6 @@ def change_status(
     if code == "closed":
         return close(session, incident_id=incident_id, actor=actor, summary=text, clock=clock)
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     incident = get(session, incident_id=incident_id)
     now = clock.now()
     if code == "open" or incident.status != "open":
@@ -451,7 +414,7 @@ def change_status(
             f"事案#{incident.id}は現在「{current}」のため、「{STATUS_NAMES[code]}」にはできません"
             "（対応中 → 収束 → 終了 の順に進みます）。"
         )
-    _require_participant(session, person, incident, now, "状態の変更")
+    _require_participant(session, actor, incident, now, "状態の変更")
     note = (text or "").strip()
     if len(note) > MAX_UPDATE:
         raise ValidationFailed(f"コメントは{MAX_UPDATE}文字以内で入力してください。")
@@ -467,10 +430,10 @@ def change_status(
             f"事案#{incident.id}は既に「{STATUS_NAMES[incident.status]}」になっています。"
         )
     line = f"対応中 → {STATUS_NAMES[code]}" + (f"\n{note}" if note else "")
-    event = _event(session, incident, "status", person, now, line)
+    event = _event(session, incident, "status", actor, now, line)
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="incident.status_changed",
         subject_type="incident",
         subject_id=incident.id,
@@ -484,16 +447,15 @@ def change_status(
 
 
 def close(
-    session: Session, *, incident_id: int, actor: str, summary: str, clock: Clock | None = None
+    session: Session, *, incident_id: int, actor: Person, summary: str, clock: Clock | None = None
 ) -> Incident:
     """Close an incident with a summary; only 情報政策課 or the 所属長 (or active deputy)."""
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     incident = get(session, incident_id=incident_id)
     now = clock.now()
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は既に終了しています。")
-    if not _can_close(session, person, incident, now):
+    if not _can_close(session, actor, incident, now):
         raise PermissionDenied(
             f"事案#{incident.id}を終了できるのは、情報政策課または"
             f"{incident.account.department.name}の所属長（代理を含む）のみです（6(3)）。"
@@ -509,7 +471,7 @@ def close(
         .values(
             status="closed",
             closed_at=now,
-            closed_by_id=person.id,
+            closed_by_id=actor.id,
             close_summary=body,
             last_update_at=now,
         ),
@@ -518,10 +480,10 @@ def close(
     if not changed:
         raise InvalidTransition(f"事案#{incident.id}は既に終了しています。")
     open_items = [i for i in incident.items if i.done_at is None]
-    event = _event(session, incident, "closed", person, now, body)
+    event = _event(session, incident, "closed", actor, now, body)
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="incident.closed",
         subject_type="incident",
         subject_id=incident.id,
@@ -540,11 +502,10 @@ def close(
 
 
 def edit_event(
-    session: Session, *, event_id: int, actor: str, text: str, clock: Clock | None = None
+    session: Session, *, event_id: int, actor: Person, text: str, clock: Clock | None = None
 ) -> IncidentEvent:
     """Correct a status update or close summary; the earlier text is kept as history."""
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     event = session.scalar(
         sa.select(IncidentEvent).where(IncidentEvent.id == event_id).with_for_update()
     )
@@ -552,8 +513,8 @@ def edit_event(
         raise NotFound(f"経過の記録#{event_id}は見つかりません。")
     if event.kind not in EDITABLE_KINDS:
         raise InvalidTransition("編集できるのは状況報告と終了時のまとめだけです。")
-    is_info_policy = any(p.id == person.id for p in _info_policy(session))
-    if event.actor_id != person.id and not is_info_policy:
+    is_info_policy = any(p.id == actor.id for p in _info_policy(session))
+    if event.actor_id != actor.id and not is_info_policy:
         raise PermissionDenied("経過の記録を編集できるのは、書いた本人か情報政策課のみです。")
     body = _text(text, limit=MAX_UPDATE, field="text", what="新しい本文")
     if body == event.text:
@@ -561,7 +522,7 @@ def edit_event(
     now = clock.now()
     previous = event.text
     session.add(
-        IncidentEventEdit(event=event, previous_text=previous, edited_by=person, edited_at=now)
+        IncidentEventEdit(event=event, previous_text=previous, edited_by=actor, edited_at=now)
     )
     event.text = body
     event.edited_at = now
@@ -571,7 +532,7 @@ def edit_event(
     session.flush()
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="incident.event_edited",
         subject_type="incident",
         subject_id=incident.id,
@@ -582,7 +543,7 @@ def edit_event(
     _reply(
         session,
         incident,
-        messaging.edited_message(incident, event, editor=person),
+        messaging.edited_message(incident, event, editor=actor),
         clock,
     )
     return event
@@ -597,21 +558,20 @@ def link_draft(
     incident_id: int,
     draft_id: int,
     purpose: str,
-    actor: str,
+    actor: Person,
     note: str | None = None,
     clock: Clock | None = None,
 ) -> IncidentDraft:
     """Record that a draft (core's drafts) is this incident's 説明・訂正・謝罪・対応中 post."""
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
     incident = get(session, incident_id=incident_id)
     code = parse_purpose(purpose)
     now = clock.now()
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は終了しているため、対応投稿は起案できません。")
-    _require_participant(session, person, incident, now, "対応投稿の起案")
+    _require_participant(session, actor, incident, now, "対応投稿の起案")
     link = IncidentDraft(
-        incident=incident, draft_id=draft_id, purpose=code, created_by_id=person.id, created_at=now
+        incident=incident, draft_id=draft_id, purpose=code, created_by_id=actor.id, created_at=now
     )
     session.add(link)
     session.flush()
@@ -619,14 +579,14 @@ def link_draft(
         session,
         incident,
         "draft_linked",
-        person,
+        actor,
         now,
         f"{PURPOSE_NAMES[code]}の投稿を起案しました（下書き#{draft_id}）"
         + (f"\n{note}" if note else ""),
     )
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="incident.response_drafted",
         subject_type="incident",
         subject_id=incident.id,
@@ -647,7 +607,7 @@ def record_draft_decision(
     *,
     draft_id: int,
     decision: str,
-    actor: str,
+    actor: Person,
     reason: str | None = None,
     decision_id: int | None = None,
     at: datetime | None = None,
@@ -668,7 +628,6 @@ def record_draft_decision(
         return link
     clock = clock or SystemClock()
     when = at or clock.now()
-    person = session.scalar(sa.select(Person).where(Person.handle == actor))
     link.decision = decision[:32]
     link.decided_at = when
     if decision_id is not None:
@@ -678,10 +637,10 @@ def record_draft_decision(
     line = f"下書き#{draft_id}（{PURPOSE_NAMES[link.purpose]}）: {name}"
     if reason:
         line += f"\n理由: {reason.strip()}"
-    event = _event(session, incident, "draft_decided", person, when, line)
+    event = _event(session, incident, "draft_decided", actor, when, line)
     audit.record(
         session,
-        actor=actor,
+        actor=actor.handle,
         action="incident.response_decided",
         subject_type="incident",
         subject_id=incident.id,
@@ -702,24 +661,24 @@ def record_deleted_comment(
     account_code: str,
     what: str,
     why: str,
-    actor: str,
+    actor: Person,
     note: str | None = None,
     incident_id: int | None = None,
     clock: Clock | None = None,
 ) -> ModeratedComment:
     """Log the deletion of a third party's prohibited comment on an official account (6(2))."""
     clock = clock or SystemClock()
-    person = find_person(session, handle=actor)
-    account = find_account(session, code=account_code)
+    account = directory.get_account(session, code=account_code)
     clause = parse_category(why)
     body = _text(
         what, limit=MAX_COMMENT_WHAT, field="what", what="削除した書き込み（URLまたは短い説明）"
     )
     now = clock.now()
-    allowed = _heads(session, account, now) + account.operators + _info_policy(session)
+    allowed = _heads(account, now) + account.operators + _info_policy(session)
     if account.manager is not None:
         allowed.append(account.manager)
-    if not any(p.id == person.id for p in allowed):
+    allowed = _dedupe(allowed)  # active people only
+    if not any(p.id == actor.id for p in allowed):
         raise PermissionDenied(
             f"{account.name}の書き込み削除を記録できるのは、公式アカウント管理者・担当者、"
             "所属長（代理を含む）、情報政策課のみです（6(2)）。"
@@ -731,7 +690,7 @@ def record_deleted_comment(
         what=body,
         why=clause,
         note=(note or "").strip()[:500] or None,
-        actor=person,
+        actor=actor,
         deleted_at=now,
         incident_id=incident_id,
     )
@@ -739,7 +698,7 @@ def record_deleted_comment(
     session.flush()
     audit.record(
         session,
-        actor=person.handle,
+        actor=actor.handle,
         action="account.comment_deleted",
         subject_type="account",
         subject_id=account.code,
@@ -752,7 +711,7 @@ def record_deleted_comment(
 
 def deleted_comments(session: Session, *, account_code: str) -> list[ModeratedComment]:
     """The 6(2) log of one account, oldest first."""
-    account = find_account(session, code=account_code)
+    account = directory.get_account(session, code=account_code)
     return list(
         session.scalars(
             sa.select(ModeratedComment)

@@ -16,6 +16,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
+        sa.CheckConstraint("status in ('pending','sent','failed')", name="status"),
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 

@@ -28,6 +28,7 @@ class Reminder(Base):
             "status in ('scheduled','claimed','sent','snoozed','cancelled')", name="status"
         ),
         sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
+        sa.CheckConstraint("item_type in ('draft','incident')", name="item_type"),
         sa.Index("ix_reminders_due", "status", "due_at"),
         sa.Index("ix_reminders_item", "item_type", "item_id", "kind"),
     )

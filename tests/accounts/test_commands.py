@@ -7,6 +7,7 @@ import pytest
 from bot.accounts import commands
 from bot.errors import BotError, PermissionDenied, ValidationFailed
 from tests.accounts.helpers import audit_actions, counts
+from tests.people import who
 
 NEW = (
     'new code=kankou-x department=kankou 管理主体="松本市 観光課" purpose=観光PR '
@@ -16,7 +17,7 @@ NEW = (
 
 
 def say(session, clock, actor, text):
-    return commands.run(session, actor=actor, text=text, clock=clock)
+    return commands.run(session, actor=who(session, actor), text=text, clock=clock)
 
 
 def test_whole_registration_by_command(session, org, clock):

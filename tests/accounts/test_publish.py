@@ -11,21 +11,24 @@ from bot.accounts import service
 from bot.accounts.publish import published_accounts, render_csv, render_html
 from bot.directory.models import Account
 from tests.accounts.helpers import form
+from tests.people import who
 
 
 def _seed(session, org, clock):
     service.register_account(
         session,
-        actor="sato",
+        actor=who(session, "sato"),
         values=form(name='松本市観光課 <公式> & "旅"'),
         clock=clock,
     )
-    service.submit_registration(session, actor="sato", code="kankou-x", clock=clock)
-    service.confirm_registration(session, actor="hirose", code="kankou-x", clock=clock)
+    service.submit_registration(session, actor=who(session, "sato"), code="kankou-x", clock=clock)
+    service.confirm_registration(
+        session, actor=who(session, "hirose"), code="kankou-x", clock=clock
+    )
     # Registered but not confirmed: not published.
     service.register_account(
         session,
-        actor="sato",
+        actor=who(session, "sato"),
         values=form(code="kankou-ig", media="Instagram", url="https://instagram.com/mk"),
         clock=clock,
     )

@@ -11,10 +11,13 @@ from bot.accounts.models import AccountPolicy
 from bot.accounts.validation import check_url, find_media, parse_date, url_key
 from bot.errors import NotFound, ValidationFailed
 from tests.accounts.helpers import audit_actions, counts, form
+from tests.people import who
 
 
 def test_register_creates_a_registered_account_with_its_policy(session, org, clock):
-    account = service.register_account(session, actor="sato", values=form(), clock=clock)
+    account = service.register_account(
+        session, actor=who(session, "sato"), values=form(), clock=clock
+    )
 
     assert account.status == "registered"
     assert account.media == "X"
@@ -31,7 +34,9 @@ def test_register_creates_a_registered_account_with_its_policy(session, org, clo
 def test_japanese_keys_and_spellings_are_accepted(session, org, clock):
     values = form(media="インスタグラム", url="HTTPS://WWW.Instagram.com/matsumoto_kankou/")
     values["start_date"] = "2026年4月1日"
-    account = service.register_account(session, actor="sato", values=values, clock=clock)
+    account = service.register_account(
+        session, actor=who(session, "sato"), values=values, clock=clock
+    )
     assert account.media == "Instagram"
     assert account.url == "https://instagram.com/matsumoto_kankou"
 
@@ -39,7 +44,7 @@ def test_japanese_keys_and_spellings_are_accepted(session, org, clock):
 def test_every_missing_field_is_named(session, org, clock):
     before = counts(session)
     with pytest.raises(ValidationFailed) as exc:
-        service.register_account(session, actor="sato", values={}, clock=clock)
+        service.register_account(session, actor=who(session, "sato"), values={}, clock=clock)
     fields = exc.value.fields
     for key in (
         "code",
@@ -84,7 +89,9 @@ def test_bad_field_is_refused_with_a_japanese_message(
 ):
     before = counts(session)
     with pytest.raises(ValidationFailed) as exc:
-        service.register_account(session, actor="sato", values=form(**overrides), clock=clock)
+        service.register_account(
+            session, actor=who(session, "sato"), values=form(**overrides), clock=clock
+        )
     assert expected in exc.value.fields[field]
     assert list(exc.value.fields) == [field]
     assert counts(session) == before
@@ -101,11 +108,14 @@ def test_bad_field_is_refused_with_a_japanese_message(
     ],
 )
 def test_duplicate_url_is_refused_however_it_is_spelled(session, org, clock, spelling):
-    service.register_account(session, actor="sato", values=form(), clock=clock)
+    service.register_account(session, actor=who(session, "sato"), values=form(), clock=clock)
     before = counts(session)
     with pytest.raises(ValidationFailed) as exc:
         service.register_account(
-            session, actor="suzuki", values=form(code="kankou-x2", url=spelling), clock=clock
+            session,
+            actor=who(session, "suzuki"),
+            values=form(code="kankou-x2", url=spelling),
+            clock=clock,
         )
     assert exc.value.fields["url"].startswith("この登録URLはすでに公式アカウント「松本市観光課」")
     assert counts(session) == before
@@ -127,7 +137,7 @@ def test_duplicate_of_an_account_loaded_from_the_directory_is_refused(session, o
     with pytest.raises(ValidationFailed) as exc:
         service.register_account(
             session,
-            actor="sato",
+            actor=who(session, "sato"),
             values=form(media="Facebook", url="https://facebook.com/Matsumoto.City"),
             clock=clock,
         )
@@ -135,29 +145,33 @@ def test_duplicate_of_an_account_loaded_from_the_directory_is_refused(session, o
 
 
 def test_duplicate_code_is_refused(session, org, clock):
-    service.register_account(session, actor="sato", values=form(), clock=clock)
+    service.register_account(session, actor=who(session, "sato"), values=form(), clock=clock)
     with pytest.raises(ValidationFailed) as exc:
         service.register_account(
-            session, actor="sato", values=form(url="https://x.com/other"), clock=clock
+            session, actor=who(session, "sato"), values=form(url="https://x.com/other"), clock=clock
         )
     assert exc.value.fields == {"code": "アカウントコード「kankou-x」はすでに使われています。"}
 
 
 def test_unknown_registrant_is_refused(session, org, clock):
     with pytest.raises(NotFound, match="名簿に登録されていません"):
-        service.register_account(session, actor="nobody", values=form(), clock=clock)
+        service.register_account(session, actor=who(session, "nobody"), values=form(), clock=clock)
 
 
 def test_update_while_registered_revalidates(session, org, clock):
-    service.register_account(session, actor="sato", values=form(), clock=clock)
+    service.register_account(session, actor=who(session, "sato"), values=form(), clock=clock)
     with pytest.raises(ValidationFailed) as exc:
         service.update_registration(
-            session, actor="sato", code="kankou-x", values={"url": "https://line.me/x"}, clock=clock
+            session,
+            actor=who(session, "sato"),
+            code="kankou-x",
+            values={"url": "https://line.me/x"},
+            clock=clock,
         )
     assert "XのURLではありません" in exc.value.fields["url"]
     account = service.update_registration(
         session,
-        actor="sato",
+        actor=who(session, "sato"),
         code="kankou-x",
         values={"purpose": "観光情報の発信", "url": "https://x.com/matsumoto_kankou"},
         clock=clock,

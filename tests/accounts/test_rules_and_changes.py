@@ -12,20 +12,25 @@ from bot.accounts.messaging import account_detail
 from bot.directory.models import Account, ExemptionRule
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests.accounts.helpers import audit_actions, counts, form, outbox
+from tests.people import who
 
 
 @pytest.fixture
 def confirmed(session, org, clock):
-    account = service.register_account(session, actor="sato", values=form(), clock=clock)
-    service.submit_registration(session, actor="sato", code="kankou-x", clock=clock)
-    service.confirm_registration(session, actor="hirose", code="kankou-x", clock=clock)
+    account = service.register_account(
+        session, actor=who(session, "sato"), values=form(), clock=clock
+    )
+    service.submit_registration(session, actor=who(session, "sato"), code="kankou-x", clock=clock)
+    service.confirm_registration(
+        session, actor=who(session, "hirose"), code="kankou-x", clock=clock
+    )
     return account
 
 
 def test_head_registers_a_rule_that_the_exempt_path_reads(session, confirmed, clock):
     rule = service.register_rule(
         session,
-        actor="yamada",
+        actor=who(session, "yamada"),
         code="kankou-x",
         category="4(3)ア",
         rule_text="市HP掲載済みのイベントは、掲載ページURLを添えて投稿する",
@@ -43,37 +48,72 @@ def test_head_registers_a_rule_that_the_exempt_path_reads(session, confirmed, cl
 
 def test_active_deputy_may_agree_but_staff_and_expired_deputy_may_not(session, confirmed, clock):
     service.register_rule(
-        session, actor="ito", code="kankou-x", category="イ", rule_text="結果速報", clock=clock
+        session,
+        actor=who(session, "ito"),
+        code="kankou-x",
+        category="イ",
+        rule_text="結果速報",
+        clock=clock,
     )
     before = counts(session)
     with pytest.raises(PermissionDenied, match="所属長（または登録された代理）が取り決める"):
         service.register_rule(
-            session, actor="sato", code="kankou-x", category="ウ", rule_text="x", clock=clock
+            session,
+            actor=who(session, "sato"),
+            code="kankou-x",
+            category="ウ",
+            rule_text="x",
+            clock=clock,
         )
     clock.advance(days=8)  # the delegation has ended
     with pytest.raises(PermissionDenied):
         service.register_rule(
-            session, actor="ito", code="kankou-x", category="ウ", rule_text="x", clock=clock
+            session,
+            actor=who(session, "ito"),
+            code="kankou-x",
+            category="ウ",
+            rule_text="x",
+            clock=clock,
         )
     # The head of another department is not this account's 所属長.
     with pytest.raises(PermissionDenied, match="観光課」の所属長は山田 課長（yamada）です"):
         service.register_rule(
-            session, actor="kato", code="kankou-x", category="ウ", rule_text="x", clock=clock
+            session,
+            actor=who(session, "kato"),
+            code="kankou-x",
+            category="ウ",
+            rule_text="x",
+            clock=clock,
         )
     assert counts(session) == before
 
 
 def test_replace_and_revoke_keep_the_history(session, confirmed, clock):
     service.register_rule(
-        session, actor="yamada", code="kankou-x", category="ア", rule_text="旧ルール", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kankou-x",
+        category="ア",
+        rule_text="旧ルール",
+        clock=clock,
     )
     clock.advance(days=1)
     service.register_rule(
-        session, actor="yamada", code="kankou-x", category="ア", rule_text="新ルール", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kankou-x",
+        category="ア",
+        rule_text="新ルール",
+        clock=clock,
     )
     clock.advance(days=1)
     service.revoke_rule(
-        session, actor="yamada", code="kankou-x", category="ア", reason="運用見直し", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kankou-x",
+        category="ア",
+        reason="運用見直し",
+        clock=clock,
     )
 
     assert session.scalars(sa.select(ExemptionRule)).all() == []
@@ -87,7 +127,9 @@ def test_replace_and_revoke_keep_the_history(session, confirmed, clock):
         NotFound,
         match=re.escape("4(3)アの掲載ルールは登録されていません"),
     ):
-        service.revoke_rule(session, actor="yamada", code="kankou-x", category="ア", clock=clock)
+        service.revoke_rule(
+            session, actor=who(session, "yamada"), code="kankou-x", category="ア", clock=clock
+        )
 
 
 def test_a_rule_seeded_from_the_directory_enters_the_history_when_replaced(
@@ -97,7 +139,7 @@ def test_a_rule_seeded_from_the_directory_enters_the_history_when_replaced(
     session.flush()
     service.register_rule(
         session,
-        actor="yamada",
+        actor=who(session, "yamada"),
         code="kankou-x",
         category="エ",
         rule_text="防災メールと同文",
@@ -114,18 +156,33 @@ def test_a_rule_seeded_from_the_directory_enters_the_history_when_replaced(
 def test_bad_category_or_empty_rule(session, confirmed, clock):
     with pytest.raises(ValidationFailed, match="ア・イ・ウ・エのいずれか"):
         service.register_rule(
-            session, actor="yamada", code="kankou-x", category="オ", rule_text="x", clock=clock
+            session,
+            actor=who(session, "yamada"),
+            code="kankou-x",
+            category="オ",
+            rule_text="x",
+            clock=clock,
         )
     with pytest.raises(ValidationFailed, match="本文を入力してください"):
         service.register_rule(
-            session, actor="yamada", code="kankou-x", category="ア", rule_text="  ", clock=clock
+            session,
+            actor=who(session, "yamada"),
+            code="kankou-x",
+            category="ア",
+            rule_text="  ",
+            clock=clock,
         )
 
 
 def test_manager_change_is_recorded_and_the_new_manager_told(session, confirmed, clock):
     clock.advance(minutes=5)
     service.change_manager(
-        session, actor="yamada", code="kankou-x", manager="suzuki", reason="人事異動", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kankou-x",
+        manager="suzuki",
+        reason="人事異動",
+        clock=clock,
     )
     assert confirmed.manager.handle == "suzuki"
     [event] = [
@@ -145,15 +202,19 @@ def test_unknown_manager_changes_nothing(session, confirmed, clock):
     before = counts(session)
     with pytest.raises(ValidationFailed, match="「ghost」は名簿に登録されていません"):
         service.change_manager(
-            session, actor="yamada", code="kankou-x", manager="ghost", clock=clock
+            session, actor=who(session, "yamada"), code="kankou-x", manager="ghost", clock=clock
         )
     with pytest.raises(ValidationFailed, match="「ghost」は名簿に登録されていません"):
         service.set_operators(
-            session, actor="yamada", code="kankou-x", operators="tanaka,ghost", clock=clock
+            session,
+            actor=who(session, "yamada"),
+            code="kankou-x",
+            operators="tanaka,ghost",
+            clock=clock,
         )
     with pytest.raises(PermissionDenied, match=re.escape("管理者（4(1)キ）または所属長")):
         service.change_manager(
-            session, actor="tanaka", code="kankou-x", manager="suzuki", clock=clock
+            session, actor=who(session, "tanaka"), code="kankou-x", manager="suzuki", clock=clock
         )
     assert counts(session) == before
     assert confirmed.manager.handle == "sato"
@@ -161,7 +222,7 @@ def test_unknown_manager_changes_nothing(session, confirmed, clock):
 
 def test_operators_replaced(session, confirmed, clock):
     service.set_operators(
-        session, actor="sato", code="kankou-x", operators="tanaka、kato", clock=clock
+        session, actor=who(session, "sato"), code="kankou-x", operators="tanaka、kato", clock=clock
     )
     assert [p.handle for p in confirmed.operators] == ["tanaka", "kato"]
     assert service.account_history(session, code="kankou-x")[-1].data == {
@@ -172,40 +233,60 @@ def test_operators_replaced(session, confirmed, clock):
 
 def test_suspend_resume_close_are_recorded_and_pr_head_told(session, confirmed, clock):
     service.suspend_account(
-        session, actor="sato", code="kankou-x", reason="システム更新", clock=clock
+        session, actor=who(session, "sato"), code="kankou-x", reason="システム更新", clock=clock
     )
     assert confirmed.status == "suspended"
     [(_, msg)] = outbox(session, to="hirose", kind="account.status_changed")
     assert "休止" in msg.title and "下書きを作成できません" in msg.text
     with pytest.raises(InvalidTransition, match="休止中」のため、休止できません"):
-        service.suspend_account(session, actor="sato", code="kankou-x", reason="x", clock=clock)
-    service.resume_account(session, actor="yamada", code="kankou-x", clock=clock)
+        service.suspend_account(
+            session, actor=who(session, "sato"), code="kankou-x", reason="x", clock=clock
+        )
+    service.resume_account(session, actor=who(session, "yamada"), code="kankou-x", clock=clock)
     assert confirmed.status == "confirmed"
     with pytest.raises(ValidationFailed, match="閉鎖の理由を入力してください"):
-        service.close_account(session, actor="hirose", code="kankou-x", reason="", clock=clock)
-    service.close_account(session, actor="hirose", code="kankou-x", reason="事業終了", clock=clock)
+        service.close_account(
+            session, actor=who(session, "hirose"), code="kankou-x", reason="", clock=clock
+        )
+    service.close_account(
+        session, actor=who(session, "hirose"), code="kankou-x", reason="事業終了", clock=clock
+    )
     assert confirmed.status == "closed"
     with pytest.raises(InvalidTransition, match="閉鎖」のため、再開できません"):
-        service.resume_account(session, actor="hirose", code="kankou-x", clock=clock)
+        service.resume_account(session, actor=who(session, "hirose"), code="kankou-x", clock=clock)
     kinds = [e.kind for e in service.account_history(session, code="kankou-x")]
     assert kinds[-3:] == ["suspended", "resumed", "closed"]
     assert audit_actions(session)[-3:] == ["account.suspended", "account.resumed", "account.closed"]
     with pytest.raises(PermissionDenied):
-        service.close_account(session, actor="tanaka", code="kankou-x", reason="x", clock=clock)
+        service.close_account(
+            session, actor=who(session, "tanaka"), code="kankou-x", reason="x", clock=clock
+        )
 
 
 def test_checklist_recorded_and_shown(session, confirmed, clock):
-    service.set_check(session, actor="suzuki", code="kankou-x", item="5(4)", clock=clock)
+    service.set_check(
+        session, actor=who(session, "suzuki"), code="kankou-x", item="5(4)", clock=clock
+    )
     clock.advance(hours=2)
     service.set_check(
-        session, actor="sato", code="kankou-x", item="city_page", checked=True, clock=clock
+        session,
+        actor=who(session, "sato"),
+        code="kankou-x",
+        item="city_page",
+        checked=True,
+        clock=clock,
     )
     service.set_check(
-        session, actor="sato", code="kankou-x", item="5(4)", checked=False, clock=clock
+        session,
+        actor=who(session, "sato"),
+        code="kankou-x",
+        item="5(4)",
+        checked=False,
+        clock=clock,
     )
     service.register_rule(
         session,
-        actor="yamada",
+        actor=who(session, "yamada"),
         code="kankou-x",
         category="ア",
         rule_text="HP掲載済みのみ",
@@ -224,9 +305,13 @@ def test_checklist_recorded_and_shown(session, confirmed, clock):
     assert fields["状態"] == "確認済み（運用中）"
     assert "開設届の確認（広報課長）" in detail.text
     with pytest.raises(ValidationFailed, match=re.escape("5(4)（運用組織・連絡先）か5(5)")):
-        service.set_check(session, actor="sato", code="kankou-x", item="5(6)", clock=clock)
+        service.set_check(
+            session, actor=who(session, "sato"), code="kankou-x", item="5(6)", clock=clock
+        )
     with pytest.raises(PermissionDenied):
-        service.set_check(session, actor="kato", code="kankou-x", item="5(4)", clock=clock)
+        service.set_check(
+            session, actor=who(session, "kato"), code="kankou-x", item="5(4)", clock=clock
+        )
 
 
 def test_accounts_from_the_directory_stay_confirmed_and_show_without_policy(session, org, clock):

@@ -10,6 +10,7 @@ from bot.directory.models import Person
 from bot.drafts import service as drafts
 from bot.errors import ValidationFailed
 from tests.accounts.helpers import form
+from tests.people import who
 
 TEXT = "本日の夏祭りは予定どおり開催しました。ご来場ありがとうございました。"
 
@@ -28,20 +29,26 @@ def _submit(session, clock, **kw):
 
 @pytest.fixture
 def confirmed(session, org, clock):
-    account = service.register_account(session, actor="sato", values=form(), clock=clock)
-    service.submit_registration(session, actor="sato", code="kankou-x", clock=clock)
-    service.confirm_registration(session, actor="hirose", code="kankou-x", clock=clock)
+    account = service.register_account(
+        session, actor=who(session, "sato"), values=form(), clock=clock
+    )
+    service.submit_registration(session, actor=who(session, "sato"), code="kankou-x", clock=clock)
+    service.confirm_registration(
+        session, actor=who(session, "hirose"), code="kankou-x", clock=clock
+    )
     return account
 
 
 def test_drafts_wait_for_the_pr_head(session, org, clock):
-    service.register_account(session, actor="sato", values=form(), clock=clock)
+    service.register_account(session, actor=who(session, "sato"), values=form(), clock=clock)
     with pytest.raises(ValidationFailed, match="広報課長の確認（4\\(2\\)）を受けていない"):
         _submit(session, clock)
-    service.submit_registration(session, actor="sato", code="kankou-x", clock=clock)
+    service.submit_registration(session, actor=who(session, "sato"), code="kankou-x", clock=clock)
     with pytest.raises(ValidationFailed, match="開設届提出中（広報課長の確認待ち）"):
         _submit(session, clock)
-    service.confirm_registration(session, actor="hirose", code="kankou-x", clock=clock)
+    service.confirm_registration(
+        session, actor=who(session, "hirose"), code="kankou-x", clock=clock
+    )
     assert _submit(session, clock).draft.id
 
 
@@ -51,7 +58,7 @@ def test_drafts_wait_for_the_pr_head(session, org, clock):
 )
 def test_closed_or_suspended_account_refuses_drafts_clearly(session, confirmed, clock, verb, words):
     getattr(service, f"{verb}_account")(
-        session, actor="sato", code="kankou-x", reason="事業終了", clock=clock
+        session, actor=who(session, "sato"), code="kankou-x", reason="事業終了", clock=clock
     )
     with pytest.raises(ValidationFailed) as exc:
         _submit(session, clock)
@@ -68,7 +75,7 @@ def test_exempt_path_follows_the_registered_rules(session, confirmed, clock):
         _submit(session, clock, exemption="イ")
     service.register_rule(
         session,
-        actor="yamada",
+        actor=who(session, "yamada"),
         code="kankou-x",
         category="イ",
         rule_text="大会結果は速報可",
@@ -76,6 +83,8 @@ def test_exempt_path_follows_the_registered_rules(session, confirmed, clock):
     )
     result = _submit(session, clock, exemption="イ")
     assert result.draft.exemption == "イ"
-    service.revoke_rule(session, actor="yamada", code="kankou-x", category="イ", clock=clock)
+    service.revoke_rule(
+        session, actor=who(session, "yamada"), code="kankou-x", category="イ", clock=clock
+    )
     with pytest.raises(ValidationFailed, match="掲載ルールが事前に取り決められていない"):
         _submit(session, clock, exemption="イ")

@@ -2,7 +2,7 @@
 
 A draft written while its account was confirmed must not be approved or published after
 the account was suspended (休止) or closed (閉鎖) through the account registry; the
-refusal says which, in the registry's own words (bot.accounts.models.STATUS_LABELS).
+refusal says which, in the registry's own words (bot.directory.models.ACCOUNT_STATUS_LABELS).
 """
 
 from __future__ import annotations
@@ -16,16 +16,23 @@ from bot.drafts import service as drafts
 from bot.drafts.models import Decision
 from bot.errors import ValidationFailed
 from tests.core.test_drafts import count, submit
+from tests.people import who
 
 
 def _suspend(session, clock):
     accounts.suspend_account(
-        session, actor="yamada", code="kanko-x", reason="運用体制の見直し", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kanko-x",
+        reason="運用体制の見直し",
+        clock=clock,
     )
 
 
 def _close(session, clock):
-    accounts.close_account(session, actor="yamada", code="kanko-x", reason="事業終了", clock=clock)
+    accounts.close_account(
+        session, actor=who(session, "yamada"), code="kanko-x", reason="事業終了", clock=clock
+    )
 
 
 def test_a_draft_is_not_approved_while_its_account_is_suspended(session, demo, clock):
@@ -41,7 +48,7 @@ def test_a_draft_is_not_approved_while_its_account_is_suspended(session, demo, c
     session.refresh(draft)
     assert draft.state == "pending_approval" and count(session, Decision) == 0
 
-    accounts.resume_account(session, actor="yamada", code="kanko-x", clock=clock)
+    accounts.resume_account(session, actor=who(session, "yamada"), code="kanko-x", clock=clock)
     drafts.decide(session, decider=demo.yamada, draft_id=draft.id, kind="approve", clock=clock)
     session.refresh(draft)
     assert draft.state == "approved"

@@ -9,6 +9,7 @@ from bot.audit import verify
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, DirectoryError, load_file, load_text, parse
 from bot.directory.models import Account, Department, Deputy, OrgRole, Person
+from tests.people import who
 
 BASE = """\
 people:
@@ -112,13 +113,24 @@ def test_reloading_the_directory_keeps_what_was_changed_in_the_account_registry(
 
     load_file(session, path=DEMO_FILE, clock=clock)
     accounts.register_rule(
-        session, actor="yamada", code="kanko-x", category="イ", rule_text="速報値も可", clock=clock
+        session,
+        actor=who(session, "yamada"),
+        code="kanko-x",
+        category="イ",
+        rule_text="速報値も可",
+        clock=clock,
     )
-    accounts.revoke_rule(session, actor="yamada", code="kanko-x", category="エ", clock=clock)
-    accounts.change_manager(session, actor="yamada", code="kanko-x", manager="suzuki", clock=clock)
-    accounts.set_operators(session, actor="yamada", code="kanko-x", operators="suzuki", clock=clock)
+    accounts.revoke_rule(
+        session, actor=who(session, "yamada"), code="kanko-x", category="エ", clock=clock
+    )
+    accounts.change_manager(
+        session, actor=who(session, "yamada"), code="kanko-x", manager="suzuki", clock=clock
+    )
+    accounts.set_operators(
+        session, actor=who(session, "yamada"), code="kanko-x", operators="suzuki", clock=clock
+    )
     accounts.suspend_account(
-        session, actor="yamada", code="kanko-x", reason="改修のため", clock=clock
+        session, actor=who(session, "yamada"), code="kanko-x", reason="改修のため", clock=clock
     )
     history_before = session.scalar(sa.select(sa.func.count()).select_from(ExemptionRuleHistory))
 

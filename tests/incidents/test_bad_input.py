@@ -7,18 +7,26 @@ import pytest
 from bot.errors import BotError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.incidents import commands, service
 from tests.incidents.conftest import snapshot
+from tests.people import who
 
 
 @pytest.fixture
 def flaming(session, clock, org):
     return service.declare(
-        session, type="炎上", account_code="kanko_x", actor="ito", summary="批判が殺到", clock=clock
+        session,
+        type="炎上",
+        account_code="kanko_x",
+        actor=who(session, "ito"),
+        summary="批判が殺到",
+        clock=clock,
     )
 
 
 @pytest.fixture
 def closed(session, clock, org, flaming):
-    service.close(session, incident_id=flaming.id, actor="kato", summary="収束", clock=clock)
+    service.close(
+        session, incident_id=flaming.id, actor=who(session, "kato"), summary="収束", clock=clock
+    )
     return flaming
 
 
@@ -35,7 +43,12 @@ def test_unknown_type(session, clock, org):
     _unchanged(
         session,
         lambda: service.declare(
-            session, type="障害", account_code="kanko_x", actor="ito", summary="x", clock=clock
+            session,
+            type="障害",
+            account_code="kanko_x",
+            actor=who(session, "ito"),
+            summary="x",
+            clock=clock,
         ),
         ValidationFailed,
         "炎上|なりすまし|訂正",
@@ -46,7 +59,12 @@ def test_unknown_account(session, clock, org):
     _unchanged(
         session,
         lambda: service.declare(
-            session, type="炎上", account_code="nope", actor="ito", summary="x", clock=clock
+            session,
+            type="炎上",
+            account_code="nope",
+            actor=who(session, "ito"),
+            summary="x",
+            clock=clock,
         ),
         NotFound,
         "公式アカウント「nope」は登録されていません",
@@ -57,7 +75,12 @@ def test_unknown_person(session, clock, org):
     _unchanged(
         session,
         lambda: service.declare(
-            session, type="炎上", account_code="kanko_x", actor="ghost", summary="x", clock=clock
+            session,
+            type="炎上",
+            account_code="kanko_x",
+            actor=who(session, "ghost"),
+            summary="x",
+            clock=clock,
         ),
         NotFound,
         "名簿",
@@ -68,7 +91,12 @@ def test_declare_without_summary(session, clock, org):
     _unchanged(
         session,
         lambda: service.declare(
-            session, type="炎上", account_code="kanko_x", actor="ito", summary=" ", clock=clock
+            session,
+            type="炎上",
+            account_code="kanko_x",
+            actor=who(session, "ito"),
+            summary=" ",
+            clock=clock,
         ),
         ValidationFailed,
         "概要",
@@ -79,7 +107,11 @@ def test_closing_a_closed_incident(session, clock, closed):
     _unchanged(
         session,
         lambda: service.close(
-            session, incident_id=closed.id, actor="tanaka", summary="再度", clock=clock
+            session,
+            incident_id=closed.id,
+            actor=who(session, "tanaka"),
+            summary="再度",
+            clock=clock,
         ),
         InvalidTransition,
         "既に終了",
@@ -90,7 +122,7 @@ def test_update_on_closed_incident(session, clock, closed):
     _unchanged(
         session,
         lambda: service.post_update(
-            session, incident_id=closed.id, actor="ito", text="追記", clock=clock
+            session, incident_id=closed.id, actor=who(session, "ito"), text="追記", clock=clock
         ),
         InvalidTransition,
         "終了しているため",
@@ -101,20 +133,24 @@ def test_tick_on_closed_incident(session, clock, closed):
     _unchanged(
         session,
         lambda: service.set_item(
-            session, incident_id=closed.id, item="1", actor="kato", clock=clock
+            session, incident_id=closed.id, item="1", actor=who(session, "kato"), clock=clock
         ),
         InvalidTransition,
         "終了",
     )
 
 
-@pytest.mark.parametrize("who", ["kobayashi", "ito", "sato", "watanabe"])
-def test_close_by_someone_not_allowed(session, clock, flaming, who):
+@pytest.mark.parametrize("handle", ["kobayashi", "ito", "sato", "watanabe"])
+def test_close_by_someone_not_allowed(session, clock, flaming, handle):
     # staff from elsewhere, the reporter, the account manager, another department's head
     err = _unchanged(
         session,
         lambda: service.close(
-            session, incident_id=flaming.id, actor=who, summary="終わり", clock=clock
+            session,
+            incident_id=flaming.id,
+            actor=who(session, handle),
+            summary="終わり",
+            clock=clock,
         ),
         PermissionDenied,
         "情報政策課または観光課の所属長",
@@ -125,7 +161,9 @@ def test_close_by_someone_not_allowed(session, clock, flaming, who):
 def test_unknown_incident(session, clock, org):
     _unchanged(
         session,
-        lambda: service.post_update(session, incident_id=999, actor="ito", text="x", clock=clock),
+        lambda: service.post_update(
+            session, incident_id=999, actor=who(session, "ito"), text="x", clock=clock
+        ),
         NotFound,
         "事案#999",
     )
@@ -146,5 +184,5 @@ def test_unknown_incident(session, clock, org):
 def test_bad_command_lines_change_nothing(session, clock, closed, line):
     before = snapshot(session)
     with pytest.raises(BotError):
-        commands.run(session, actor="kato", text=line, clock=clock)
+        commands.run(session, actor=who(session, "kato"), text=line, clock=clock)
     assert snapshot(session) == before

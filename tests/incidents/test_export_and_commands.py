@@ -17,6 +17,7 @@ from bot.incidents.models import Incident
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from tests.incidents.conftest import build_org
+from tests.people import who
 
 
 def _story(session, clock):
@@ -24,24 +25,38 @@ def _story(session, clock):
         session,
         type="炎上",
         account_code="kanko_x",
-        actor="ito",
+        actor=who(session, "ito"),
         summary="イベント告知に批判",
         url="https://x.example/1",
         clock=clock,
     )
     clock.advance(minutes=10)
-    service.set_item(session, incident_id=incident.id, item="consult", actor="kato", clock=clock)
+    service.set_item(
+        session, incident_id=incident.id, item="consult", actor=who(session, "kato"), clock=clock
+    )
     clock.advance(minutes=10)
     update = service.post_update(
-        session, incident_id=incident.id, actor="sato", text="対応中の書き込み済み", clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "sato"),
+        text="対応中の書き込み済み",
+        clock=clock,
     )
     clock.advance(minutes=5)
     service.edit_event(
-        session, event_id=update.id, actor="sato", text="「対応中」の書き込みを掲載", clock=clock
+        session,
+        event_id=update.id,
+        actor=who(session, "sato"),
+        text="「対応中」の書き込みを掲載",
+        clock=clock,
     )
     clock.advance(hours=2)
     service.close(
-        session, incident_id=incident.id, actor="tanaka", summary="説明文を掲載", clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "tanaka"),
+        summary="説明文を掲載",
+        clock=clock,
     )
     return incident
 
@@ -108,7 +123,7 @@ def test_cli_export(committed_factory, db_url, clock, monkeypatch, capsys, tmp_p
 
 
 def run(session, clock, actor, line):
-    return commands.run(session, actor=actor, text=line, clock=clock)
+    return commands.run(session, actor=who(session, actor), text=line, clock=clock)
 
 
 def test_command_flow(session, clock, org):
@@ -170,7 +185,12 @@ def test_two_closes_racing_exactly_one_wins(committed_factory, clock):
     with committed_factory() as session, session.begin():
         build_org(session, clock)
         incident_id = service.declare(
-            session, type="炎上", account_code="kanko_x", actor="ito", summary="x", clock=clock
+            session,
+            type="炎上",
+            account_code="kanko_x",
+            actor=who(session, "ito"),
+            summary="x",
+            clock=clock,
         ).id
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -179,7 +199,9 @@ def test_two_closes_racing_exactly_one_wins(committed_factory, clock):
         barrier.wait()
         try:
             with committed_factory() as s, s.begin():
-                service.close(s, incident_id=incident_id, actor=actor, summary=actor, clock=clock)
+                service.close(
+                    s, incident_id=incident_id, actor=who(s, actor), summary=actor, clock=clock
+                )
             outcomes.append("won")
         except InvalidTransition:
             outcomes.append("refused")
@@ -206,7 +228,7 @@ def test_buttons_drive_the_same_services(session, clock, org):
     def press(action, actor="kato", reason=None):
         return commands.run_action(
             session,
-            actor=actor,
+            actor=who(session, actor),
             action_id=action.action_id,
             value=action.value,
             reason=reason,

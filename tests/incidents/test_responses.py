@@ -10,6 +10,7 @@ from bot.errors import InvalidTransition, PermissionDenied
 from bot.incidents import responses, service
 from bot.incidents.models import IncidentEvent
 from tests.incidents.conftest import snapshot
+from tests.people import who
 
 APOLOGY = "先日の観光イベントのお知らせに誤りがありました。お詫びして訂正いたします。"
 
@@ -17,13 +18,23 @@ APOLOGY = "先日の観光イベントのお知らせに誤りがありました
 @pytest.fixture
 def incident(session, clock, org):
     return service.declare(
-        session, type="訂正", account_code="kanko_x", actor="ito", summary="日付の誤り", clock=clock
+        session,
+        type="訂正",
+        account_code="kanko_x",
+        actor=who(session, "ito"),
+        summary="日付の誤り",
+        clock=clock,
     )
 
 
 def test_response_is_checked_routed_to_head_and_decision_recorded(session, clock, org, incident):
     link, result = responses.start_response(
-        session, incident_id=incident.id, actor="sato", purpose="謝罪", text=APOLOGY, clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "sato"),
+        purpose="謝罪",
+        text=APOLOGY,
+        clock=clock,
     )
     assert result.draft.state == "pending_approval"
     assert result.approvers[0].handle == "tanaka"
@@ -51,7 +62,12 @@ def _decided_events(session):
 
 def test_decision_reaches_timeline_through_core_hook(session, clock, org, incident):
     _, result = responses.start_response(
-        session, incident_id=incident.id, actor="ito", purpose="訂正", text=APOLOGY, clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "ito"),
+        purpose="訂正",
+        text=APOLOGY,
+        clock=clock,
     )
     drafts.decide(
         session,
@@ -69,7 +85,12 @@ def test_decision_reaches_timeline_through_core_hook(session, clock, org, incide
 def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident, monkeypatch):
     monkeypatch.setattr(drafts, "_decision_hooks", [])
     _, result = responses.start_response(
-        session, incident_id=incident.id, actor="ito", purpose="訂正", text=APOLOGY, clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "ito"),
+        purpose="訂正",
+        text=APOLOGY,
+        clock=clock,
     )
     drafts.decide(
         session,
@@ -92,19 +113,25 @@ def test_response_refusals_change_nothing(session, clock, org, incident):
         responses.start_response(
             session,
             incident_id=incident.id,
-            actor="kobayashi",
+            actor=who(session, "kobayashi"),
             purpose="説明",
             text=APOLOGY,
             clock=clock,
         )
     assert snapshot(session) == before
-    service.close(session, incident_id=incident.id, actor="kato", summary="訂正済み", clock=clock)
+    service.close(
+        session,
+        incident_id=incident.id,
+        actor=who(session, "kato"),
+        summary="訂正済み",
+        clock=clock,
+    )
     before = snapshot(session)
     with pytest.raises(InvalidTransition):
         responses.start_response(
             session,
             incident_id=incident.id,
-            actor="sato",
+            actor=who(session, "sato"),
             purpose="説明",
             text=APOLOGY,
             clock=clock,
@@ -116,10 +143,15 @@ def test_respond_command_returns_core_receipt_and_show_syncs(session, clock, org
     from bot.incidents import commands
 
     receipt = commands.run(
-        session, actor="sato", text=f"respond {incident.id} 訂正 {APOLOGY}", clock=clock
+        session,
+        actor=who(session, "sato"),
+        text=f"respond {incident.id} 訂正 {APOLOGY}",
+        clock=clock,
     )
     assert receipt.kind.startswith("draft.")
     link = session.scalars(sa.select(responses.IncidentDraft)).one()
     drafts.decide(session, decider=org.head, draft_id=link.draft_id, kind="approve", clock=clock)
-    shown = commands.run(session, actor="ito", text=f"show {incident.id}", clock=clock)
+    shown = commands.run(
+        session, actor=who(session, "ito"), text=f"show {incident.id}", clock=clock
+    )
     assert f"下書き#{link.draft_id}（訂正）: 承認" in shown.text

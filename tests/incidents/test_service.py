@@ -14,6 +14,7 @@ from bot.incidents import service
 from bot.incidents.models import IncidentEvent
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
+from tests.people import who
 
 
 def outbox(session) -> list[OutboxMessage]:
@@ -26,13 +27,18 @@ def audit_actions(session) -> list[str]:
 
 
 def declare(
-    session, clock, org, type="炎上", actor="ito", summary="観光イベントの投稿に批判が殺到"
+    session,
+    clock,
+    org,
+    type="炎上",
+    actor="ito",
+    summary="観光イベントの投稿に批判が殺到",
 ):
     return service.declare(
         session,
         type=type,
         account_code="kanko_x",
-        actor=actor,
+        actor=who(session, actor),
         summary=summary,
         url="https://x.example/kanko/status/1",
         clock=clock,
@@ -115,7 +121,12 @@ def test_tick_records_who_and_when_and_updates_root_in_place(session, clock, org
     incident = declare(session, clock, org)
     clock.advance(minutes=5)
     item = service.set_item(
-        session, incident_id=incident.id, item="consult", actor="kato", done=True, clock=clock
+        session,
+        incident_id=incident.id,
+        item="consult",
+        actor=who(session, "kato"),
+        done=True,
+        clock=clock,
     )
     assert item.done_by.handle == "kato" and item.done_at == clock.now()
     update = outbox(session)[-1]
@@ -134,17 +145,27 @@ def test_tick_records_who_and_when_and_updates_root_in_place(session, clock, org
 def test_double_tick_changes_nothing_and_untick_clears(session, clock, org):
     incident = declare(session, clock, org)
     service.set_item(
-        session, incident_id=incident.id, item="1", actor="sato", done=True, clock=clock
+        session,
+        incident_id=incident.id,
+        item="1",
+        actor=who(session, "sato"),
+        done=True,
+        clock=clock,
     )
     before = (len(outbox(session)), len(audit_actions(session)))
     clock.advance(minutes=1)
     again = service.set_item(
-        session, incident_id=incident.id, item="1", actor="kato", done=True, clock=clock
+        session,
+        incident_id=incident.id,
+        item="1",
+        actor=who(session, "kato"),
+        done=True,
+        clock=clock,
     )
     assert again.done_by.handle == "sato"  # the first tick stands
     assert (len(outbox(session)), len(audit_actions(session))) == before
     cleared = service.set_item(
-        session, incident_id=incident.id, item="１", actor="kato", clock=clock
+        session, incident_id=incident.id, item="１", actor=who(session, "kato"), clock=clock
     )
     assert cleared.done_at is None and cleared.done_by is None
     assert audit_actions(session)[-1] == "incident.item_undone"
@@ -153,14 +174,20 @@ def test_double_tick_changes_nothing_and_untick_clears(session, clock, org):
 def test_unknown_checklist_item_is_named(session, clock, org):
     incident = declare(session, clock, org)
     with pytest.raises(NotFound, match="チェック項目"):
-        service.set_item(session, incident_id=incident.id, item="9", actor="kato", clock=clock)
+        service.set_item(
+            session, incident_id=incident.id, item="9", actor=who(session, "kato"), clock=clock
+        )
 
 
 def test_update_is_posted_in_thread_and_kept_on_timeline(session, clock, org):
     incident = declare(session, clock, org)
     clock.advance(minutes=20)
     event = service.post_update(
-        session, incident_id=incident.id, actor="sato", text="コメント欄を確認中です", clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "sato"),
+        text="コメント欄を確認中です",
+        clock=clock,
     )
     reply = outbox(session)[-1]
     assert reply.thread_of_id == incident.thread_root_id
@@ -177,7 +204,7 @@ def test_status_moves_open_contained_closed(session, clock, org):
     service.change_status(
         session,
         incident_id=incident.id,
-        actor="sato",
+        actor=who(session, "sato"),
         status="収束",
         text="落ち着いた",
         clock=clock,
@@ -187,16 +214,20 @@ def test_status_moves_open_contained_closed(session, clock, org):
     assert {f.label: f.value for f in root_update.fields}["状態"] == "収束"
     with pytest.raises(InvalidTransition, match="収束"):
         service.change_status(
-            session, incident_id=incident.id, actor="sato", status="収束", clock=clock
+            session, incident_id=incident.id, actor=who(session, "sato"), status="収束", clock=clock
         )
     with pytest.raises(InvalidTransition):
         service.change_status(
-            session, incident_id=incident.id, actor="sato", status="対応中", clock=clock
+            session,
+            incident_id=incident.id,
+            actor=who(session, "sato"),
+            status="対応中",
+            clock=clock,
         )
     service.change_status(
         session,
         incident_id=incident.id,
-        actor="kato",
+        actor=who(session, "kato"),
         status="終了",
         text="収束を確認",
         clock=clock,
@@ -206,11 +237,19 @@ def test_status_moves_open_contained_closed(session, clock, org):
 
 def test_close_lists_open_items_and_removes_buttons(session, clock, org):
     incident = declare(session, clock, org)
-    service.set_item(session, incident_id=incident.id, item="1", actor="kato", clock=clock)
-    service.set_item(session, incident_id=incident.id, item="2", actor="kato", clock=clock)
+    service.set_item(
+        session, incident_id=incident.id, item="1", actor=who(session, "kato"), clock=clock
+    )
+    service.set_item(
+        session, incident_id=incident.id, item="2", actor=who(session, "kato"), clock=clock
+    )
     clock.advance(hours=3)
     service.close(
-        session, incident_id=incident.id, actor="tanaka", summary="謝罪文を掲載し収束", clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "tanaka"),
+        summary="謝罪文を掲載し収束",
+        clock=clock,
     )
     assert incident.status == "closed" and incident.closed_by.handle == "tanaka"
     *_, close_reply, root_update = outbox(session)
@@ -230,7 +269,13 @@ def test_close_lists_open_items_and_removes_buttons(session, clock, org):
 @pytest.mark.parametrize("closer", ["tanaka", "suzuki", "kato", "yamada"])
 def test_info_policy_head_or_active_deputy_may_close(session, clock, org, closer):
     incident = declare(session, clock, org)
-    service.close(session, incident_id=incident.id, actor=closer, summary="対応完了", clock=clock)
+    service.close(
+        session,
+        incident_id=incident.id,
+        actor=who(session, closer),
+        summary="対応完了",
+        clock=clock,
+    )
     assert incident.status == "closed"
 
 
@@ -238,44 +283,70 @@ def test_expired_deputy_may_not_close(session, clock, org):
     incident = declare(session, clock, org)
     clock.advance(days=31)
     with pytest.raises(PermissionDenied):
-        service.close(session, incident_id=incident.id, actor="suzuki", summary="完了", clock=clock)
+        service.close(
+            session,
+            incident_id=incident.id,
+            actor=who(session, "suzuki"),
+            summary="完了",
+            clock=clock,
+        )
 
 
 def test_close_requires_summary(session, clock, org):
     incident = declare(session, clock, org)
     with pytest.raises(ValidationFailed, match="まとめ"):
-        service.close(session, incident_id=incident.id, actor="kato", summary="  ", clock=clock)
+        service.close(
+            session, incident_id=incident.id, actor=who(session, "kato"), summary="  ", clock=clock
+        )
     assert incident.status == "open"
 
 
 def test_edit_keeps_history(session, clock, org):
     incident = declare(session, clock, org)
     event = service.post_update(
-        session, incident_id=incident.id, actor="sato", text="削除依頼を送付", clock=clock
+        session,
+        incident_id=incident.id,
+        actor=who(session, "sato"),
+        text="削除依頼を送付",
+        clock=clock,
     )
     clock.advance(minutes=3)
     service.edit_event(
-        session, event_id=event.id, actor="sato", text="削除依頼を送付（受付番号あり）", clock=clock
+        session,
+        event_id=event.id,
+        actor=who(session, "sato"),
+        text="削除依頼を送付（受付番号あり）",
+        clock=clock,
     )
     assert event.text == "削除依頼を送付（受付番号あり）" and event.edited_at == clock.now()
     assert [e.previous_text for e in event.edits] == ["削除依頼を送付"]
     with pytest.raises(PermissionDenied):
-        service.edit_event(session, event_id=event.id, actor="ito", text="書き換え", clock=clock)
-    service.edit_event(session, event_id=event.id, actor="kato", text="三度目", clock=clock)
+        service.edit_event(
+            session, event_id=event.id, actor=who(session, "ito"), text="書き換え", clock=clock
+        )
+    service.edit_event(
+        session, event_id=event.id, actor=who(session, "kato"), text="三度目", clock=clock
+    )
     assert [e.previous_text for e in event.edits] == [
         "削除依頼を送付",
         "削除依頼を送付（受付番号あり）",
     ]
     opened = incident.events[0]
     with pytest.raises(InvalidTransition):
-        service.edit_event(session, event_id=opened.id, actor="ito", text="x", clock=clock)
+        service.edit_event(
+            session, event_id=opened.id, actor=who(session, "ito"), text="x", clock=clock
+        )
 
 
 def test_editing_close_summary_updates_incident(session, clock, org):
     incident = declare(session, clock, org)
-    service.close(session, incident_id=incident.id, actor="kato", summary="初版", clock=clock)
+    service.close(
+        session, incident_id=incident.id, actor=who(session, "kato"), summary="初版", clock=clock
+    )
     closed = session.scalars(sa.select(IncidentEvent).where(IncidentEvent.kind == "closed")).one()
-    service.edit_event(session, event_id=closed.id, actor="kato", text="改訂版", clock=clock)
+    service.edit_event(
+        session, event_id=closed.id, actor=who(session, "kato"), text="改訂版", clock=clock
+    )
     assert incident.close_summary == "改訂版"
 
 
@@ -286,10 +357,12 @@ def test_incidents_needing_update_only_open_flaming_and_stale(session, clock, or
     declare(session, clock, org, type="なりすまし")
     contained = declare(session, clock, org)
     service.change_status(
-        session, incident_id=contained.id, actor="kato", status="収束", clock=clock
+        session, incident_id=contained.id, actor=who(session, "kato"), status="収束", clock=clock
     )
     clock.advance(minutes=50)
-    service.post_update(session, incident_id=fresh.id, actor="kato", text="継続監視", clock=clock)
+    service.post_update(
+        session, incident_id=fresh.id, actor=who(session, "kato"), text="継続監視", clock=clock
+    )
     now = start + timedelta(minutes=60)
     found = service.incidents_needing_update(session, now=now, older_than=timedelta(minutes=60))
     assert [i.id for i in found] == [stale.id]
@@ -308,7 +381,7 @@ def test_record_deleted_comment(session, clock, org):
         account_code="kanko_x",
         what="https://x.example/reply/99 への差別的な返信",
         why="イ",
-        actor="sato",
+        actor=who(session, "sato"),
         clock=clock,
     )
     assert comment.why == "7(1)イ" and comment.actor.handle == "sato"
@@ -323,15 +396,30 @@ def test_record_deleted_comment(session, clock, org):
 def test_deleted_comment_refusals(session, clock, org):
     with pytest.raises(ValidationFailed, match="7\\(1\\)"):
         service.record_deleted_comment(
-            session, account_code="kanko_x", what="x", why="シ", actor="sato", clock=clock
+            session,
+            account_code="kanko_x",
+            what="x",
+            why="シ",
+            actor=who(session, "sato"),
+            clock=clock,
         )
     with pytest.raises(PermissionDenied, match="6\\(2\\)"):
         service.record_deleted_comment(
-            session, account_code="kanko_x", what="x", why="7(1)ア", actor="kobayashi", clock=clock
+            session,
+            account_code="kanko_x",
+            what="x",
+            why="7(1)ア",
+            actor=who(session, "kobayashi"),
+            clock=clock,
         )
     with pytest.raises(ValidationFailed, match="500文字"):
         service.record_deleted_comment(
-            session, account_code="kanko_x", what="あ" * 501, why="ア", actor="sato", clock=clock
+            session,
+            account_code="kanko_x",
+            what="あ" * 501,
+            why="ア",
+            actor=who(session, "sato"),
+            clock=clock,
         )
 
 
@@ -352,12 +440,12 @@ def test_response_draft_link_and_decision_recorded_on_timeline(session, clock, o
         incident_id=incident.id,
         draft_id=draft.id,
         purpose="謝罪",
-        actor="sato",
+        actor=who(session, "sato"),
         clock=clock,
     )
     clock.advance(minutes=30)
     link = service.record_draft_decision(
-        session, draft_id=draft.id, decision="approved", actor="tanaka", clock=clock
+        session, draft_id=draft.id, decision="approved", actor=who(session, "tanaka"), clock=clock
     )
     assert link is not None and link.decision == "approved"
     assert [e.kind for e in incident.events][-2:] == ["draft_linked", "draft_decided"]
@@ -368,7 +456,11 @@ def test_response_draft_link_and_decision_recorded_on_timeline(session, clock, o
     # Drafts that are not incident responses are ignored.
     assert (
         service.record_draft_decision(
-            session, draft_id=other.id, decision="approved", actor="tanaka", clock=clock
+            session,
+            draft_id=other.id,
+            decision="approved",
+            actor=who(session, "tanaka"),
+            clock=clock,
         )
         is None
     )
@@ -378,5 +470,21 @@ def test_participants_only_may_update(session, clock, org):
     incident = declare(session, clock, org)
     with pytest.raises(PermissionDenied, match="状況報告"):
         service.post_update(
-            session, incident_id=incident.id, actor="watanabe", text="x", clock=clock
+            session, incident_id=incident.id, actor=who(session, "watanabe"), text="x", clock=clock
         )
+
+
+@pytest.mark.parametrize("who_leaves", ["head", "deputy"])
+def test_an_inactive_head_or_deputy_cannot_decide_an_incident_matter(
+    session, clock, org, who_leaves
+):
+    incident = declare(session, clock, org)
+    leaver = org.head if who_leaves == "head" else org.deputy
+    leaver.active = False  # left the organisation; the Person row is still in memory
+    session.flush()
+    with pytest.raises(PermissionDenied, match="6\\(3\\)"):
+        service.close(session, incident_id=incident.id, actor=leaver, summary="完了", clock=clock)
+    with pytest.raises(PermissionDenied):
+        service.post_update(session, incident_id=incident.id, actor=leaver, text="x", clock=clock)
+    assert leaver not in service.participants(session, incident=incident, now=clock.now())
+    assert incident.status == "open"

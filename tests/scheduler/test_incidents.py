@@ -7,6 +7,7 @@ from bot.scheduler.drafts import DraftSource
 from bot.scheduler.incidents import IncidentSource
 from bot.scheduler.service import build_plan, sweep
 from bot.scheduler.snooze import snooze
+from tests.people import who
 
 from .conftest import jst, outbox
 
@@ -23,7 +24,7 @@ def test_quiet_flaming_thread_is_reminded_at_night(session, factory, settings, w
         session,
         type="炎上",
         account_code="kanko-x",
-        actor="sato",
+        actor=who(session, "sato"),
         summary="批判が拡散",
         clock=clock,
     )
@@ -42,7 +43,7 @@ def test_quiet_flaming_thread_is_reminded_at_night(session, factory, settings, w
     # A status update restarts the clock: nothing at 21:45, the next one at 22:15.
     clock.set(jst("2026-11-07 21:45"))
     incidents.post_update(
-        session, incident_id=incident.id, actor="sato", text="事実確認中", clock=clock
+        session, incident_id=incident.id, actor=who(session, "sato"), text="事実確認中", clock=clock
     )
     session.flush()
     assert run(factory, plan, clock, "2026-11-07 22:00").sent == 0
@@ -57,7 +58,12 @@ def test_closed_incident_is_not_reminded(session, factory, settings, world, cloc
     plan = build_plan(settings, [IncidentSource(settings)])
     clock.set(jst("2026-11-25 10:00"))
     incident = incidents.declare(
-        session, type="炎上", account_code="kanko-x", actor="sato", summary="批判", clock=clock
+        session,
+        type="炎上",
+        account_code="kanko-x",
+        actor=who(session, "sato"),
+        summary="批判",
+        clock=clock,
     )
     incident.status = "closed"
     session.flush()

@@ -7,13 +7,15 @@ module only opens the transaction and shows the reply.
 from __future__ import annotations
 
 from bot.db import transaction
+from bot.directory import service as directory
 from bot.incidents import commands
 from handlers.console.router import Context, Registry
 
 
 def handle(ctx: Context, args: str) -> None:
     with transaction(ctx.factory) as session:
-        reply = commands.run(session, actor=ctx.user, text=args, clock=ctx.clock)
+        person = directory.get_person(session, handle=ctx.user)
+        reply = commands.run(session, actor=person, text=args, clock=ctx.clock)
     ctx.reply(reply)
 
 
