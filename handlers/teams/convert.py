@@ -6,7 +6,9 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from microsoft_teams.api import Account, ActivityBase, MessageActivityInput
+# Imported from the subpackages: mypy cannot follow the package root's computed __all__.
+from microsoft_teams.api.activities import MessageActivityInput
+from microsoft_teams.api.models import Account, ActivityBase
 from microsoft_teams.cards import AdaptiveCard
 from microsoft_teams.common.experimental import ExperimentalWarning
 

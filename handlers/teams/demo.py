@@ -24,8 +24,11 @@ from bot.directory.models import Person
 DEMO_BOT_ID = "00000000-0000-0000-0000-00000000de70"
 
 
-def demo_token(scope: str, tenant_id: str | None = None) -> str:
-    """An unsigned-looking JWT the SDK can read the expiry of (demo mode only)."""
+def demo_token(scope: str | list[str], tenant_id: str | None = None) -> str:
+    """An unsigned-looking JWT the SDK can read the expiry of (demo mode only).
+
+    The SDK asks with one scope or a list of scopes (``TokenScope``); both become ``aud``.
+    """
     import jwt
 
     claims = {"aud": scope, "appid": DEMO_BOT_ID, "exp": int(time.time()) + 3600}

@@ -30,12 +30,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
-from microsoft_teams.api import (
-    Account,
-    CreateConversationParams,
-    MessageActivityInput,
-    SentActivity,
-)
+
+# Imported from the subpackages: mypy cannot follow the package root's computed __all__.
+from microsoft_teams.api.activities import MessageActivityInput, SentActivity
+from microsoft_teams.api.clients import CreateConversationParams
+from microsoft_teams.api.models import Account
 from microsoft_teams.apps import App
 
 from bot.notify.messages import OutMessage

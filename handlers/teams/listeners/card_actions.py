@@ -9,10 +9,11 @@ the person who clicked). A refusal is a message to the clicker only; the card st
 
 import logging
 
-from microsoft_teams.api import (
+# Imported from the subpackages: mypy cannot follow the package root's computed __all__.
+from microsoft_teams.api.activities import AdaptiveCardInvokeActivity
+from microsoft_teams.api.models import (
     AdaptiveCardActionCardResponse,
     AdaptiveCardActionMessageResponse,
-    AdaptiveCardInvokeActivity,
     AdaptiveCardInvokeResponse,
 )
 from microsoft_teams.apps import ActivityContext, App

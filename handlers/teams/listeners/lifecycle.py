@@ -6,7 +6,12 @@ and a proactive message must go to the one the conversation lives on.
 
 import logging
 
-from microsoft_teams.api import ConversationUpdateActivity, InstalledActivity, UninstalledActivity
+# Imported from the subpackage: mypy cannot follow the package root's computed __all__.
+from microsoft_teams.api.activities import (
+    ConversationUpdateActivity,
+    InstalledActivity,
+    UninstalledActivity,
+)
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.interaction import info

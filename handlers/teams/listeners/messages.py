@@ -3,7 +3,8 @@
 import logging
 from typing import Any
 
-from microsoft_teams.api import MessageActivity
+# Imported from the subpackage: mypy cannot follow the package root's computed __all__.
+from microsoft_teams.api.activities import MessageActivity
 from microsoft_teams.api.activities.utils.strip_mentions_text import StripMentionsTextOptions
 from microsoft_teams.apps import ActivityContext, App
 
