@@ -25,13 +25,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.accounts import api as accounts_api
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.errors import BotError, ValidationFailed
+from bot.incidents import commands as incidents
+from bot.incidents.models import Incident
 from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
 from bot.notify.messages import OutMessage
+from bot.notify.models import OutboxMessage
 from bot.notify.port import SentRef
+from bot.notify.service import sent_ref
+from bot.scheduler.snooze import snooze, snooze_confirmation
 
 __all__ = [
     "PROMPTS",
@@ -169,8 +175,6 @@ def run_action(
         if family == "incident":
             return _incident_action(factory, actor, action_id, value, answers, clock)
         if family == "account":
-            from bot.accounts import api as accounts_api
-
             return accounts_api.handle_action(
                 factory,
                 actor=actor,
@@ -237,8 +241,6 @@ def _incident_action(
     answers: dict[str, str],
     clock: Clock,
 ) -> Reply:
-    from bot.incidents import commands as incidents
-
     incident_id = button_int(value, "incident_id")
     if action_id == "incident.respond":
         line = (
@@ -279,8 +281,6 @@ def _reminder_action(
     value: dict[str, Any],
     clock: Clock,
 ) -> Reply:
-    from bot.scheduler.snooze import snooze, snooze_confirmation
-
     if action_id != "reminder.snooze":
         return unsupported(action_id)
     reminder_id = button_int(value, "reminder_id")
@@ -300,10 +300,6 @@ def incident_thread(factory: sessionmaker[Session], *, incident_id: int) -> Sent
 
     Adapters turn it into a link (Slack: ``chat.getPermalink``) for ``incident.open_thread``.
     """
-    from bot.incidents.models import Incident
-    from bot.notify.models import OutboxMessage
-    from bot.notify.service import sent_ref
-
     with factory() as session:
         incident = session.get(Incident, incident_id)
         if incident is None or incident.thread_root_id is None:

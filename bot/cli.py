@@ -1,27 +1,37 @@
 """Command line: ``python -m bot <command>``. With no command, the local console starts.
 
-Each area adds its own sub-commands through a ``add_commands(subparsers)`` function listed
-in ``COMMAND_MODULES``, so this file stays a thin dispatcher.
+Each area adds its own sub-commands through its ``add_commands(subparsers)`` function
+(``COMMAND_MODULES``), so this file stays a thin dispatcher. The platform parts (the console,
+the worker's notifiers) come from the entry point as ``bot.app.Adapters``: every handler
+finds them in ``args.adapters``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot.accounts import cli as accounts_cli
+from bot.app import Adapters, wire
+from bot.audit import verify
+from bot.audit.service import export, iter_events
 from bot.clock import JST
 from bot.config import get_settings
-from bot.db import make_engine, make_sessionmaker, upgrade
+from bot.db import make_engine, make_sessionmaker, transaction, upgrade
+from bot.directory.loader import load_file
+from bot.directory.service import describe
+from bot.errors import BotError
+from bot.incidents import cli as incidents_cli
+from bot.scheduler import cli as scheduler_cli
 
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES: list[str] = ["bot.accounts.cli", "bot.incidents.cli", "bot.scheduler.cli"]
+COMMAND_MODULES = (accounts_cli, incidents_cli, scheduler_cli)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -42,8 +52,6 @@ def _parse_day(value: str) -> date:
 
 
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
-    from bot.audit import verify
-
     factory = make_sessionmaker(make_engine(get_settings().database_url))
     with factory() as session:
         problems = verify(session)
@@ -57,8 +65,6 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit_export(args: argparse.Namespace) -> int:
-    from bot.audit.service import export, iter_events
-
     start = datetime.combine(args.date_from, time(), JST) if args.date_from else None
     end = datetime.combine(args.date_to + timedelta(days=1), time(), JST) if args.date_to else None
     factory = make_sessionmaker(make_engine(get_settings().database_url))
@@ -77,10 +83,6 @@ def _factory() -> Any:
 
 
 def _cmd_directory_load(args: argparse.Namespace) -> int:
-    from bot.db import transaction
-    from bot.directory.loader import load_file
-    from bot.errors import BotError
-
     try:
         with transaction(_factory()) as session:
             result = load_file(session, path=args.file, actor=args.actor)
@@ -92,48 +94,20 @@ def _cmd_directory_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_directory_show(args: argparse.Namespace) -> int:
-    from bot.directory.service import describe
-
     with _factory()() as session:
         print(describe(session))
     return 0
 
 
 def _cmd_console(args: argparse.Namespace) -> int:
-    from bot.clock import FakeClock, SystemClock
-    from bot.errors import BotError
-    from handlers.console.app import ConsoleApp, printer, seed_demo_if_empty
-
-    factory = _factory()
-    clock: Any = SystemClock()
-    if args.now:
-        clock = FakeClock(args.now)
-    out = sys.stdout
-    seeded = seed_demo_if_empty(factory, clock=clock)
-    try:
-        app = ConsoleApp(factory, clock=clock, user=args.user, on_output=printer(out))
-        if args.user:
-            app.switch_user(args.user)
-    except BotError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    if args.script:
-        try:
-            with open(args.script, encoding="utf-8") as fh:
-                app.run_lines(fh, echo=out)
-        except OSError as exc:
-            print(f"スクリプトを読めません: {args.script}（{exc.strerror}）", file=sys.stderr)
-            return 1
-        return 0
-    out.write("SNS ガイドライン運用ボット（ローカルコンソール）\n")
-    if seeded:
-        out.write("データベースが空だったため、デモ用の名簿（みどり市役所）を読み込みました。\n")
-    out.write(
-        f"{app.user} として操作します。/as 名前 で利用者を切り替え、/help でコマンドの一覧、"
-        "/quit で終了します。\n\n"
-    )
-    app.repl()
-    return 0
+    adapters: Adapters = args.adapters
+    if adapters.console is None:
+        print(
+            "この起動方法ではローカルコンソールを使えません（python -m bot で起動してください）。",
+            file=sys.stderr,
+        )
+        return 2
+    return adapters.console(args, _factory())
 
 
 def _parse_now(value: str) -> datetime:
@@ -186,8 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--now", type=_parse_now, help="fix the clock (JST), e.g. for scripts")
     console.set_defaults(handler=_cmd_console)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_commands(sub)
+    for module in COMMAND_MODULES:
+        module.add_commands(sub)
     return parser
 
 
@@ -198,7 +172,8 @@ def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, adapters: Adapters | None = None) -> int:
+    """Run one command; ``adapters`` are the platform parts the entry point supplies."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = _subcommands(parser)
@@ -215,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.verbose:
         # Alembic announces every plugin and migration context at INFO on each start.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    args.adapters = adapters or Adapters()
+    wire()
     handler: Handler | None = getattr(args, "handler", None)
     if handler is not None and getattr(args, "upgrade_first", True):
         # The bot upgrades its schema on start; every command sees the current schema.

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.accounts import api as accounts_api
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
 from bot.directory.models import Person
@@ -23,6 +24,7 @@ from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
 from bot.drafts.messaging import EXEMPTION_LABELS
 from bot.errors import NotFound, PermissionDenied
+from bot.incidents import commands as incidents
 from bot.interaction import Actor, Reply, as_person, run_as, unsupported
 from bot.notify.messages import OutMessage
 
@@ -111,16 +113,12 @@ def run_command(
         # Anyone may self-check, registered or not: nothing is stored (W6).
         return drafts_api.check_text(text=text, clock=clock)
     if name == "incident":
-        from bot.incidents import commands as incidents
-
         return run_as(
             factory,
             actor,
             lambda session, person: incidents.run(session, actor=person, text=text, clock=clock),
         )
     if name == "account":
-        from bot.accounts import api as accounts_api
-
         return accounts_api.account_command(factory, actor=actor, text=text, clock=clock)
     if name == "drafts":
         return drafts_api.my_drafts(factory, actor=actor, clock=clock)

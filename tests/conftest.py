@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app import wire
 from bot.clock import FakeClock
 from bot.db import Base, make_engine, upgrade
 
@@ -33,6 +34,12 @@ PG_ADMIN_URL = os.environ.get(
 
 def _pg_admin() -> Engine:
     return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wired() -> None:
+    """The application wired as every entry point wires it (``bot.app.wire``)."""
+    wire()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

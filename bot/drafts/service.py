@@ -501,7 +501,8 @@ def _route(
 
 
 # Called after every recorded decision, in the same transaction (e.g. incidents record
-# the decision on a response post's timeline). Registered by the interested package.
+# the decision on a response post's timeline). Registered by the composition root
+# (``bot.app.wire``), never by importing a module.
 DecisionHook = Callable[[Session, Decision, Clock], None]
 _decision_hooks: list[DecisionHook] = []
 

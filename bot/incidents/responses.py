@@ -113,9 +113,16 @@ def record_decision(session: Session, *, decision: Decision, clock: Clock | None
     )
 
 
-__all__ = ["PURPOSE_NAMES", "record_decision", "start_response", "sync_decisions"]
+__all__ = [
+    "PURPOSE_NAMES",
+    "on_draft_decided",
+    "record_decision",
+    "start_response",
+    "sync_decisions",
+]
 
 
-@drafts.on_decision
-def _on_draft_decided(session: Session, decision: Decision, clock: Clock) -> None:
+def on_draft_decided(session: Session, decision: Decision, clock: Clock) -> None:
+    """The ``drafts.on_decision`` hook (registered by ``bot.app.wire``): a decision on a
+    response draft lands on its incident's timeline, in the same transaction."""
     record_decision(session, decision=decision, clock=clock)

@@ -8,9 +8,14 @@ import logging
 import sys
 from datetime import datetime
 
+from bot.app import Adapters, reminder_sources
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, upgrade
+from bot.scheduler.notifiers import NotifierUnavailable, make_notifier
+from bot.scheduler.service import build_plan
+from bot.scheduler.settings import SettingsError, load_settings
+from bot.scheduler.worker import Worker, build_scheduler, worker_id
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +33,6 @@ def _parse_at(value: str) -> datetime:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from bot.scheduler.notifiers import NotifierUnavailable, make_notifier
-    from bot.scheduler.service import build_plan
-    from bot.scheduler.settings import SettingsError, load_settings
-    from bot.scheduler.worker import Worker, build_scheduler, worker_id
-
     # Refuse to start on bad configuration before touching the database.
     try:
         reminder_settings = load_settings()
@@ -41,7 +41,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         return 2
     settings = get_settings()
     try:
-        notifier = make_notifier(settings.platform, settings)
+        adapters: Adapters = args.adapters
+        notifier = make_notifier(settings.platform, settings, adapters.notifiers)
     except NotifierUnavailable as exc:
         print(f"ワーカーを起動できません: {exc.message}", file=sys.stderr)
         return 2
@@ -54,7 +55,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     clock: Clock = FakeClock(args.at) if args.at is not None else SystemClock()
     worker = Worker(
         factory=factory,
-        plan=build_plan(reminder_settings),
+        plan=build_plan(reminder_settings, reminder_sources(reminder_settings)),
         notifier=notifier,
         clock=clock,
         name=args.name or worker_id(),

@@ -1,16 +1,16 @@
 """The worker's notifier for the configured platform (``BOT_PLATFORM``).
 
-Each adapter package exposes ``make_notifier(settings) -> Notifier``: ``handlers.console``,
-``handlers.slack``, ``handlers.teams``. The import is lazy and by name, so ``bot/`` never
-imports Slack or Teams code and a deployment only needs the SDK of the platform it uses.
-Until the console adapter provides its own, the console platform prints to stdout.
+The platform adapters live in ``handlers/``, which ``bot/`` never imports: the entry point
+(``bot/__main__.py``) passes one factory per platform (``bot.app.Adapters.notifiers``), so a
+deployment only loads the SDK of the platform it uses. Without a console factory the
+console platform prints to stdout (``PrintNotifier``).
 """
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import sys
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from bot.notify.messages import OutMessage
@@ -50,27 +50,25 @@ class PrintNotifier:
         self.stream.flush()
 
 
-def make_notifier(platform: str, settings: Any) -> Notifier:
-    """Import ``handlers.<platform>`` and build its notifier from ``settings``."""
+def make_notifier(
+    platform: str, settings: Any, factories: Mapping[str, Callable[[Any], Notifier]]
+) -> Notifier:
+    """Build the notifier of ``platform`` from ``settings`` with the entry point's factory."""
     if platform not in PLATFORMS:
         raise NotifierUnavailable(
             f"BOT_PLATFORM={platform!r} は使えません。{', '.join(PLATFORMS)} のいずれかを指定してください。"
         )
-    try:
-        module = importlib.import_module(f"handlers.{platform}")
-    except ImportError as exc:
-        if platform == "console":
-            return PrintNotifier()
-        raise NotifierUnavailable(
-            f"BOT_PLATFORM={platform} のアダプター（handlers.{platform}）を読み込めません: {exc}"
-        ) from None
-    factory = getattr(module, "make_notifier", None)
+    factory = factories.get(platform)
     if factory is None:
         if platform == "console":
             return PrintNotifier()
         raise NotifierUnavailable(
-            f"handlers.{platform} に make_notifier(settings) がありません。"
-            "このプラットフォームへの通知はまだ使えません。"
+            f"BOT_PLATFORM={platform} のアダプター（handlers.{platform}）がこの起動方法では"
+            "使えません。python -m bot worker で起動してください。"
         )
-    notifier: Notifier = factory(settings)
-    return notifier
+    try:
+        return factory(settings)
+    except ImportError as exc:  # the platform's SDK is not installed in this deployment
+        raise NotifierUnavailable(
+            f"BOT_PLATFORM={platform} のアダプター（handlers.{platform}）を読み込めません: {exc}"
+        ) from None

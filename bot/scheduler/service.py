@@ -57,12 +57,8 @@ class Plan:
         return [rule for source in self.sources.values() for rule in source.rules()]
 
 
-def build_plan(settings: ReminderSettings, sources: Iterable[ReminderSource] | None = None) -> Plan:
-    """A plan with the given sources, or every source this deployment has."""
-    if sources is None:
-        from bot.scheduler.registry import default_sources
-
-        sources = default_sources(settings)
+def build_plan(settings: ReminderSettings, sources: Iterable[ReminderSource]) -> Plan:
+    """A plan over ``sources`` (the deployment's are ``bot.app.reminder_sources``)."""
     return Plan(
         settings=settings,
         calendar=settings.calendar(),

@@ -19,6 +19,7 @@ from bot.errors import InvalidTransition, NotFound, PermissionDenied, Validation
 from bot.notify.messages import OutMessage
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
+from bot.scheduler.settings import load_settings
 
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
 # Channel reminders (e.g. a 炎上 thread) may be snoozed by these org roles.
@@ -49,8 +50,6 @@ def snooze(
     due = until
     if reminder.business_hours:
         if calendar is None:
-            from bot.scheduler.settings import load_settings
-
             calendar = load_settings().calendar()
         due = calendar.next_business_moment(until)
     # Conditional: a reminder that is being sent or was closed meanwhile is not touched.

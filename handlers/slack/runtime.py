@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app import build as build_app
 from bot.clock import Clock, SystemClock
 from bot.interaction import Actor
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
+from handlers.slack.notifier import SlackNotifier, directory_user_ids
 
 logger = logging.getLogger("handlers.slack.runtime")
 
@@ -117,12 +119,10 @@ class Core:
 
 
 def build_core(database_url: str, *, client: WebClient, interval: float | None = 30.0) -> Core:
-    """The production core: migrate the database, then a courier on a SlackNotifier."""
-    from bot.db import make_engine, make_sessionmaker, upgrade
-    from handlers.slack.notifier import SlackNotifier, directory_user_ids
-
-    upgrade(database_url)
-    factory = make_sessionmaker(make_engine(database_url))
-    notifier = SlackNotifier(client, user_ids=directory_user_ids(factory))
-    clock = SystemClock()
-    return Core(factory, clock, Courier(factory, notifier, clock=clock, interval=interval))
+    """The production core: the application (``bot.app.build``: wired, migrated), then a
+    courier on a SlackNotifier."""
+    app = build_app(database_url)
+    notifier = SlackNotifier(client, user_ids=directory_user_ids(app.factory))
+    return Core(
+        app.factory, app.clock, Courier(app.factory, notifier, clock=app.clock, interval=interval)
+    )

@@ -32,15 +32,14 @@ def configure_logging(level: str | None = None) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the HTTP server until interrupted."""
+    from bot.app import build as build_app
     from bot.config import get_settings
-    from bot.db import make_engine, make_sessionmaker, upgrade
 
+    # The Teams SDK is imported for ``serve`` only: ``package`` runs without it.
     from .app import create_app
     from .core_adapter import TeamsCore
 
-    core_settings = get_settings()
-    upgrade(core_settings.database_url)
-    factory = make_sessionmaker(make_engine(core_settings.database_url))
+    factory = build_app(get_settings().database_url).factory
     if args.demo:
         from .demo import load_demo_directory
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app import reminder_sources
 from bot.incidents import service as incidents
 from bot.scheduler.drafts import DraftSource
 from bot.scheduler.incidents import IncidentSource
@@ -71,6 +72,6 @@ def test_closed_incident_is_not_reminded(session, factory, settings, world, cloc
     assert outbox(session, kind_prefix="incident.reminder") == []
 
 
-def test_default_sources_include_incidents(settings):
-    plan = build_plan(settings)
+def test_the_deployment_sweeps_drafts_and_incidents(settings):
+    plan = build_plan(settings, reminder_sources(settings))
     assert set(plan.sources) == {"draft", "incident"}

@@ -143,5 +143,5 @@ def test_jobs_have_fixed_ids(factory, plan):
 
 
 def test_console_falls_back_to_printing(capsys):
-    notifier = make_notifier("console", None)
+    notifier = make_notifier("console", None, {})
     assert notifier.platform == "console"

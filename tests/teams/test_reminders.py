@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.__main__ import ADAPTERS
+from bot.app import reminder_sources
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.notify.messages import OutMessage
@@ -53,7 +55,11 @@ def test_waiting_approval_is_reminded_once_and_can_be_snoozed(
         bot.send(install(stub, handle))
     bot.send(message(stub, "sato", "/draft account=kanko-x 明日、防災訓練を行います。"))
     worker = Worker(
-        factory=city, plan=build_plan(settings()), notifier=bot.notifier, clock=clock, name="t"
+        factory=city,
+        plan=build_plan(settings(), reminder_sources(settings())),
+        notifier=bot.notifier,
+        clock=clock,
+        name="t",
     )
     stub.calls.clear()
 
@@ -89,7 +95,9 @@ def test_worker_gets_the_teams_notifier_by_platform_name(
 ) -> None:
     monkeypatch.setenv("CLIENT_ID", BOT_APP_ID)
 
-    notifier = make_notifier("teams", Settings(DATABASE_URL=db_url, BOT_PLATFORM="teams"))
+    notifier = make_notifier(
+        "teams", Settings(DATABASE_URL=db_url, BOT_PLATFORM="teams"), ADAPTERS.notifiers
+    )
 
     assert isinstance(notifier, TeamsNotifier) and notifier.platform == "teams"
 
