@@ -152,7 +152,11 @@ def main() -> None:
             deduper=DbDeduper(factory),
         )
         server = create_server(
-            create_wsgi_app(app), host="127.0.0.1", port=0, threads=args.threads, ident=None
+            create_wsgi_app(app, signing_secret=SECRET),
+            host="127.0.0.1",
+            port=0,
+            threads=args.threads,
+            ident=None,
         )
         threading.Thread(target=server.run, daemon=True).start()
         base = f"http://127.0.0.1:{server.effective_port}/slack/events"

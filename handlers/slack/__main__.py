@@ -58,7 +58,13 @@ def run(settings: SlackSettings) -> int:
         logger.info(
             "starting in HTTP mode on %s:%d (POST /slack/events)", settings.host, settings.port
         )
-        serve(app, host=settings.host, port=settings.port)
+        assert settings.slack_signing_secret is not None
+        serve(
+            app,
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            host=settings.host,
+            port=settings.port,
+        )
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +12,7 @@ from slack_bolt import App, BoltContext
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
+from handlers.slack import trust
 from handlers.slack.client import build_client
 from handlers.slack.dedupe import Deduper, InMemoryDeduper, build_event_dedupe_middleware
 from handlers.slack.errors import register_error_handler
@@ -47,6 +48,7 @@ def create_app(
     deduper: Deduper | None = None,
     process_before_response: bool = False,
     listeners: bool = True,
+    response_url_origins: Iterable[str] | None = None,
 ) -> App:
     """Build the Bolt app: verified requests, retried Web API calls, deduplicated events.
 
@@ -54,6 +56,9 @@ def create_app(
     on its thread pool (``process_before_response=False``). Pass True only on a FaaS host
     that freezes the process after the response; listeners are written as ack + lazy so
     that they work either way.
+
+    ``response_url_origins`` replaces Slack's own response_url hosts (tests pointing
+    response_urls at a local stand-in); production never passes it (see ``trust``).
     """
     if settings.slack_signing_secret is not None:
         signing_secret = settings.slack_signing_secret.get_secret_value()
@@ -77,7 +82,9 @@ def create_app(
     if deduper is None:  # not `or`: an empty deduper has len 0 and is falsy
         deduper = InMemoryDeduper()
     register_error_handler(app)
-    # Global middleware runs after Bolt's built-ins (signature check, authorisation).
+    # Global middleware runs after Bolt's built-ins (signature check, authorisation); the
+    # trust marker first, so that everything after it knows the request was verified.
+    trust.install(app, origins=response_url_origins)
     app.use(build_event_dedupe_middleware(deduper))
     app.use(_dependency_injection(core, deduper))
     if listeners:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import secrets
 import traceback
 from collections.abc import Callable, Mapping
@@ -20,14 +21,21 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from handlers.slack import blocks as bk
+from handlers.slack.trust import is_verified
 
 logger = logging.getLogger("handlers.slack.errors")
 
-_ERROR_CONTEXT_ARGS = ("body", "respond", "client")
+_ERROR_CONTEXT_ARGS = ("body", "respond", "client", "context")
 
 USER_MESSAGE = (
     "申し訳ありません。処理中にエラーが発生しました（エラーID: {error_id}）。\n"
     "時間をおいてもう一度お試しください。繰り返し発生する場合は、"
+    "このエラーIDを添えてシステム管理者にお問い合わせください。"
+)
+MALFORMED_MESSAGE = (
+    "申し訳ありません。受け取った操作の内容を読み取れなかったため、処理していません"
+    "（エラーID: {error_id}）。\n"
+    "画面を開き直してもう一度お試しください。繰り返し発生する場合は、"
     "このエラーIDを添えてシステム管理者にお問い合わせください。"
 )
 
@@ -37,16 +45,20 @@ def new_error_id() -> str:
     return "E-" + secrets.token_hex(4).upper()
 
 
-def _where(error: BaseException) -> str:
+def log_where(error: BaseException) -> str:
+    """Where ``error`` was raised (file:line:function, innermost first), without its message."""
     frames = traceback.extract_tb(error.__traceback__)[-5:]
     return " <- ".join(
         f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}" for f in reversed(frames)
     )
 
 
-def log_error(error: BaseException, body: Mapping[str, Any] | None, *, error_id: str) -> None:
-    """Log the id, the exception type and its location, without any user data."""
-    body = body or {}
+def log_error(error: BaseException, body: Any, *, error_id: str) -> None:
+    """Log the id, the exception type and its location, without any user data.
+
+    ``body`` may be anything a request carried (a list, a string, None): never trusted.
+    """
+    body = body if isinstance(body, Mapping) else {}
     logger.error(
         "slack listener failed error_id=%s type=%s payload=%s team=%s user=%s at=%s",
         error_id,
@@ -54,53 +66,65 @@ def log_error(error: BaseException, body: Mapping[str, Any] | None, *, error_id:
         _payload_type(body),
         _team_id(body) or "-",
         _user_id(body) or "-",
-        _where(error) or "-",
+        log_where(error) or "-",
     )
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:/-]{1,64}")
+
+
+def _safe(value: object) -> str | None:
+    """``value`` if it is a short id-like string (safe to log and to address), else None."""
+    return value if isinstance(value, str) and _SAFE_ID.fullmatch(value) else None
 
 
 def _payload_type(body: Mapping[str, Any]) -> str:
     if "command" in body:
-        return f"command:{body['command']}"
+        return f"command:{_safe(body['command']) or '?'}"
     if body.get("type") == "event_callback":
-        return f"event:{(body.get('event') or {}).get('type', '-')}"
-    return str(body.get("type", "-"))
+        event = body.get("event")
+        kind = event.get("type") if isinstance(event, Mapping) else None
+        return f"event:{_safe(kind) or '-'}"
+    return _safe(body.get("type")) or "-"
 
 
 def _team_id(body: Mapping[str, Any]) -> str | None:
     team = body.get("team")
-    return body.get("team_id") or (team.get("id") if isinstance(team, Mapping) else None)
+    return _safe(body.get("team_id")) or (
+        _safe(team.get("id")) if isinstance(team, Mapping) else None
+    )
 
 
 def _user_id(body: Mapping[str, Any]) -> str | None:
     user = body.get("user")
     if isinstance(user, Mapping):
-        return user.get("id")
+        return _safe(user.get("id"))
     if isinstance(user, str):
-        return user
+        return _safe(user)
     event = body.get("event")
     if isinstance(event, Mapping) and isinstance(event.get("user"), str):
-        return event["user"]
-    return body.get("user_id")
+        return _safe(event["user"])
+    return _safe(body.get("user_id"))
 
 
 def _channel_id(body: Mapping[str, Any]) -> str | None:
     channel = body.get("channel")
     if isinstance(channel, Mapping):
-        return channel.get("id")
+        return _safe(channel.get("id"))
     event = body.get("event")
     if isinstance(event, Mapping) and isinstance(event.get("channel"), str):
-        return event["channel"]
+        return _safe(event["channel"])
     container = body.get("container")
     if isinstance(container, Mapping) and container.get("channel_id"):
-        return container["channel_id"]
-    return body.get("channel_id")
+        return _safe(container["channel_id"])
+    return _safe(body.get("channel_id"))
 
 
-def error_view(error_id: str) -> dict[str, Any]:
+def error_view(error_id: str, *, text: str | None = None) -> dict[str, Any]:
     """A modal pushed over a failed form, so the values typed underneath are kept."""
     return bk.modal(
         "エラー",
-        [bk.section(USER_MESSAGE.format(error_id=error_id))],
+        [bk.section(text or USER_MESSAGE.format(error_id=error_id))],
         callback_id="error_notice",
     )
 
@@ -111,9 +135,13 @@ def notify_user(
     body: Mapping[str, Any],
     respond: Respond | None,
     client: WebClient | None,
+    text: str | None = None,
 ) -> bool:
-    """Tell the user about the error, ephemerally where Slack allows it; True if told."""
-    text = USER_MESSAGE.format(error_id=error_id)
+    """Tell the user about the error, ephemerally where Slack allows it; True if told.
+
+    Call it with the body of a *verified* request only: it addresses whoever the body names.
+    """
+    text = text or USER_MESSAGE.format(error_id=error_id)
     try:
         if respond is not None and respond.response_url:
             result = respond(text=text, response_type="ephemeral", replace_original=False)
@@ -143,8 +171,13 @@ def handle_error(
     respond: Respond | None = None,
     client: WebClient | None = None,
     response: BoltResponse | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> BoltResponse | None:
     """Bolt global error handler (registered with ``app.error``).
+
+    It acts only on a verified request (``trust.is_verified``): for anything else it logs
+    and answers 401, and never calls the Web API or a response_url named in the body. The
+    WSGI layer refuses unverified requests before Bolt, so this is the second line.
 
     ``response`` is set when the request has not been acknowledged yet: then the answer to
     Slack itself carries the notice (an ephemeral reply to a command, a modal pushed over a
@@ -152,8 +185,10 @@ def handle_error(
     delivery that failed before it was accepted can still be retried by Slack.
     """
     error_id = new_error_id()
-    body = body or {}
     log_error(error, body, error_id=error_id)
+    if not is_verified(context):
+        return BoltResponse(status=401, body="") if response is not None else None
+    body = body if isinstance(body, dict) else {}
     is_event = body.get("type") == "event_callback"
     if response is not None and not is_event:
         if body.get("type") == "view_submission":
@@ -192,6 +227,7 @@ def guarded(func: Callable[..., None]) -> Callable[..., None]:
                 kwargs.get("body"),
                 respond=kwargs.get("respond"),
                 client=kwargs.get("client"),
+                context=kwargs.get("context"),
             )
 
     # No functools.wraps: Bolt follows __wrapped__ and would inject only the listener's args.

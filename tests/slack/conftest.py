@@ -88,6 +88,8 @@ def make_app(
         kwargs.setdefault("settings", slack_settings)
         kwargs.setdefault("client", slack_client)
         kwargs.setdefault("deduper", deduper)
+        # response_urls in tests point at the stand-in: the only origin besides Slack's.
+        kwargs.setdefault("response_url_origins", {slack_api.url})
         app = create_app(**kwargs)
         slack_api.clear()  # forget the auth.test made while building the app
         return app
@@ -102,9 +104,9 @@ def bolt_app(make_app: Callable[..., App]) -> App:
 
 
 @pytest.fixture
-def bolt_server(bolt_app: App) -> Iterator[BoltHttpServer]:
+def bolt_server(bolt_app: App, signing_secret: str) -> Iterator[BoltHttpServer]:
     """``bolt_app`` behind the production WSGI adapter, served on 127.0.0.1:<free port>."""
-    server = BoltHttpServer(bolt_app).start()
+    server = BoltHttpServer(bolt_app, signing_secret=signing_secret).start()
     yield server
     server.stop()
 

@@ -64,11 +64,11 @@ class _QuietHandler(WSGIRequestHandler):
 class BoltHttpServer:
     """The production WSGI app (handlers.slack.wsgi) around ``app``, on 127.0.0.1:<free>."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, signing_secret: str) -> None:
         self._server = make_server(
             "127.0.0.1",
             0,
-            create_wsgi_app(app),
+            create_wsgi_app(app, signing_secret=signing_secret),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )

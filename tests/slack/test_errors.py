@@ -9,6 +9,7 @@ import pytest
 from slack_bolt import Ack, App, Respond
 
 from handlers.slack.errors import guarded, handle_error, new_error_id
+from handlers.slack.trust import VERIFIED
 from tests.slack.harness import SlackSimulator
 from tests.slack.mock_web_api_server import MockSlackWebApi
 
@@ -95,7 +96,14 @@ def test_guarded_keeps_the_name_and_passes_only_requested_args() -> None:
     assert wrapped.__name__ == "my_lazy"
     import inspect
 
-    assert inspect.getfullargspec(wrapped).args == ["command", "say", "body", "respond", "client"]
+    assert inspect.getfullargspec(wrapped).args == [
+        "command",
+        "say",
+        "body",
+        "respond",
+        "client",
+        "context",
+    ]
     wrapped(command={"text": "x"}, say="S", body={}, respond=None, client=None)
     assert seen == {"command": {"text": "x"}, "say": "S"}
 
@@ -157,9 +165,33 @@ def test_a_failing_notice_does_not_raise(
 
     slack_api.fail_next("response_url", status=500)
     respond = BoltRespond(response_url=slack_api.response_url("gone"))
-    result = handle_error(ValueError("x"), {"command": "/x"}, respond=respond, client=None)
+    verified = {VERIFIED: True}
+    result = handle_error(
+        ValueError("x"), {"command": "/x"}, respond=respond, client=None, context=verified
+    )
     assert result is None
     assert any("could not tell the user" in r.getMessage() for r in caplog.records)
+
+
+def test_the_error_handler_never_acts_on_an_unverified_request(
+    slack_api: MockSlackWebApi, slack_client
+) -> None:
+    from slack_bolt.context.respond import Respond as BoltRespond
+    from slack_bolt.response import BoltResponse
+
+    respond = BoltRespond(response_url=slack_api.response_url("attacker"))
+    body = {"type": "block_actions", "user": {"id": "U0VICTIM01"}, "channel": {"id": "C0X"}}
+    for context in (None, {}, {VERIFIED: "yes"}):
+        answer = handle_error(
+            ValueError("x"),
+            body,
+            respond=respond,
+            client=slack_client,
+            response=BoltResponse(status=500, body=""),
+            context=context,
+        )
+        assert answer is not None and answer.status == 401
+    slack_api.assert_quiet(0.2)
 
 
 def test_error_ids_are_distinct() -> None:

@@ -63,7 +63,8 @@ def test_oversized_body_is_refused_before_reading(
         "CONTENT_LENGTH": str(MAX_BODY_BYTES + 1),
         "wsgi.input": body,
     }
-    result = create_wsgi_app(bolt_app)(environ, lambda status, headers: statuses.append(status))
+    wsgi = create_wsgi_app(bolt_app, signing_secret="unused-here")
+    result = wsgi(environ, lambda status, headers: statuses.append(status))
     assert statuses == ["413 Payload Too Large"]
     assert b"".join(result) == b'{"error": "too large"}'
     slack_api.assert_quiet(0.1)

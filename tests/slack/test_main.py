@@ -70,7 +70,9 @@ def test_http_mode_when_signing_secret_set(
     monkeypatch: pytest.MonkeyPatch, slack_api: MockSlackWebApi, database: str
 ) -> None:
     served: list[tuple[str, int]] = []
-    monkeypatch.setattr(entry, "serve", lambda app, host, port: served.append((host, port)))
+    monkeypatch.setattr(
+        entry, "serve", lambda app, signing_secret, host, port: served.append((host, port))
+    )
     settings = SlackSettings(
         slack_bot_token="xoxb-1",
         slack_signing_secret="s",
