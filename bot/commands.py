@@ -111,7 +111,7 @@ def run_command(
         if not text.strip():
             return Reply(ok=False, message=CHECK_USAGE, code="usage")
         # Anyone may self-check, registered or not: nothing is stored (W6).
-        return drafts_api.check_text(text=text, clock=clock)
+        return drafts_api.check_text(text=text, clock=clock, factory=factory)
     if name == "incident":
         return run_as(
             factory,

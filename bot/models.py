@@ -20,6 +20,7 @@ from bot.directory.models import (
     Person,
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
+from bot.feedback.models import CheckAllowance
 from bot.incidents.models import (
     Incident,
     IncidentChecklistItem,
@@ -40,6 +41,7 @@ __all__ = [
     "AfterReport",
     "AuditEvent",
     "Channel",
+    "CheckAllowance",
     "ConversationRef",
     "Decision",
     "Department",

@@ -23,6 +23,7 @@ from bot.drafts.checking import (
     validate_text,
 )
 from bot.errors import BotError
+from bot.feedback.service import city_check
 from bot.interaction import Actor, Reply, button_int, info, refusal, run_as, unsupported
 from bot.notify.messages import Field, OutMessage
 
@@ -280,14 +281,23 @@ def inbox(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None =
     return run_as(factory, actor, work)
 
 
-def check_text(*, text: str, clock: Clock | None = None) -> Reply:
-    """W6: the content check, privately; nothing is stored. Adds the section-7 reminders."""
+def check_text(
+    *, text: str, clock: Clock | None = None, factory: sessionmaker[Session] | None = None
+) -> Reply:
+    """W6: the content check, privately; nothing is stored. Adds the section-7 reminders.
+
+    With ``factory`` the check includes the city's allowances and trusted account URLs.
+    """
     now = (clock or SystemClock()).now()
     try:
         validate_text(text)
     except BotError as exc:
         return refusal(exc)
-    outcome = run_check(text)
+    if factory is None:
+        outcome = run_check(text)
+    else:
+        with factory() as session:
+            outcome = run_check(text, city=city_check(session))
     lines = [
         VERDICT_LABELS[outcome.verdict]
         + (f"（{len(outcome.findings)}件）" if outcome.findings else "")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.settings import business_calendar
-from rules import check
+from rules import Report, check
 
 MAX_TEXT_CHARS = 20_000
 MAX_REASON_CHARS = 2_000
@@ -145,9 +145,19 @@ def validate_reason(reason: str | None, *, what: str) -> str:
     return reason
 
 
-def run_check(text: str) -> CheckOutcome:
-    """Run the content check (rules.check) and keep its result as plain data."""
-    report = check(text)
+class CityCheck(Protocol):
+    """The check as the city runs it (``bot.feedback.service.city_check``)."""
+
+    def check(self, text: str) -> Report: ...
+
+
+def run_check(text: str, *, city: CityCheck | None = None) -> CheckOutcome:
+    """Run the content check and keep its result as plain data.
+
+    ``city``: the check with the city's allowances and trusted account URLs; without it,
+    the bundled data alone (``rules.check``).
+    """
+    report = city.check(text) if city is not None else check(text)
     findings = [
         {
             "rule": str(f.rule),

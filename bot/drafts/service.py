@@ -45,6 +45,7 @@ from bot.drafts.checking import (
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.drafts.state import EDITABLE_STATES, Event, State, label, next_state
 from bot.errors import BotError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.feedback.service import city_check
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
@@ -230,9 +231,9 @@ def _check_evidence(exemption: str | None, evidence: str | None) -> str | None:
 
 
 def _run_check(
-    text: str, *, false_positive_reason: str | None, exemption: str | None
+    session: Session, text: str, *, false_positive_reason: str | None, exemption: str | None
 ) -> tuple[CheckOutcome, str | None]:
-    outcome = run_check(text)
+    outcome = run_check(text, city=city_check(session))
     if not outcome.blocking:
         return outcome, None
     if exemption == "エ":
@@ -306,7 +307,7 @@ def submit(
         [] if category is not None else _deciders(session, account=account, author=author, now=now)
     )
     outcome, fp_reason = _run_check(
-        text, false_positive_reason=false_positive_reason, exemption=category
+        session, text, false_positive_reason=false_positive_reason, exemption=category
     )
 
     draft = Draft(
@@ -727,7 +728,7 @@ def edit(
         [] if category is not None else _deciders(session, account=account, author=author, now=now)
     )
     outcome, fp_reason = _run_check(
-        text, false_positive_reason=false_positive_reason, exemption=category
+        session, text, false_positive_reason=false_positive_reason, exemption=category
     )
     target = next_state(state, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL)
     number = old.number + 1

@@ -9,7 +9,7 @@ from handlers.console.router import Context, NeedsBody, Registry
 def handle(ctx: Context, args: str) -> None:
     if not args.strip() and "\n" not in args:
         raise NeedsBody()
-    ctx.answer(api.check_text(text=args, clock=ctx.clock))
+    ctx.answer(api.check_text(text=args, clock=ctx.clock, factory=ctx.factory))
 
 
 def register(registry: Registry) -> None:
