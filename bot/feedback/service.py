@@ -16,10 +16,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from bot import audit
-from bot.accounts.models import CONFIRMED
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
-from bot.directory.models import Account, Person
+from bot.directory.models import CONFIRMED, Account, Person
 from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.errors import NotFound, PermissionDenied, ValidationFailed
 from bot.feedback.models import KINDS, CheckAllowance

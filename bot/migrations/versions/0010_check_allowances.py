@@ -1,7 +1,7 @@
 """check_allowances: what 情報政策課 allows the content check, recorded as data
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 12:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from bot.db import UTCDateTime
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
