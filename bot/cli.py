@@ -26,13 +26,14 @@ from bot.directory.loader import load_file
 from bot.directory.service import describe
 from bot.errors import BotError
 from bot.feedback import cli as feedback_cli
+from bot.guideline import cli as guideline_cli
 from bot.incidents import cli as incidents_cli
 from bot.scheduler import cli as scheduler_cli
 
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES = (accounts_cli, incidents_cli, scheduler_cli, feedback_cli)
+COMMAND_MODULES = (accounts_cli, incidents_cli, scheduler_cli, feedback_cli, guideline_cli)
 
 Handler = Callable[[argparse.Namespace], int]
 

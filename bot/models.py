@@ -21,6 +21,7 @@ from bot.directory.models import (
 )
 from bot.drafts.models import AfterReport, Decision, Draft, DraftNotice, DraftVersion
 from bot.feedback.models import CheckAllowance
+from bot.guideline.models import GuidelineLoad
 from bot.incidents.models import (
     Incident,
     IncidentChecklistItem,
@@ -51,6 +52,7 @@ __all__ = [
     "DraftVersion",
     "ExemptionRule",
     "ExemptionRuleHistory",
+    "GuidelineLoad",
     "IdempotencyKey",
     "Incident",
     "IncidentChecklistItem",
