@@ -9,11 +9,14 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import cast
 
-from .config import FAMILIES, Config
+from .config import Config
 from .context import Context
+from .data import PhraseEntry
+from .family import Adjust, DataFiles, RuleDoc
+from .matcher import TermMatcher
 from .model import Finding, Report, Severity
-from .normalize import normalize_plain
-from .registry import RuleDoc
+from .normalize import normalize_plain, variants
+from .registry import FAMILIES, rule_docs
 from .tokens import Token
 from .urls import TrustedLinks
 
@@ -47,16 +50,29 @@ class Checker:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config if config is not None else Config.load()
-        # Compile everything now so a bad data file or regex fails at start-up.
-        self.config.phrase_matcher  # noqa: B018
-        self.config.case_matcher  # noqa: B018
-        self.config.target_group_matcher  # noqa: B018
-        self.config.serious_case_matcher  # noqa: B018
-        self.config.public_address_keys  # noqa: B018
-        self._docs = {doc.id: doc for fam in FAMILIES for doc in fam.RULES}
-        self._adjust = {
-            pf.rule: getattr(fam, "adjust", None) for fam in FAMILIES for pf in fam.PHRASES
-        }
+        # Every family loads its own data now, so a bad data file fails at start-up.
+        files = DataFiles(self.config.data_dir)
+        self._data = {f.name: f.load(files) if f.load else None for f in FAMILIES}
+        self._docs = rule_docs()
+        self._adjust: dict[str, Adjust | None] = {}
+        phrases: list[PhraseEntry] = []
+        for fam in FAMILIES:
+            for pf in fam.phrases:
+                phrases.extend(files.phrases(pf))
+                self._adjust[pf.rule] = fam.adjust
+        self.phrases = tuple(phrases)
+        by_term: dict[str, list[PhraseEntry]] = {}
+        for e in phrases:
+            for v in sorted(variants(e.term)):
+                entries = by_term.setdefault(v, [])
+                if e not in entries:
+                    entries.append(e)
+        self._by_term = by_term
+        self._matcher = TermMatcher(by_term)
+
+    def data(self, family: str) -> object:
+        """What family ``family`` loaded (its own data object)."""
+        return self._data[family]
 
     def check(self, text: str, *, trusted_urls: Iterable[str] = ()) -> Report:
         """Check one text and return its report.
@@ -72,19 +88,17 @@ class Checker:
             raise ValueError(f"text too long ({len(text)} > {MAX_LENGTH} characters)")
         if not text:
             return Report(())
-        ctx = Context(text, self.config, _trusted(trusted_urls))
+        ctx = Context(text, self.config, _trusted(trusted_urls), self._data)
         found: list[Finding] = list(self._phrases(ctx))
         for family in FAMILIES:
-            scan = getattr(family, "scan", None)
-            if scan is not None:
-                found.extend(scan(ctx))
+            if family.scan is not None:
+                found.extend(family.scan(ctx))
         return Report(self._finish(found))
 
     def _phrases(self, ctx: Context) -> Iterator[Finding]:
-        cfg = self.config
         norm = ctx.norm.text
-        by_term = cfg.phrases_by_term
-        for a, b, term in cfg.phrase_matcher.finditer(norm):
+        by_term = self._by_term
+        for a, b, term in self._matcher.finditer(norm):
             for entry in by_term[term]:
                 if entry.not_before is not None and entry.not_before.search(
                     norm, max(0, a - 12), a

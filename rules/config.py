@@ -1,8 +1,10 @@
-"""City-editable configuration: allow-lists, lexicons and the shortener list.
+"""The city's overrides, allow-lists and switches (nothing a rule family owns).
 
-``Config.load()`` reads every data file once (bundled, or replaced by a file of the same
-name in the folder named by ``GUIDELINE_RULES_DATA``) and fails with a message naming the
-file and line when one is malformed. Callers add entries in code with ``Config.extend``.
+``Config.load()`` reads the allow-list files once (bundled, or replaced by a file of the
+same name in the folder named by ``GUIDELINE_RULES_DATA``) and remembers that folder, so
+that every family loads its own data files from it too (see :mod:`rules.family`).
+Callers add entries in code with ``Config.extend``. A malformed file fails with a message
+naming the file and line.
 """
 
 from __future__ import annotations
@@ -12,47 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 
-from . import (
-    confidential,
-    discrimination,
-    illegal,
-    links,
-    obscene,
-    personal,
-    rights,
-    rumour,
-    security,
-    shorteners,
-    undecided,
-)
-from .data import (
-    DataError,
-    PhraseEntry,
-    load_list,
-    load_phrases,
-    override_dir_from_env,
-    resolve,
-    validate_domain,
-)
-from .matcher import TermMatcher
-from .normalize import normalize_plain, variants
-
-#: Rule families in reporting order. Each module names its clause at the top.
-FAMILIES: tuple[ModuleType, ...] = (
-    personal,
-    confidential,
-    undecided,
-    rumour,
-    discrimination,
-    illegal,
-    obscene,
-    security,
-    rights,
-    shorteners,
-    links,
-)
+from .data import DataError, load_list, override_dir_from_env, resolve, validate_domain
+from .normalize import address_key, normalize_plain
 
 _DIGITS = re.compile(r"[0-9]")
 
@@ -65,35 +29,21 @@ def _validate_number(entry: str) -> str | None:
     return None
 
 
-def _validate_case_word(entry: str) -> str | None:
-    parts = entry.split("\t")
-    if len(parts) > 2 or (len(parts) == 2 and parts[1].strip() != "serious"):
-        return "expected 'word' or 'word<TAB>serious'"
-    return None
-
-
 @dataclass(frozen=True)
 class Config:
-    """Everything the rules read that the city may edit."""
+    """Overrides (``data_dir``), allow-lists and switches."""
 
-    public_numbers: frozenset[str] = frozenset()
-    public_prefixes: tuple[str, ...] = ()
-    public_addresses: tuple[str, ...] = ()
-    trusted_domains: frozenset[str] = frozenset()
-    shorteners: frozenset[str] = frozenset()
-    shorteners_review: frozenset[str] = frozenset()
-    freemail_domains: frozenset[str] = frozenset()
-    role_mailboxes: frozenset[str] = frozenset()
-    case_words: tuple[str, ...] = ()
-    serious_case_words: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()
-    phrases: tuple[PhraseEntry, ...] = ()
-    allow_phrases: frozenset[str] = frozenset()
-    disabled_rules: frozenset[str] = field(default_factory=frozenset)
+    data_dir: Path | None = None  # the override folder every family reads from
+    public_numbers: frozenset[str] = frozenset()  # digits of published numbers
+    public_prefixes: tuple[str, ...] = ()  # digit prefixes of published number blocks
+    public_addresses: tuple[str, ...] = ()  # addresses the city publishes
+    trusted_domains: frozenset[str] = frozenset()  # link targets that are not third parties
+    allow_phrases: frozenset[str] = frozenset()  # excerpts confirmed as false positives
+    disabled_rules: frozenset[str] = field(default_factory=frozenset)  # switched-off rule ids
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Config:
-        """Load the data files; ``data_dir`` (or ``$GUIDELINE_RULES_DATA``) overrides."""
+        """Load the allow-lists; ``data_dir`` (or ``$GUIDELINE_RULES_DATA``) overrides."""
         override = Path(data_dir) if data_dir is not None else override_dir_from_env()
         if override is not None and not override.is_dir():
             raise DataError(f"{override}: override folder does not exist")
@@ -107,43 +57,17 @@ class Config:
             raw = entry.split("\t", 1)[0].strip()
             digits = "".join(_DIGITS.findall(normalize_plain(raw)))
             (prefixes.append(digits) if raw.endswith("*") else numbers.add(digits))
-        phrases: list[PhraseEntry] = []
-        for family in FAMILIES:
-            for pf in family.PHRASES:
-                phrases.extend(
-                    load_phrases(
-                        path(pf.filename),
-                        rule=pf.rule,
-                        clause=pf.clause,
-                        allowed_clauses=pf.allowed_clauses,
-                    )
-                )
-        allow = path("allow_phrases.txt")
-        case_lines = load_list(path("personal/case_words.txt"), _validate_case_word)
         return cls(
+            data_dir=override,
             public_numbers=frozenset(numbers),
             public_prefixes=tuple(prefixes),
             public_addresses=tuple(load_list(path("personal/public_addresses.txt"))),
             trusted_domains=frozenset(
                 load_list(path("links/trusted_domains.txt"), validate_domain)
             ),
-            shorteners=frozenset(load_list(path("shorteners/url_shorteners.txt"), validate_domain)),
-            shorteners_review=frozenset(
-                load_list(path("shorteners/url_shorteners_review.txt"), validate_domain)
+            allow_phrases=frozenset(
+                normalize_plain(e) for e in load_list(path("allow_phrases.txt"))
             ),
-            freemail_domains=frozenset(
-                load_list(path("personal/freemail_domains.txt"), validate_domain)
-            ),
-            role_mailboxes=frozenset(
-                e.lower() for e in load_list(path("personal/role_mailboxes.txt"))
-            ),
-            case_words=tuple(w.split("\t")[0].strip() for w in case_lines),
-            serious_case_words=tuple(
-                w.split("\t")[0].strip() for w in case_lines if w.endswith("\tserious")
-            ),
-            phrases=tuple(phrases),
-            target_groups=tuple(load_list(path("discrimination/target_groups.txt"))),
-            allow_phrases=frozenset(normalize_plain(e) for e in load_list(allow)),
         )
 
     def extend(
@@ -172,40 +96,7 @@ class Config:
             disabled_rules=self.disabled_rules | frozenset(disabled_rules),
         )
 
-    # Derived, compiled once per Config -------------------------------------------------
-
-    @cached_property
-    def case_matcher(self) -> TermMatcher:
-        """Case words (申請, 相談 …) as one matcher over the normalised text."""
-        return TermMatcher(normalize_plain(w) for w in self.case_words)
-
-    @cached_property
-    def serious_case_matcher(self) -> TermMatcher:
-        """Case words next to which even a bare full name is reviewed."""
-        return TermMatcher(normalize_plain(w) for w in self.serious_case_words)
-
-    @cached_property
-    def target_group_matcher(self) -> TermMatcher:
-        """Groups that exclusion phrases target (7(1)イ)."""
-        return TermMatcher(v for g in self.target_groups for v in variants(normalize_plain(g)))
-
-    @cached_property
-    def phrase_matcher(self) -> TermMatcher:
-        """All phrase-file terms of all families and their spelling variants."""
-        return TermMatcher(self.phrases_by_term)
-
-    @cached_property
-    def phrases_by_term(self) -> dict[str, list[PhraseEntry]]:
-        """Phrase entries keyed by every spelling variant of their term."""
-        out: dict[str, list[PhraseEntry]] = {}
-        for e in self.phrases:
-            for v in sorted(variants(e.term)):
-                entries = out.setdefault(v, [])
-                if e not in entries:
-                    entries.append(e)
-        return out
-
     @cached_property
     def public_address_keys(self) -> tuple[str, ...]:
         """Comparison keys of the city's published addresses."""
-        return tuple(personal.address_key(a) for a in self.public_addresses)
+        return tuple(address_key(a) for a in self.public_addresses)

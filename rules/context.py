@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Finding, Severity
 from .normalize import View, build_views
@@ -23,13 +23,24 @@ _WINDOW = 400
 class Context:
     """Everything a rule may read about the text being checked."""
 
-    def __init__(self, text: str, config: Config, trusted: TrustedLinks | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        config: Config,
+        trusted: TrustedLinks | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         self.text = text
         self.config = config
         self.trusted = trusted if trusted is not None else TrustedLinks()
+        self._data = data or {}
         self.norm, self.num = build_views(text)
         self._windows: dict[tuple[int, int], list[Token]] = {}
         self._bounds_cache: dict[int, tuple[list[Token], list[int], set[int], set[int]]] = {}
+
+    def data(self, family: str) -> Any:
+        """The data object family ``family`` loaded (see :mod:`rules.family`)."""
+        return self._data[family]
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from .config import FAMILIES, Config
+from .checker import Checker
 from .data import ENV_VAR
+from .registry import FAMILIES
+from .shorteners import Shorteners
 
 _HEADER = f"""# The content check (`rules/`)
 
@@ -92,14 +95,18 @@ def write(path: Path) -> None:
 
 def render() -> str:
     """The Markdown text of docs/rules.md."""
+    from .config import Config
+
     cfg = Config.load(data_dir=None)
+    checker = Checker(cfg)
+    short = cast(Shorteners, checker.data("shorteners"))
     out = [_HEADER]
     index = ["| rule | clause | severity | title |", "|---|---|---|---|"]
     sections = []
     for family in FAMILIES:
-        files = [pf.filename for pf in family.PHRASES]
-        doc_first = (family.__doc__ or "").strip().splitlines()[0]
-        for rule in family.RULES:
+        files = [pf.filename for pf in family.phrases]
+        doc_first = family.doc.strip().splitlines()[0]
+        for rule in family.rules:
             index.append(f"| `{rule.id}` | {rule.clause} | {rule.severity} | {rule.title} |")
             data = ", ".join(f"`rules/{f}`" for f in files) if files else "—"
             sections.append(
@@ -107,7 +114,7 @@ def render() -> str:
                     [
                         f"### `{rule.id}` — {rule.title} ({rule.clause})",
                         "",
-                        f"Module `{family.__name__}` ({doc_first}). Data: {data}.",
+                        f"Module `rules.{family.name}` ({doc_first}). Data: {data}.",
                         "",
                         f"**What it does.** {rule.what}",
                         "",
@@ -124,8 +131,8 @@ def render() -> str:
     out.extend(sections)
     out.append(
         f"## Sizes of the bundled data\n\n"
-        f"* URL shorteners: {len(cfg.shorteners)} blocked, {len(cfg.shorteners_review)} reviewed\n"
-        f"* phrase entries (all lexicons): {len(cfg.phrases)}\n"
+        f"* URL shorteners: {len(short.block)} blocked, {len(short.review)} reviewed\n"
+        f"* phrase entries (all lexicons): {len(checker.phrases)}\n"
         f"* trusted domains: {len(cfg.trusted_domains)}; published numbers: "
         f"{len(cfg.public_numbers)}\n"
     )

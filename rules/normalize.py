@@ -393,3 +393,11 @@ def build_views(text: str) -> tuple[View, View]:
     norm = substitute(_first_pass(text), _DEFANG_RE, _defang)
     num = substitute(norm, _NUM_RE, _num)
     return norm, num
+
+
+_ADDRESS_SPACES = re.compile(r"[\s\-ー－]")
+
+
+def address_key(s: str) -> str:
+    """Comparison key for addresses: digits normalised, spaces and hyphens dropped."""
+    return _ADDRESS_SPACES.sub("", build_views(s)[1].text)

@@ -1,34 +1,49 @@
-"""Rule metadata: the one place a rule's id, clause, severity and docs live."""
+"""The registry: every rule family, in reporting order, and their rules by id.
+
+A family is added here and nowhere else (see :mod:`rules.family` for the contract).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from . import (
+    confidential,
+    discrimination,
+    illegal,
+    links,
+    obscene,
+    personal,
+    rights,
+    rumour,
+    security,
+    shorteners,
+    undecided,
+)
+from .family import Family, PhraseFile, RuleDoc
+
+FAMILIES: tuple[Family, ...] = (
+    personal.FAMILY,
+    confidential.FAMILY,
+    undecided.FAMILY,
+    rumour.FAMILY,
+    discrimination.FAMILY,
+    illegal.FAMILY,
+    obscene.FAMILY,
+    security.FAMILY,
+    rights.FAMILY,
+    shorteners.FAMILY,
+    links.FAMILY,
+)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    """A rule's stable id, clause and documentation (ruff-style sections)."""
-
-    id: str
-    clause: str
-    severity: str  # default severity; some findings of the rule may be milder
-    title: str
-    what: str
-    why: str
-    example: str
-    use_instead: str
-    message: str  # Japanese template; ``{excerpt}`` and ``{clause}`` are filled in
-
-    def format(self, excerpt: str, clause: str | None = None, **extra: str) -> str:
-        """Render the Japanese message for one finding."""
-        return self.message.format(excerpt=excerpt, clause=clause or self.clause, **extra)
+def rule_docs() -> dict[str, RuleDoc]:
+    """Every rule's metadata by id (ids are unique across families)."""
+    out: dict[str, RuleDoc] = {}
+    for fam in FAMILIES:
+        for doc in fam.rules:
+            if doc.id in out:
+                raise ValueError(f"rule id {doc.id} declared twice")
+            out[doc.id] = doc
+    return out
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseFile:
-    """A phrase file a family owns, and the rule its entries report under."""
-
-    filename: str  # relative to the rules package, e.g. "rumour/rumour_terms.tsv"
-    rule: str
-    clause: str
-    allowed_clauses: tuple[str, ...] | None = None
+__all__ = ["FAMILIES", "Family", "PhraseFile", "RuleDoc", "rule_docs"]

@@ -7,7 +7,7 @@ Each entry names its clause: サ for information-asset classification marks (機
 
 from __future__ import annotations
 
-from ..registry import PhraseFile, RuleDoc
+from ..family import Family, PhraseFile, RuleDoc
 
 CLAUSE = "7(1)サ"
 
@@ -25,12 +25,21 @@ MARKING = RuleDoc(
     "掲載できません。公表済みの情報か確認し、そうでなければ削除してください。",
 )
 
-RULES = (MARKING,)
-PHRASES = (
+_RULES = (MARKING,)
+_PHRASES = (
     PhraseFile(
         "confidential/confidential_markers.tsv",
         MARKING.id,
         CLAUSE,
         ("7(1)エ", "7(1)サ", "7(1)コ"),
     ),
+)
+
+
+FAMILY = Family(
+    name="confidential",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
 )

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 
 from ..context import Context
 from ..data import PhraseEntry
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..matcher import TermMatcher
 from ..model import Finding
-from ..registry import PhraseFile, RuleDoc
+from ..normalize import normalize_plain, variants
 
 CLAUSE = "7(1)イ"
 
@@ -32,8 +34,7 @@ TERM = RuleDoc(
     "掲載できません。中立的な表現に改めてください。",
 )
 
-RULES = (TERM,)
-PHRASES = (PhraseFile("discrimination/discrimination_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
+_PHRASES = (PhraseFile("discrimination/discrimination_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
 
 _EXCLUSION = (
     r"(?:の方)?(?:(?:は|なんか|なんて|など|が)[^。、．！!？?\n]{0,12}?)?(?:この(?:国|街|町|市)から)?(?:全員)?"
@@ -47,9 +48,10 @@ _EXCLUSION = (
 def scan(ctx: Context) -> Iterator[Finding]:
     """Exclusion phrases aimed at a group (target_groups.txt): 「障害者はいらない」."""
     text = ctx.norm.text
-    if not ctx.config.target_group_matcher.search(text):
+    groups: TermMatcher = ctx.data(FAMILY.name)
+    if not groups.search(text):
         return
-    for a, b, _ in ctx.config.target_group_matcher.finditer(text):
+    for a, b, _ in groups.finditer(text):
         m = _EXCLUSION_RE.match(text, b)
         if m is None:
             continue
@@ -89,3 +91,21 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     if entry.severity == "review" and _HOSTILE.search(sentence):
         return "block", entry.clause
     return entry.severity, entry.clause
+
+
+def load(files: DataFiles) -> TermMatcher:
+    """The groups exclusion phrases target (target_groups.txt), with spelling variants."""
+    groups = files.entries("discrimination/target_groups.txt")
+    return TermMatcher(v for g in groups for v in variants(normalize_plain(g)))
+
+
+FAMILY = Family(
+    name="discrimination",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=(TERM,),
+    phrases=_PHRASES,
+    load=load,
+    scan=scan,
+    adjust=adjust,
+)

@@ -12,7 +12,7 @@ import re
 
 from ..context import Context
 from ..data import PhraseEntry
-from ..registry import PhraseFile, RuleDoc
+from ..family import Family, PhraseFile, RuleDoc
 
 CLAUSE = "7(1)ア"
 PROMOTION_CLAUSE = "7(1)ウ"
@@ -31,8 +31,8 @@ TERM = RuleDoc(
     "（ガイドライン{clause}）。削除するか、防止・啓発の趣旨が明確になるよう書き改めてください。",
 )
 
-RULES = (TERM,)
-PHRASES = (PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),)
+_RULES = (TERM,)
+_PHRASES = (PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),)
 
 _PREVENTION = re.compile(
     r"防止|撲滅|根絶|禁止|違法です|犯罪です|ダメ|だめ|絶対に|やめましょう|しないで|ご?注意|相談|"
@@ -61,3 +61,13 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     if entry.severity != "block" and _PREVENTION.search(sentence):
         return None
     return entry.severity, entry.clause
+
+
+FAMILY = Family(
+    name="illegal",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+    adjust=adjust,
+)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..context import Context
+from ..family import Family, RuleDoc
 from ..model import Finding
-from ..registry import RuleDoc
 from ..security import admin_host, internal_host, private_ip_host
 from ..shorteners import shortener_hosts
 from ..urls import host_matches
@@ -30,9 +30,6 @@ THIRD_PARTY = RuleDoc(
     message="第三者のページへのリンク「{excerpt}」があります。ガイドライン{clause}により、第三者の"
     "ページへのリンクは慎重に行います。リンク先の管理者と内容が信頼できるか確認してください。",
 )
-
-RULES = (THIRD_PARTY,)
-PHRASES = ()
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -55,3 +52,6 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="review",
             message=THIRD_PARTY.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
+
+
+FAMILY = Family(name="links", clause=CLAUSE, doc=__doc__ or "", rules=(THIRD_PARTY,), scan=scan)

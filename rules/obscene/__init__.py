@@ -11,7 +11,7 @@ import re
 
 from ..context import Context
 from ..data import PhraseEntry
-from ..registry import PhraseFile, RuleDoc
+from ..family import Family, PhraseFile, RuleDoc
 
 CLAUSE = "7(1)キ"
 
@@ -28,8 +28,8 @@ TERM = RuleDoc(
     "掲載できません。削除するか表現を改めてください。",
 )
 
-RULES = (TERM,)
-PHRASES = (PhraseFile("obscene/obscene_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
+_RULES = (TERM,)
+_PHRASES = (PhraseFile("obscene/obscene_terms.tsv", TERM.id, CLAUSE, (CLAUSE,)),)
 
 # Sexual wording aimed at someone or said with desire turns from review into block.
 _DESIRE = re.compile(
@@ -45,3 +45,13 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     if entry.severity == "review" and _DESIRE.search(ctx.sentence_text(a, b)):
         return "block", entry.clause
     return entry.severity, entry.clause
+
+
+FAMILY = Family(
+    name="obscene",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+    adjust=adjust,
+)

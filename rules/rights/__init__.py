@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 
 from ..context import Context
+from ..family import Family, PhraseFile, RuleDoc
 from ..model import Finding
-from ..registry import PhraseFile, RuleDoc
 
 CLAUSE = "7(1)ク"
 
@@ -43,8 +43,8 @@ NO_CONSENT = RuleDoc(
     "により、個人が特定できる写真・映像は事前に本人等の了解が必要です。了解を得てから掲載してください。",
 )
 
-RULES = (REPRINT, NO_CONSENT)
-PHRASES = (PhraseFile("rights/rights_phrases.tsv", REPRINT.id, CLAUSE, (CLAUSE,)),)
+_RULES = (REPRINT, NO_CONSENT)
+_PHRASES = (PhraseFile("rights/rights_phrases.tsv", REPRINT.id, CLAUSE, (CLAUSE,)),)
 
 _NO_CONSENT = re.compile(
     r"(?:ご?本人|当人|被写体|写っている(?:方|人)|相手|保護者|ご家族)(?:の|に|から|さん)?"
@@ -75,3 +75,13 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="block",
             message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
         )
+
+
+FAMILY = Family(
+    name="rights",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+    scan=scan,
+)

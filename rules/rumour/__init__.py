@@ -7,7 +7,7 @@ so do the city's own warnings against rumours (「デマに注意」).
 
 from __future__ import annotations
 
-from ..registry import PhraseFile, RuleDoc
+from ..family import Family, PhraseFile, RuleDoc
 
 CLAUSE = "7(1)カ"
 
@@ -24,5 +24,14 @@ HEARSAY = RuleDoc(
     "事実を確認し、出典を示すか表現を改めてください。",
 )
 
-RULES = (HEARSAY,)
-PHRASES = (PhraseFile("rumour/rumour_terms.tsv", HEARSAY.id, CLAUSE, (CLAUSE,)),)
+_RULES = (HEARSAY,)
+_PHRASES = (PhraseFile("rumour/rumour_terms.tsv", HEARSAY.id, CLAUSE, (CLAUSE,)),)
+
+
+FAMILY = Family(
+    name="rumour",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+)

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from ..context import Context
+from ..family import Family, RuleDoc
 from ..model import Finding
-from ..registry import RuleDoc
 from ..urls import INTERNAL_TLDS
 
 CLAUSE = "7(1)オ"
@@ -61,8 +61,8 @@ ADMIN_URL = RuleDoc(
     "掲載できません。" + _ACTION,
 )
 
-RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL)
-PHRASES = ()
+_RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL)
+_PHRASES = ()
 
 _PASSWORD_RE = re.compile(
     r"(?:パスワード|ﾊﾟｽﾜｰﾄﾞ|パスコード|暗証番号|認証コード|ログインID|ログインＩＤ|"
@@ -204,3 +204,13 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 severity="block",
                 message=ADMIN_URL.format(ctx.display(norm, hit.start, hit.end)),
             )
+
+
+FAMILY = Family(
+    name="security",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+    scan=scan,
+)

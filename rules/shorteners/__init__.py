@@ -9,10 +9,12 @@ reviewed, not blocked, because the guideline says 「原則として」.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..context import Context
+from ..data import validate_domain
+from ..family import DataFiles, Family, RuleDoc
 from ..model import Finding, Severity
-from ..registry import RuleDoc
 from ..urls import host_matches
 
 CLAUSE = "5(9)"
@@ -32,17 +34,30 @@ SHORTENER = RuleDoc(
     "短縮URLは原則として利用しません。リンク先の本来のURLに置き換えてください。",
 )
 
-RULES = (SHORTENER,)
-PHRASES = ()
+
+@dataclass(frozen=True)
+class Shorteners:
+    """The family's data: shortener domains that block, and share links that are reviewed."""
+
+    block: frozenset[str]
+    review: frozenset[str]
+
+
+def load(files: DataFiles) -> Shorteners:
+    """Read url_shorteners.txt and url_shorteners_review.txt."""
+    return Shorteners(
+        block=frozenset(files.entries("shorteners/url_shorteners.txt", validate_domain)),
+        review=frozenset(files.entries("shorteners/url_shorteners_review.txt", validate_domain)),
+    )
 
 
 def shortener_hosts(ctx: Context) -> set[int]:
     """Start offsets of links that are reported here (so 7(2)エ does not repeat them)."""
+    data: Shorteners = ctx.data(FAMILY.name)
     out = set()
     for hit in ctx.urls:
         if hit.kind != "email" and (
-            host_matches(hit.host, ctx.config.shorteners_review)
-            or host_matches(hit.host, ctx.config.shorteners)
+            host_matches(hit.host, data.review) or host_matches(hit.host, data.block)
         ):
             out.add(hit.start)
     return out
@@ -50,12 +65,12 @@ def shortener_hosts(ctx: Context) -> set[int]:
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Links through URL shorteners."""
-    cfg = ctx.config
+    data: Shorteners = ctx.data(FAMILY.name)
     for hit in ctx.urls:
         if hit.kind == "email":
             continue
-        review = host_matches(hit.host, cfg.shorteners_review)
-        block = host_matches(hit.host, cfg.shorteners)
+        review = host_matches(hit.host, data.review)
+        block = host_matches(hit.host, data.block)
         if not (review or block):
             continue
         # The more specific entry wins: maps.app.goo.gl (review) over goo.gl (block).
@@ -71,3 +86,13 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity=severity,
             message=SHORTENER.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
+
+
+FAMILY = Family(
+    name="shorteners",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=(SHORTENER,),
+    load=load,
+    scan=scan,
+)

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from ..registry import PhraseFile, RuleDoc
+from ..family import Family, PhraseFile, RuleDoc
 
 CLAUSE = "7(2)キ(ウ)"
 
@@ -24,5 +24,14 @@ UNDECIDED = RuleDoc(
     "決定・公表済みの内容か確認し、未確定なら発信を控えてください。",
 )
 
-RULES = (UNDECIDED,)
-PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (CLAUSE,)),)
+_RULES = (UNDECIDED,)
+_PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (CLAUSE,)),)
+
+
+FAMILY = Family(
+    name="undecided",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=_RULES,
+    phrases=_PHRASES,
+)

@@ -1,0 +1,40 @@
+"""Birth dates (7(1)エ)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding
+from .rule_docs import BIRTH_DATE, CLAUSE
+
+# --- birth dates ----------------------------------------------------------------------
+
+_DATE = (
+    r"(?:(?:(?:19|20)[0-9]{2}|(?:明治|大正|昭和|平成|令和|[MTSHR]) ?(?:元|[0-9]{1,2})) ?[年./-] ?)?"
+    r"[0-9]{1,2} ?[月./-] ?[0-9]{1,2} ?日?"
+)
+_BIRTH = re.compile(
+    rf"(?:生年月日|誕生日)[ \t:：は、]{{0,3}}(?:[(（]?[^0-9\n]{{0,6}})?{_DATE}"
+    rf"|{_DATE}(?: ?生まれ| ?生(?![\u4e00-\u9fffぁ-ん])| ?出生| ?誕生(?!日?[会祭]))"
+)
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    num = ctx.num
+    if "生" not in num.text and "誕" not in num.text:
+        return
+    for m in _BIRTH.finditer(num.text):
+        s = m.group()
+        if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
+            continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
+        yield ctx.finding(
+            num,
+            m.start(),
+            m.end(),
+            rule=BIRTH_DATE.id,
+            clause=CLAUSE,
+            severity="block",
+            message=BIRTH_DATE.format(ctx.display(num, m.start(), m.end())),
+        )

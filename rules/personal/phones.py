@@ -1,0 +1,160 @@
+"""Telephone numbers of people and My Number (7(1)エ)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding, Severity
+from .rule_docs import CLAUSE, LANDLINE, MOBILE, MY_NUMBER
+
+# --- phone numbers and My Number ------------------------------------------------------
+
+# Digit groups joined by at most three separator characters; linear, no nesting.
+# (finditer never starts inside a run of digits, so no look-behind is needed, and a
+# pattern that starts with a character class lets ``re`` skip ahead in C.)
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/の]{1,3}[0-9]+)*")
+_NON_DIGIT = re.compile(r"[^0-9]+")
+_GROUP = re.compile(r"[0-9]+")
+_MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
+_MOBILE_PREFIXES = ("070", "080", "090", "060", "020")
+_NON_PERSONAL_PREFIXES = ("0120", "0800", "0570", "0990", "0180")
+
+
+def my_number_valid(digits: str) -> bool:
+    """Official check digit of the individual number (12 digits)."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    body = digits[:11]
+    total = 0
+    for n in range(1, 12):  # P_n is the n-th digit from the right of the 11-digit body
+        p = int(body[11 - n])
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    remainder = total % 11
+    check = 0 if remainder <= 1 else 11 - remainder
+    return int(digits[11]) == check
+
+
+def _phone_kind(digits: str) -> str | None:
+    if digits.startswith("81") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits.startswith(_MOBILE_PREFIXES):
+        return "mobile"
+    if len(digits) == 11 and digits.startswith("050"):
+        return "landline"
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        if digits.startswith(_NON_PERSONAL_PREFIXES) or digits.startswith(_MOBILE_PREFIXES):
+            return None
+        if digits.startswith("050"):
+            return None
+        return "landline"
+    return None
+
+
+def _national(digits: str, plus: bool) -> str:
+    if plus and digits.startswith("81"):
+        rest = digits[2:]
+        return rest if rest.startswith("0") else "0" + rest
+    return digits
+
+
+def _public_number(ctx: Context, digits: str) -> bool:
+    cfg = ctx.config
+    return digits in cfg.public_numbers or any(digits.startswith(p) for p in cfg.public_prefixes)
+
+
+# A landline labelled with an organisation (「消費生活センター（0263-…）」) is that office's
+# published number, not a person's: reported as info only, unless a person is named there.
+_ORG_CUE = re.compile(
+    r"課|係|室|センター|協議会|事務所|事務局|役所|役場|庁舎|支所|出張所|公民館|図書館|博物館|美術館|"
+    r"体育館|会館|病院|診療所|クリニック|保健所|消防|警察|交番|学校|[^公]園|組合|協会|連盟|団体|法人|会社|"
+    r"\(株\)|\(有\)|店|ホテル|旅館|館|署|局|本部|窓口|代表|受付|コールセンター|ダイヤル|ホール|"
+    r"案内所|ハローワーク|機構|財団|社協|ステーション|プラザ|施設|大学|市役所|県庁|町役場|村役場|"
+    r"お問い?合わ?せ先?は(?:市|県|町|村)"
+)
+_PERSON_CUE = re.compile(r"さん|様|さま|氏|宅|自宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の")
+
+
+def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
+    text = ctx.num.text
+    s, e = ctx.sentence(a, b)
+    window = text[max(s, a - 30) : a] + "|" + text[b : min(e, b + 15)]
+    if _ORG_CUE.search(window) and not _PERSON_CUE.search(window):
+        return "info"
+    return "review"
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    text = ctx.num.text
+    for run in _DIGIT_RUN.finditer(text):
+        s = run.group()
+        if len(s) < 10 or len(_NON_DIGIT.sub("", s)) < 10:
+            continue
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(s)]
+        base = run.start()
+        plus = s.startswith("+")
+        all_digits = "".join(s[a:b] for a, b in groups)
+        if len(all_digits) < 10:
+            continue
+        # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
+        if len(all_digits) == 12 and not plus and my_number_valid(all_digits):
+            lengths = [b - a for a, b in groups]
+            before = text[max(0, base - 24) : base]
+            cued = bool(_MY_NUMBER_CUE.search(before)) or lengths == [4, 4, 4]
+            yield ctx.finding(
+                ctx.num,
+                base + groups[0][0],
+                base + groups[-1][1],
+                rule=MY_NUMBER.id,
+                clause=CLAUSE,
+                severity="block" if cued else "review",
+                message=MY_NUMBER.format(ctx.display(ctx.num, base, run.end())),
+            )
+            continue
+        # Phones: the longest window of groups whose digits form a number. Only windows of
+        # 10 to 13 digits can, so prefix sums find them without trying every window.
+        cum = [0]
+        for a, b in groups:
+            cum.append(cum[-1] + b - a)
+        i = 0
+        while i < len(groups):
+            hit = None
+            lo = bisect.bisect_left(cum, cum[i] + 10, i + 1)
+            hi = bisect.bisect_right(cum, cum[i] + 13, lo)
+            for j in range(hi - 1, lo - 1, -1):
+                digits = "".join(s[a:b] for a, b in groups[i:j])
+                national = _national(digits, plus and i == 0)
+                kind = _phone_kind(national)
+                if kind:
+                    hit = (j, national, kind)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, national, kind = hit
+            a = base + (0 if plus and i == 0 else groups[i][0])
+            b = base + groups[j - 1][1]
+            if kind == "mobile":
+                yield ctx.finding(
+                    ctx.num,
+                    a,
+                    b,
+                    rule=MOBILE.id,
+                    clause=CLAUSE,
+                    severity="block",
+                    message=MOBILE.format(ctx.display(ctx.num, a, b)),
+                )
+            elif not _public_number(ctx, national):
+                yield ctx.finding(
+                    ctx.num,
+                    a,
+                    b,
+                    rule=LANDLINE.id,
+                    clause=CLAUSE,
+                    severity=_landline_severity(ctx, a, b),
+                    message=LANDLINE.format(ctx.display(ctx.num, a, b)),
+                )
+            i = j
