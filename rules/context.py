@@ -106,6 +106,26 @@ class Context:
     def _sentence_ends(self) -> list[int]:
         return [m.end() for m in _SENTENCE_END.finditer(self.norm.text)]
 
+    def sentences(self) -> list[tuple[int, int]]:
+        """Bounds in ``norm`` of every sentence (split at 。．！？!? and line breaks)."""
+        out, start = [], 0
+        for end in self._sentence_ends:
+            if end > start:
+                out.append((start, end))
+            start = end
+        if start < len(self.norm.text):
+            out.append((start, len(self.norm.text)))
+        return out
+
+    def line_before(self, i: int) -> str:
+        """The line before the one holding ``norm[i]`` (empty for the first line)."""
+        text = self.norm.text
+        line_start = text.rfind("\n", 0, i)
+        if line_start <= 0:
+            return ""
+        prev_start = text.rfind("\n", 0, line_start) + 1
+        return text[prev_start:line_start]
+
     def sentence(self, i: int, j: int | None = None) -> tuple[int, int]:
         """Bounds in ``norm`` of the sentence(s) around ``norm[i:j]``."""
         ends = self._sentence_ends

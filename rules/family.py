@@ -17,12 +17,13 @@ with the positions the invalid ones must be found at).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .data import DataError, PhraseEntry, load_list, load_phrases, resolve
+from .data import DataError, PhraseEntry, iter_lines, load_list, load_phrases, resolve
 
 if TYPE_CHECKING:
     from .context import Context
@@ -72,6 +73,32 @@ class DataFiles:
     ) -> list[str]:
         """A one-entry-per-line file."""
         return load_list(self.path(relative), validate)
+
+    def cues(self, relative: str, kinds: Iterable[str]) -> dict[str, re.Pattern[str]]:
+        """A cue file: ``kind<TAB>regex`` lines; one compiled alternation per kind.
+
+        Every kind in ``kinds`` must have at least one line; an unknown kind or a bad
+        regex fails naming the file and line.
+        """
+        path = self.path(relative)
+        wanted = tuple(kinds)
+        parts: dict[str, list[str]] = {k: [] for k in wanted}
+        for number, line in iter_lines(path):
+            kind, sep, rx = line.partition("\t")
+            kind, rx = kind.strip(), rx.strip()
+            if not sep or not rx:
+                raise DataError(f"{path}:{number}: expected 'kind<TAB>regex', got {line!r}")
+            if kind not in parts:
+                raise DataError(f"{path}:{number}: unknown kind {kind!r} (kinds: {list(wanted)})")
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise DataError(f"{path}:{number}: bad regex: {exc}") from exc
+            parts[kind].append(rx)
+        for kind, alts in parts.items():
+            if not alts:
+                raise DataError(f"{path}: no line of kind {kind!r}")
+        return {k: re.compile("|".join(f"(?:{a})" for a in v)) for k, v in parts.items()}
 
     def phrases(self, pf: PhraseFile) -> list[PhraseEntry]:
         """A phrase file."""

@@ -254,6 +254,66 @@ _DEFANG_RE = re.compile(
 )
 
 
+# 「bit。ly/…」「tinyurl . com / x」: an ideographic full stop, or a dot and slash set off
+# with spaces, inside a domain name. Only rewritten when what follows is a known kind of
+# top-level domain, so 「OK。次は」 or 「第1版 . 改訂」 stay as written.
+_SPACED_DOMAIN_RE = re.compile(
+    r"(?<![A-Za-z0-9.\-])([a-z0-9][a-z0-9\-]*(?:(?: ?[.。] ?)[a-z0-9\-]+)*)( ?[.。] ?)"
+    r"([a-z]{2,24})(?![A-Za-z0-9])( ?/ ?(?=[A-Za-z0-9]))?"
+)
+_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "jp",
+        "ly",
+        "gl",
+        "gd",
+        "co",
+        "ee",
+        "to",
+        "me",
+        "io",
+        "cc",
+        "be",
+        "us",
+        "tv",
+        "ws",
+        "la",
+        "fm",
+        "gg",
+        "im",
+        "ai",
+        "sh",
+        "app",
+        "dev",
+        "site",
+        "online",
+        "xyz",
+        "club",
+        "shop",
+        "top",
+        "link",
+        "page",
+        "tokyo",
+        "asia",
+    ]
+)
+_DOT_RE = re.compile(r" ?[.。] ?")
+
+
+def _spaced_domain(m: re.Match[str]) -> str:
+    if m.group(3) not in _TLDS:
+        return m.group()
+    head = _DOT_RE.sub(".", m.group(1))
+    if head == m.group(1) and m.group(2) == "." and not m.group(4):
+        return m.group()
+    return head + "." + m.group(3) + ("/" if m.group(4) else "")
+
+
 def _defang(m: re.Match[str]) -> str:
     if m.string[m.start()] == " ":
         a = m.start()
@@ -311,8 +371,17 @@ def kanji_number(run: str) -> str:
     return "".join(str(KANJI_DIGITS[ch]) if ch in KANJI_DIGITS else ch for ch in run)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def _num(m: re.Match[str]) -> str:
     run = m.group()
+    if run == "一":
+        # 「090一7731一2468」: the kanji 一 standing in for a hyphen between ASCII digits.
+        text, a = m.string, m.start()
+        after = text[a + 1 : a + 2]
+        if a > 0 and text[a - 1] in _ASCII_DIGITS and after and after in _ASCII_DIGITS:
+            return "-"
     if run[0] not in _HYPHEN_SET:
         if not run.strip("〇○◯"):
             # 「〇〇町」「○○さん」 are placeholders, not zeros, unless next to a number.
@@ -385,12 +454,17 @@ def variants(term: str) -> set[str]:
 
 def normalize_plain(s: str) -> str:
     """Normalise a lexicon or allow-list entry the same way as text (no offsets)."""
-    return substitute(_first_pass(s), _DEFANG_RE, _defang).text
+    view = substitute(_first_pass(s), _DEFANG_RE, _defang)
+    if "。" in view.text or " ." in view.text or ". " in view.text:
+        view = substitute(view, _SPACED_DOMAIN_RE, _spaced_domain)
+    return view.text
 
 
 def build_views(text: str) -> tuple[View, View]:
     """Build the ``norm`` and ``num`` views of ``text``."""
     norm = substitute(_first_pass(text), _DEFANG_RE, _defang)
+    if "。" in norm.text or " ." in norm.text or ". " in norm.text:
+        norm = substitute(norm, _SPACED_DOMAIN_RE, _spaced_domain)
     num = substitute(norm, _NUM_RE, _num)
     return norm, num
 

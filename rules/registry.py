@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import (
     confidential,
     discrimination,
+    encouragement,
     illegal,
     links,
     obscene,
@@ -27,6 +28,7 @@ FAMILIES: tuple[Family, ...] = (
     rumour.FAMILY,
     discrimination.FAMILY,
     illegal.FAMILY,
+    encouragement.FAMILY,
     obscene.FAMILY,
     security.FAMILY,
     rights.FAMILY,

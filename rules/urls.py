@@ -11,7 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_RUN_RE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# Cyrillic and Greek letters that look like Latin ones: a link spelt with them is a
+# different host dressed up as a known one (bіt.ly with a Cyrillic і, city.matsumotо…).
+CONFUSABLES = str.maketrans(
+    "аеорсухіјѕһԁԛԝкмтвнАВЕКМНОРСТХЅІЈοανρικτυχΑΒΕΖΗΙΚΜΝΟΡΤΧΥ",
+    "aeopcyxijshdqwkmtbhABEKMHOPCTXSIJoavpiktuxABEZHIKMNOPTXY",
+)
+_CONFUSABLE_CHARS = "".join(sorted({chr(c) for c in CONFUSABLES}))
+_RUN_RE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%" + re.escape(_CONFUSABLE_CHARS) + r"]+")
 # Also the mangled schemes used to slip past link filters: ttps://, https//, https:/.
 _SCHEME_RE = re.compile(r"(?:h?ttps?|ftp)(?::/{1,3}|//)", re.IGNORECASE)
 _EMAIL_RE = re.compile(
@@ -104,9 +111,10 @@ class UrlHit:
     kind: str  # "url" (with scheme), "bare" (domain without scheme), "email"
     start: int
     end: int
-    host: str  # lower case, trailing dot removed
+    host: str  # lower case, trailing dot removed; look-alike letters mapped to Latin
     path: str
     local: str = ""  # e-mail local part
+    homograph: bool = False  # the host was spelt with look-alike (Cyrillic/Greek) letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +129,7 @@ class IpHit:
 def _trim(run: str, a: int) -> tuple[str, int]:
     """Drop punctuation around a run; a closing bracket stays when it closes one."""
     start = 0
-    while start < len(run) and run[start] in "([<'\"":
+    while start < len(run) and run[start] in "([<'\":;,!*":
         start += 1
     end = len(run)
     opened = {")": run.count("(", start), "]": run.count("[", start)}
@@ -165,6 +173,26 @@ def extract(text: str) -> tuple[list[UrlHit], list[IpHit]]:
     ips: list[IpHit] = []
     for m in _RUN_RE.finditer(text):
         raw = m.group()
+        if not raw.isascii():
+            skeleton = raw.translate(CONFUSABLES)
+            if not skeleton.isascii() or not any(c.isascii() and c.isalpha() for c in raw):
+                continue  # Greek or Cyrillic words, not a disguised link
+            if "." not in skeleton:
+                continue
+            hits, _ = extract(skeleton)
+            for h in hits:
+                if h.kind != "email":
+                    urls.append(
+                        UrlHit(
+                            h.kind,
+                            m.start() + h.start,
+                            m.start() + h.end,
+                            h.host,
+                            h.path,
+                            homograph=not raw[h.start : h.end].isascii(),
+                        )
+                    )
+            continue
         if "." not in raw:
             if _SCHEME_RE.search(raw):  # http://intranet/ has no dot
                 pass

@@ -7,7 +7,13 @@ Each entry names its clause: サ for information-asset classification marks (機
 
 from __future__ import annotations
 
-from ..family import Family, PhraseFile, RuleDoc
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..context import Context
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..model import Finding
 
 CLAUSE = "7(1)サ"
 
@@ -36,10 +42,92 @@ _PHRASES = (
 )
 
 
+NON_PUBLIC = RuleDoc(
+    id="confidential.non-public",
+    clause="7(1)コ",
+    severity="block",
+    title="公表前の入札価格・人事・非公開の内容",
+    what="表示がなくても形で分かる非公開情報を見つけます：金額の付いた予定価格・最低制限価格"
+    "（公表済み・開札後と書かれていれば対象外）、開札前の他社の入札額、発表前の人事異動"
+    "（役職＋異動・昇任＋「内示前」「らしい」「っぽい」等）。人事は7(1)エ（職務上知り得た機密情報）として報告します。",
+    why="入札の予定価格や発表前の人事は、職務上知り得た非公開の情報です。",
+    example="予定価格は税抜4億1,200万円です。",
+    use_instead="公表された情報（市ホームページの入札結果・人事異動の発表）だけを使ってください。",
+    message="「{excerpt}」は公表されていない情報（入札価格・人事など）と受け取られます"
+    "（ガイドライン{clause}）。公表済みか確認し、そうでなければ削除してください。",
+)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The family's data: constructions.tsv by kind."""
+
+    price: re.Pattern[str]
+    amount: re.Pattern[str]
+    public: re.Pattern[str]
+    bid: re.Pattern[str]
+    bidcontext: re.Pattern[str]
+    post: re.Pattern[str]
+    move: re.Pattern[str]
+    unannounced: re.Pattern[str]
+
+
+_KINDS = ("price", "amount", "public", "bid", "bidcontext", "post", "move", "unannounced")
+
+
+def load(files: DataFiles) -> Shapes:
+    """Read constructions.tsv."""
+    c = files.cues("confidential/constructions.tsv", _KINDS)
+    return Shapes(*(c[k] for k in _KINDS))
+
+
+def _finding(ctx: Context, a: int, b: int, clause: str) -> Finding:
+    return ctx.finding(
+        ctx.num,
+        a,
+        b,
+        rule=NON_PUBLIC.id,
+        clause=clause,
+        severity="block",
+        message=NON_PUBLIC.format(ctx.display(ctx.num, a, b), clause),
+    )
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Undisclosed bid prices and amounts, unannounced personnel moves."""
+    d: Shapes = ctx.data(FAMILY.name)
+    text = ctx.num.text  # same sentence bounds: the num view only rewrites digits
+    public_post = d.public.search(text) is not None
+    for m in d.price.finditer(text):
+        if public_post:
+            break
+        amount = d.amount.search(text, m.end(), m.end() + 20)
+        if amount is not None:
+            yield _finding(ctx, m.start(), amount.end(), "7(1)コ")
+    if d.bidcontext.search(text) and not public_post:
+        for m in d.bid.finditer(text):
+            yield _finding(ctx, m.start(), m.end(), "7(1)コ")
+            break
+    if d.move.search(text) is None:
+        return
+    for m in d.post.finditer(text):
+        mv = d.move.search(text, m.end(), min(len(text), m.end() + 24))
+        if mv is None or "\n" in text[m.end() : mv.start()]:
+            continue
+        line_s = text.rfind("\n", 0, m.start()) + 1
+        line_e = text.find("\n", mv.end())
+        line_e = len(text) if line_e < 0 else line_e
+        if d.unannounced.search(text, line_s, line_e) or d.unannounced.search(text, 0, 40):
+            yield _finding(ctx, m.start(), mv.end(), "7(1)エ")
+            return
+
+
 FAMILY = Family(
     name="confidential",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=_RULES,
+    rules=(*_RULES, NON_PUBLIC),
     phrases=_PHRASES,
+    load=load,
+    scan=scan,
 )

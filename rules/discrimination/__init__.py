@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import cast
 
 from ..context import Context
 from ..data import PhraseEntry
@@ -47,8 +49,9 @@ _EXCLUSION = (
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Exclusion phrases aimed at a group (target_groups.txt): 「障害者はいらない」."""
+    yield from _generalisations(ctx)
     text = ctx.norm.text
-    groups: TermMatcher = ctx.data(FAMILY.name)
+    groups = cast(DiscriminationData, ctx.data(FAMILY.name)).targets
     if not groups.search(text):
         return
     for a, b, _ in groups.finditer(text):
@@ -93,17 +96,122 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     return entry.severity, entry.clause
 
 
-def load(files: DataFiles) -> TermMatcher:
-    """The groups exclusion phrases target (target_groups.txt), with spelling variants."""
+@dataclass(frozen=True)
+class DiscriminationData:
+    """The family's data: the target-group matcher and the generalisation cues."""
+
+    targets: TermMatcher
+    group: re.Pattern[str]
+    general: re.Pattern[str]
+    trait: re.Pattern[str]
+    exclusion: re.Pattern[str]
+    preference: re.Pattern[str]
+
+
+def load(files: DataFiles) -> DiscriminationData:
+    """target_groups.txt (with spelling variants) and generalisation.tsv."""
     groups = files.entries("discrimination/target_groups.txt")
-    return TermMatcher(v for g in groups for v in variants(normalize_plain(g)))
+    cues = files.cues(
+        "discrimination/generalisation.tsv",
+        ("group", "general", "trait", "exclusion", "preference"),
+    )
+    return DiscriminationData(
+        TermMatcher(v for g in groups for v in variants(normalize_plain(g))),
+        cues["group"],
+        cues["general"],
+        cues["trait"],
+        cues["exclusion"],
+        cues["preference"],
+    )
+
+
+GENERALISATION = RuleDoc(
+    id="discrimination.generalisation",
+    clause=CLAUSE,
+    severity="block",
+    title="属性による決めつけ・排除",
+    what="国籍・出身・宗教・性別・雇用形態・生活保護・住まい・障害・年齢・職業などの集団を表す語に、"
+    "「だいたい〜」「〜ばかり」「〜は無理」などの決めつけや、「お断り」「ご遠慮ください」"
+    "「貸したくない」などの排除が同じ文で続く構文を見つけます（蔑称がなくても）。",
+    why="属性で人をひとまとめにして決めつけたり排除したりする内容は、差別を助長します。",
+    example="〇〇の人はだいたいマナーが悪いので、入居はお断りしています。",
+    use_instead="個人の行為を具体的に書き、属性で一括りにしないでください。条件は行為や資格で示してください。",
+    message="「{excerpt}」は、属性で人を一括りにした決めつけや排除と受け取られます"
+    "（ガイドライン{clause}：差別又は差別を助長する内容）。表現を改めてください。",
+)
+
+# Support, protection and respect around a group name are the opposite of exclusion.
+_SUPPORTIVE = re.compile(
+    r"支援|配慮|応援|歓迎|大歓迎|優先|無料|相談|サポート|どなたでも|誰でも|問わず|関係なく|"
+    r"差別|偏見|決めつけ|ステレオタイプ|思い込み|多様性|共生|人権|理解を深め|"
+    r"無理(を|な|せず|しない|なさらず|のない|なく)|無理をせ|ご無理|誤解|誤り|ではありません|"
+    r"と思っていませんか|とは限りません|に関係なく"
+)
+
+
+# The group is what the sentence is about: 「〇〇(の入居者)は…」「〇〇って…」「〇〇の仕業」.
+_TOPIC = re.compile(
+    r"(?:[一-龥ァ-ヴーぁ-ん]{0,6}?の)?(?:人|方|家庭|子|世帯|入居者|住民|利用者|応募者|職員|社員|学生)?"
+    r"(?:たち|達|さん)?(?:は|って|なんて|なんか|に|の|が)"
+)
+_CLEFT = re.compile(r"のは[、,]?")
+
+
+def _generalisations(ctx: Context) -> Iterator[Finding]:
+    data: DiscriminationData = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    if not (data.group.search(text) or data.preference.search(text)):
+        return
+    for s, e in ctx.sentences():
+        if _ABOUT_WORDING.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+            continue
+        pref = data.preference.search(text, s, e)
+        if pref is not None:
+            yield ctx.finding(
+                ctx.norm,
+                pref.start(),
+                pref.end(),
+                rule=GENERALISATION.id,
+                clause=CLAUSE,
+                severity="block",
+                message=GENERALISATION.format(ctx.display(ctx.norm, pref.start(), pref.end())),
+            )
+            continue
+        for g in data.group.finditer(text, s, e):
+            tail_end = min(e, g.end() + 45)
+            ex = data.exclusion.search(text, g.end(), tail_end)
+            tr = data.trait.search(text, g.end(), tail_end)
+            start = g.start()
+            if ex is not None:
+                end = ex.end()
+            elif tr is not None and (
+                data.general.search(text, max(s, g.start() - 12), min(e, tr.end() + 12))
+                or _TOPIC.match(text, g.end())
+            ):
+                end = tr.end()
+            else:
+                # Cleft: 「マナーが悪いのは、だいたい〇〇です」 — the trait comes first.
+                before = data.trait.search(text, s, g.start())
+                if before is None or not _CLEFT.search(text, before.end(), g.start()):
+                    continue
+                start, end = before.start(), g.end()
+            yield ctx.finding(
+                ctx.norm,
+                start,
+                end,
+                rule=GENERALISATION.id,
+                clause=CLAUSE,
+                severity="block",
+                message=GENERALISATION.format(ctx.display(ctx.norm, start, end)),
+            )
+            break
 
 
 FAMILY = Family(
     name="discrimination",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=(TERM,),
+    rules=(TERM, GENERALISATION),
     phrases=_PHRASES,
     load=load,
     scan=scan,

@@ -32,12 +32,40 @@ THIRD_PARTY = RuleDoc(
 )
 
 
+HOMOGRAPH = RuleDoc(
+    id="link.homograph",
+    clause=CLAUSE,
+    severity="block",
+    title="見た目の似た文字を使ったURL",
+    what="ラテン文字に見えるキリル文字・ギリシャ文字（і、о、а など）を含むホスト名のURLを見つけます。"
+    "見た目は市や既知のサービスのURLでも、実際は別のサイトです。",
+    why="見た目の似た文字によるなりすましURLは、利用者を第三者の（悪意のある）ページに誘導します。",
+    example="https://www.city.matsumotо.nagano.jp/（о がキリル文字）",
+    use_instead="リンク先のURLを半角英数字で入力し直すか、市ホームページからコピーしてください。",
+    message="URL「{excerpt}」に、ラテン文字に見える別の文字（キリル文字・ギリシャ文字）が含まれています。"
+    "見た目と違うサイトへのリンクです（ガイドライン{clause}）。正しいURLを入力し直してください。",
+)
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Links outside the trusted-domain allow-list."""
+    """Links outside the trusted-domain allow-list; look-alike hosts."""
     cfg = ctx.config
     skip = shortener_hosts(ctx)
     for hit in ctx.urls:
-        if hit.kind == "email" or hit.start in skip:
+        if hit.kind == "email":
+            continue
+        if hit.homograph:
+            yield ctx.finding(
+                ctx.norm,
+                hit.start,
+                hit.end,
+                rule=HOMOGRAPH.id,
+                clause=CLAUSE,
+                severity="block",
+                message=HOMOGRAPH.format(ctx.display(ctx.norm, hit.start, hit.end)),
+            )
+            continue
+        if hit.start in skip:
             continue
         if host_matches(hit.host, cfg.trusted_domains) or ctx.trusted.trusts(hit.host, hit.path):
             continue
@@ -54,4 +82,6 @@ def scan(ctx: Context) -> Iterator[Finding]:
         )
 
 
-FAMILY = Family(name="links", clause=CLAUSE, doc=__doc__ or "", rules=(THIRD_PARTY,), scan=scan)
+FAMILY = Family(
+    name="links", clause=CLAUSE, doc=__doc__ or "", rules=(THIRD_PARTY, HOMOGRAPH), scan=scan
+)

@@ -15,7 +15,8 @@ from .rule_docs import CLAUSE, LANDLINE, MOBILE, MY_NUMBER
 # Digit groups joined by at most three separator characters; linear, no nesting.
 # (finditer never starts inside a run of digits, so no look-behind is needed, and a
 # pattern that starts with a character class lets ``re`` skip ahead in C.)
-_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t.\-()/の]{1,3}[0-9]+)*")
+# A line break may split a number too (「090-58⏎21-4473」).
+_DIGIT_RUN = re.compile(r"[+0-9][0-9]*(?:[ \t\n.\-()/の]{1,3}[0-9]+)*")
 _NON_DIGIT = re.compile(r"[^0-9]+")
 _GROUP = re.compile(r"[0-9]+")
 _MY_NUMBER_CUE = re.compile(r"マイナンバー|個人番号|my ?number|通知カード", re.IGNORECASE)
