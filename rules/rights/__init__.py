@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..context import Context
-from ..family import Family, PhraseFile, RuleDoc
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
 
 CLAUSE = "7(1)ク"
@@ -58,8 +59,64 @@ _NO_CONSENT = re.compile(
 _FORBIDS = re.compile(r"禁止|ご遠慮|しないで|おやめ|できません|禁じ")
 
 
+@dataclass(frozen=True)
+class Cues:
+    """The family's data: consent.tsv by kind."""
+
+    missing: re.Pattern[str]
+    reuse: re.Pattern[str]
+    use: re.Pattern[str]
+
+
+def load(files: DataFiles) -> Cues:
+    """Read consent.tsv."""
+    c = files.cues("rights/consent.tsv", ("missing", "reuse", "use"))
+    return Cues(c["missing"], c["reuse"], c["use"])
+
+
+def _constructions(ctx: Context) -> Iterator[Finding]:
+    cues: Cues = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    if not cues.use.search(text):
+        return
+    for m in cues.missing.finditer(text):
+        if _FORBIDS.search(text, m.end(), m.end() + 16) or _NOT_PEOPLE.search(
+            text, max(0, m.start() - 20), m.end()
+        ):
+            continue
+        yield ctx.finding(
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=NO_CONSENT.id,
+            clause=CLAUSE,
+            severity="block",
+            message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )
+    for m in cues.reuse.finditer(text):
+        if _FORBIDS.search(text, m.end(), m.end() + 16):
+            continue
+        yield ctx.finding(
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=REPRINT.id,
+            clause=CLAUSE,
+            severity="review",
+            message=REPRINT.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )
+
+
+# Consent words about things other than a person's portrait or a work: 申請の確認, 工事の許可.
+_NOT_PEOPLE = re.compile(
+    r"(申請|工事|営業|建築|開発|道路|占用|届出|入金|振込|支払|予約|受付|在庫|安否|通行|使用料)"
+    r"(の|は|を)?[^。\n]{0,6}$|確認(中|でき次第|され次第)|まだ確認して(い)?ない方|ご確認"
+)
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Consent phrasing (the phrase file covers the rest)."""
+    """Consent phrasing and reuse constructions (the phrase file covers the rest)."""
+    yield from _constructions(ctx)
     text = ctx.norm.text
     if "許" not in text and "了" not in text and "同意" not in text and "承" not in text:
         return
@@ -83,5 +140,6 @@ FAMILY = Family(
     doc=__doc__ or "",
     rules=_RULES,
     phrases=_PHRASES,
+    load=load,
     scan=scan,
 )

@@ -7,7 +7,14 @@ so do the city's own warnings against rumours (「デマに注意」).
 
 from __future__ import annotations
 
-from ..family import Family, PhraseFile, RuleDoc
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..context import Context
+from ..data import PhraseEntry
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..model import Finding
 
 CLAUSE = "7(1)カ"
 
@@ -28,10 +35,68 @@ _RULES = (HEARSAY,)
 _PHRASES = (PhraseFile("rumour/rumour_terms.tsv", HEARSAY.id, CLAUSE, (CLAUSE,)),)
 
 
+@dataclass(frozen=True)
+class Cues:
+    """The family's data: hearsay.tsv by kind."""
+
+    source: re.Pattern[str]
+    evidential: re.Pattern[str]
+    hazard: re.Pattern[str]
+    official: re.Pattern[str]
+
+
+def load(files: DataFiles) -> Cues:
+    """Read hearsay.tsv."""
+    c = files.cues("rumour/hearsay.tsv", ("source", "evidential", "hazard", "official"))
+    return Cues(c["source"], c["evidential"], c["hazard"], c["official"])
+
+
+#: A post that reports a rumour in order to deny it (「…という投稿がありますが、事実ではありません」).
+DEBUNK = re.compile(
+    r"事実ではありません|事実ではない|事実無根|誤りです|誤った情報|誤情報|間違いです|根拠のない|"
+    r"根拠はありません|デマです|デマに(ご?注意|惑わされ)|惑わされ|拡散しない|拡散はお控え|拡散をお控え|"
+    r"流さない|公式の情報を|正確な情報を|公式発表で|そのような(事実|予定|計画|こと)は(ありません|ない)|"
+    r"確認されていません|できません(\(|（)|科学的(根拠|に)"
+)
+
+
+def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
+    """A rumour word in a post that denies the rumour is quiet."""
+    if DEBUNK.search(ctx.norm.text):
+        return None
+    return entry.severity, entry.clause
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """An informal source, or an evidential about a hazard without an official source."""
+    cues: Cues = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    if DEBUNK.search(text):
+        return
+    for s, e in ctx.sentences():
+        hits = [m.span() for m in cues.source.finditer(text, s, e)]
+        near = cues.hazard.search(text, max(0, s - 60), min(len(text), e + 60))
+        if (hits or near) and not cues.official.search(text, s, e):
+            hits += [m.span() for m in cues.evidential.finditer(text, s, e)]
+        for a, b in hits:
+            yield ctx.finding(
+                ctx.norm,
+                a,
+                b,
+                rule=HEARSAY.id,
+                clause=CLAUSE,
+                severity="review",
+                message=HEARSAY.format(ctx.display(ctx.norm, a, b)),
+            )
+
+
 FAMILY = Family(
     name="rumour",
     clause=CLAUSE,
     doc=__doc__ or "",
     rules=_RULES,
     phrases=_PHRASES,
+    load=load,
+    scan=scan,
+    adjust=adjust,
 )

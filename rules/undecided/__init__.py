@@ -7,7 +7,13 @@
 
 from __future__ import annotations
 
-from ..family import Family, PhraseFile, RuleDoc
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..context import Context
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..model import Finding
 
 CLAUSE = "7(2)キ(ウ)"
 
@@ -28,10 +34,61 @@ _RULES = (UNDECIDED,)
 _PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (CLAUSE,)),)
 
 
+@dataclass(frozen=True)
+class Cues:
+    """The family's data: cues.tsv by kind."""
+
+    modality: re.Pattern[str]
+    topic: re.Pattern[str]
+    exempt: re.Pattern[str]
+
+
+def load(files: DataFiles) -> Cues:
+    """Read cues.tsv."""
+    c = files.cues("undecided/cues.tsv", ("modality", "topic", "exempt"))
+    return Cues(c["modality"], c["topic"], c["exempt"])
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """An unsettled modality about a city measure (this sentence or the one before)."""
+    cues: Cues = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    if not cues.modality.search(text) or (cues.exempt.search(text) and _public_comment(text)):
+        return
+    sentences = ctx.sentences()
+    for k, (s, e) in enumerate(sentences):
+        if cues.modality.search(text, s, e) is None:
+            continue
+        prev_s = sentences[k - 1][0] if k else s
+        if not cues.topic.search(text, prev_s, e):
+            continue
+        if cues.exempt.search(text, s, e):
+            continue
+        for m in cues.modality.finditer(text, s, e):
+            yield ctx.finding(
+                ctx.norm,
+                m.start(),
+                m.end(),
+                rule=UNDECIDED.id,
+                clause=CLAUSE,
+                severity="review",
+                message=UNDECIDED.format(ctx.display(ctx.norm, m.start(), m.end())),
+            )
+
+
+_PUBLIC_COMMENT = re.compile(r"パブリックコメント|パブコメ|意見募集|ご?意見を(募集|お寄せ)")
+
+
+def _public_comment(text: str) -> bool:
+    return _PUBLIC_COMMENT.search(text) is not None
+
+
 FAMILY = Family(
     name="undecided",
     clause=CLAUSE,
     doc=__doc__ or "",
     rules=_RULES,
     phrases=_PHRASES,
+    load=load,
+    scan=scan,
 )
