@@ -301,13 +301,8 @@ def bench_submit(
     def one() -> None:
         # One in five posts claims the registered 4(3)イ exemption; the rest go to 決裁.
         exempt = rng.random() < 0.2
-        reply = api.submit_draft(
-            factory,
-            actor=actor,
-            account="kanko-x",
-            text=_text(rng),
-            exemption="イ" if exempt else None,
-        )
+        draft = api.NewDraft(account="kanko-x", text=_text(rng), exemption="イ" if exempt else None)
+        reply = api.submit_draft(factory, actor=actor, draft=draft)
         if not reply.ok:
             raise SystemExit(f"submit refused: {reply.message.title} {reply.message.text}")
 

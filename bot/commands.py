@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import api as accounts_api
 from bot.clock import Clock, SystemClock
-from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
 from bot.drafts.messaging import EXEMPTION_LABELS
-from bot.errors import NotFound, PermissionDenied
+from bot.errors import PermissionDenied
 from bot.incidents import commands as incidents
 from bot.interaction import Actor, Reply, as_person, run_as, unsupported
 from bot.notify.messages import OutMessage
@@ -135,16 +134,9 @@ def draft_form(
     def work(session: Session, person: Person) -> FormReply:
         if draft_id is not None:
             return FormReply(_edit_form(session, person, draft_id))
-        accounts = [
-            (a.code, a.name)
-            for a in directory.accounts_operated_by(session, person=person)
-            if a.status == "confirmed"
-        ]
+        accounts = [(a.code, a.name) for a in drafts_api.postable_accounts(session, person)]
         if not accounts:
-            raise NotFound(
-                "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
-                "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
-            )
+            raise drafts_api.no_postable_account()
         return FormReply(DraftForm(accounts=accounts))
 
     return as_person(factory, actor, work, refused=lambda reply: FormReply(None, reply))
@@ -196,9 +188,7 @@ def submit_draft_form(
     evidence = (form.evidence or "").strip() or None
     fp_reason = (form.false_positive_reason or "").strip() or None
     if draft_id is None:
-        reply = drafts_api.submit_draft(
-            factory,
-            actor=actor,
+        draft = drafts_api.NewDraft(
             account=form.account,
             text=form.text,
             planned_at=form.planned_at,
@@ -207,13 +197,12 @@ def submit_draft_form(
             photo_people=photo_people,
             photo_consent=photo_consent,
             false_positive_reason=fp_reason,
-            clock=clock,
-            receipt=receipt,
+        )
+        reply = drafts_api.submit_draft(
+            factory, actor=actor, draft=draft, clock=clock, receipt=receipt
         )
     else:
-        reply = drafts_api.edit_draft(
-            factory,
-            actor=actor,
+        revision = drafts_api.DraftRevision(
             draft_id=draft_id,
             text=form.text,
             changes={
@@ -224,8 +213,9 @@ def submit_draft_form(
                 "photo_consent": photo_consent,
             },
             false_positive_reason=fp_reason,
-            clock=clock,
-            receipt=receipt,
+        )
+        reply = drafts_api.edit_draft(
+            factory, actor=actor, revision=revision, clock=clock, receipt=receipt
         )
     if reply.ok:
         return reply

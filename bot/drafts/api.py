@@ -7,13 +7,16 @@ described in ``bot.interaction``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.directory.models import Person
+from bot.directory import service as directory
+from bot.directory.models import CONFIRMED, Account, Person
 from bot.drafts import messaging
 from bot.drafts import service as drafts
 from bot.drafts.checking import (
@@ -22,7 +25,7 @@ from bot.drafts.checking import (
     section7_reminders,
     validate_text,
 )
-from bot.errors import BotError
+from bot.errors import BotError, NotFound, ValidationFailed
 from bot.feedback.service import city_check
 from bot.interaction import Actor, Reply, button_int, info, refusal, run_as, unsupported
 from bot.notify.messages import Field, OutMessage
@@ -32,18 +35,70 @@ def _about(draft_id: int, message: OutMessage) -> Reply:
     return Reply(ok=True, message=message, draft_id=draft_id)
 
 
+@dataclass(frozen=True)
+class NewDraft:
+    """A new draft as every adapter submits it (``/draft`` text or the draft form)."""
+
+    text: str
+    account: str | None = None  # None: the only confirmed account the author may post for
+    planned_at: datetime | None = None
+    exemption: str | None = None
+    evidence: str | None = None
+    photo_people: str = "none"
+    photo_consent: bool = False
+    false_positive_reason: str | None = None
+
+
+REVISABLE = frozenset({"planned_at", "exemption", "evidence", "photo_people", "photo_consent"})
+
+
+@dataclass(frozen=True)
+class DraftRevision:
+    """A new version of a draft; ``changes`` sets only the fields named (``REVISABLE``)."""
+
+    draft_id: int
+    text: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    false_positive_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.changes) - REVISABLE
+        if unknown:
+            raise ValueError(f"unknown changes: {sorted(unknown)}")
+
+
+def postable_accounts(session: Session, person: Person) -> list[Account]:
+    """The confirmed accounts ``person`` operates or manages (4(2)): where they may post."""
+    return [
+        a for a in directory.accounts_operated_by(session, person=person) if a.status == CONFIRMED
+    ]
+
+
+def no_postable_account() -> NotFound:
+    return NotFound(
+        "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
+        "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
+    )
+
+
+def only_account(session: Session, person: Person) -> str:
+    """The account a draft without ``account=`` is for: the person's only postable one."""
+    accounts = postable_accounts(session, person)
+    if not accounts:
+        raise no_postable_account()
+    if len(accounts) > 1:
+        codes = "、".join(a.code for a in accounts)
+        raise ValidationFailed(
+            f"どのアカウントの投稿か account= で指定してください（担当: {codes}）。"
+        )
+    return accounts[0].code
+
+
 def submit_draft(
     factory: sessionmaker[Session],
     *,
     actor: Actor,
-    account: str,
-    text: str,
-    planned_at: datetime | None = None,
-    exemption: str | None = None,
-    evidence: str | None = None,
-    photo_people: str = "none",
-    photo_consent: bool = False,
-    false_positive_reason: str | None = None,
+    draft: NewDraft,
     clock: Clock | None = None,
     receipt: bool = False,
 ) -> Reply:
@@ -53,14 +108,14 @@ def submit_draft(
         result = drafts.submit(
             session,
             author=person,
-            account_code=account,
-            text=text,
-            planned_at=planned_at,
-            exemption=exemption,
-            evidence=evidence,
-            photo_people=photo_people,
-            photo_consent=photo_consent,
-            false_positive_reason=false_positive_reason,
+            account_code=draft.account or only_account(session, person),
+            text=draft.text,
+            planned_at=draft.planned_at,
+            exemption=draft.exemption,
+            evidence=draft.evidence,
+            photo_people=draft.photo_people,
+            photo_consent=draft.photo_consent,
+            false_positive_reason=draft.false_positive_reason,
             clock=clock,
         )
         assert result.receipt is not None
@@ -73,29 +128,21 @@ def edit_draft(
     factory: sessionmaker[Session],
     *,
     actor: Actor,
-    draft_id: int,
-    text: str,
-    changes: dict[str, Any] | None = None,
-    false_positive_reason: str | None = None,
+    revision: DraftRevision,
     clock: Clock | None = None,
     receipt: bool = False,
 ) -> Reply:
-    """A new version of a draft; ``changes`` may set planned_at, exemption, evidence, photo_*."""
-    allowed = {"planned_at", "exemption", "evidence", "photo_people", "photo_consent"}
-    extra = dict(changes or {})
-    unknown = set(extra) - allowed
-    if unknown:
-        raise ValueError(f"unknown changes: {sorted(unknown)}")
+    """A new version of a draft, checked and routed again (an approval never carries over)."""
 
     def work(session: Session, person: Person) -> OutMessage | Reply:
         result = drafts.edit(
             session,
             author=person,
-            draft_id=draft_id,
-            text=text,
-            false_positive_reason=false_positive_reason,
+            draft_id=revision.draft_id,
+            text=revision.text,
+            false_positive_reason=revision.false_positive_reason,
             clock=clock,
-            **extra,
+            **dict(revision.changes),
         )
         assert result.receipt is not None
         return _about(result.draft.id, result.receipt)

@@ -8,8 +8,9 @@ form, an Adaptive Card built here. Notifications to others go through the core's
 :meth:`TeamsCore.deliver` hands them to the ``TeamsNotifier``.
 
 Routers: text commands → ``bot.commands.run_command`` (``/check``, ``/incident``,
-``/account``, ``/drafts``, ``/inbox``) and, for ``/draft`` / ``/edit``, the draft form
-helpers and ``bot.drafts.api``; buttons → ``bot.actions.run_action``.
+``/account``, ``/drafts``, ``/inbox``) and, for ``/draft`` / ``/edit``, their grammar
+``bot.drafts.commands`` and ``bot.drafts.api`` (or the draft form when the body is
+empty); buttons → ``bot.actions.run_action``.
 """
 
 from __future__ import annotations
@@ -29,14 +30,13 @@ from bot.clock import Clock, SystemClock
 from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
+from bot.drafts.api import NewDraft
+from bot.drafts.commands import parse_draft, parse_edit
 from bot.errors import BotError, ValidationFailed
 from bot.interaction import Actor, Reply, button_int, error, info, refusal
 from bot.notify.messages import OutMessage
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
-from handlers.console.commands._args import draft_id as parse_draft_id
-from handlers.console.commands._args import split_options, when
-from handlers.console.commands.draft import parse_photo
 
 from . import addresses, forms
 from .commands import HELP_TEXT, TextCommand
@@ -55,9 +55,6 @@ DUPLICATE = info(
     "同じボタンの操作は一度だけ記録されます。結果はカードと通知でお知らせします。",
     kind="teams.duplicate",
 )
-# The console's /draft and /edit options (handlers/console/commands/draft.py, edit.py).
-DRAFT_OPTIONS = {"account", "planned", "exempt", "evidence", "photo", "consent", "fp"}
-EDIT_OPTIONS = DRAFT_OPTIONS - {"account"}
 
 
 @dataclass(frozen=True)
@@ -173,68 +170,19 @@ class TeamsCore:
         return Answer(ok=True, message=info(f"以後、{name}（{handle.strip()}）として操作します"))
 
     def _draft(self, actor: Actor, args: str) -> Answer:
-        options, body = split_options(args, DRAFT_OPTIONS)
-        if not body.strip():
-            return self._form(actor, values=_form_values(options))
-        account = options.get("account")
-        if not account:
-            offered = router.draft_form(self.factory, actor=actor)
-            if offered.form is None:
-                assert offered.refusal is not None
-                return Answer.of(offered.refusal)
-            codes = [code for code, _ in offered.form.accounts]
-            if len(codes) > 1:
-                raise ValidationFailed(
-                    f"どのアカウントの投稿か account= で指定してください（担当: {'、'.join(codes)}）。"
-                )
-            account = codes[0]
-        photo, consent = parse_photo(options)
+        draft = parse_draft(args)
+        if not draft.text.strip():
+            return self._form(actor, values=_form_values(draft))
         return Answer.of(
-            drafts_api.submit_draft(
-                self.factory,
-                actor=actor,
-                account=account,
-                text=body,
-                planned_at=when(options["planned"], what="掲載予定")
-                if options.get("planned")
-                else None,
-                exemption=options.get("exempt"),
-                evidence=options.get("evidence"),
-                photo_people=photo,
-                photo_consent=consent,
-                false_positive_reason=options.get("fp"),
-                clock=self.clock,
-            )
+            drafts_api.submit_draft(self.factory, actor=actor, draft=draft, clock=self.clock)
         )
 
     def _edit(self, actor: Actor, args: str) -> Answer:
-        head, _, rest = args.strip(" \u3000").partition(" ")
-        if "\n" in head:
-            head, _, more = head.partition("\n")
-            rest = "\n" + more + (" " + rest if rest else "")
-        number = parse_draft_id(head)
-        options, body = split_options(rest, EDIT_OPTIONS)
-        if not body.strip():
-            return self._form(actor, draft_id=number)
-        changes: dict[str, Any] = {}
-        if "planned" in options:
-            changes["planned_at"] = when(options["planned"], what="掲載予定")
-        if "exempt" in options:
-            changes["exemption"] = options["exempt"]
-        if "evidence" in options:
-            changes["evidence"] = options["evidence"]
-        if "photo" in options or "consent" in options:
-            changes["photo_people"], changes["photo_consent"] = parse_photo(options)
+        revision = parse_edit(args)
+        if not revision.text.strip():
+            return self._form(actor, draft_id=revision.draft_id)
         return Answer.of(
-            drafts_api.edit_draft(
-                self.factory,
-                actor=actor,
-                draft_id=number,
-                text=body,
-                changes=changes,
-                false_positive_reason=options.get("fp"),
-                clock=self.clock,
-            )
+            drafts_api.edit_draft(self.factory, actor=actor, revision=revision, clock=self.clock)
         )
 
     def _form(
@@ -363,14 +311,15 @@ def _notice(reply: Reply, per_field: bool) -> str:
     return reply.message.title + ("\n" + reply.message.text if reply.message.text else "")
 
 
-def _form_values(options: Mapping[str, str]) -> dict[str, Any]:
+def _form_values(draft: NewDraft) -> dict[str, Any]:
+    """What a ``/draft`` without a body prefills in the form."""
     values: dict[str, Any] = {}
-    if options.get("account"):
-        values["account"] = options["account"]
-    if options.get("exempt"):
-        values["exemption"] = options["exempt"]
-    if options.get("evidence"):
-        values["evidence"] = options["evidence"]
+    if draft.account:
+        values["account"] = draft.account
+    if draft.exemption:
+        values["exemption"] = draft.exemption
+    if draft.evidence:
+        values["evidence"] = draft.evidence
     return values
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.drafts import api
-from handlers.console.commands._args import leading_draft_id
+from bot.interaction.args import leading_draft_id
 from handlers.console.router import Context, Registry
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.drafts import api
-from handlers.console.commands._args import draft_id, version_token
+from bot.interaction.args import draft_id, version_token
 from handlers.console.router import Context, Registry
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.drafts import api
-from handlers.console.commands._args import draft_id, when
+from bot.interaction.args import draft_id, when
 from handlers.console.router import Context, Registry
 
 USAGE = "/published 番号 URL [掲載日時]　例: /published 1 https://x.com/midori/status/1"

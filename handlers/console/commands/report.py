@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.drafts import api
-from handlers.console.commands._args import draft_id, split_options
+from bot.interaction.args import draft_id, split_options
 from handlers.console.router import Context, Registry
 
 

@@ -1,4 +1,8 @@
-"""Small parsers shared by console commands: ``key=value`` options, ids, versions, times."""
+"""The tokens every text grammar shares: ``key=value`` options, ids, versions, times, yes/no.
+
+Each command's grammar (``bot.drafts.commands``, ``bot.incidents.commands``,
+``bot.accounts.commands``) is written once with these, and every adapter calls it.
+"""
 
 from __future__ import annotations
 
