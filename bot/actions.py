@@ -243,13 +243,18 @@ def _incident_action(
 ) -> Reply:
     incident_id = button_int(value, "incident_id")
     if action_id == "incident.respond":
-        line = (
-            f"respond {incident_id} {answers.get('purpose', '').strip()} {answers.get('text', '')}"
+        # Straight to the service: the text is stored exactly as the person wrote it.
+        post = incidents.ResponsePost(
+            incident_id=incident_id,
+            purpose=answers.get("purpose", "").strip(),
+            text=answers.get("text", ""),
         )
         return run_as(
             factory,
             actor,
-            lambda session, person: incidents.run(session, actor=person, text=line, clock=clock),
+            lambda session, person: incidents.respond(
+                session, actor=person, post=post, clock=clock
+            ),
         )
     if action_id == "incident.open_thread":
         return Reply(

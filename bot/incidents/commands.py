@@ -7,6 +7,7 @@ Refusals are raised as ``BotError`` with a Japanese message; the caller rolls ba
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -189,8 +190,15 @@ def _close(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessa
     parts = _split(rest, 1)
     _need(parts, 1, "/incident close 12 経緯と対応結果のまとめ")
     summary = parts[1] if len(parts) > 1 else ""
+    return close(session, actor=actor, incident_id=_id(parts[0]), summary=summary, clock=clock)
+
+
+def close(
+    session: Session, *, actor: Person, incident_id: int, summary: str, clock: Clock
+) -> OutMessage:
+    """End an incident with its summary (``/incident close`` and the 終了 button)."""
     incident = service.close(
-        session, incident_id=_id(parts[0]), actor=actor, summary=summary, clock=clock
+        session, incident_id=incident_id, actor=actor, summary=summary, clock=clock
     )
     left = [i for i in incident.items if i.done_at is None]
     text = "未完了のチェック項目: " + "、".join(i.label for i in left) if left else ""
@@ -200,20 +208,40 @@ def _close(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessa
 def _show(session: Session, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 0)
     _need(parts, 1, "/incident show 12")
-    incident = service.get(session, incident_id=_id(parts[0]))
+    return show(session, incident_id=_id(parts[0]), clock=clock)
+
+
+def show(session: Session, *, incident_id: int, clock: Clock) -> OutMessage:
+    """An incident's detail, with its response drafts' decisions caught up."""
+    incident = service.get(session, incident_id=incident_id)
     responses.sync_decisions(session, incident=incident, clock=clock)
     return messaging.detail_message(incident)
+
+
+@dataclass(frozen=True)
+class ResponsePost:
+    """A response post to draft for an incident (``/incident respond`` or the 起案 button)."""
+
+    incident_id: int
+    purpose: str  # 説明 | 訂正 | 謝罪 | 対応中
+    text: str  # the post, exactly as written
 
 
 def _respond(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
     parts = _split(rest, 2)
     _need(parts, 3, "/incident respond 12 謝罪 先日の投稿に誤りがありました。…")
+    post = ResponsePost(incident_id=_id(parts[0]), purpose=parts[1], text=parts[2])
+    return respond(session, actor=actor, post=post, clock=clock)
+
+
+def respond(session: Session, *, actor: Person, post: ResponsePost, clock: Clock) -> OutMessage:
+    """Draft the response post: checked and routed like any draft, linked to the incident."""
     _, result = responses.start_response(
         session,
-        incident_id=_id(parts[0]),
+        incident_id=post.incident_id,
         actor=actor,
-        purpose=parts[1],
-        text=parts[2],
+        purpose=post.purpose,
+        text=post.text,
         clock=clock,
     )
     assert result.receipt is not None
@@ -307,10 +335,22 @@ def run_action(
             title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
         )
     if action_id == "incident.close":
-        return _close(session, actor, f"{incident_id} {reason or ''}", clock)
+        return close(
+            session, actor=actor, incident_id=incident_id, summary=reason or "", clock=clock
+        )
     if action_id == "incident.show":
-        return _show(session, str(incident_id), clock)
+        return show(session, incident_id=incident_id, clock=clock)
     raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
 
 
-__all__ = ["USAGE", "declared_reply", "run", "run_action", "usage"]
+__all__ = [
+    "USAGE",
+    "ResponsePost",
+    "close",
+    "declared_reply",
+    "respond",
+    "run",
+    "run_action",
+    "show",
+    "usage",
+]
