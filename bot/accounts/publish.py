@@ -33,12 +33,13 @@ class PublishedAccount:
 
 
 def published_accounts(session: Session) -> list[PublishedAccount]:
-    """Confirmed accounts only (4(2): 確認を受けた公式アカウント), by department and name."""
+    """Confirmed accounts with their URL only (4(2): 確認を受けた公式アカウント; 5(5): the
+    list links every account), by department and name."""
     rows = session.execute(
         sa.select(Account, Department.name, AccountPolicy.start_date)
         .join(Department, Account.department_id == Department.id)
         .outerjoin(AccountPolicy, AccountPolicy.account_id == Account.id)
-        .where(Account.status == CONFIRMED)
+        .where(Account.status == CONFIRMED, Account.url.is_not(None), Account.url != "")
         .order_by(Department.code, Account.name, Account.code)
     ).all()
     return [

@@ -517,6 +517,7 @@ def submit_registration(
             f"公式アカウント「{account.name}」には運用ポリシー（4(1)）が登録されていないため、"
             "開設届を提出できません。"
         )
+    _require_complete(session, account, submitting=True)
     heads = directory.role_members(session, role="pr_head")
     if not heads:
         raise InvalidTransition(
@@ -625,6 +626,8 @@ def decide_registration(
     )
     text = _require_reason(reason, "差し戻し") if decision == RETURNED else None
     account = registration.account
+    if decision == CONFIRMED:
+        _require_complete(session, account)
     now = _now(clock)
     result = session.execute(
         sa.update(AccountRegistration)
@@ -657,6 +660,42 @@ def decide_registration(
         data={"registration": registration.id},
     )
     return registration
+
+
+def missing_items(session: Session, *, account: Account) -> list[str]:
+    """What 4(1)ア〜キ (and the URL) still lacks, as "4(1)イ 利用目的" labels; [] if complete."""
+    values = form_values(session, account=account)
+    try:
+        validate_form(values)
+    except ValidationFailed as exc:
+        problems = exc.fields
+    else:
+        problems = {}
+    missing: list[str] = []
+    for field in FIELDS:
+        if field.key in problems and field.key != "code":
+            clause = f"{field.clause} " if field.clause else ""
+            missing.append(f"{clause}{field.label}")
+    return missing
+
+
+def _require_complete(session: Session, account: Account, *, submitting: bool = False) -> None:
+    """The 開設届 (4(2)) needs every item of 4(1)ア〜キ, the registered URL included."""
+    missing = missing_items(session, account=account)
+    if not missing:
+        return
+    verb = "提出" if submitting else "確認"
+    then = (
+        f"/account edit {account.code} 項目=値 で補ってから、もう一度提出してください。"
+        if submitting
+        else f"/account return {account.code} 不足している項目 で差し戻し、"
+        "登録者に補ってもらってください。"
+    )
+    raise InvalidTransition(
+        f"公式アカウント「{account.name}」の運用ポリシーにそろっていない項目があるため、"
+        f"開設届を{verb}できません（4(2)）。\n"
+        f"不足している項目: {'、'.join(missing)}\n{then}"
+    )
 
 
 def _update_requests(

@@ -13,12 +13,14 @@ Every line runs through the real router, the real facade and the real outbox
 
 from __future__ import annotations
 
+import io
+import textwrap
 from collections import defaultdict, deque
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from handlers.console.app import ConsoleApp, seed_demo_if_empty
+from handlers.console.app import ConsoleApp, printer, seed_demo_if_empty
 from handlers.console.notifier import Received
 
 
@@ -68,3 +70,23 @@ class TestBot:
     def clear(self) -> None:
         """Forget every queued message."""
         self.queues.clear()
+
+
+def run_script(
+    factory: sessionmaker[Session],
+    script: str,
+    *,
+    clock: Clock,
+    user: str | None = None,
+    seed_demo: bool = True,
+) -> str:
+    """Replay ``script`` exactly as ``python -m bot console --script FILE`` does and return
+    the transcript (each line after its prompt, then what was shown and delivered)."""
+    if seed_demo:
+        seed_demo_if_empty(factory, clock=clock)
+    out = io.StringIO()
+    app = ConsoleApp(factory, clock=clock, user=user, on_output=printer(out))
+    if user:
+        app.switch_user(user)
+    app.run_lines(textwrap.dedent(script).strip("\n").splitlines(), echo=out)
+    return out.getvalue()

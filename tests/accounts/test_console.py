@@ -87,6 +87,16 @@ def test_bad_input_is_explained(bot):
 
 
 def test_directory_submitted_account_can_be_decided_and_rules_registered(bot):
+    # Loaded without its 運用ポリシー: returned, completed by its manager, then confirmed.
+    bot.push("takahashi", "/account return kanko-insta 運用ポリシーを登録してください")
+    bot.push(
+        "suzuki",
+        '/account edit kanko-insta 管理主体="みどり市 観光課" 利用目的=観光の告知 '
+        "発信する情報=イベント情報 受信した情報への対応=個別に返信しません "
+        "URL=https://www.instagram.com/midori_kanko_demo 運用開始日=2026-12-01",
+    )
+    bot.push("suzuki", "/account submit kanko-insta")
+    bot.clear()
     bot.push("takahashi", "/account confirm kanko-insta")
     assert bot.pop("takahashi").message.title.startswith("開設届を確認しました")
     assert bot.pop("suzuki", kind="account.decision")
