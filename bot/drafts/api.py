@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.accounts.inbox import awaiting_confirmation
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
 from bot.directory.models import CONFIRMED, Account, Person
@@ -316,13 +317,14 @@ def my_drafts(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | No
 
 
 def inbox(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None = None) -> Reply:
-    """What waits for the actor's decision or acknowledgement."""
+    """Every decision the actor owes: drafts, 事後報告 and 開設届 (for a 広報課長)."""
     now = (clock or SystemClock()).now()
 
     def work(session: Session, person: Person) -> OutMessage | Reply:
         return messaging.inbox(
             drafts.awaiting_decision(session, person=person, now=now),
             drafts.awaiting_acknowledgement(session, person=person, now=now),
+            awaiting_confirmation(session, person=person),
         )
 
     return run_as(factory, actor, work)

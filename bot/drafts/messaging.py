@@ -371,9 +371,22 @@ def draft_list(summaries: list[Any], *, overdue: list[Any]) -> OutMessage:
     return OutMessage(kind="draft.list", title=f"あなたの下書き（{len(summaries)}件）", text=text)
 
 
-def inbox(decisions: list[Any], reports: list[Any]) -> OutMessage:
-    """What waits for this person as 所属長 or deputy (``/inbox``)."""
+def inbox(decisions: list[Any], reports: list[Any], registrations: Any = ()) -> OutMessage:
+    """Every decision this person owes (``/inbox``, App Home): drafts to decide and reports to
+    acknowledge as 所属長 or deputy, 開設届 to confirm as 広報課長 (4(2))."""
     parts: list[str] = []
+    registrations = list(registrations)
+    if registrations:
+        parts.append(
+            f"開設届の確認待ち（{len(registrations)}件、4(2)）:\n"
+            + "\n".join(
+                f"{r.name}（{r.media}・{r.department}）"
+                + (f"\n    提出者: {r.submitted_by}" if r.submitted_by else "")
+                + (f"　提出 {format_jst(r.submitted_at)}" if r.submitted_at else "")
+                + f"\n    確認: /account confirm {r.code}　差し戻し: /account return {r.code} 理由"
+                for r in registrations
+            )
+        )
     if decisions:
         parts.append(
             f"決裁待ち（{len(decisions)}件）:\n"

@@ -190,8 +190,15 @@ def test_app_home_shows_my_drafts_and_what_waits_for_me(slack, slack_api, core):
     shown = json.dumps(head.json_param("view"), ensure_ascii=False)
     assert "決裁待ち（1件）" in shown and "窓口時間を延長します" in shown
 
+    # The 広報課長 owes the demo's submitted 開設届 (kanko-insta): it is on the home tab too.
+    pr_head = SLACK_IDS["takahashi"]
+    slack.event({"type": "app_home_opened", "user": pr_head, "channel": "D0PR00001", "tab": "home"})
+    pr = slack_api.wait_for("views.publish", 3)[2]
+    shown = json.dumps(pr.json_param("view"), ensure_ascii=False)
+    assert "開設届の確認待ち（1件、4(2)）" in shown and "/account confirm kanko-insta" in shown
+
     slack.event({"type": "app_home_opened", "user": "U0STRANGER", "channel": "D0X", "tab": "home"})
-    stranger = slack_api.wait_for("views.publish", 3)[2]
+    stranger = slack_api.wait_for("views.publish", 4)[3]
     assert "名簿に登録されていません" in json.dumps(stranger.json_param("view"), ensure_ascii=False)
 
 
