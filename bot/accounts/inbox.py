@@ -12,8 +12,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.accounts.models import SUBMITTED, AccountRegistration
-from bot.directory.models import Account, OrgRole, Person
+from bot.accounts.models import AccountRegistration
+from bot.directory import service as directory
+from bot.directory.models import SUBMITTED, Account, Person
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,7 @@ class PendingRegistration:
 
 def awaiting_confirmation(session: Session, *, person: Person) -> list[PendingRegistration]:
     """Every submitted 開設届, if ``person`` is a 広報課長 (org role ``pr_head``); else []."""
-    is_pr_head = session.scalar(
-        sa.select(OrgRole.id).where(OrgRole.person_id == person.id, OrgRole.role == "pr_head")
-    )
-    if is_pr_head is None:
+    if not directory.has_role(session, person=person, role="pr_head"):
         return []
     accounts = session.scalars(
         sa.select(Account).where(Account.status == SUBMITTED).order_by(Account.code)
