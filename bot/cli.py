@@ -18,7 +18,8 @@ from typing import Any
 from bot.accounts import cli as accounts_cli
 from bot.app import Adapters, wire
 from bot.audit import verify
-from bot.audit.service import export, iter_events
+from bot.audit.service import PROBLEM_LABELS, export, iter_events
+from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
 from bot.clock import JST
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, transaction, upgrade
@@ -61,12 +62,24 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
         print("監査ログは改ざんされていません（ハッシュチェーン検証 OK）。")
         return 0
     for p in problems:
-        print(f"seq {p.seq}: {p.kind}: {p.detail}")
-    print(f"監査ログに {len(problems)} 件の不整合があります。", file=sys.stderr)
+        print(f"連番 {p.seq}: {PROBLEM_LABELS.get(p.kind, p.kind)}: {p.detail}")
+    print(
+        f"監査ログに {len(problems)} 件の不整合があります。記録を書き換えた経緯を確認し、"
+        "情報政策課に報告してください。",
+        file=sys.stderr,
+    )
     return 1
 
 
 def _cmd_audit_export(args: argparse.Namespace) -> int:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(
+            f"期間の指定が逆です（--from {args.date_from.isoformat()} が "
+            f"--to {args.date_to.isoformat()} より後の日付です）。"
+            "--from に始まりの日、--to に終わりの日を指定してください。",
+            file=sys.stderr,
+        )
+        return 2
     start = datetime.combine(args.date_from, time(), JST) if args.date_from else None
     end = datetime.combine(args.date_to + timedelta(days=1), time(), JST) if args.date_to else None
     factory = make_sessionmaker(make_engine(get_settings().database_url))
@@ -123,43 +136,65 @@ def _parse_now(value: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot", description="SNS guideline bot (default: local console)"
+    parser = JapaneseArgumentParser(
+        prog="python -m bot",
+        description="SNS ガイドライン運用ボット（コマンドを省くとローカルコンソールが起動します）",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("-v", "--verbose", action="store_true", help="詳しいログを表示する")
+    sub = parser.add_subparsers(dest="command", metavar="コマンド")
 
-    db = sub.add_parser("db", help="database schema").add_subparsers(
-        dest="db_command", required=True
+    db = sub.add_parser(
+        "db", help="データベースのスキーマ", description="データベースのスキーマ"
+    ).add_subparsers(dest="db_command", required=True, metavar="操作")
+    db.add_parser("upgrade", help="スキーマを最新にする（マイグレーションの適用）").set_defaults(
+        handler=_cmd_db_upgrade
     )
-    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_cmd_db_upgrade)
 
-    audit = sub.add_parser("audit", help="the public record (5(11))").add_subparsers(
-        dest="audit_command", required=True
+    audit = sub.add_parser(
+        "audit", help="公開記録（5(11)）の検証と書き出し", description="公開記録（5(11)）"
+    ).add_subparsers(dest="audit_command", required=True, metavar="操作")
+    audit.add_parser(
+        "verify", help="ハッシュチェーンを検証する（改変・挿入・削除の検出）"
+    ).set_defaults(handler=_cmd_audit_verify)
+    exp = audit.add_parser(
+        "export",
+        help="期間内の記録を書き出す（日本時間の日付、両端を含む）",
+        description="期間内の記録を書き出します（日本時間の日付、両端を含む）。",
     )
-    audit.add_parser("verify", help="check the hash chain").set_defaults(handler=_cmd_audit_verify)
-    exp = audit.add_parser("export", help="export events in a period (JST dates, inclusive)")
-    exp.add_argument("--from", dest="date_from", type=_parse_day)
-    exp.add_argument("--to", dest="date_to", type=_parse_day)
-    exp.add_argument("--format", choices=("csv", "json"), default="csv")
-    exp.add_argument("-o", "--output", help="file to write (default: stdout)")
+    exp.add_argument(
+        "--from", dest="date_from", type=_parse_day, metavar="日付", help="始まりの日（YYYY-MM-DD）"
+    )
+    exp.add_argument(
+        "--to", dest="date_to", type=_parse_day, metavar="日付", help="終わりの日（YYYY-MM-DD）"
+    )
+    exp.add_argument("--format", choices=("csv", "json"), default="csv", help="形式（既定: csv）")
+    exp.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")
     exp.set_defaults(handler=_cmd_audit_export)
 
-    directory = sub.add_parser("directory", help="people, departments, accounts").add_subparsers(
-        dest="directory_command", required=True
+    directory = sub.add_parser(
+        "directory", help="名簿（職員・課・公式アカウント）", description="名簿"
+    ).add_subparsers(dest="directory_command", required=True, metavar="操作")
+    load = directory.add_parser("load", help="名簿の YAML ファイルを読み込む（docs/directory.md）")
+    load.add_argument("file", metavar="ファイル", help="名簿の YAML ファイル")
+    load.add_argument(
+        "--actor", default="system", metavar="名前", help="監査ログに記録する操作者（既定: system）"
     )
-    load = directory.add_parser("load", help="load a directory YAML file (docs/directory.md)")
-    load.add_argument("file")
-    load.add_argument("--actor", default="system", help="who is recorded in the audit log")
     load.set_defaults(handler=_cmd_directory_load)
-    directory.add_parser("show", help="print the directory").set_defaults(
-        handler=_cmd_directory_show
-    )
+    directory.add_parser("show", help="名簿を表示する").set_defaults(handler=_cmd_directory_show)
 
-    console = sub.add_parser("console", help="the local console (default)")
-    console.add_argument("--script", help="replay commands from a file instead of a terminal")
-    console.add_argument("--user", help="act as this person (handle) at start")
-    console.add_argument("--now", type=_parse_now, help="fix the clock (JST), e.g. for scripts")
+    console = sub.add_parser(
+        "console", help="ローカルコンソール（既定）", description="ローカルコンソール"
+    )
+    console.add_argument(
+        "--script", metavar="ファイル", help="端末の代わりにファイルのコマンドを順に実行する"
+    )
+    console.add_argument("--user", metavar="ハンドル", help="最初に操作する利用者")
+    console.add_argument(
+        "--now",
+        type=_parse_now,
+        metavar="日時",
+        help="時計を固定する（日本時間、例: 2026-12-01T10:00。スクリプト用）",
+    )
     console.set_defaults(handler=_cmd_console)
 
     for module in COMMAND_MODULES:
@@ -175,7 +210,13 @@ def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None, *, adapters: Adapters | None = None) -> int:
-    """Run one command; ``adapters`` are the platform parts the entry point supplies."""
+    """Run one command; ``adapters`` are the platform parts the entry point supplies.
+
+    A closed stdout (``python -m bot directory show | head``) ends it quietly."""
+    return int(exit_quietly_on_closed_pipe(lambda: _main(argv, adapters)))
+
+
+def _main(argv: Sequence[str] | None, adapters: Adapters | None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = _subcommands(parser)

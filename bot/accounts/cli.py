@@ -37,10 +37,19 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: Any) -> None:
     """Register ``accounts publish``."""
-    accounts = subparsers.add_parser("accounts", help="official-account registry (W5)")
-    sub = accounts.add_subparsers(dest="accounts_command", required=True)
-    pub = sub.add_parser("publish", help="confirmed accounts for the city website (4(2), 5(5))")
-    pub.add_argument("--format", choices=("html", "csv"), default="html")
-    pub.add_argument("--fragment", action="store_true", help="HTML: only the <table>, no page")
-    pub.add_argument("-o", "--output", help="file to write (default: stdout)")
+    accounts = subparsers.add_parser(
+        "accounts", help="公式アカウントの登録簿", description="公式アカウントの登録簿"
+    )
+    sub = accounts.add_subparsers(dest="accounts_command", required=True, metavar="操作")
+    pub = sub.add_parser(
+        "publish",
+        help="市ホームページに掲載する確認済みの公式アカウント一覧を書き出す（4(2)、5(5)）",
+    )
+    pub.add_argument("--format", choices=("html", "csv"), default="html", help="形式（既定: html）")
+    pub.add_argument(
+        "--fragment",
+        action="store_true",
+        help="HTML の表（<table>）だけを書き出す（CMS に貼り付ける用）",
+    )
+    pub.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")
     pub.set_defaults(handler=_cmd_publish)

@@ -310,6 +310,24 @@ EXPORT_COLUMNS = (
 )
 
 
+# The CSV is read by staff and the public (5(11)): its header row is Japanese; the JSON keys
+# stay the column names above, for programs.
+EXPORT_HEADERS = {
+    "seq": "連番",
+    "occurred_at_jst": "日時（日本時間）",
+    "actor": "操作者",
+    "action": "操作",
+    "subject_type": "対象の種類",
+    "subject_id": "対象の番号",
+    "text_hash": "本文のハッシュ値",
+    "data": "記録内容",
+    "prev_hash": "直前の行のハッシュ値",
+    "hash": "この行のハッシュ値",
+}
+# Problem.kind as ``audit verify`` prints it.
+PROBLEM_LABELS = {"edited": "改変", "inserted": "挿入", "deleted": "削除"}
+
+
 def _export_row(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq,
@@ -333,7 +351,7 @@ def export(events: Iterator[AuditEvent], fmt: str) -> str:
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
+        writer.writerow(EXPORT_HEADERS)
         for row in rows:
             row["data"] = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
             writer.writerow(row)

@@ -32,11 +32,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: Any) -> None:
     """Register ``incident export``."""
-    incident = subparsers.add_parser("incident", help="incidents (guideline 6)").add_subparsers(
-        dest="incident_command", required=True
-    )
-    exp = incident.add_parser("export", help="export one incident's record and timeline")
-    exp.add_argument("id", type=int, help="incident number")
-    exp.add_argument("--format", choices=FORMATS, default="md")
-    exp.add_argument("-o", "--output", help="file to write (default: stdout)")
+    incident = subparsers.add_parser(
+        "incident",
+        help="事案（炎上・なりすまし・訂正、ガイドライン6）",
+        description="事案（ガイドライン6）",
+    ).add_subparsers(dest="incident_command", required=True, metavar="操作")
+    exp = incident.add_parser("export", help="事案1件の記録と経過を書き出す")
+    exp.add_argument("id", type=int, metavar="番号", help="事案の番号")
+    exp.add_argument("--format", choices=FORMATS, default="md", help="形式（既定: md）")
+    exp.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")
     exp.set_defaults(handler=_cmd_export)

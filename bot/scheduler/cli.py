@@ -77,18 +77,21 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``worker``."""
     worker = subparsers.add_parser(
-        "worker", help="reminders, daily digest and outbox delivery (the Procfile worker)"
+        "worker",
+        help="リマインダー・日次のまとめ・通知の配信を行う常駐処理（Procfile の worker）",
+        description="リマインダー・日次のまとめ・通知の配信を行う常駐処理",
     )
-    worker.add_argument(
-        "--once", action="store_true", help="one sweep and one delivery pass, then exit"
-    )
-    worker.add_argument(
-        "--digest", action="store_true", help="with --once: also send today's digest"
-    )
+    worker.add_argument("--once", action="store_true", help="確認と配信を1回だけ行って終了する")
+    worker.add_argument("--digest", action="store_true", help="--once と一緒に: 今日のまとめも送る")
     worker.add_argument(
         "--at",
         type=_parse_at,
-        help="with --once: act as if it were this time (replays, tests), e.g. 2026-11-25T10:00+09:00",
+        metavar="日時",
+        help="--once と一緒に: この日時として動く（再現・試験用、例: 2026-11-25T10:00+09:00）",
     )
-    worker.add_argument("--name", help="worker name recorded on claims (default host:pid)")
+    worker.add_argument(
+        "--name",
+        metavar="名前",
+        help="処理の割り当てに記録するワーカー名（既定: ホスト名:プロセス番号）",
+    )
     worker.set_defaults(handler=_cmd_worker, upgrade_first=False)

@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
+
 from .packaging import ManifestError, build_package
 from .settings import TeamsSettings
 
@@ -71,20 +73,35 @@ def package(args: argparse.Namespace) -> int:
         out = build_package(TeamsSettings(), Path(args.out))
     except ManifestError as exc:
         for problem in exc.problems:
-            print(f"manifest: {problem}", file=sys.stderr)
+            print(f"アプリのマニフェストに誤りがあります: {problem}", file=sys.stderr)
         return 1
     print(out)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry."""
-    parser = argparse.ArgumentParser(prog="python -m handlers.teams")
-    sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("serve", help="run the bot (default)")
-    run.add_argument("--demo", action="store_true", help="demo directory, /as <handle>")
-    pack = sub.add_parser("package", help="build the Teams app package")
-    pack.add_argument("--out", default="build/teams-app.zip")
+    """Command line entry (help and errors in Japanese; quiet on a closed pipe)."""
+    return int(exit_quietly_on_closed_pipe(lambda: _main(argv)))
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = JapaneseArgumentParser(
+        prog="python -m handlers.teams", description="Microsoft Teams 用のボット"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="コマンド")
+    run = sub.add_parser("serve", help="ボットを起動する（既定）")
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="デモ用の名簿を読み込み、/as ハンドル で利用者を切り替えられるようにする",
+    )
+    pack = sub.add_parser("package", help="Teams のアプリパッケージを作る")
+    pack.add_argument(
+        "--out",
+        default="build/teams-app.zip",
+        metavar="ファイル",
+        help="書き出し先（既定: build/teams-app.zip）",
+    )
     args = parser.parse_args(argv)
     configure_logging()
     if args.command == "package":

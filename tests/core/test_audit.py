@@ -107,8 +107,20 @@ def test_export_csv_opens_in_excel_and_json_roundtrips(session, clock):
     assert "\r\n" in out
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert len(rows) == 2
-    assert json.loads(rows[0]["data"])["note"] == "日本語"
-    assert rows[0]["occurred_at_jst"].endswith("+09:00")
+    assert list(rows[0]) == [
+        "連番",
+        "日時（日本時間）",
+        "操作者",
+        "操作",
+        "対象の種類",
+        "対象の番号",
+        "本文のハッシュ値",
+        "記録内容",
+        "直前の行のハッシュ値",
+        "この行のハッシュ値",
+    ]
+    assert json.loads(rows[0]["記録内容"])["note"] == "日本語"
+    assert rows[0]["日時（日本時間）"].endswith("+09:00")
     data = json.loads(export(iter_events(session), "json"))
     assert [d["seq"] for d in data] == [1, 2, 3]
 

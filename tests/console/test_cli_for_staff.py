@@ -1,0 +1,121 @@
+"""Every command line as staff run it: Japanese help and errors, quiet on a closed pipe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main as bot_main
+from handlers.teams.__main__ import main as teams_main
+from tests.wording import english_words
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "cli.sqlite3"
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+
+
+def run(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+HELP = [
+    ("bot", "--help"),
+    ("bot", "db", "--help"),
+    ("bot", "audit", "export", "--help"),
+    ("bot", "directory", "load", "--help"),
+    ("bot", "console", "--help"),
+    ("bot", "accounts", "publish", "--help"),
+    ("bot", "incident", "export", "--help"),
+    ("bot", "worker", "--help"),
+    ("handlers.teams", "--help"),
+    ("handlers.teams", "package", "--help"),
+]
+
+
+def run_inline(capsys, args: tuple[str, ...]) -> tuple[int, str, str]:
+    """The command line in this process (argparse's help and errors need no database)."""
+    main = bot_main if args[0] == "bot" else teams_main
+    with pytest.raises(SystemExit) as exited:
+        main(list(args[1:]))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+@pytest.mark.parametrize("args", HELP, ids=lambda a: " ".join(a))
+def test_help_is_japanese(capsys, args):
+    code, out, _ = run_inline(capsys, args)
+    assert code == 0
+    assert out.startswith("使い方: python -m ")
+    assert "このヘルプを表示して終了します" in out
+    assert english_words(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("bot", "audit", "export", "--format", "xml"), "'xml' は指定できません"),
+        (("bot", "incident", "export"), "次の引数を指定してください: 番号"),
+        (("bot", "incident", "export", "x"), "'x' が読み取れません"),
+        (("bot", "audit", "export", "--from", "12/5"), "日付は YYYY-MM-DD で指定してください"),
+        (("bot", "db", "upgrade", "--bogus"), "知らない引数があります: --bogus"),
+        (("handlers.teams", "bogus"), "'bogus' は指定できません"),
+    ],
+)
+def test_usage_errors_are_japanese(capsys, args, words):
+    code, _, err = run_inline(capsys, args)
+    assert code == 2
+    assert words in err
+    assert "使い方: python -m " in err and ": エラー: " in err
+    assert english_words(err) == []
+
+
+def test_audit_export_refuses_a_period_that_ends_before_it_starts(env):
+    proc = run(env, "bot", "audit", "export", "--from", "2026-12-05", "--to", "2026-12-01")
+    assert proc.returncode == 2
+    assert proc.stdout == ""  # no header, nothing that looks like an empty export
+    assert "期間の指定が逆です" in proc.stderr
+    assert "--from に始まりの日、--to に終わりの日を指定してください" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bot", "directory", "show"),
+        ("bot", "audit", "export"),
+        ("bot", "accounts", "publish"),
+        ("bot", "--help"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_a_closed_pipe_ends_quietly(env, args):
+    # ``python -m bot directory show | head -0``: the reader is gone before the first write.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert stderr == ""
