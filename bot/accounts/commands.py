@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.directory import service as directory
 from bot.directory.models import ACCOUNT_STATUS_LABELS, ACCOUNT_STATUSES, CLOSED, Account, Person
 from bot.errors import ValidationFailed
-from bot.notify.messages import Field, OutMessage
+from bot.notify.messages import OutMessage
 
 USAGE = """/account の使い方:
 /account new 項目=値 …（項目を省略すると入力用の書式を表示します）
@@ -131,7 +131,6 @@ def form_template() -> OutMessage:
             "次の項目を「項目: 値」の形で1行ずつ書き、/account new に続けて送ってください"
             "（担当者以外はすべて必須です）。\n" + "\n".join(lines)
         ),
-        fields=[Field(f.label, f.hint or f.clause) for f in FIELDS],
     )
 
 

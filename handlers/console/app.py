@@ -15,7 +15,7 @@ from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, load_file
 from bot.directory.models import Account, Person
-from bot.interaction import error
+from bot.interaction import error, info
 from bot.notify.messages import OutMessage
 from bot.notify.service import deliver_pending
 from handlers.console.notifier import ConsoleNotifier, Received
@@ -31,6 +31,12 @@ from handlers.console.router import (
 )
 
 END_OF_BODY = "."
+# Any of these alone on a line abandons a multi-line entry (nothing is sent or stored).
+CANCEL_WORDS = ("/cancel", "/quit", "/exit", "/取消", "/取り消し", "/やめる", "/終了")
+MULTILINE_PROMPT = (
+    "本文を入力してください（複数行可）。"
+    "最後に「.」だけの行を入力すると送信します。取りやめるときは「/cancel」と入力してください。"
+)
 
 
 class ConsoleApp:
@@ -53,6 +59,7 @@ class ConsoleApp:
         self.user = user or self.default_user()
         # A multi-line body being collected: (command, the first line's arguments, lines).
         self._collecting: tuple[Command, str, list[str]] | None = None
+        self.finished = False  # /quit was entered
 
     # --- setup ---------------------------------------------------------------------
 
@@ -81,6 +88,9 @@ class ConsoleApp:
         """Run one input line (or add it to a multi-line body), then deliver the outbox."""
         if self._collecting is not None:
             cmd, head, lines = self._collecting
+            if _command_word(line) in CANCEL_WORDS:
+                self.cancel_entry()
+                return
             if line.strip() != END_OF_BODY:
                 lines.append(line.rstrip("\r\n"))
                 return
@@ -104,15 +114,32 @@ class ConsoleApp:
             self._emit(
                 Received(
                     self.user,
-                    OutMessage(
-                        kind="console.multiline",
-                        title="本文を入力してください（複数行可）。最後に「.」だけの行を入力すると送信します。",
-                    ),
+                    OutMessage(kind="console.multiline", title=MULTILINE_PROMPT),
                     "reply",
                 )
             )
             return
         self.deliver()
+
+    @property
+    def collecting(self) -> bool:
+        """True while the lines of a multi-line entry are being read."""
+        return self._collecting is not None
+
+    def cancel_entry(self) -> None:
+        """Abandon the multi-line entry being read: nothing is sent or stored."""
+        if self._collecting is None:
+            return
+        self._collecting = None
+        self._emit(
+            Received(
+                self.user,
+                info(
+                    "入力を取りやめました", "何も送信・保存していません。", kind="console.cancelled"
+                ),
+                "reply",
+            )
+        )
 
     def deliver(self) -> None:
         """Deliver every due outbox message to the console."""
@@ -134,7 +161,11 @@ class ConsoleApp:
             registry=self.registry,
             reply_sink=lambda m: self._emit(Received(self.user, m, "reply")),
             switch_user=self.switch_user,
+            quit=self._request_quit,
         )
+
+    def _request_quit(self) -> None:
+        self.finished = True
 
     def _emit(self, received: Received) -> None:
         if self.on_output is not None:
@@ -145,6 +176,8 @@ class ConsoleApp:
     def run_lines(self, lines: Iterable[str], *, echo: TextIO | None = None) -> None:
         """Replay lines (``--script``), echoing each one after its prompt."""
         for raw in lines:
+            if self.finished:
+                return
             line = raw.rstrip("\r\n")
             if self._collecting is None and line.lstrip().startswith("#"):
                 continue
@@ -161,14 +194,25 @@ class ConsoleApp:
         while True:
             try:
                 line = input(self.prompt) if stdin is sys.stdin else stdin.readline()
-            except (EOFError, KeyboardInterrupt):
+            except KeyboardInterrupt:
+                print()
+                if self._collecting is not None:  # Ctrl-C abandons the entry, not the console
+                    self.cancel_entry()
+                    continue
+                break
+            except EOFError:
                 print()
                 break
             if stdin is not sys.stdin and not line:
                 break
-            if self._collecting is None and line.strip() in ("/quit", "/exit", "/終了"):
-                break
             self.handle(line)
+            if self.finished:
+                break
+
+
+def _command_word(line: str) -> str:
+    """The line as a lone command word, full-width slash and spaces allowed ("／cancel　")."""
+    return line.strip(" \t\r\n\u3000").replace("／", "/", 1)
 
 
 def printer(out: TextIO) -> Callable[[Received], None]:

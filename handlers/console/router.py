@@ -92,6 +92,7 @@ class Context:
     registry: Registry
     reply_sink: Callable[[OutMessage], None]
     switch_user: Callable[[str], None]
+    quit: Callable[[], None] = lambda: None  # end the session (/quit)
 
     @property
     def actor(self) -> Actor:

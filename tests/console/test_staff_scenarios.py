@@ -79,3 +79,66 @@ def test_the_pr_head_finds_every_waiting_registration_in_the_inbox(script):
 
     # Someone who is not a 広報課長 owes no 開設届.
     assert "開設届" not in script("/as yamada\n/inbox").split("yamada> /inbox", 1)[1]
+
+
+def test_a_multi_line_draft_can_be_cancelled(script, session):
+    from bot.drafts.models import Draft
+
+    out = script(
+        """
+        /draft account=kanko-x
+        菊まつりのお知らせ
+        /quit
+        /draft account=kanko-x
+        紅葉のお知らせ
+        ／cancel
+        /drafts
+        """
+    )
+    assert "取りやめるときは「/cancel」と入力してください" in out  # the prompt says how
+    assert out.count("■ 入力を取りやめました") == 2
+    assert "何も送信・保存していません" in out
+    assert "yamada が受信" not in out  # nothing went to the 所属長
+    assert "sato> /drafts" in out  # /quit ended the entry, not the console
+    assert "下書きはまだありません" in out
+    assert session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
+
+
+def test_quit_ends_a_script_and_help_lists_it_with_the_japanese_aliases(script):
+    out = script(
+        """
+        /help
+        /quit
+        /drafts
+        """
+    )
+    assert "/quit       コンソールを終了する" in out and "（別名: /exit、/終了）" in out
+    assert "/draft      公式アカウントの投稿を作成し" in out and "（別名: /下書き）" in out
+    assert "/inbox" in out and "（別名: /受信箱、/決裁待ち）" in out
+    assert "■ コンソールを終了します" in out
+    assert "sato> /drafts" not in out
+
+
+def test_ctrl_c_during_a_multi_line_entry_abandons_the_entry_not_the_console(factory, clock):
+    from handlers.console.app import ConsoleApp, seed_demo_if_empty
+
+    class Keyboard:
+        """A terminal: lines, with Ctrl-C pressed where the script says "^C"."""
+
+        def __init__(self, lines: list[str]) -> None:
+            self.lines = lines
+
+        def readline(self) -> str:
+            if not self.lines:
+                return ""
+            line = self.lines.pop(0)
+            if line == "^C":
+                raise KeyboardInterrupt
+            return line + "\n"
+
+    seed_demo_if_empty(factory, clock=clock)
+    shown: list[str] = []
+    app = ConsoleApp(factory, clock=clock, on_output=lambda r: shown.append(r.message.title))
+    app.repl(stdin=Keyboard(["/draft account=kanko-x", "菊まつり", "^C", "/drafts"]))  # type: ignore[arg-type]
+    assert "入力を取りやめました" in shown
+    assert shown[-1] == "あなたの下書き（0件）"  # the console went on after Ctrl-C

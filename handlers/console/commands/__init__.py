@@ -19,4 +19,5 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.account",
     "handlers.console.commands.incident",
     "handlers.console.commands.snooze",
+    "handlers.console.commands.quit",
 ]

@@ -13,9 +13,16 @@ def handle(ctx: Context, args: str) -> None:
         if cmd is not None:
             ctx.reply(info(f"/{cmd.name}: {cmd.summary}", f"使い方: {cmd.usage}"))
             return
-    lines = [f"/{c.name:<10} {c.summary}" for c in ctx.registry.order]
+    lines = [
+        f"/{c.name:<10} {c.summary}"
+        + ("（別名: " + "、".join(f"/{a}" for a in c.aliases) + "）" if c.aliases else "")
+        for c in ctx.registry.order
+    ]
     lines.append("")
-    lines.append("/help コマンド名 で使い方を表示します。/quit で終了します。")
+    lines.append(
+        "/help コマンド名 で使い方を表示します。複数行の入力中は /cancel で取りやめ、"
+        "/quit で終了します。"
+    )
     ctx.reply(info("コマンドの一覧", "\n".join(lines)))
 
 
