@@ -37,7 +37,8 @@ USAGE = "\n".join(
     ]
 )
 
-_URL = re.compile(r"https?://\S+")
+# A URL ends at white space or at Japanese punctuation written right after it.
+_URL = re.compile(r"https?://[^\s、。，．「」『』（）【】]+")
 _DIGITS = str.maketrans("０１２３４５６７８９＃", "0123456789#")
 
 
@@ -117,9 +118,12 @@ def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock
         return _account_prompt(session, kind.name)
     account_code, body = parts
     match = _URL.search(body)
-    url = match.group(0) if match else None
-    # The URL gets its own field; the summary keeps the words around it.
-    summary = " ".join((body.replace(url, " ", 1) if url else body).split())
+    url = match.group(0).rstrip(".,;:!?)]'\"") if match else None
+    # The URL is stored beside the summary; the summary stays the sentence as written
+    # (taking the URL out of it would leave 「が当課の公式アカウントを名乗って…」).
+    summary = " ".join(body.split())
+    if summary == url:
+        summary = ""  # only a URL: it is shown once, as the URL
     incident = service.declare(
         session,
         type=kind.code,

@@ -142,3 +142,17 @@ def test_ctrl_c_during_a_multi_line_entry_abandons_the_entry_not_the_console(fac
     app.repl(stdin=Keyboard(["/draft account=kanko-x", "菊まつり", "^C", "/drafts"]))  # type: ignore[arg-type]
     assert "入力を取りやめました" in shown
     assert shown[-1] == "あなたの下書き（0件）"  # the console went on after Ctrl-C
+
+
+def test_an_impersonation_report_keeps_its_sentence_whole(script):
+    out = script(
+        """
+        /incident なりすまし kanko-x https://x.com/midori_kanko_fake が当課の公式アカウントを名乗って投稿しています。
+        """
+    )
+    assert (
+        "概要: https://x.com/midori_kanko_fake が当課の公式アカウントを名乗って投稿しています。"
+        in out
+    )
+    assert "URL: https://x.com/midori_kanko_fake\n" in out  # stored beside it, without 「が」
+    assert "概要: が" not in out

@@ -131,7 +131,7 @@ def test_command_flow(session, clock, org):
     assert reply.title == f"事案#{session.scalar(sa.select(Incident.id))}（炎上）を記録しました"
     incident = session.scalars(sa.select(Incident)).one()
     assert incident.url == "https://x.example/9"
-    assert incident.summary == "夏祭りの投稿に苦情が殺到"
+    assert incident.summary == "夏祭りの投稿に苦情が殺到 https://x.example/9"  # as written
     n = incident.id
     assert "☑" in run(session, clock, "kato", f"tick {n} 1").title
     assert "☐" in run(session, clock, "kato", f"untick {n} consult").title
