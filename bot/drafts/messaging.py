@@ -357,6 +357,13 @@ def _line(s: Any) -> str:
     return f"#{s.id} {s.account_name} 第{s.version}版 {s.state_label}{exempt}{planned}\n    {s.excerpt}"
 
 
+def _due(s: Any) -> str:
+    """From when a 事後報告 is late: the publication, else the planned time."""
+    if s.published_at is not None:
+        return f"掲載 {format_jst(s.published_at)}"
+    return f"掲載予定 {format_jst(s.planned_at)}"
+
+
 def draft_list(summaries: list[Any], *, overdue: list[Any]) -> OutMessage:
     """The author's drafts with their states (``/drafts``)."""
     if not summaries:
@@ -365,8 +372,7 @@ def draft_list(summaries: list[Any], *, overdue: list[Any]) -> OutMessage:
         text = "\n".join(_line(s) for s in summaries)
     if overdue:
         text += "\n\n事後報告が遅れている投稿（4(3)ただし書: 掲載後速やかに報告）:\n" + "\n".join(
-            f"#{s.id} {s.account_name}（掲載予定 {format_jst(s.planned_at) if s.planned_at else '未定'}）→ /report {s.id} 報告内容"
-            for s in overdue
+            f"#{s.id} {s.account_name}（{_due(s)}）→ /report {s.id} 報告内容" for s in overdue
         )
     return OutMessage(kind="draft.list", title=f"あなたの下書き（{len(summaries)}件）", text=text)
 

@@ -1101,6 +1101,7 @@ class DraftSummary:
     planned_at: datetime | None
     updated_at: datetime
     excerpt: str
+    published_at: datetime | None = None
 
 
 def _summary(draft: Draft, version: DraftVersion) -> DraftSummary:
@@ -1121,6 +1122,7 @@ def _summary(draft: Draft, version: DraftVersion) -> DraftSummary:
         planned_at=draft.planned_at,
         updated_at=draft.updated_at,
         excerpt=excerpt,
+        published_at=draft.published_at,
     )
 
 
@@ -1198,11 +1200,14 @@ def awaiting_acknowledgement(
 def overdue_reports(
     session: Session, *, now: datetime, person: Person | None = None
 ) -> list[DraftSummary]:
-    """Exempt posts past their planned time with no after-posting report (everyone's, or one author's)."""
-    due = sa.func.coalesce(Draft.planned_at, Draft.created_at)
+    """Exempt posts whose 事後報告 is late (everyone's, or one author's): published, or past
+    their planned time, with no report filed. One with no planned time that is not yet
+    published is not late: it waits to be published (its state says so)."""
+    due = sa.func.coalesce(Draft.published_at, Draft.planned_at)
     stmt = _rows().where(
         Draft.exemption.is_not(None),
         Draft.state.in_([State.EXEMPT.value, State.REPORT_DUE.value]),
+        due.is_not(None),
         due < now,
     )
     if person is not None:

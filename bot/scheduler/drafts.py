@@ -80,7 +80,9 @@ def _unreported(emergency: bool) -> sa.Select:
     return (
         sa.select(
             Draft.id.label("item_id"),
-            sa.func.coalesce(Draft.planned_at, DraftVersion.created_at).label("anchor_at"),
+            sa.func.coalesce(Draft.published_at, Draft.planned_at, DraftVersion.created_at).label(
+                "anchor_at"
+            ),
             author.handle.label("recipient_key"),
         )
         .join(DraftVersion, _current_version())
@@ -216,6 +218,7 @@ class DraftSource:
             .where(id_in(session, Draft.id, ids))
         ).all()
         by_id = {row[0].id: row for row in rows}
+        ordinals = _ordinals(session, reminders)
         result: dict[int, Rendered] = {}
         for reminder in reminders:
             row = by_id.get(reminder.item_id)
@@ -223,11 +226,44 @@ class DraftSource:
                 continue
             draft, account, author_p, head_p, report = row
             message = _message(
-                reminder, draft, account, author_p, head_p, report, now=now, calendar=calendar
+                reminder,
+                draft,
+                account,
+                author_p,
+                head_p,
+                report,
+                now=now,
+                calendar=calendar,
+                ordinal=ordinals[reminder.id],
             )
             if message is not None:
                 result[reminder.id] = Rendered(message)
         return result
+
+
+def _ordinals(session: Session, reminders: Sequence[Reminder]) -> dict[int, int]:
+    """How many times each recipient has now been reminded of this item, this one included.
+
+    Counted from what was actually sent to that person (1 for the first), not from the
+    schedule's occurrence number, which jumps when the anchor lies far in the past.
+    """
+    ids = sorted({r.item_id for r in reminders})
+    sent = session.execute(
+        sa.select(Reminder.item_id, Reminder.kind, Reminder.recipient_key, sa.func.count())
+        .where(
+            Reminder.item_type == "draft",
+            id_in(session, Reminder.item_id, ids),
+            Reminder.status == "sent",
+        )
+        .group_by(Reminder.item_id, Reminder.kind, Reminder.recipient_key)
+    ).all()
+    counts = {(i, k, r): n for i, k, r, n in sent}
+    result: dict[int, int] = {}
+    for reminder in sorted(reminders, key=lambda r: r.id):
+        key = (reminder.item_id, reminder.kind, reminder.recipient_key)
+        counts[key] = counts.get(key, 0) + 1
+        result[reminder.id] = counts[key]
+    return result
 
 
 def _who(person: Person | None) -> str:
@@ -267,6 +303,7 @@ def _message(
     *,
     now: datetime,
     calendar: BusinessCalendar,
+    ordinal: int,
 ) -> OutMessage | None:
     ref = f"下書き #{draft.id}（第{draft.current_version}版）"
     waited = _waited(reminder, now, calendar)
@@ -274,7 +311,7 @@ def _message(
         Field("アカウント", f"{account.name}［{account.media}］"),
         Field("作成者", _who(author)),
     ]
-    context = f"リマインダー #{reminder.id}・{reminder.occurrence + 1}回目・{format_jst(now)}"
+    context = f"リマインダー #{reminder.id}・{ordinal}回目・{format_jst(now)}"
     decision_value = {"draft_id": draft.id, "version": draft.current_version}
     if reminder.kind == "approval.pending":
         fields.append(Field("決裁依頼から", waited))
@@ -316,15 +353,23 @@ def _message(
             mentions=[reminder.recipient_key],
         )
     if reminder.kind == "exempt.unreported":
-        planned = format_jst(draft.planned_at) if draft.planned_at else "未定"
-        fields.append(Field("掲載予定", planned))
         fields.append(Field("決裁不要の区分", f"4(3){draft.exemption}"))
         if draft.state == "report_due":
+            if draft.published_at is not None:
+                fields.insert(2, Field("掲載", format_jst(draft.published_at)))
             text = (
                 "掲載済みの登録はありますが、所属長への事後報告がまだです。"
                 "4(3)ただし書により、決裁を経ずに発信した場合は速やかに所属長へ事後報告してください。"
             )
+        elif draft.planned_at is None:
+            fields.insert(2, Field("掲載予定", "登録されていません"))
+            text = (
+                "決裁不要として登録された投稿の、掲載の登録と事後報告を待っています。"
+                "掲載した場合は掲載先を登録のうえ、4(3)ただし書により速やかに所属長へ事後報告してください。"
+                "掲載しない場合は下書きを取り下げてください。"
+            )
         else:
+            fields.insert(2, Field("掲載予定", format_jst(draft.planned_at)))
             text = (
                 "掲載予定時刻を過ぎましたが、掲載の登録も事後報告もありません。"
                 "掲載した場合は登録のうえ、4(3)ただし書により速やかに所属長へ事後報告してください。"

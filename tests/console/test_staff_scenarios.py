@@ -156,3 +156,44 @@ def test_an_impersonation_report_keeps_its_sentence_whole(script):
     )
     assert "URL: https://x.com/midori_kanko_fake\n" in out  # stored beside it, without 「が」
     assert "概要: が" not in out
+
+
+def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one(
+    script, factory, clock
+):
+    from datetime import timedelta
+
+    from bot.scheduler.drafts import DraftSource
+    from bot.scheduler.service import build_plan, sweep
+    from bot.scheduler.settings import ReminderSettings
+
+    settings = ReminderSettings(_env_file=None)  # type: ignore[call-arg]
+    plan = build_plan(settings, [DraftSource(settings)])
+    out = script(
+        """
+        /draft account=kanko-x exempt=エ 大雨のため、本日の観光案内所は臨時休業します。
+        /drafts
+        """
+    )
+    assert "決裁不要（掲載可・掲載後に事後報告）" in out
+    assert "事後報告が遅れている投稿" not in out  # not published, no planned time: not late
+    assert "掲載予定 未定" not in out
+
+    # Ten hours pass before the worker runs: the first reminder is the first, not the 10th.
+    clock.advance(hours=10)
+    sweep(factory, plan=plan, worker="w", clock=clock)
+    first = script("/drafts")
+    assert "【事後報告のお願い】下書き #1（第1版）" in first
+    assert "・1回目・" in first
+    assert "掲載予定: 登録されていません" in first
+    assert "掲載の登録と事後報告を待っています" in first
+    clock.advance(hours=1, minutes=1)
+    sweep(factory, plan=plan, worker="w", clock=clock)
+    assert "・2回目・" in script("/drafts")
+
+    # Published: now the report is late, counted from the publication.
+    script("/published 1 https://x.com/midori_kanko_demo/status/9")
+    clock.advance(minutes=5)
+    out = script("/drafts")
+    assert "事後報告が遅れている投稿" in out
+    assert "#1 みどり市観光課（公式）（掲載 " in out
