@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from bot.audit import record
 from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
+from bot.directory.models import Person
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import Outgoing, enqueue, enqueue_many
@@ -447,12 +448,16 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
         ).all()
         source = plan.sources[rule.item_type]
         titles = source.titles(session, [r[0] for r in rows])
+        names = (
+            _people_named(session, [r[2] for r in rows]) if rule.recipient_kind == "person" else {}
+        )
         for item_id, anchor, recipient in rows:
             waited = rule.elapsed(anchor, now, plan.calendar)
-            clock_word = "営業時間で" if rule.business_hours else ""
+            clock_word = "勤務時間で" if rule.business_hours else ""
             lines.append(
                 f"・{rule.label} {titles.get(item_id, f'#{item_id}')}"
-                f" — {format_jst(anchor)}から{clock_word}{_hours(waited)}（宛先: {recipient}）"
+                f" — {format_jst(anchor)}から{clock_word}{_hours(waited)}"
+                f"（宛先: {names.get(recipient, recipient)}）"
             )
     failed = session.execute(
         sa.select(
@@ -492,6 +497,14 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
         fields=fields,
         context=f"{format_jst(now)} 時点",
     )
+
+
+def _people_named(session: Session, handles: Sequence[str]) -> dict[str, str]:
+    """handle → 「山田 花子（yamada）」, the one way people are named to staff."""
+    rows = session.execute(
+        sa.select(Person.handle, Person.name).where(Person.handle.in_(sorted(set(handles))))
+    )
+    return {handle: f"{name}（{handle}）" for handle, name in rows}
 
 
 def _hours(span: timedelta) -> str:

@@ -117,7 +117,7 @@ def snooze_confirmation(reminder: Reminder, *, now: datetime | None = None) -> O
     until = reminder.snoozed_until or reminder.due_at
     text = f"{format_jst(until)} まで通知を止めます。"
     if reminder.due_at > until:
-        text += f"業務時間外のため、次の通知は {format_jst(reminder.due_at)} です。"
+        text += f"勤務時間外のため、次の通知は {format_jst(reminder.due_at)} です。"
     else:
         text += "その時点でまだ手続きが済んでいなければ、もう一度お知らせします。"
     return OutMessage(

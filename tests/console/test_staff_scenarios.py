@@ -161,7 +161,6 @@ def test_an_impersonation_report_keeps_its_sentence_whole(script):
 def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one(
     script, factory, clock
 ):
-    from datetime import timedelta
 
     from bot.scheduler.drafts import DraftSource
     from bot.scheduler.service import build_plan, sweep

@@ -86,7 +86,7 @@ def test_snooze_into_the_evening_waits_for_the_morning(
         calendar=plan.calendar,
     )
     assert row.due_at == jst("2026-11-26 08:30")
-    assert "業務時間外" in snooze_confirmation(row).text
+    assert "勤務時間外" in snooze_confirmation(row).text
 
 
 def test_only_the_recipient_may_snooze(session, world, clock, reminded, plan):
