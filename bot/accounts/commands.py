@@ -230,7 +230,7 @@ def _revoke(session: Session, actor: Person, args: str, clock: Clock | None) -> 
     )
     return _reply(
         f"掲載ルール（4(3){row.category}）を取り消しました",
-        f"今後、4(3){row.category}の投稿も所属長の決裁が必要です。取り消したルールは履歴に残ります。",
+        messaging.after_revoke(row.category) + "取り消したルールは履歴に残ります。",
     )
 
 

@@ -199,12 +199,22 @@ def manager_notice(account: Account, actor: Person) -> OutMessage:
     )
 
 
+def after_revoke(category: str) -> str:
+    """What a revoked posting rule means for the next posts of that category."""
+    if category == "エ":
+        return (
+            "今後も緊急情報（4(3)エ）は決裁なしですぐ掲載できますが、所属長にはルール未登録のまま"
+            "掲載されたことを知らせます。"
+        )
+    return f"今後、4(3){category}の投稿も所属長の決裁が必要です。"
+
+
 def rule_notice(account: Account, category: str, actor: Person, *, revoked: bool) -> OutMessage:
     """A posting rule (4(3) ただし書) was registered or revoked."""
     if revoked:
         text = (
             f"{person_label(actor)}が「{account.name}」の4(3){category}の掲載ルールを取り消しました。"
-            f"今後、4(3){category}の投稿も所属長の決裁が必要です。"
+            + after_revoke(category)
         )
     else:
         text = (
@@ -248,8 +258,14 @@ def account_detail(summary: AccountSummary) -> OutMessage:
     by_cat = {r.category: r for r in summary.rules}
     for cat in ("ア", "イ", "ウ", "エ"):
         rule = by_cat.get(cat)
-        if rule is None:
-            value = "未登録（決裁が必要）"
+        if rule is None and cat == "エ":
+            # Emergency information is never held (4(3)エ): say what the bot does instead.
+            value = (
+                "未登録（緊急情報は決裁なしですぐ掲載でき、所属長にはルール未登録のまま"
+                "掲載されたことを知らせ、事後報告を求めます）"
+            )
+        elif rule is None:
+            value = "未登録（この区分の投稿も所属長の決裁が必要）"
         else:
             who = person_label(rule.agreed_by) if rule.agreed_by else "—"
             when = format_jst(rule.agreed_at) if rule.agreed_at else "—"

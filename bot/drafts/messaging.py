@@ -206,7 +206,7 @@ def exempt_notice(
     if draft.exemption == "エ":
         title = f"【緊急情報 4(3)エ】{ref(draft, version.number)}"
         text = (
-            f"{who(draft.author)}さんが大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
+            f"{who(draft.author)}が大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
             "緊急のため決裁を待たずに掲載できます。掲載後に事後報告が届きます。"
         )
         if not registered:
@@ -216,7 +216,7 @@ def exempt_notice(
     else:
         title = f"【誤検知の説明】{ref(draft, version.number)}"
         text = (
-            f"{who(draft.author)}さんの決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）の投稿で"
+            f"{who(draft.author)}の決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）の投稿で"
             "掲載できない内容が指摘されましたが、作成者は誤検知だと説明しています。内容を確認してください。"
         )
     return OutMessage(

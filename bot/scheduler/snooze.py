@@ -83,9 +83,11 @@ def snooze(
 def _check_recipient(session: Session, reminder: Reminder, person: Person) -> None:
     if reminder.recipient_kind == "person":
         if reminder.recipient_key != person.handle:
+            to = session.scalar(sa.select(Person).where(Person.handle == reminder.recipient_key))
+            name = f"{to.name}（{to.handle}）" if to is not None else reminder.recipient_key
             raise PermissionDenied(
-                f"リマインダー #{reminder.id} は {reminder.recipient_key} さん宛てです。"
-                "スヌーズできるのは宛先の方だけです。"
+                f"リマインダー #{reminder.id} は {name} 宛てです。"
+                "スヌーズできるのは宛先の方だけです。ご自分宛てのリマインダーの番号を指定してください。"
             )
         return
     allowed = session.scalar(

@@ -301,7 +301,7 @@ def test_checklist_recorded_and_shown(session, confirmed, clock):
         "確認済み（佐藤 主事（sato）"
     )
     assert fields["掲載ルール 4(3)ア"].startswith("HP掲載済みのみ（取り決め: 山田 課長（yamada）")
-    assert fields["掲載ルール 4(3)イ"] == "未登録（決裁が必要）"
+    assert fields["掲載ルール 4(3)イ"] == "未登録（この区分の投稿も所属長の決裁が必要）"
     assert fields["状態"] == "確認済み（運用中）"
     assert "開設届の確認（広報課長）" in detail.text
     with pytest.raises(ValidationFailed, match=re.escape("5(4)（運用組織・連絡先）か5(5)")):

@@ -196,3 +196,22 @@ def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one
     out = script("/drafts")
     assert "事後報告が遅れている投稿" in out
     assert "#1 みどり市観光課（公式）（掲載 " in out
+
+
+def test_account_show_says_what_happens_to_an_emergency_post_without_its_rule(script):
+    out = script(
+        """
+        /as yamada
+        /account revoke kanko-x エ 見直しのため
+        /account show kanko-x
+        /as sato
+        /draft account=kanko-x exempt=エ 大雨のため、本日の観光案内所は臨時休業します。
+        """
+    )
+    shown = out.split("yamada> /account show kanko-x", 1)[1]
+    assert "掲載ルール 4(3)エ: 未登録（緊急情報は決裁なしですぐ掲載でき" in shown
+    assert "掲載ルール 4(3)ウ: 未登録（この区分の投稿も所属長の決裁が必要）" in shown
+    assert "4(3)エの投稿も所属長の決裁が必要" not in out
+    # ... and that is what happens: published at once, the 所属長 told the rule is missing.
+    assert "緊急情報（4(3)エ）のため、すぐに掲載できます" in out
+    assert "※ この区分の掲載ルールは事前に取り決められていません" in out
