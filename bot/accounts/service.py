@@ -62,6 +62,7 @@ from bot.errors import InvalidTransition, NotFound, PermissionDenied, Validation
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
+from bot.text import visible_or_empty
 
 # Serialises registry writes that check uniqueness across accounts (PostgreSQL; SQLite
 # already has one writer at a time).
@@ -229,7 +230,7 @@ def _directory_errors(
 ) -> dict[str, str]:
     """Field errors that need the directory: department, people, duplicate code and URL."""
     errors: dict[str, str] = {}
-    v = {k: (values.get(k) or "").strip() for k in FIELD_BY_KEY}
+    v = {k: visible_or_empty(values.get(k)) for k in FIELD_BY_KEY}
     if (
         v["code"]
         and exclude_id is None
@@ -351,7 +352,7 @@ def _notify(
 
 
 def _require_reason(reason: str | None, what: str) -> str:
-    text = (reason or "").strip()
+    text = visible_or_empty(reason)
     if not text:
         raise ValidationFailed(
             f"{what}の理由を入力してください。", fields={"reason": "理由を入力してください。"}
@@ -1044,7 +1045,7 @@ def register_rule(
     It replaces any rule in force for that category; the old one stays in the history.
     """
     cat = parse_category(category)
-    text = rule_text.strip()
+    text = visible_or_empty(rule_text)
     if not text:
         raise ValidationFailed(
             "掲載に関するルールの本文を入力してください（4(3)ただし書）。",

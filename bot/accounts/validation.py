@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.directory.service import normalise_handle
 from bot.errors import ValidationFailed
+from bot.text import visible_or_empty
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def validate_form(values: dict[str, str]) -> PolicyInput:
     unknown = sorted(set(values) - set(FIELD_BY_KEY))
     for key in unknown:
         errors[key] = f"「{key}」という項目はありません。"
-    v = {f.key: (values.get(f.key) or "").strip() for f in FIELDS}
+    v = {f.key: visible_or_empty(values.get(f.key)) for f in FIELDS}
     for f in FIELDS:
         if f.required and not v[f.key]:
             clause = f"（{f.clause}）" if f.clause else ""

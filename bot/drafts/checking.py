@@ -17,6 +17,7 @@ from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
 from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.settings import business_calendar
+from bot.text import has_visible
 from rules import Report, check
 
 MAX_TEXT_CHARS = 20_000
@@ -127,15 +128,14 @@ def validate_text(text: str | None, *, what: str = "本文") -> str:
 
 
 def _visible(text: str) -> bool:
-    return any(
-        not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Zs") for ch in text
-    )
+    return has_visible(text)
 
 
 def validate_reason(reason: str | None, *, what: str) -> str:
     """A reason (rejection, request for changes, false positive): present and bounded."""
-    if reason is None or not reason.strip():
+    if not has_visible(reason):
         raise ValidationFailed(f"{what}を入力してください。", fields={"reason": "必須"})
+    assert reason is not None
     reason = reason.strip()
     if len(reason) > MAX_REASON_CHARS:
         raise ValidationFailed(

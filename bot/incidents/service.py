@@ -41,6 +41,7 @@ from bot.incidents.models import (
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
+from bot.text import visible_or_empty
 
 MAX_SUMMARY = 2000
 MAX_UPDATE = 4000
@@ -190,7 +191,7 @@ def _event(
 
 
 def _text(value: str | None, *, limit: int, field: str, what: str) -> str:
-    text = (value or "").strip()
+    text = visible_or_empty(value)
     if not text:
         raise ValidationFailed(f"{what}を入力してください。", fields={field: "必須です"})
     if len(text) > limit:
@@ -220,7 +221,7 @@ def declare(
     kind = parse_type(type)
     account = directory.get_account(session, code=account_code)
     url = (url or "").strip() or None
-    summary = (summary or "").strip()
+    summary = visible_or_empty(summary)
     if not summary and not url:
         raise ValidationFailed(
             "何が起きているか（概要または該当する投稿のURL）を入力してください。",

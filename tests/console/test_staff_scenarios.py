@@ -215,3 +215,33 @@ def test_account_show_says_what_happens_to_an_emergency_post_without_its_rule(sc
     # ... and that is what happens: published at once, the 所属長 told the rule is missing.
     assert "緊急情報（4(3)エ）のため、すぐに掲載できます" in out
     assert "※ この区分の掲載ルールは事前に取り決められていません" in out
+
+
+ZWSP = "\u200b"
+
+
+def test_invisible_text_is_refused_in_every_required_field(script, session):
+    from bot.incidents.models import Incident
+
+    out = script(
+        f"""
+        /incident 炎上 kanko-x 開催日の誤りに批判が集まっています
+        /as watanabe
+        /incident close 1 {ZWSP}{ZWSP}
+        /incident update 1 {ZWSP}
+        /as sato
+        /draft account=kanko-x 秋の観光ガイドを配布します。
+        /as yamada
+        /reject 1 {ZWSP}
+        /account rule kanko-x ウ {ZWSP}
+        /as sato
+        /draft account=kanko-x {ZWSP}　{ZWSP}
+        """
+    )
+    assert "■ 終了時のまとめ（経緯と対応結果）を入力してください。" in out
+    incident = session.scalar(sa.select(Incident))
+    assert incident.status != "closed" and not incident.close_summary
+    assert "状況報告の本文を入力してください" in out
+    assert "■ 却下の理由を入力してください。" in out
+    assert "掲載に関するルールの本文を入力してください" in out
+    assert "本文が空です" in out
