@@ -83,18 +83,39 @@ class Media:
     name: str
     domains: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    # The platform's own short-link domains: real, but 5(9) keeps short links out.
+    short_domains: tuple[str, ...] = ()
+    # Whether every post's URL lies under the account's page (x.com/<account>/status/…).
+    posts_under_account: bool = False
 
 
 MEDIA: tuple[Media, ...] = (
-    Media("X", ("x.com", "twitter.com"), ("twitter", "ツイッター", "エックス", "x（旧twitter）")),
-    Media("Facebook", ("facebook.com",), ("フェイスブック",)),
-    Media("Instagram", ("instagram.com",), ("インスタグラム", "インスタ")),
-    Media("LINE", ("line.me",), ("ライン",)),
-    Media("YouTube", ("youtube.com",), ("ユーチューブ",)),
-    Media("TikTok", ("tiktok.com",), ("ティックトック",)),
-    Media("note", ("note.com",), ("ノート",)),
-    Media("Threads", ("threads.net", "threads.com"), ("スレッズ",)),
-    Media("Bluesky", ("bsky.app",), ("ブルースカイ",)),
+    Media(
+        "X",
+        ("x.com", "twitter.com"),
+        ("twitter", "ツイッター", "エックス", "x（旧twitter）"),
+        short_domains=("t.co",),
+        posts_under_account=True,
+    ),
+    Media("Facebook", ("facebook.com",), ("フェイスブック",), short_domains=("fb.me", "fb.watch")),
+    Media(
+        "Instagram",
+        ("instagram.com",),
+        ("インスタグラム", "インスタ"),
+        short_domains=("instagr.am",),
+    ),
+    Media("LINE", ("line.me",), ("ライン",), short_domains=("lin.ee",)),
+    Media("YouTube", ("youtube.com",), ("ユーチューブ",), short_domains=("youtu.be",)),
+    Media(
+        "TikTok",
+        ("tiktok.com",),
+        ("ティックトック",),
+        short_domains=("vt.tiktok.com", "vm.tiktok.com"),
+        posts_under_account=True,
+    ),
+    Media("note", ("note.com",), ("ノート",), posts_under_account=True),
+    Media("Threads", ("threads.net", "threads.com"), ("スレッズ",), posts_under_account=True),
+    Media("Bluesky", ("bsky.app",), ("ブルースカイ",), posts_under_account=True),
 )
 _MEDIA_LOOKUP: dict[str, Media] = {}
 for _m in MEDIA:
@@ -174,6 +195,9 @@ def check_url(url: str, media: Media | None) -> str | None:
         return "登録URLの形式が正しくありません。"
     if media is None:
         return None  # the media field carries the error
+    short = _short_link(_bare_host(parts.hostname), media)
+    if short is not None:
+        return short
     if _host_on(_bare_host(parts.hostname), media.domains) is None:
         return (
             f"登録URLが{media.name}のURLではありません"
@@ -183,6 +207,59 @@ def check_url(url: str, media: Media | None) -> str | None:
         return (
             f"登録URLには{media.name}のトップページではなく、アカウントのページを指定してください。"
         )
+    return None
+
+
+def _short_link(host: str, media: Media) -> str | None:
+    """The 5(9) refusal for the platform's own short link (lin.ee, youtu.be…), else None."""
+    domain = _host_on(host, media.short_domains)
+    if domain is None:
+        return None
+    return (
+        f"{domain} は{media.name}の短縮URLのため登録できません。短縮URLは本来のリンク先が分からず、"
+        "利用者に不安を与えるおそれがあるため、原則として利用しません（5(9)）。"
+        f"{'、'.join(media.domains)} で始まる本来のURLを入力してください。"
+    )
+
+
+def check_post_url(url: str, *, media_name: str, account_url: str | None) -> str | None:
+    """A Japanese message if ``url`` cannot be where this account published a post, else None.
+
+    https only; on the account's own platform; no short link (5(9)); and, on platforms whose
+    post URLs lie under the account's page (X, TikTok, note, Threads, Bluesky), under the
+    account's registered URL.
+    """
+    value = url.strip()
+    what = "掲載先のURL"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return f"{what}の形式が正しくありません。投稿のページのURLをそのまま貼り付けてください。"
+    if parts.scheme.lower() != "https":
+        return f"{what}は https:// で始まるURLにしてください（投稿のページのURLをそのまま貼り付けてください）。"
+    if not parts.hostname or parts.username or parts.password or port not in (None, 443):
+        return f"{what}の形式が正しくありません。投稿のページのURLをそのまま貼り付けてください。"
+    media = media_for(media_name)
+    if media is None:
+        return None  # a media we do not know: nothing more to compare with
+    host = _bare_host(parts.hostname)
+    short = _short_link(host, media)
+    if short is not None:
+        return short.replace("登録できません", "掲載先として記録できません")
+    if _host_on(host, media.domains) is None:
+        return (
+            f"{what}がこのアカウントのメディア（{media.name}）のURLではありません"
+            f"（{media.name}のURLは {'、'.join(media.domains)} です）。"
+            "このアカウントで掲載した投稿のURLを入力してください。"
+        )
+    if media.posts_under_account and account_url:
+        base = url_key(account_url).rstrip("/") + "/"
+        if not url_key(value).startswith(base):
+            return (
+                f"{what}がこのアカウント（{account_url}）の投稿のURLではありません。"
+                f"{account_url}/ で始まる、このアカウントで掲載した投稿のURLを入力してください。"
+            )
     return None
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from bot.accounts.validation import check_post_url
 from bot.audit import Entry, record, record_many, text_hash
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory import service as directory
@@ -196,22 +197,23 @@ def _check_photo(photo_people: str, photo_consent: bool, *, exemption: str | Non
         )
 
 
-def _check_url(url: str | None, *, what: str, required: bool) -> str | None:
+def _check_url(url: str | None, *, draft: Draft) -> str:
+    """The URL where the post went online: https, on the account's platform, under its page."""
     if url is None or not url.strip():
-        if required:
-            raise ValidationFailed(
-                f"{what}を入力してください（https:// で始まる URL）。", fields={"url": "必須"}
-            )
-        return None
-    url = url.strip()
-    if (
-        len(url) > MAX_URL_CHARS
-        or not url.startswith(("https://", "http://"))
-        or any(c.isspace() for c in url)
-    ):
         raise ValidationFailed(
-            f"{what}は https:// で始まる URL で入力してください。", fields={"url": "URL"}
+            "掲載先のURLを入力してください（https:// で始まる、掲載した投稿のURL）。",
+            fields={"url": "必須"},
         )
+    url = url.strip()
+    if len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
+        raise ValidationFailed(
+            "掲載先のURLは空白を含まない、https:// で始まるURLで入力してください"
+            f"（{MAX_URL_CHARS}文字まで）。",
+            fields={"url": "URL"},
+        )
+    problem = check_post_url(url, media_name=draft.account.media, account_url=draft.account.url)
+    if problem is not None:
+        raise ValidationFailed(problem, fields={"url": "URL"})
     return url
 
 
@@ -907,8 +909,8 @@ def mark_published(
             raise InvalidTransition(
                 f"下書き #{draft.id} の第{version.number}版は承認されていません（4(3)）。"
             )
-    clean_url = _check_url(url, what="掲載先の URL", required=True)
     _account_in_operation(session, draft=draft, doing="掲載済みとして登録")
+    clean_url = _check_url(url, draft=draft)
     when = published_at or now
     if when.tzinfo is None:
         raise ValueError("published_at must be timezone-aware")
@@ -959,11 +961,11 @@ def file_report(
         # Reporting an exempt post that was not marked published records the publication
         # too, which a suspended or closed account must not get. (From report_due the post
         # went online while the account was running: its report is still owed.)
-        values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
-        values["published_at"] = published_at or now
         _account_in_operation(session, draft=draft, doing="掲載済みとして登録（事後報告）")
+        values["published_url"] = _check_url(url, draft=draft)
+        values["published_at"] = published_at or now
     elif url:
-        values["published_url"] = _check_url(url, what="掲載先の URL", required=True)
+        values["published_url"] = _check_url(url, draft=draft)
     version = current_version(session, draft=draft)
     _move(session, draft=draft, from_state=state, to_state=target, now=now, **values)
     report = AfterReport(draft_id=draft.id, filed_by_id=actor.id, filed_at=now, note=note)

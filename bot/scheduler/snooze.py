@@ -86,7 +86,7 @@ def _check_recipient(session: Session, reminder: Reminder, person: Person) -> No
             to = session.scalar(sa.select(Person).where(Person.handle == reminder.recipient_key))
             name = f"{to.name}（{to.handle}）" if to is not None else reminder.recipient_key
             raise PermissionDenied(
-                f"リマインダー #{reminder.id} は {name} 宛てです。"
+                f"リマインダー #{reminder.id} は {name}宛てです。"
                 "スヌーズできるのは宛先の方だけです。ご自分宛てのリマインダーの番号を指定してください。"
             )
         return

@@ -245,3 +245,52 @@ def test_invisible_text_is_refused_in_every_required_field(script, session):
     assert "■ 却下の理由を入力してください。" in out
     assert "掲載に関するルールの本文を入力してください" in out
     assert "本文が空です" in out
+
+
+def test_the_published_url_must_be_https_on_the_accounts_own_page(script):
+    out = script(
+        """
+        /draft account=kanko-x exempt=イ 菊まつりの来場者は3万2千人でした。
+        /report 1 url=http://x.com/midori_kanko_demo/status/1 掲載しました
+        /published 1 https://evil.example.com/x
+        /published 1 https://x.com/someone_else/status/1
+        /published 1 https://t.co/abc123
+        /published 1 https://twitter.com/midori_kanko_demo/status/12
+        """
+    )
+    assert "掲載先のURLは https:// で始まるURLにしてください" in out
+    assert (
+        "このアカウントのメディア（X）のURLではありません（XのURLは x.com、twitter.com です）"
+        in out
+    )
+    assert (
+        "このアカウント（https://x.com/midori_kanko_demo）の投稿のURLではありません。"
+        "https://x.com/midori_kanko_demo/ で始まる" in out
+    )
+    assert "t.co はXの短縮URLのため掲載先として記録できません" in out and "（5(9)）" in out
+    assert "■ 下書き #1（第1版）を掲載済みにしました" in out  # twitter.com is x.com
+    assert out.count("を掲載済みにしました") == 1
+
+
+def test_a_line_short_link_is_refused_for_why_it_is_short_not_as_foreign(script):
+    out = script(
+        """
+        /account new
+        code: kanko-line
+        所管課: kanko
+        管理主体: みどり市 観光課
+        利用目的: 観光イベントの告知
+        発信する情報: イベント情報
+        受信した情報への対応: 個別に返信しません
+        メディア: LINE
+        アカウント名: みどり市観光課 LINE
+        URL: https://lin.ee/abcdEFG
+        運用開始日: 2026-12-01
+        管理者: sato
+        .
+        """
+    )
+    assert "LINEのURLではありません" not in out
+    assert "lin.ee はLINEの短縮URLのため登録できません" in out
+    assert "本来のリンク先が分からず、利用者に不安を与えるおそれがあるため" in out
+    assert "（5(9)）" in out and "line.me で始まる本来のURLを入力してください" in out

@@ -60,7 +60,11 @@ def test_an_approved_draft_is_not_published_on_a_closed_account(session, demo, c
     _close(session, clock)
     with pytest.raises(ValidationFailed) as err:
         drafts.mark_published(
-            session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/1", clock=clock
+            session,
+            actor=demo.sato,
+            draft_id=draft.id,
+            url="https://x.com/midori_kanko_demo/status/1",
+            clock=clock,
         )
     assert err.value.message.startswith("このアカウントは閉鎖されています")
     assert "掲載済みとして登録できません" in err.value.message
@@ -74,11 +78,19 @@ def test_an_exempt_draft_is_not_published_or_reported_as_published(session, demo
     change(session, clock)
     with pytest.raises(ValidationFailed):
         drafts.mark_published(
-            session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/2", clock=clock
+            session,
+            actor=demo.sato,
+            draft_id=draft.id,
+            url="https://x.com/midori_kanko_demo/status/2",
+            clock=clock,
         )
     with pytest.raises(ValidationFailed) as err:
         drafts.file_report(
-            session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/2", clock=clock
+            session,
+            actor=demo.sato,
+            draft_id=draft.id,
+            url="https://x.com/midori_kanko_demo/status/2",
+            clock=clock,
         )
     assert "事後報告" in err.value.message
     session.refresh(draft)
@@ -88,7 +100,11 @@ def test_an_exempt_draft_is_not_published_or_reported_as_published(session, demo
 def test_a_post_published_before_the_suspension_still_gets_its_report(session, demo, clock):
     draft = submit(session, demo, clock, exemption="イ").draft
     drafts.mark_published(
-        session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/3", clock=clock
+        session,
+        actor=demo.sato,
+        draft_id=draft.id,
+        url="https://x.com/midori_kanko_demo/status/3",
+        clock=clock,
     )
     _suspend(session, clock)
     drafts.file_report(session, actor=demo.sato, draft_id=draft.id, note="掲載済み", clock=clock)

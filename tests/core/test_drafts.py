@@ -195,7 +195,11 @@ def test_edit_makes_a_new_version_and_approval_does_not_carry_over(session, demo
     assert result.draft.state == "pending_approval"
     with pytest.raises(InvalidTransition) as err:
         drafts.mark_published(
-            session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/1", clock=clock
+            session,
+            actor=demo.sato,
+            draft_id=draft.id,
+            url="https://x.com/midori_kanko_demo/status/1",
+            clock=clock,
         )
     assert "決裁" in err.value.message
     requests = outbox(session, "yamada", "draft.approval_request")
@@ -237,7 +241,11 @@ def test_publish_after_approval(session, demo, clock):
     draft = submit(session, demo, clock).draft
     with pytest.raises(InvalidTransition) as err:
         drafts.mark_published(
-            session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/1", clock=clock
+            session,
+            actor=demo.sato,
+            draft_id=draft.id,
+            url="https://x.com/midori_kanko_demo/status/1",
+            clock=clock,
         )
     assert "決裁待ち" in err.value.message
     drafts.decide(session, decider=demo.yamada, draft_id=draft.id, kind="approve", clock=clock)
@@ -246,10 +254,17 @@ def test_publish_after_approval(session, demo, clock):
             session, actor=demo.sato, draft_id=draft.id, url="x.com/a", clock=clock
         )
     drafts.mark_published(
-        session, actor=demo.suzuki, draft_id=draft.id, url="https://x.com/a/1", clock=clock
+        session,
+        actor=demo.suzuki,
+        draft_id=draft.id,
+        url="https://x.com/midori_kanko_demo/status/1",
+        clock=clock,
     )
     session.refresh(draft)
-    assert (draft.state, draft.published_url) == ("published", "https://x.com/a/1")
+    assert (draft.state, draft.published_url) == (
+        "published",
+        "https://x.com/midori_kanko_demo/status/1",
+    )
     with pytest.raises(InvalidTransition):
         drafts.file_report(session, actor=demo.sato, draft_id=draft.id, clock=clock)
 
@@ -257,7 +272,11 @@ def test_publish_after_approval(session, demo, clock):
 def test_exempt_publish_report_acknowledge(session, demo, clock):
     draft = submit(session, demo, clock, exemption="イ").draft
     drafts.mark_published(
-        session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/2", clock=clock
+        session,
+        actor=demo.sato,
+        draft_id=draft.id,
+        url="https://x.com/midori_kanko_demo/status/2",
+        clock=clock,
     )
     session.refresh(draft)
     assert draft.state == "report_due"
@@ -288,10 +307,17 @@ def test_report_straight_from_exempt_records_publication(session, demo, clock):
     with pytest.raises(ValidationFailed):
         drafts.file_report(session, actor=demo.sato, draft_id=draft.id, clock=clock)
     drafts.file_report(
-        session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/3", clock=clock
+        session,
+        actor=demo.sato,
+        draft_id=draft.id,
+        url="https://x.com/midori_kanko_demo/status/3",
+        clock=clock,
     )
     session.refresh(draft)
-    assert draft.state == "reported" and draft.published_url == "https://x.com/a/3"
+    assert (
+        draft.state == "reported"
+        and draft.published_url == "https://x.com/midori_kanko_demo/status/3"
+    )
     assert count(session, AfterReport) == 1
 
 
@@ -311,7 +337,11 @@ def test_queries_for_the_uis(session, demo, clock):
         exempt.id
     ]
     drafts.file_report(
-        session, actor=demo.sato, draft_id=exempt.id, url="https://x.com/a/4", clock=clock
+        session,
+        actor=demo.sato,
+        draft_id=exempt.id,
+        url="https://x.com/midori_kanko_demo/status/4",
+        clock=clock,
     )
     assert drafts.overdue_reports(session, now=later) == []
     assert [
@@ -338,7 +368,11 @@ def test_every_step_is_in_the_audit_chain(session, demo, clock):
     draft = submit(session, demo, clock).draft
     drafts.decide(session, decider=demo.yamada, draft_id=draft.id, kind="approve", clock=clock)
     drafts.mark_published(
-        session, actor=demo.sato, draft_id=draft.id, url="https://x.com/a/5", clock=clock
+        session,
+        actor=demo.sato,
+        draft_id=draft.id,
+        url="https://x.com/midori_kanko_demo/status/5",
+        clock=clock,
     )
     actions = list(
         session.scalars(

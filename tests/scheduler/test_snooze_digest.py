@@ -99,7 +99,7 @@ def test_only_the_recipient_may_snooze(session, world, clock, reminded, plan):
             clock=clock,
             calendar=plan.calendar,
         )
-    assert "tanaka さん宛て" in info.value.message
+    assert "（tanaka）宛て" in info.value.message
     assert session.get(Reminder, reminded).status == "sent"
 
 
