@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.drafts.api import DraftRevision, NewDraft
 from bot.errors import ValidationFailed
-from bot.interaction.args import draft_id, split_options, when, yes_no
+from bot.interaction.args import draft_id, first_word, split_options, when, yes_no
 
 DRAFT_OPTIONS = frozenset({"account", "planned", "exempt", "evidence", "photo", "consent", "fp"})
 EDIT_OPTIONS = DRAFT_OPTIONS - {"account"}
@@ -62,10 +62,7 @@ def parse_draft(args: str) -> NewDraft:
 
 def split_edit(args: str) -> tuple[str, str]:
     """``/edit``'s draft number token and the rest (options and body, line breaks kept)."""
-    args = args.lstrip(" \u3000")
-    first = args.split(" ", 1)[0]
-    head, _, rest = args.partition("\n") if "\n" in first else args.partition(" ")
-    return head, rest
+    return first_word(args)
 
 
 def parse_edit(args: str) -> DraftRevision:

@@ -20,6 +20,7 @@ from bot.errors import ValidationFailed
 from bot.incidents import messaging, responses, service
 from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
 from bot.incidents.models import Incident
+from bot.interaction.args import number
 from bot.notify.messages import OutMessage
 
 USAGE = "\n".join(
@@ -39,7 +40,6 @@ USAGE = "\n".join(
 
 # A URL ends at white space or at Japanese punctuation written right after it.
 _URL = re.compile(r"https?://[^\s、。，．「」『』（）【】]+")
-_DIGITS = str.maketrans("０１２３４５６７８９＃", "0123456789#")
 
 
 def usage(problem: str | None = None) -> OutMessage:
@@ -52,10 +52,7 @@ def usage(problem: str | None = None) -> OutMessage:
 
 
 def _id(value: str, what: str = "事案番号") -> int:
-    raw = value.translate(_DIGITS).lstrip("#")
-    if not raw.isdigit():
-        raise ValidationFailed(f"{what}は数字で指定してください（「{value}」）。")
-    return int(raw)
+    return number(value, what=what, example="3")
 
 
 def _split(text: str, n: int) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.errors import BotError
 from bot.interaction import Actor, Reply, error, info, refusal
+from bot.interaction.args import split_command
 from bot.notify.messages import OutMessage
 from handlers.console import render
 
@@ -119,7 +120,8 @@ def dispatch(ctx: Context, line: str) -> None:
     Raises NeedsBody (with ``.command`` and ``.args`` set) when a body must follow.
     """
     text = line.strip()
-    if not text.startswith("/"):
+    parsed = split_command(text)
+    if parsed is None:
         ctx.reply(
             info(
                 "コマンドは / で始めてください",
@@ -128,10 +130,7 @@ def dispatch(ctx: Context, line: str) -> None:
             )
         )
         return
-    name, _, args = text[1:].partition(" ")
-    if "\n" in name:
-        name, _, rest = name.partition("\n")
-        args = "\n" + rest + (" " + args if args else "")
+    name, args = parsed
     cmd = ctx.registry.find(name)
     if cmd is None:
         ctx.reply(error(f"「/{name}」というコマンドはありません。/help で一覧を表示します。"))

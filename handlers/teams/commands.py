@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from bot.interaction.args import split_command
 
 _AT_TAG = re.compile(r"<at(?:\s[^>]*)?>.*?</at>", re.IGNORECASE | re.DOTALL)
 _AT_INNER = re.compile(r"</?at(?:\s[^>]*)?>", re.IGNORECASE)
@@ -93,11 +94,13 @@ def parse(text: str | None) -> TextCommand | None:
     cleaned = clean_text(text)
     if not cleaned:
         return TextCommand("help")
-    match = _HEAD.match(cleaned)
-    if match is None:
+    # The one command-line split every adapter shares (full-width slash, letters, digits and
+    # spaces from the IME); Teams also takes the word without its slash.
+    parsed = split_command(cleaned) or split_command("/" + cleaned)
+    if parsed is None:
         return None
-    word = unicodedata.normalize("NFKC", match.group("word")).lower().removeprefix("/")
+    word, rest = parsed
     name = ALIASES.get(word)
     if name is None:
         return None
-    return TextCommand(name, (match.group("rest") or "").rstrip())
+    return TextCommand(name, rest.rstrip())

@@ -294,3 +294,33 @@ def test_a_line_short_link_is_refused_for_why_it_is_short_not_as_foreign(script)
     assert "lin.ee はLINEの短縮URLのため登録できません" in out
     assert "本来のリンク先が分からず、利用者に不安を与えるおそれがあるため" in out
     assert "（5(9)）" in out and "line.me で始まる本来のURLを入力してください" in out
+
+
+def test_commands_typed_with_the_ime_on_are_understood(script):
+    out = script(
+        """
+        ／help
+        /draft　account=kanko-x　紅葉まつりを開催します。
+        /as　yamada
+        /approve　＃１　ｖ１　内容を確認しました
+        ／inbox
+        """
+    )
+    assert "コマンドは / で始めてください" not in out
+    assert "というコマンドはありません" not in out
+    assert "■ コマンドの一覧" in out
+    assert "【決裁依頼】下書き #1（第1版）" in out
+    assert "山田 花子（yamada）として操作します" in out
+    assert "承認しました" in out
+    assert "あなたの決裁や確認を待っているものはありません" in out
+
+
+def test_the_one_command_line_split_reads_ime_input():
+    from bot.interaction.args import draft_id, first_word, split_command, version_token, when
+
+    assert split_command("／ＡＰＰＲＯＶＥ　８") == ("approve", "８")
+    assert split_command("/draft\n本文") == ("draft", "\n本文")
+    assert split_command("承認 8") is None
+    assert first_word("８　ｖ２ 理由") == ("８", "ｖ２ 理由")
+    assert draft_id("＃１２") == 12 and version_token("ｖ２") == 2
+    assert when("２０２６／１２／０１　１０：００").isoformat() == "2026-12-01T10:00:00+09:00"

@@ -19,6 +19,7 @@ from handlers.teams.commands import clean_text, parse
         ("/draft account=kanko-x 明日の お知らせ", "draft", "account=kanko-x 明日の お知らせ"),
         ("/draft\n一行目\n二行目", "draft", "\n一行目\n二行目"),
         ("/edit 3 修正後", "edit", "3 修正後"),
+        ("／edit　３　修正後", "edit", "３　修正後"),  # the shared split: the word only
         ("/incident 炎上 市長の投稿に批判", "incident", "炎上 市長の投稿に批判"),
         ("/account", "account", ""),
         ("/drafts", "drafts", ""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.drafts import api
-from bot.interaction.args import draft_id, version_token
+from bot.interaction.args import draft_id, first_word, version_token
 from handlers.console.router import Context, Registry
 
 
@@ -15,7 +15,7 @@ def _decider(kind: str) -> Callable[[Context, str], None]:
         number = draft_id(words[0] if words else None)
         rest = words[1] if len(words) > 1 else ""
         version = None
-        first, _, remainder = rest.partition(" ")
+        first, remainder = first_word(rest)
         if first and version_token(first) is not None:
             version, rest = version_token(first), remainder
         ctx.answer(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.drafts import api
-from bot.interaction.args import draft_id, split_options
+from bot.interaction.args import draft_id, first_word, split_options
 from handlers.console.router import Context, Registry
 
 
 def handle(ctx: Context, args: str) -> None:
-    head, _, rest = args.partition(" ")
+    head, rest = first_word(args)
     options, note = split_options(rest, {"url"})
     ctx.answer(
         api.file_report(

@@ -6,17 +6,15 @@ import sqlalchemy as sa
 
 from bot.db import transaction
 from bot.directory.models import Person
-from bot.errors import NotFound, ValidationFailed
+from bot.errors import NotFound
+from bot.interaction.args import number
 from bot.scheduler.settings import load_settings
 from bot.scheduler.snooze import snooze, snooze_confirmation
 from handlers.console.router import Context, Registry
 
 
 def _number(token: str, what: str) -> int:
-    value = token.strip().lstrip("#")
-    if not value.isdigit():
-        raise ValidationFailed(f"{what}は数字で指定してください: {token}")
-    return int(value)
+    return number(token, what=what, example="30")
 
 
 def handle(ctx: Context, args: str) -> None:
