@@ -205,14 +205,20 @@ def exempt_notice(
     """To the 所属長: an exempt post that carries a false-positive statement, or a 4(3)エ post."""
     if draft.exemption == "エ":
         title = f"【緊急情報 4(3)エ】{ref(draft, version.number)}"
-        text = (
-            f"{who(draft.author)}が大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
-            "緊急のため決裁を待たずに掲載できます。掲載後に事後報告が届きます。"
-        )
+        text = f"{who(draft.author)}が大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
+        if version.verdict == "block":
+            # One verdict: the check's. Emergency posts are never held, but this text must
+            # not go out as it is.
+            text += (
+                "決裁は不要ですが、チェックで掲載できない内容が見つかりました。"
+                "作成者が指摘の箇所を直してから掲載するよう、必要に応じて声をかけてください。"
+            )
+        else:
+            text += "緊急のため決裁を待たずに掲載できます。掲載後に事後報告が届きます。"
         if not registered:
             text += "\n※ この区分の掲載ルールは事前に取り決められていません（4(3)ただし書）。"
-        if version.findings:
-            text += "\n※ チェックで指摘があります。内容を確認してください。"
+        if version.findings and version.verdict != "block":
+            text += "\n※ チェックで確認が必要な箇所があります。内容を確認してください。"
     else:
         title = f"【誤検知の説明】{ref(draft, version.number)}"
         text = (
@@ -241,13 +247,20 @@ def receipt(
 ) -> OutMessage:
     """To the author right after submitting or editing."""
     verb = "修正" if edited else "登録"
-    lines = [f"{ref(draft, version.number)}を{verb}しました。状態: {label(draft.state)}"]
+    lines = [f"状態: {label(draft.state)}"]  # the title already says what was done
     if draft.exemption is None:
         lines.append(
             "所属長の決裁（4(3)）を依頼しました: " + "、".join(who(p) for p in approvers) + "。"
         )
         if edited and version.number > 1:
             lines.append("本文を修正したため、前の版の承認は引き継がれません。")
+    elif draft.exemption == "エ" and outcome.verdict == "block":
+        # One verdict, stated once: never "すぐに掲載できます" beside 「掲載できない内容」.
+        lines.append(
+            f"緊急情報（4(3)エ）のため決裁は不要ですが、チェックで掲載できない内容が見つかりました"
+            f"（{len(outcome.findings)}件）。指摘の箇所を［修正する］から直してから"
+            "掲載してください。所属長にも知らせました。"
+        )
     elif draft.exemption == "エ":
         lines.append(
             "緊急情報（4(3)エ）のため、すぐに掲載できます。所属長にも知らせました。"
@@ -260,7 +273,7 @@ def receipt(
         )
     if version.false_positive_reason:
         lines.append("誤検知の説明は所属長に伝えられます。")
-    if outcome.findings:
+    if outcome.findings and not (draft.exemption == "エ" and outcome.verdict == "block"):
         lines.append(
             f"チェック結果: {VERDICT_LABELS[outcome.verdict]}（{len(outcome.findings)}件）"
         )
@@ -270,7 +283,14 @@ def receipt(
         text="\n".join(lines),
         fields=[Field("アカウント", account.name)],
         findings=outcome.views(),
-        actions=_author_actions(draft, version, "exempt") if draft.exemption else [],
+        actions=(
+            _author_actions(draft, version, "request_changes")
+            + _author_actions(draft, version, "exempt")
+            if draft.exemption == "エ" and outcome.verdict == "block"
+            else _author_actions(draft, version, "exempt")
+            if draft.exemption
+            else []
+        ),
         context=_context(draft, version),
     )
 

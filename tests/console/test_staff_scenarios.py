@@ -324,3 +324,17 @@ def test_the_one_command_line_split_reads_ime_input():
     assert first_word("８　ｖ２ 理由") == ("８", "ｖ２ 理由")
     assert draft_id("＃１２") == 12 and version_token("ｖ２") == 2
     assert when("２０２６／１２／０１　１０：００").isoformat() == "2026-12-01T10:00:00+09:00"
+
+
+def test_an_emergency_post_with_a_blocked_number_gets_one_verdict(script):
+    out = script("/draft account=kanko-x exempt=エ 大雨のため休業します。問合せ 090-1234-5678")
+    receipt = out.split("── yamada が受信 ──", 1)[0]
+    assert "すぐに掲載できます" not in receipt
+    assert receipt.count("掲載できない内容が見つかりました") == 1
+    assert "チェック結果: 掲載できない内容が含まれています" not in receipt
+    assert "指摘の箇所を［修正する］から直してから掲載してください" in receipt
+    assert "修正する: /edit 1" in receipt
+    assert receipt.count("下書き #1（第1版）を登録しました") == 1  # the title, said once
+    head = out.split("── yamada が受信 ──", 1)[1].split("── kato", 1)[0]
+    assert "決裁を待たずに掲載できます" not in head
+    assert "チェックで掲載できない内容が見つかりました" in head
