@@ -6,12 +6,30 @@ they would read.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from bot.accounts.publish import published_accounts, render_csv
 from bot.directory.models import Account
 from handlers.console.testing import run_script
+
+
+def draft_no(out: str) -> int:
+    """The number of the draft the transcript registered (sequences differ by database)."""
+    match = re.search(r"■ 下書き #(\d+)（第1版）を登録しました", out)
+    assert match is not None, out
+    return int(match.group(1))
+
+
+def incident_no(out: str) -> int:
+    match = re.search(r"■ 事案#(\d+)（", out)
+    assert match is not None, out
+    return int(match.group(1))
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 @pytest.fixture
@@ -174,6 +192,7 @@ def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one
         /drafts
         """
     )
+    n = draft_no(out)
     assert "決裁不要（掲載可・掲載後に事後報告）" in out
     assert "事後報告が遅れている投稿" not in out  # not published, no planned time: not late
     assert "掲載予定 未定" not in out
@@ -182,7 +201,7 @@ def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one
     clock.advance(hours=10)
     sweep(factory, plan=plan, worker="w", clock=clock)
     first = script("/drafts")
-    assert "【事後報告のお願い】下書き #1（第1版）" in first
+    assert f"【事後報告のお願い】下書き #{n}（第1版）" in first
     assert "・1回目・" in first
     assert "掲載予定: 登録されていません" in first
     assert "掲載の登録と事後報告を待っています" in first
@@ -191,11 +210,11 @@ def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one
     assert "・2回目・" in script("/drafts")
 
     # Published: now the report is late, counted from the publication.
-    script("/published 1 https://x.com/midori_kanko_demo/status/9")
+    script(f"/published {n} https://x.com/midori_kanko_demo/status/9")
     clock.advance(minutes=5)
     out = script("/drafts")
     assert "事後報告が遅れている投稿" in out
-    assert "#1 みどり市観光課（公式）（掲載 " in out
+    assert f"#{n} みどり市観光課（公式）（掲載 " in out
 
 
 def test_account_show_says_what_happens_to_an_emergency_post_without_its_rule(script):
@@ -223,16 +242,15 @@ ZWSP = "\u200b"
 def test_invisible_text_is_refused_in_every_required_field(script, session):
     from bot.incidents.models import Incident
 
+    i = incident_no(script("/incident 炎上 kanko-x 開催日の誤りに批判が集まっています"))
+    n = draft_no(script("/draft account=kanko-x 秋の観光ガイドを配布します。"))
     out = script(
         f"""
-        /incident 炎上 kanko-x 開催日の誤りに批判が集まっています
         /as watanabe
-        /incident close 1 {ZWSP}{ZWSP}
-        /incident update 1 {ZWSP}
-        /as sato
-        /draft account=kanko-x 秋の観光ガイドを配布します。
+        /incident close {i} {ZWSP}{ZWSP}
+        /incident update {i} {ZWSP}
         /as yamada
-        /reject 1 {ZWSP}
+        /reject {n} {ZWSP}
         /account rule kanko-x ウ {ZWSP}
         /as sato
         /draft account=kanko-x {ZWSP}　{ZWSP}
@@ -248,14 +266,14 @@ def test_invisible_text_is_refused_in_every_required_field(script, session):
 
 
 def test_the_published_url_must_be_https_on_the_accounts_own_page(script):
+    n = draft_no(script("/draft account=kanko-x exempt=イ 菊まつりの来場者は3万2千人でした。"))
     out = script(
-        """
-        /draft account=kanko-x exempt=イ 菊まつりの来場者は3万2千人でした。
-        /report 1 url=http://x.com/midori_kanko_demo/status/1 掲載しました
-        /published 1 https://evil.example.com/x
-        /published 1 https://x.com/someone_else/status/1
-        /published 1 https://t.co/abc123
-        /published 1 https://twitter.com/midori_kanko_demo/status/12
+        f"""
+        /report {n} url=http://x.com/midori_kanko_demo/status/1 掲載しました
+        /published {n} https://evil.example.com/x
+        /published {n} https://x.com/someone_else/status/1
+        /published {n} https://t.co/abc123
+        /published {n} https://twitter.com/midori_kanko_demo/status/12
         """
     )
     assert "掲載先のURLは https:// で始まるURLにしてください" in out
@@ -268,7 +286,7 @@ def test_the_published_url_must_be_https_on_the_accounts_own_page(script):
         "https://x.com/midori_kanko_demo/ で始まる" in out
     )
     assert "t.co はXの短縮URLのため掲載先として記録できません" in out and "（5(9)）" in out
-    assert "■ 下書き #1（第1版）を掲載済みにしました" in out  # twitter.com is x.com
+    assert f"■ 下書き #{n}（第1版）を掲載済みにしました" in out  # twitter.com is x.com
     assert out.count("を掲載済みにしました") == 1
 
 
@@ -297,19 +315,20 @@ def test_a_line_short_link_is_refused_for_why_it_is_short_not_as_foreign(script)
 
 
 def test_commands_typed_with_the_ime_on_are_understood(script):
-    out = script(
-        """
-        ／help
-        /draft　account=kanko-x　紅葉まつりを開催します。
+    first = script("／help\n/draft　account=kanko-x　紅葉まつりを開催します。")
+    n = draft_no(first)
+    wide = str(n).translate(FULL_WIDTH)
+    out = first + script(
+        f"""
         /as　yamada
-        /approve　＃１　ｖ１　内容を確認しました
+        /approve　＃{wide}　ｖ１　内容を確認しました
         ／inbox
         """
     )
     assert "コマンドは / で始めてください" not in out
     assert "というコマンドはありません" not in out
     assert "■ コマンドの一覧" in out
-    assert "【決裁依頼】下書き #1（第1版）" in out
+    assert f"【決裁依頼】下書き #{n}（第1版）" in out
     assert "山田 花子（yamada）として操作します" in out
     assert "承認しました" in out
     assert "あなたの決裁や確認を待っているものはありません" in out
@@ -328,13 +347,14 @@ def test_the_one_command_line_split_reads_ime_input():
 
 def test_an_emergency_post_with_a_blocked_number_gets_one_verdict(script):
     out = script("/draft account=kanko-x exempt=エ 大雨のため休業します。問合せ 090-1234-5678")
+    n = draft_no(out)
     receipt = out.split("── yamada が受信 ──", 1)[0]
     assert "すぐに掲載できます" not in receipt
     assert receipt.count("掲載できない内容が見つかりました") == 1
     assert "チェック結果: 掲載できない内容が含まれています" not in receipt
     assert "指摘の箇所を［修正する］から直してから掲載してください" in receipt
-    assert "修正する: /edit 1" in receipt
-    assert receipt.count("下書き #1（第1版）を登録しました") == 1  # the title, said once
+    assert f"修正する: /edit {n}" in receipt
+    assert receipt.count(f"下書き #{n}（第1版）を登録しました") == 1  # the title, said once
     head = out.split("── yamada が受信 ──", 1)[1].split("── kato", 1)[0]
     assert "決裁を待たずに掲載できます" not in head
     assert "チェックで掲載できない内容が見つかりました" in head
