@@ -99,6 +99,9 @@ ALLOWED: frozenset[str] = frozenset(
         "publish",
         "incident",
         "worker",
+        "guideline",
+        "rules",
+        "feedback",
         "serve",
         "package",
         "demo",
@@ -134,6 +137,7 @@ ALLOWED: frozenset[str] = frozenset(
 )
 
 _PROGRAM = re.compile(r"python -m [\w.]+")
+_PATH = re.compile(r"\b(?:docs|build|handlers|bot|rules)/[\w./-]+")
 _URL = re.compile(r"https?://\S+|www\.[\w.-]+|\b[\w.-]+\.(?:example|jp|com|me|net|app)\b\S*")
 _COMMAND = re.compile(r"(?<![A-Za-z0-9])[/／][A-Za-z][\w-]*")
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
@@ -147,6 +151,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]")
 
 def english_words(text: str) -> list[str]:
     """The ASCII-letter words of ``text`` that are neither commands, identifiers nor URLs."""
-    for pattern in (_PROGRAM, _QUOTED, _DATETIME, _URL, _COMMAND, _OPTION, _KEY, _HANDLE, _VERSION):
+    for pattern in (_PROGRAM, _PATH, _QUOTED, _DATETIME, _URL, _COMMAND, _OPTION, _KEY, _HANDLE, _VERSION):
         text = pattern.sub(" ", text)
     return [w for w in _WORD.findall(text) if w not in ALLOWED]
