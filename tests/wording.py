@@ -151,6 +151,17 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]")
 
 def english_words(text: str) -> list[str]:
     """The ASCII-letter words of ``text`` that are neither commands, identifiers nor URLs."""
-    for pattern in (_PROGRAM, _PATH, _QUOTED, _DATETIME, _URL, _COMMAND, _OPTION, _KEY, _HANDLE, _VERSION):
+    for pattern in (
+        _PROGRAM,
+        _PATH,
+        _QUOTED,
+        _DATETIME,
+        _URL,
+        _COMMAND,
+        _OPTION,
+        _KEY,
+        _HANDLE,
+        _VERSION,
+    ):
         text = pattern.sub(" ", text)
     return [w for w in _WORD.findall(text) if w not in ALLOWED]
