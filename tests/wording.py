@@ -83,6 +83,9 @@ ALLOWED: frozenset[str] = frozenset(
             "suspend",
         ],
         *["resume", "close", "manager", "operators", "history", "rules", "form"],
+        # python -m bot rules / guideline sub-commands and their option values
+        *["guideline", "feedback", "allowances", "allow", "show", "diff", "load"],
+        *["allow_phrase", "public_number", "trusted_domain", "disable_rule"],
         "Ctrl-C",
         "h",
         "v",

@@ -155,14 +155,22 @@ def add_commands(sub: Any) -> None:
     ls.add_argument("--all", action="store_true", help="取り消したものも表示")
     ls.set_defaults(handler=_cmd_allowances)
     allow = rules.add_parser("allow", help="許容設定を登録（情報政策課の担当者のみ）")
-    allow.add_argument("--actor", required=True, help="登録する担当者の名簿上のハンドル")
-    allow.add_argument("--kind", required=True, choices=KINDS, help="種類")
-    allow.add_argument("--value", required=True, help="語句・電話番号・ドメイン・規則名")
-    allow.add_argument("--reason", required=True, help="理由（監査ログに記録）")
-    allow.add_argument("--draft", type=int, help="申し出のあった下書きの番号")
-    allow.add_argument("--rule", help="申し出の対象の規則名")
+    allow.add_argument(
+        "--actor", required=True, metavar="担当者", help="登録する担当者の名簿上のハンドル"
+    )
+    allow.add_argument(
+        "--kind", required=True, choices=KINDS, metavar="種類", help="種類: " + "、".join(KINDS)
+    )
+    allow.add_argument(
+        "--value", required=True, metavar="値", help="語句・電話番号・ドメイン・規則名"
+    )
+    allow.add_argument("--reason", required=True, metavar="理由", help="理由（監査ログに記録）")
+    allow.add_argument("--draft", type=int, metavar="番号", help="申し出のあった下書きの番号")
+    allow.add_argument("--rule", metavar="規則", help="申し出の対象の規則名")
     allow.set_defaults(handler=_cmd_allow)
     revoke = rules.add_parser("revoke", help="許容設定を取り消す（情報政策課の担当者のみ）")
-    revoke.add_argument("id", type=int, help="許容設定の番号")
-    revoke.add_argument("--actor", required=True, help="取り消す担当者の名簿上のハンドル")
+    revoke.add_argument("id", type=int, metavar="番号", help="許容設定の番号")
+    revoke.add_argument(
+        "--actor", required=True, metavar="担当者", help="取り消す担当者の名簿上のハンドル"
+    )
     revoke.set_defaults(handler=_cmd_revoke)

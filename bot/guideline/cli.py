@@ -125,20 +125,22 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """``guideline check|show|diff|load|history``."""
     g = sub.add_parser(
-        "guideline", help="ガイドラインのファイル（docs/guideline.md）"
+        "guideline", help="ガイドラインのファイル（検証・比較・読み込み）"
     ).add_subparsers(dest="guideline_command", required=True)
     check = g.add_parser("check", help="ファイルを検証する（読み込みはしない）")
-    check.add_argument("file")
+    check.add_argument("file", metavar="ファイル")
     check.set_defaults(handler=_cmd_check, upgrade_first=False)
     show = g.add_parser("show", help="内容を要約して表示（ファイル省略時は適用中のもの）")
-    show.add_argument("file", nargs="?")
+    show.add_argument("file", nargs="?", metavar="ファイル")
     show.set_defaults(handler=_cmd_show)
     d = g.add_parser("diff", help="二つの版の違いを表示")
-    d.add_argument("old")
-    d.add_argument("new")
+    d.add_argument("old", metavar="旧ファイル")
+    d.add_argument("new", metavar="新ファイル")
     d.set_defaults(handler=_cmd_diff, upgrade_first=False)
     load = g.add_parser("load", help="新しい版を読み込む（監査ログに記録）")
-    load.add_argument("file")
-    load.add_argument("--actor", default="system", help="読み込む人の名簿上のハンドル")
+    load.add_argument("file", metavar="ファイル")
+    load.add_argument(
+        "--actor", default="system", metavar="担当者", help="読み込む人の名簿上のハンドル"
+    )
     load.set_defaults(handler=_cmd_load)
     g.add_parser("history", help="読み込んだ版の履歴").set_defaults(handler=_cmd_history)

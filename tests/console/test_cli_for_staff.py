@@ -43,6 +43,10 @@ HELP = [
     ("bot", "accounts", "publish", "--help"),
     ("bot", "incident", "export", "--help"),
     ("bot", "worker", "--help"),
+    ("bot", "rules", "--help"),
+    ("bot", "rules", "allow", "--help"),
+    ("bot", "guideline", "--help"),
+    ("bot", "guideline", "load", "--help"),
     ("handlers.teams", "--help"),
     ("handlers.teams", "package", "--help"),
 ]
