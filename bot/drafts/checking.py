@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.business_calendar import BusinessCalendar
 from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.settings import business_calendar
 from bot.text import has_visible
 from rules import Report, check

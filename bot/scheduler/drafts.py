@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from bot.business_calendar import BusinessCalendar
 from bot.clock import format_jst
 from bot.directory.models import Account, Department, Deputy, Person
 from bot.drafts.models import AfterReport, Draft, DraftVersion
 from bot.notify.messages import Action, Field, OutMessage
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import Rendered, Rule, id_in

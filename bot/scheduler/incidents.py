@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.business_calendar import BusinessCalendar
 from bot.incidents import messaging
 from bot.incidents.models import Incident
 from bot.incidents.service import reminder_mentions
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.drafts import snooze_actions
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings

@@ -28,13 +28,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.audit import record
+from bot.business_calendar import BusinessCalendar
 from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
 from bot.directory.models import Person
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import Outgoing, enqueue, enqueue_many
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import UNIQUE_KEY, Reminder
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import ReminderSource, Rendered, Rule, id_in

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.scheduler.calendar import DEFAULT_CLOSED, BusinessCalendar, ClosedDays, parse_weekdays
+from bot.business_calendar import DEFAULT_CLOSED, BusinessCalendar, ClosedDays, parse_weekdays
 
 log = logging.getLogger(__name__)
 

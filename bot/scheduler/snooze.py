@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.audit import record
+from bot.business_calendar import BusinessCalendar
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory.models import OrgRole, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.notify.messages import OutMessage
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import load_settings
 

@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from bot.business_calendar import BusinessCalendar
 from bot.notify.messages import OutMessage
-from bot.scheduler.calendar import BusinessCalendar
 from bot.scheduler.models import Reminder
 
 # (now) -> SELECT item_id, anchor_at, recipient_key

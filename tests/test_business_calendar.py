@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler.calendar import BusinessCalendar, ClosedDays, parse_weekdays
+from bot.business_calendar import BusinessCalendar, ClosedDays, parse_weekdays
 
 JST = ZoneInfo("Asia/Tokyo")
 CAL = BusinessCalendar()
