@@ -163,3 +163,17 @@ class SlackSimulator:
         """The handshake Slack sends when the Request URL is saved."""
         payload = signing.load_fixture("url_verification") | {"challenge": challenge}
         return self.post(signing.event_body(payload), signing.JSON)
+
+
+def drain(app: App, timeout: float = 5.0) -> None:
+    """Wait, at most ``timeout`` seconds, until every listener the app started has finished.
+
+    Bolt runs listeners (and lazy listeners) on one executor; shutting it down with
+    ``wait=True`` returns once all submitted work is done. The app runs nothing afterwards,
+    so call this only when the test is about to count what happened.
+    """
+    executor = app.listener_runner.listener_executor
+    waiter = threading.Thread(target=executor.shutdown, kwargs={"wait": True}, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    assert not waiter.is_alive(), f"listeners still running after {timeout}s"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
@@ -16,6 +15,7 @@ from handlers.slack.dedupe import (
     retry_num,
     view_submission_key,
 )
+from tests.slack.harness import drain
 from tests.slack.mock_web_api_server import MockSlackWebApi
 from tests.slack.signing import event_envelope, view_submission_payload
 
@@ -128,8 +128,7 @@ def test_socket_mode_retries_are_deduplicated_too(make_app, slack_api: MockSlack
         BoltRequest(mode="socket_mode", body=envelope, headers={"x-slack-retry-num": "1"})
     )
     assert first.status == 200 and retry.status == 200
-    slack_api.wait_for("chat.postMessage", 1)
-    time.sleep(0.3)
+    drain(app)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 
@@ -158,8 +157,8 @@ def test_shared_deduper_spans_app_instances(make_app, slack_api: MockSlackWebApi
     apps[1].dispatch(
         BoltRequest(mode="socket_mode", body=envelope, headers={"x-slack-retry-num": "1"})
     )
-    slack_api.wait_for("chat.postMessage", 1)
-    time.sleep(0.3)
+    for app in apps:
+        drain(app)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 

@@ -8,7 +8,7 @@ import time
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from tests.slack.harness import SlackSimulator
+from tests.slack.harness import SlackSimulator, drain
 from tests.slack.mock_web_api_server import MockSlackWebApi
 from tests.slack.signing import sign
 
@@ -219,7 +219,7 @@ def test_retried_event_does_not_post_a_second_message(
     for retry_num in (1, 2, 3):
         again = slack.replay(first, retry_num=retry_num)
         assert again.status == 200  # acknowledged, so Slack stops retrying
-    time.sleep(0.3)
+    drain(bolt_app)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.slack.dedupe import Deduper, claimed, view_submission_key
-from tests.slack.harness import SlackSimulator
+from tests.slack.harness import SlackSimulator, drain
 from tests.slack.mock_web_api_server import MockSlackWebApi
 
 VALUES = {"text": {"text": {"type": "plain_text_input", "value": "窓口時間を延長します。"}}}
@@ -39,8 +37,7 @@ def test_double_submit_posts_once(
     register_draft_submit(bolt_app)
     assert slack.view_submission("pattern_submit", VALUES).status == 200
     assert slack.view_submission("pattern_submit", VALUES).status == 200
-    slack_api.wait_for("chat.postMessage", 1)
-    time.sleep(0.3)
+    drain(bolt_app)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 

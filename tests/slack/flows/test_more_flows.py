@@ -31,6 +31,7 @@ from tests.slack.flows.conftest import (
     text_of,
     wait_dms,
 )
+from tests.slack.harness import drain
 from tests.slack.mock_web_api_server import _message_error, _view_error
 
 AUTHOR, HEAD, DEPUTY, INFO = (SLACK_IDS[h] for h in ("sato", "yamada", "kato", "watanabe"))
@@ -202,13 +203,12 @@ def test_app_home_shows_my_drafts_and_what_waits_for_me(slack, slack_api, core):
     assert "名簿に登録されていません" in json.dumps(stranger.json_param("view"), ensure_ascii=False)
 
 
-def test_retried_event_publishes_once(slack, slack_api):
+def test_retried_event_publishes_once(slack, slack_api, bolt_app):
     event = {"type": "app_home_opened", "user": AUTHOR, "channel": "D0STAFF001", "tab": "home"}
     first = slack.event(event, event_id="Ev0HOME0001")
     retry = slack.replay(first, retry_num=1)
     assert first.status == retry.status == 200
-    slack_api.wait_for("views.publish")
-    time.sleep(0.3)
+    drain(bolt_app)
     assert len(slack_api.calls_to("views.publish")) == 1
 
 
