@@ -13,6 +13,7 @@ from bot.audit import verify
 from bot.audit.models import AuditEvent
 from bot.clock import FakeClock
 from bot.db import make_engine, make_sessionmaker, transaction
+from bot.directory import service as directory
 from bot.directory.loader import DEMO_FILE, load_file
 from bot.drafts import api
 from bot.drafts import service as drafts
@@ -64,7 +65,7 @@ def test_deputy_outside_the_delegation_period_cannot_decide(session, demo, pendi
 
 
 def test_author_who_is_a_deputy_cannot_decide_own_draft(session, demo, clock):
-    account = drafts.directory.get_account(session, code="kanko-x")
+    account = directory.get_account(session, code="kanko-x")
     account.operators.append(demo.kato)
     session.flush()
     result = drafts.submit(
@@ -189,7 +190,7 @@ def test_two_processes_racing_exactly_one_wins(committed_factory, backend, engin
     with transaction(committed_factory) as s:
         load_file(s, path=DEMO_FILE, clock=clock)
     with transaction(committed_factory) as s:
-        author = drafts.directory.get_person(s, handle="sato")
+        author = directory.get_person(s, handle="sato")
         draft_id = drafts.submit(
             s, author=author, account_code="kanko-x", text=TEXT, clock=clock
         ).draft.id

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.audit.models import AuditEvent
+from bot.directory import service as directory
 from bot.drafts import service as drafts
 from bot.drafts.checking import MAX_TEXT_CHARS
 from bot.drafts.models import Draft
@@ -61,7 +62,7 @@ def test_unknown_draft_and_person(session, demo, clock):
         drafts.decide(session, decider=demo.yamada, draft_id=999, kind="approve", clock=clock)
     assert "#999" in err.value.message
     with pytest.raises(NotFound) as err:
-        drafts.directory.get_person(session, handle="ghost")
+        directory.get_person(session, handle="ghost")
     assert "名簿に登録されていません" in err.value.message
 
 

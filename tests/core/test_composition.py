@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import bot.actions, bot.commands, bot.incidents, bot.incidents.responses, bot.cli
-from bot.drafts import service as drafts
+from bot.drafts import decisions as drafts  # where the hook list lives
 before = list(drafts._decision_hooks)
 import bot.app
 after_import = list(drafts._decision_hooks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from bot.drafts import decisions
 from bot.drafts import service as drafts
 from bot.errors import InvalidTransition, PermissionDenied
 from bot.incidents import responses, service
@@ -83,7 +84,7 @@ def test_decision_reaches_timeline_through_core_hook(session, clock, org, incide
 
 
 def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident, monkeypatch):
-    monkeypatch.setattr(drafts, "_decision_hooks", [])
+    monkeypatch.setattr(decisions, "_decision_hooks", [])
     _, result = responses.start_response(
         session,
         incident_id=incident.id,
