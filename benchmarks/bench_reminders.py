@@ -45,7 +45,7 @@ from bot.clock import FakeClock
 from bot.db import make_engine, make_sessionmaker, upgrade
 from bot.directory.models import Account, Department, Person
 from bot.drafts.models import Draft, DraftVersion
-from bot.scheduler.drafts import DraftSource
+from bot.drafts.reminders import DraftSource
 from bot.scheduler.models import Reminder
 from bot.scheduler.service import build_plan, sweep
 from bot.scheduler.settings import ReminderSettings

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessionmaker, upgrade
 from bot.drafts import service as drafts
+from bot.drafts.reminders import DraftSource
 from bot.incidents import responses as incident_responses
+from bot.incidents.reminders import IncidentSource
 from bot.notify.port import Notifier
-from bot.scheduler.drafts import DraftSource
-from bot.scheduler.incidents import IncidentSource
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import ReminderSource
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from bot.business_calendar import BusinessCalendar
-from bot.notify.messages import OutMessage
+from bot.notify.messages import Action, OutMessage
 from bot.scheduler.models import Reminder
 
 # (now) -> SELECT item_id, anchor_at, recipient_key
@@ -101,3 +101,11 @@ class ReminderSource(Protocol):
     def titles(self, session: Session, item_ids: Sequence[int]) -> dict[int, str]:
         """Short Japanese names of items for the digest, e.g. 「市公式X 下書き #12」."""
         ...
+
+
+def snooze_actions(reminder: Reminder) -> list[Action]:
+    """The snooze buttons every reminder to a person carries."""
+    return [
+        Action("reminder.snooze", "30分後に再通知", {"reminder_id": reminder.id, "minutes": 30}),
+        Action("reminder.snooze", "2時間後に再通知", {"reminder_id": reminder.id, "minutes": 120}),
+    ]

@@ -180,7 +180,7 @@ def test_an_unpublished_exempt_post_is_not_late_and_its_reminders_count_from_one
     script, factory, clock
 ):
 
-    from bot.scheduler.drafts import DraftSource
+    from bot.drafts.reminders import DraftSource
     from bot.scheduler.service import build_plan, sweep
     from bot.scheduler.settings import ReminderSettings
 

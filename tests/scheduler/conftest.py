@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.directory.models import Account, Channel, Department, Deputy, OrgRole, Person
 from bot.drafts.models import AfterReport, Draft, DraftVersion
+from bot.drafts.reminders import DraftSource
 from bot.notify.models import OutboxMessage
-from bot.scheduler.drafts import DraftSource
 from bot.scheduler.service import Plan, build_plan
 from bot.scheduler.settings import ReminderSettings
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.app import reminder_sources
+from bot.drafts.reminders import DraftSource
 from bot.incidents import service as incidents
-from bot.scheduler.drafts import DraftSource
-from bot.scheduler.incidents import IncidentSource
+from bot.incidents.reminders import IncidentSource
 from bot.scheduler.service import build_plan, sweep
 from bot.scheduler.snooze import snooze
 from tests.people import who

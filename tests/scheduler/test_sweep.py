@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from bot.audit.models import AuditEvent
 from bot.clock import FakeClock
-from bot.scheduler.drafts import DraftSource
+from bot.drafts.reminders import DraftSource
 from bot.scheduler.models import Reminder
 from bot.scheduler.service import build_plan, sweep
 

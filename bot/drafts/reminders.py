@@ -27,7 +27,7 @@ from bot.drafts.models import AfterReport, Draft, DraftVersion
 from bot.notify.messages import Action, Field, OutMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in
+from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
 
 EMERGENCY = "エ"
 
@@ -283,14 +283,6 @@ def _duration(span: timedelta) -> str:
         return f"{minutes}分"
     hours, rest = divmod(minutes, 60)
     return f"{hours}時間{rest}分" if rest else f"{hours}時間"
-
-
-def snooze_actions(reminder: Reminder) -> list[Action]:
-    """The snooze buttons every reminder to a person carries."""
-    return [
-        Action("reminder.snooze", "30分後に再通知", {"reminder_id": reminder.id, "minutes": 30}),
-        Action("reminder.snooze", "2時間後に再通知", {"reminder_id": reminder.id, "minutes": 120}),
-    ]
 
 
 def _message(

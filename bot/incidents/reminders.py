@@ -19,10 +19,9 @@ from bot.business_calendar import BusinessCalendar
 from bot.incidents import messaging
 from bot.incidents.models import Incident
 from bot.incidents.service import reminder_mentions
-from bot.scheduler.drafts import snooze_actions
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in
+from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
 
 
 def _stale_flaming(now: datetime) -> sa.Select:
