@@ -159,18 +159,19 @@ class Checker:
     def _finish(self, found: list[Finding]) -> tuple[Finding, ...]:
         cfg = self.config
         out: list[Finding] = []
-        seen: set[tuple[str, int, int]] = set()
+        seen: set[tuple[str, str, int, int]] = set()
         for f in sorted(found, key=lambda f: (f.start, -f.end, f.rule)):
             if f.rule in cfg.disabled_rules:
                 continue
             if cfg.allow_phrases and normalize_plain(f.excerpt) in cfg.allow_phrases:
                 continue
-            key = (f.rule, f.start, f.end)
+            key = (f.rule, f.clause, f.start, f.end)
             if key in seen:
                 continue
             # Same rule, span inside one already reported: keep the wider one.
             if out and any(
-                o.rule == f.rule and o.start <= f.start and f.end <= o.end for o in out[-4:]
+                o.rule == f.rule and o.clause == f.clause and o.start <= f.start and f.end <= o.end
+                for o in out[-4:]
             ):
                 continue
             seen.add(key)

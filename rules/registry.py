@@ -6,10 +6,12 @@ A family is added here and nowhere else (see :mod:`rules.family` for the contrac
 from __future__ import annotations
 
 from . import (
+    conduct,
     confidential,
     discrimination,
     encouragement,
     illegal,
+    inappropriate,
     links,
     obscene,
     personal,
@@ -34,6 +36,8 @@ FAMILIES: tuple[Family, ...] = (
     rights.FAMILY,
     shorteners.FAMILY,
     links.FAMILY,
+    inappropriate.FAMILY,
+    conduct.FAMILY,
 )
 
 

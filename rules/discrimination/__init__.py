@@ -160,7 +160,11 @@ _CLEFT = re.compile(r"のは[、,]?")
 def _generalisations(ctx: Context) -> Iterator[Finding]:
     data: DiscriminationData = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    if not (data.group.search(text) or data.preference.search(text)):
+    # The predicate cues are cheaper to search than the group list: test them first.
+    if not (data.trait.search(text) or data.exclusion.search(text)):
+        if not data.preference.search(text):
+            return
+    elif not (data.group.search(text) or data.preference.search(text)):
         return
     for s, e in ctx.sentences():
         if _ABOUT_WORDING.search(text, s, e) or _SUPPORTIVE.search(text, s, e):

@@ -9,10 +9,13 @@ roles and threats. A term is reviewed under 7(1)ア; next to a selling or recrui
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..context import Context
 from ..data import PhraseEntry
-from ..family import Family, PhraseFile, RuleDoc
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..model import Finding
 
 CLAUSE = "7(1)ア"
 PROMOTION_CLAUSE = "7(1)ウ"
@@ -63,11 +66,94 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     return entry.severity, entry.clause
 
 
+DEFAMATION = RuleDoc(
+    id="illegal.defamation",
+    clause=CLAUSE,
+    severity="block",
+    title="特定の人・事業者への中傷・脅迫・晒し",
+    what="特定できる人・事業者（氏名＋敬称・役職、「店名」、@アカウント等）への侮辱や犯罪の断定"
+    "（詐欺師、悪徳業者、最低の人間 …）、脅迫（殴ってやる）、晒しや攻撃の呼びかけ"
+    "（特定しました、みんなで抗議を）を見つけます。",
+    why="名誉毀損・侮辱・脅迫は法令に反し、公序良俗にも反します。",
+    example="あの業者は高齢者をだます悪徳業者です。",
+    use_instead="事実と公式の対応（相談窓口、注意喚起）だけを書き、個人や事業者を名指しで非難しないでください。",
+    message="「{excerpt}」は特定の人や事業者への中傷・脅迫・晒しと受け取られます（ガイドライン{clause}）。"
+    "削除してください。",
+)
+
+
+@dataclass(frozen=True)
+class Defamation:
+    """The family's data: defamation.tsv by kind."""
+
+    target: re.Pattern[str]
+    insult: re.Pattern[str]
+    incite: re.Pattern[str]
+
+
+def load(files: DataFiles) -> Defamation:
+    """Read defamation.tsv."""
+    c = files.cues("illegal/defamation.tsv", ("target", "insult", "incite"))
+    return Defamation(c["target"], c["insult"], c["incite"])
+
+
+_HANDLE = re.compile(r"@[A-Za-z0-9_]{3,}")
+# A warning about a kind of fraud names no one: 「高齢者をだます悪質な業者にご注意」.
+_WARNING = re.compile(
+    r"ご?注意(ください|を)|気をつけ|相談(して|を|窓口)|被害に遭わない|消費生活センター"
+)
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Insults and incitement aimed at someone identifiable."""
+    d: Defamation = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    for s, e in ctx.sentences():
+        for m in d.incite.finditer(text, s, e):
+            yield _defamation(ctx, m.start(), m.end())
+            handle = _HANDLE.search(text, m.end(), min(len(text), m.end() + 12))
+            if handle is not None:  # a private person's account, exposed: also 7(1)エ
+                yield ctx.finding(
+                    ctx.norm,
+                    m.start(),
+                    handle.end(),
+                    rule=DEFAMATION.id,
+                    clause="7(1)エ",
+                    severity="block",
+                    message=DEFAMATION.format(
+                        ctx.display(ctx.norm, m.start(), handle.end()), "7(1)エ"
+                    ),
+                )
+        ins = d.insult.search(text, s, e)
+        if ins is None or (_WARNING.search(text, s, e) and not d.incite.search(text, s, e)):
+            continue
+        prev = ctx.sentence(max(0, s - 1)) if s else (s, s)
+        tgt = d.target.search(text, prev[0], ins.start())
+        if tgt is None:
+            continue
+        a = tgt.start() if tgt.start() >= s else s
+        yield _defamation(ctx, a, ins.end())
+
+
+def _defamation(ctx: Context, a: int, b: int) -> Finding:
+    return ctx.finding(
+        ctx.norm,
+        a,
+        b,
+        rule=DEFAMATION.id,
+        clause=CLAUSE,
+        severity="block",
+        message=DEFAMATION.format(ctx.display(ctx.norm, a, b)),
+    )
+
+
 FAMILY = Family(
     name="illegal",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=_RULES,
+    rules=(*_RULES, DEFAMATION),
     phrases=_PHRASES,
     adjust=adjust,
+    load=load,
+    scan=scan,
 )

@@ -20,7 +20,7 @@ from ..family import DataFiles, Family
 from ..matcher import TermMatcher
 from ..model import Finding
 from ..normalize import normalize_plain
-from . import addresses, birth_dates, emails, names, phones
+from . import addresses, birth_dates, emails, names, people, phones
 from .phones import my_number_valid
 from .rule_docs import CLAUSE, RULES
 
@@ -64,6 +64,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     yield from addresses.scan(ctx)
     yield from birth_dates.scan(ctx)
     yield from names.scan(ctx)
+    yield from people.scan(ctx)
 
 
 FAMILY = Family(

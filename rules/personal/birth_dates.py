@@ -21,6 +21,10 @@ _BIRTH = re.compile(
 )
 
 
+_RANGE_BEFORE = re.compile(r"[〜~～\-]|から")
+_RANGE_AFTER = re.compile(r"(の方|の人|のお子|の児童|の子ども|の子供|以降|以前|まで|から|〜|~)")
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     num = ctx.num
     if "生" not in num.text and "誕" not in num.text:
@@ -29,6 +33,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         s = m.group()
         if s.startswith("誕生日") and "年" not in s and "." not in s and "/" not in s:
             continue  # 「誕生日は4月1日」: a birthday without a year is often a mascot's
+        # An eligibility range names no one: 「2004年4月2日〜2005年4月1日生まれの方」.
+        before = num.text[max(0, m.start() - 3) : m.start()]
+        after = num.text[m.end() : m.end() + 6]
+        if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+            continue
         yield ctx.finding(
             num,
             m.start(),

@@ -65,27 +65,50 @@ _RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL)
 _PHRASES = ()
 
 _PASSWORD_RE = re.compile(
-    r"(?:パスワード|ﾊﾟｽﾜｰﾄﾞ|パスコード|暗証番号|認証コード|ログインID|ログインＩＤ|"
-    r"(?<![A-Za-z])(?:password|passwd|passcode|pwd|pass|pw|pin)(?![A-Za-z]))"
-    r"[ \t]{0,2}(?:は|:|=|:|は、)[ \t]{0,2}[「『\"'(]?[ \t]?"
+    r"(?:パスワ[ー一\-]ド|ぱすわ[ーー一\-]ど|ﾊﾟｽﾜｰﾄﾞ|パスコード|暗証番号|認証コード|ログインID|ログインＩＤ|"
+    r"(?<![A-Za-z])(?:password|passwd|passcode|pwd|pass|p ?w|pin)(?![A-Za-z]))"
+    r"[ \t]{0,2}(?:は|:|=|:|は、|を?[^\n。]{0,10}?(?:→|⇒|->))[ \t]{0,2}[「『\"'(]?[ \t]?"
     r"(?P<value>[!-~]{4,64})",
     re.IGNORECASE,
 )
 # 「暗証番号は4桁の1234です」: a PIN is digits a few characters after the word.
 _PIN_RE = re.compile(
-    r"(?:暗証番号|PINコード|PIN|ピン番号)[^\n。]{0,10}?(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])"
+    r"(?:暗証番号|PINコード|PIN|ピン番号|認証(?:の)?コード|確認コード|ワンタイム(?:パスワード)?|"
+    r"セキュリティコード|解錠番号|ロック(?:解除)?番号)[^\n。]{0,24}?(?<![0-9])(?P<value>[0-9]{4,8})(?![0-9])"
+)
+# Default credentials written as user/password: 「admin/admin」「root / root」.
+_DEFAULT_PAIR = re.compile(
+    r"(?<![A-Za-z0-9])(?:admin|root|user|guest|test|administrator)\s?/\s?"
+    r"(?:admin|root|password|pass|guest|test|1234|12345|123456|0000)(?![A-Za-z0-9])",
+    re.IGNORECASE,
 )
 _SECRET_RE = re.compile(
     r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
     r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
 )
-_PASSWORD_HINTS = ("パス", "pass", "pw", "pin", "暗証", "認証", "ログイン", "ピン番号")
+_PASSWORD_HINTS = (
+    "パス",
+    "ぱす",
+    "pass",
+    "pw",
+    "p w",
+    "pin",
+    "暗証",
+    "認証",
+    "ログイン",
+    "ピン番号",
+    "コード",
+    "ワンタイム",
+    "番号",
+    "/",
+)
+_AFTER_ADDRESS = re.compile(r"\s?[/／、,]\s?(?P<value>[!-~]{4,64}?)(?=[\s。、]|です|$)")
 _ADMIN_PATH = re.compile(
     r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
     r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
     re.IGNORECASE,
 )
-_ADMIN_LABELS = ("vpn", "sslvpn", "admin", "intranet", "intra")
+_ADMIN_LABELS = ("vpn", "sslvpn", "admin", "intranet", "intra", "cms")
 
 
 def _private(octets: tuple[int, int, int, int]) -> bool:
@@ -134,8 +157,32 @@ def scan(ctx: Context) -> Iterator[Finding]:
     norm = ctx.norm
     lowered = norm.text.lower()  # a cheap test before the regexes
     hint = any(h in lowered for h in _PASSWORD_HINTS)
+    for m in _DEFAULT_PAIR.finditer(norm.text) if hint else ():
+        yield ctx.finding(
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
+        )
     for m in _PASSWORD_RE.finditer(norm.text) if hint else ():
         value = m.group("value").rstrip("」』\"')。、.,")
+        if "@" in value:
+            # 「メールアドレスとパスワードは、x@y.jp / Secret1」: the password follows the address.
+            pair = _AFTER_ADDRESS.match(norm.text, m.start("value") + len(value))
+            if pair is not None:
+                end = pair.end("value")
+                yield ctx.finding(
+                    norm,
+                    pair.start("value"),
+                    end,
+                    rule=PASSWORD.id,
+                    clause=CLAUSE,
+                    severity="block",
+                    message=PASSWORD.format(ctx.display(norm, pair.start("value"), end)),
+                )
         if len(set(value)) <= 1 or value.lower() in {"****", "xxxx", "none", "null"}:
             continue  # masked
         end = m.start("value") + len(value)

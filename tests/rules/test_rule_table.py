@@ -12,6 +12,35 @@ from rules import CLAUSES, check
 
 # text, rule, clause, severity, excerpt
 INVALID = [
+    # 7(1)ケ, 5(8), 7(2)オ, 7(2)カ
+    (
+        "今度の市議選、〇〇党の山田さんを応援しています。",
+        "inappropriate.politics",
+        "7(1)ケ",
+        "block",
+        "市議選、〇〇党の山田さんを応援",
+    ),
+    (
+        "外壁塗装なら「ミヤマ塗装」が一番安いです。",
+        "inappropriate.endorsement",
+        "5(8)",
+        "review",
+        "一番安",
+    ),
+    (
+        "研修中だけどこっそりインスタ更新。",
+        "conduct.working-hours",
+        "7(2)オ",
+        "review",
+        "研修中だけどこっそりインスタ更新",
+    ),
+    (
+        "係の全員、週末までに私のアカウントをフォローすること。",
+        "conduct.social-harassment",
+        "7(2)カ",
+        "block",
+        "全員、週末までに私のアカウントをフォローすること",
+    ),
     # 7(1)エ personal information
     (
         "担当の090-1234-5678までご連絡ください。",

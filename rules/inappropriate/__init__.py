@@ -1,0 +1,118 @@
+"""7(1)ケ / 5(8) — content unfit for an official post (不特定多数に対して発信する情報として不適当な内容).
+
+Three constructions: asking for votes or support for a candidate or party (選挙運動), the
+city taking sides on a national political controversy, and the city recommending one
+business, product or religious site (「市としてもおすすめ」「市公認の〇〇」「一番安い」 with a
+business named). The last is also 5(8): the city must not appear to endorse an advertiser.
+Data: ``cues.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..context import Context
+from ..family import DataFiles, Family, RuleDoc
+from ..model import Finding
+
+CLAUSE = "7(1)ケ"
+AD_CLAUSE = "5(8)"
+
+POLITICS = RuleDoc(
+    id="inappropriate.politics",
+    clause=CLAUSE,
+    severity="block",
+    title="選挙運動・政治的な立場の表明",
+    what="候補者・政党への投票や支援の呼びかけ（「〜への一票を」「〜を応援しています」）と、"
+    "国の施策等への賛否を市として表明する文を見つけます。",
+    why="公式アカウントや職員の発信で特定の候補者・政党を支援することは不適当です"
+    "（政治的行為の制限にも関わります）。",
+    example="明日の選挙では〇〇候補への一票をお願いします。",
+    use_instead="選挙については投票日・投票所などの事務的な案内だけを発信してください。",
+    message="「{excerpt}」は選挙運動や政治的な立場の表明と受け取られます（ガイドライン{clause}）。"
+    "公式・職員の発信としては不適当です。削除してください。",
+)
+ENDORSEMENT = RuleDoc(
+    id="inappropriate.endorsement",
+    clause=AD_CLAUSE,
+    severity="review",
+    title="特定の事業者・商品の推奨",
+    what="「市としてもおすすめ」「市公認」「市推奨」「一番安くて丁寧」など、市が特定の事業者・"
+    "商品・宗教施設を推奨していると受け取られる表現を、事業者名・商品名とともに見つけます。",
+    why="市が特定の事業者や広告主を推奨していると誤解される内容は避けます（5(8)・7(1)ケ）。",
+    example="リフォームなら「〇〇ホーム」が一番安いです。市としてもおすすめです。",
+    use_instead="複数の事業者を公平に案内するか、市の制度（登録店・認定制度）として説明してください。",
+    message="「{excerpt}」は、市が特定の事業者・商品を推奨していると受け取られるおそれがあります"
+    "（ガイドライン{clause}）。公平な表現に改めてください。",
+)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The family's data: cues.tsv by kind."""
+
+    election: re.Pattern[str]
+    election_cue: re.Pattern[str]
+    stance: re.Pattern[str]
+    endorse: re.Pattern[str]
+    name: re.Pattern[str]
+    public: re.Pattern[str]
+
+
+_KINDS = ("election", "election_cue", "stance", "endorse", "name", "public")
+
+
+def load(files: DataFiles) -> Cues:
+    """Read cues.tsv."""
+    c = files.cues("inappropriate/cues.tsv", _KINDS)
+    return Cues(*(c[k] for k in _KINDS))
+
+
+# Neutral election administration: the city announcing a vote is its duty, not campaigning.
+_ELECTION_ADMIN = re.compile(r"選挙管理委員会|期日前投票|投票所|投票率|投票日は|入場券|不在者投票")
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Campaigning, political stances, endorsements."""
+    cues: Cues = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    if cues.election_cue.search(text):
+        for m in cues.election.finditer(text):
+            s, e = ctx.sentence(m.start(), m.end())
+            if _ELECTION_ADMIN.search(text, s, e):
+                continue
+            yield _finding(ctx, POLITICS, CLAUSE, "block", m.start(), m.end())
+    for m in cues.stance.finditer(text):
+        yield _finding(ctx, POLITICS, CLAUSE, "review", m.start(), m.end())
+    if cues.public.search(text):
+        return
+    for m in cues.endorse.finditer(text):
+        if cues.name.search(text):
+            # Both rows of the guideline: 5(8) (the city seen to endorse) and 7(1)ケ.
+            yield _finding(ctx, ENDORSEMENT, AD_CLAUSE, "review", m.start(), m.end())
+            yield _finding(ctx, ENDORSEMENT, CLAUSE, "review", m.start(), m.end())
+            return
+
+
+def _finding(ctx: Context, doc: RuleDoc, clause: str, severity: str, a: int, b: int) -> Finding:
+    return ctx.finding(
+        ctx.norm,
+        a,
+        b,
+        rule=doc.id,
+        clause=clause,
+        severity="block" if severity == "block" else "review",
+        message=doc.format(ctx.display(ctx.norm, a, b), clause),
+    )
+
+
+FAMILY = Family(
+    name="inappropriate",
+    clause=CLAUSE,
+    doc=__doc__ or "",
+    rules=(POLITICS, ENDORSEMENT),
+    load=load,
+    scan=scan,
+)

@@ -1,0 +1,126 @@
+"""People identified by more than a name (7(1)エ): a child with school, grade or age, a
+person's illness, a bank account with its holder, a name given as 「お名前は〜」.
+
+These are constructions over the sentence: a person (UniDic 人名 tokens, or a kana name
+in quotes, with or without an honorific) next to what makes them identifiable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..model import Finding, Severity
+from ..tokens import Token
+from .rule_docs import CLAUSE, NAMED_PERSON
+
+# A given name the tagger did not tag as one may sit between surname and honorific (山崎蒼くん).
+_HONORIFIC_AFTER = re.compile(r"[一-龥]{0,2}?(?:くん|君|ちゃん|さん|様|さま|氏)")
+# School and grade, or age: 「〇〇小2年の」「中学3年」「（11歳）」「4さい」
+_SCHOOL = re.compile(
+    r"(?:小学校|中学校|高等学校|高校|保育園|幼稚園|こども園)\s?(?:[0-9]{1,2}\s?年(?!生まれ)|の)"
+    r"|(?<=[一-龥ぁ-んァ-ヴー])(?:小|中|高)\s?[0-9]{1,2}\s?年(?!生まれ)"
+)
+_AGE = re.compile(
+    r"(?<![0-9])(?:[0-9]{1,3}\s?(?:歳|才|さい|か月|ヶ月|カ月)|[0-9]{1,2}\s?年生(?!まれ))"
+)
+_QUOTED_KANA_NAME = re.compile(r"「([ぁ-んァ-ヴー]{2,8}[\s　]?[ぁ-んァ-ヴー]{1,8})」")
+_NAME_GIVEN = re.compile(r"(?:お名前|名前|氏名|児童名|本名)(?:は|:|：)\s?")
+_ILLNESS = re.compile(
+    r"糖尿病|がん|癌|うつ病|鬱病|精神疾患|認知症|統合失調症|HIV|エイズ|妊娠|流産|不妊|入院|"
+    r"手術|持病|難病|発達障害|障害者手帳|要精密検査|精密検査|再検査|診断され|病気療養|療養中|休職"
+)
+_POST = re.compile(
+    r"[一-龥]{1,4}(?:係長|課長補佐|課長|部長|次長|主査|主任|主事|室長|所長|局長|館長|校長|教頭|先生)"
+)
+_ACCOUNT = re.compile(
+    r"(?:普通|当座|貯蓄|口座番号)[\s:：]{0,3}(?:預金)?[\s:：]{0,2}[0-9]{6,8}(?![0-9])"
+)
+_HOLDER = re.compile(r"名義|口座名|様|さん")
+_PUBLIC_ACCOUNT = re.compile(r"会計管理者|松本市|市役所|寄附|寄付|募金|義援金|納付先|振込先は市")
+
+
+def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
+    """(first index, end index, start, end) of each run of 人名 tokens."""
+    out, i = [], 0
+    while i < len(tokens):
+        if tokens[i].is_person_name:
+            j = i
+            while j < len(tokens) and tokens[j].is_person_name:
+                j += 1
+            out.append((i, j, tokens[i].start, tokens[j - 1].end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _finding(ctx: Context, a: int, b: int, severity: Severity = "block") -> Finding:
+    return ctx.finding(
+        ctx.norm,
+        a,
+        b,
+        rule=NAMED_PERSON.id,
+        clause=CLAUSE,
+        severity=severity,
+        message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
+    )
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Children with school/grade/age, illnesses, bank accounts, 「お名前は」."""
+    text = ctx.norm.text
+    num = ctx.num.text
+    for m in _ACCOUNT.finditer(num):
+        around = num[max(0, m.start() - 40) : m.end() + 30]
+        if _HOLDER.search(around) and not _PUBLIC_ACCOUNT.search(around):
+            yield ctx.finding(
+                ctx.num,
+                m.start(),
+                m.end(),
+                rule=NAMED_PERSON.id,
+                clause=CLAUSE,
+                severity="block",
+                message=NAMED_PERSON.format(ctx.display(ctx.num, m.start(), m.end())),
+            )
+    has_age = _AGE.search(num) or _SCHOOL.search(num)
+    has_illness = _ILLNESS.search(text)
+    has_given = _NAME_GIVEN.search(text)
+    if not (has_age or has_illness or has_given):
+        return
+    for s, e in ctx.sentences():
+        sent_num = num[s:e] if len(num) == len(text) else None
+        if sent_num is None:  # the num view changed lengths: fall back to the norm view
+            sent_num = text[s:e]
+        age_here = _AGE.search(sent_num) or _SCHOOL.search(sent_num)
+        ill_here = _ILLNESS.search(text, s, e)
+        given_here = _NAME_GIVEN.search(text, s, e)
+        if not (age_here or ill_here or given_here):
+            continue
+        quoted = _QUOTED_KANA_NAME.search(text, s, e)
+        if quoted and (age_here or given_here):
+            yield _finding(ctx, quoted.start(), quoted.end())
+            continue
+        if ill_here:
+            post = _POST.search(text, max(s, ill_here.start() - 30), ill_here.start())
+            if post is not None:
+                yield _finding(ctx, post.start(), ill_here.end())
+                continue
+        tokens = [t for t in ctx.tokens_in(s, e) if s <= t.start and t.end <= e]
+        for i, j, a, b in _name_runs(tokens):
+            hon = _HONORIFIC_AFTER.match(text, b)
+            end = hon.end() if hon else b
+            full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            if not (hon or full):
+                continue
+            window = text[max(s, a - 20) : min(e, end + 16)]
+            if given_here and given_here.end() <= a and a - given_here.end() <= 2:
+                yield _finding(ctx, given_here.start(), end)
+                break
+            if age_here and (_AGE.search(window) or _SCHOOL.search(window)):
+                yield _finding(ctx, a, end)
+                break
+            if ill_here and hon and ill_here.start() - end <= 30 and ill_here.start() >= end:
+                yield _finding(ctx, a, ill_here.end())
+                break

@@ -1,0 +1,56 @@
+"""People identified by school/age/illness/account (rules/personal/people), defamation and
+threats (rules/illegal), credentials by shape (rules/security)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .table import assert_invalid, assert_valid
+
+INVALID = [
+    (
+        "書道展の金賞は、旭町小学校3年の田中翔太さんでした。",
+        "pii.named-person",
+        "7(1)エ",
+        "田中翔太さん",
+    ),
+    (
+        "迷子の男の子を保護しました。お名前は「さとう ゆうま」くん、5さい。",
+        "pii.named-person",
+        "7(1)エ",
+        "「さとう ゆうま」",
+    ),
+    (
+        "企画課の佐々木係長はうつ病で休職中です。",
+        "pii.named-person",
+        "7(1)エ",
+        "佐々木係長はうつ病",
+    ),
+    ("返金先：普通 4567890（名義 ヤマダ タロウ）", "pii.named-person", "7(1)エ", "普通 4567890"),
+    ("あの議員は嘘ばかりの最低の人間だ。", "illegal.defamation", "7(1)ア", "嘘ばかり"),
+    ("窓口でまた怒鳴ったら殴ってやる。", "illegal.content", "7(1)ア", "殴ってやる"),
+    ("投稿した人、特定しました→ @someone_123", "illegal.defamation", "7(1)エ", "@someone_123"),
+    ("共有フォルダの設定は root/root のままです。", "security.password", "7(1)オ", "root/root"),
+    ("ワンタイムのコードは 739201 です。", "security.password", "7(1)オ", "739201"),
+    ("ぱすわーどは Sakura-2024 です", "security.password", "7(1)オ", "Sakura-2024"),
+]
+VALID = [
+    ("小学生のみなさん（6歳〜12歳）が参加できます。", ("pii.named-person",)),
+    ("作曲家の山田耕筰さん（1886年生まれ）の記念展です。", ("pii.named-person",)),
+    (
+        "高齢者をだます悪質な業者にご注意ください。消費生活センターへご相談を。",
+        ("illegal.defamation",),
+    ),
+    ("寄附金の振込先：普通 1234567 松本市会計管理者", ("pii.named-person",)),
+    ("受付番号は 4821 です。", ("security.password",)),
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "clause", "excerpt"), INVALID)
+def test_invalid(text: str, rule: str, clause: str, excerpt: str) -> None:
+    assert_invalid(text, rule, clause, excerpt)
+
+
+@pytest.mark.parametrize(("text", "rules"), VALID)
+def test_valid(text: str, rules: tuple[str, ...]) -> None:
+    assert_valid(text, rules)
