@@ -173,15 +173,15 @@ def decide(
             reason=reason,
             clock=clock,
         )
-        verb = messaging.DECISION_LABELS[kind]
         draft = drafts.get_draft(session, draft_id=draft_id)
         text = "作成者に知らせました。"
         if decision.reason:
-            text = f"理由: {decision.reason}\n" + text
+            text = f"{messaging.reason_label(kind)}: {decision.reason}\n" + text
         return _about(
             draft_id,
             info(
-                f"下書き #{draft_id}（第{draft.current_version}版）を{verb}しました",
+                f"下書き #{draft_id}（第{draft.current_version}版）を"
+                f"{messaging.DECISION_VERBS[kind]}",
                 text,
                 kind="draft.decision_recorded",
             ),

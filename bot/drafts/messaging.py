@@ -42,6 +42,25 @@ from bot.drafts.state import label
 from bot.notify.messages import Action, Field, OutMessage
 
 DECISION_LABELS = {"approve": "承認", "reject": "却下", "request_changes": "差し戻し"}
+# "差し戻し" + "しました" would be 「差し戻ししました」: each verb is written out.
+DECISION_VERBS = {
+    "approve": "承認しました",
+    "reject": "却下しました",
+    "request_changes": "差し戻しました",
+}
+
+
+def reason_label(kind: str) -> str:
+    """An approval's note is a コメント; a rejection's or a request for changes' a 理由."""
+    return "コメント" if kind == "approve" else "理由"
+
+
+def decided_by(decider: Person, account: Account) -> str:
+    """「山田 花子（yamada）が」, or 「加藤 健（kato）が代理として」 for a deputy's decision."""
+    deputy = account.department is not None and account.department.head_id != decider.id
+    return f"{who(decider)}が代理として" if deputy else f"{who(decider)}が"
+
+
 DECISION_TITLES = {
     "approve": "承認されました",
     "reject": "却下されました",
@@ -126,9 +145,12 @@ def approval_closed(
 ) -> OutMessage:
     """The approval request, replaced once someone decided."""
     verb = DECISION_LABELS[decision.kind]
-    text = f"{who(decider)}が{format_jst(decision.decided_at)}に{verb}しました。"
+    text = (
+        f"{decided_by(decider, account)}{format_jst(decision.decided_at)}に"
+        f"{DECISION_VERBS[decision.kind]}。"
+    )
     if decision.reason:
-        text += f"\n理由: {decision.reason}"
+        text += f"\n{reason_label(decision.kind)}: {decision.reason}"
     return OutMessage(
         kind="draft.approval_closed",
         title=f"【{verb}済み】{ref(draft, version.number)}",
@@ -167,9 +189,11 @@ def decided(
 ) -> OutMessage:
     """Tell the author the decision."""
     kind = decision.kind
-    text = f"{who(decider)}が{format_jst(decision.decided_at)}に{DECISION_LABELS[kind]}しました。"
+    text = (
+        f"{decided_by(decider, account)}{format_jst(decision.decided_at)}に{DECISION_VERBS[kind]}。"
+    )
     if decision.reason:
-        text += f"\n理由: {decision.reason}"
+        text += f"\n{reason_label(kind)}: {decision.reason}"
     if kind == "approve":
         text += "\n掲載したら［掲載しました］から掲載先の URL を登録してください。"
     elif kind == "request_changes":

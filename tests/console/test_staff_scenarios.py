@@ -358,3 +358,16 @@ def test_an_emergency_post_with_a_blocked_number_gets_one_verdict(script):
     head = out.split("── yamada が受信 ──", 1)[1].split("── kato", 1)[0]
     assert "決裁を待たずに掲載できます" not in head
     assert "チェックで掲載できない内容が見つかりました" in head
+
+
+def test_a_deputys_decision_says_so_and_each_decision_reads_right(script):
+    n = draft_no(script("/draft account=kanko-x 紅葉ライトアップは11月30日まで。"))
+    out = script(f"/as kato\n/changes {n} 終了時刻も書いてください")
+    assert "差し戻ししました" not in out
+    assert f"下書き #{n}（第1版）を差し戻しました" in out
+    assert "加藤 健（kato）が代理として" in out and "に差し戻しました。" in out
+    assert "理由: 終了時刻も書いてください" in out
+    m = draft_no(script("/as sato\n/draft account=kanko-x 菊まつりを開催します。"))
+    out = script(f"/as yamada\n/approve {m} 内容を確認しました")
+    assert "コメント: 内容を確認しました" in out and "理由: 内容を確認しました" not in out
+    assert "山田 花子（yamada）が" in out and "代理として" not in out
