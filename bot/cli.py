@@ -17,10 +17,11 @@ from typing import Any
 
 from bot.accounts import cli as accounts_cli
 from bot.app import Adapters, wire
-from bot.audit import verify
+from bot.audit import check
+from bot.audit.checkpoints import checkpoint_or_head
 from bot.audit.service import PROBLEM_LABELS, export, iter_events
 from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
-from bot.clock import JST
+from bot.clock import JST, SystemClock
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, transaction, upgrade
 from bot.directory.loader import load_file
@@ -57,18 +58,75 @@ def _parse_day(value: str) -> date:
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
     factory = make_sessionmaker(make_engine(get_settings().database_url))
     with factory() as session:
-        problems = verify(session)
-    if not problems:
-        print("監査ログは改ざんされていません（ハッシュチェーン検証 OK）。")
+        report = check(session, expect=args.expect_head or (), now=SystemClock().now())
+    for note in report.notices:
+        print(note if report.keyring else f"注意: {note}", file=sys.stderr)
+    if not report.problems:
+        what = "ハッシュチェーン・署名・チェックポイント" if report.keyring else "ハッシュチェーン"
+        expected = "・公開されたヘッド" if args.expect_head else ""
+        print(f"監査ログは改ざんされていません（{what}{expected}の検証 OK）。")
+        print(f"現在のヘッド: {report.head}")
         return 0
-    for p in problems:
-        print(f"連番 {p.seq}: {PROBLEM_LABELS.get(p.kind, p.kind)}: {p.detail}")
+    for p in report.problems:
+        print(f"{p.where()}: {PROBLEM_LABELS.get(p.kind, p.kind)}: {p.detail}")
     print(
-        f"監査ログに {len(problems)} 件の不整合があります。記録を書き換えた経緯を確認し、"
+        f"監査ログに {len(report.problems)} 件の不整合があります。記録を書き換えた経緯を確認し、"
         "情報政策課に報告してください。",
         file=sys.stderr,
     )
     return 1
+
+
+def _parse_head(value: str) -> Any:
+    from bot.audit import Head
+
+    try:
+        return Head.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from bot.audit.checkpoints import ChainBroken, write_checkpoint
+    from bot.audit.keys import AuditKeyError
+    from bot.db import transaction
+
+    try:
+        with transaction(_factory()) as session:
+            cp = write_checkpoint(session, reason="manual")
+    except AuditKeyError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except ChainBroken as exc:
+        first = exc.problems[0]
+        print(
+            f"監査ログの検証に失敗したため署名しません（{first.where()}: {first.detail}）。",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"チェックポイント #{cp.id} を書きました: {cp.seq}:{cp.head_hash}（鍵 {cp.key_id}）")
+    return 0
+
+
+def _cmd_audit_keygen(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.audit.keys import Signer, public_text, write_key_file
+
+    signer = Signer.generate()
+    try:
+        write_key_file(Path(args.output), signer)
+    except FileExistsError:
+        print(f"{args.output} はすでにあります。上書きはしません。", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.output} に書けません（{exc.strerror}）。", file=sys.stderr)
+        return 1
+    print(f"署名鍵を {args.output} に作成しました（所有者だけが読めます）。")
+    print(f"鍵 ID: {signer.key_id}")
+    print(f"公開鍵: {public_text(signer.public)}")
+    print("AUDIT_SIGNING_KEY_FILE にこのファイルを指定し、公開鍵は控えておいてください。")
+    return 0
 
 
 def _cmd_audit_export(args: argparse.Namespace) -> int:
@@ -83,13 +141,19 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     start = datetime.combine(args.date_from, time(), JST) if args.date_from else None
     end = datetime.combine(args.date_to + timedelta(days=1), time(), JST) if args.date_to else None
     factory = make_sessionmaker(make_engine(get_settings().database_url))
+    # Every export first signs the current head, and carries it: a copy outside the database.
+    with transaction(factory) as session:
+        head, unsigned = checkpoint_or_head(session, reason="export")
+    if unsigned:
+        print(f"注意: {unsigned}", file=sys.stderr)
     with factory() as session:
-        out = export(iter_events(session, start=start, end=end), args.format)
+        out = export(iter_events(session, start=start, end=end), args.format, head=head)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(out)
     else:
         sys.stdout.write(out)
+    print(f"チェーンヘッド: {head.head}", file=sys.stderr)
     return 0
 
 
@@ -153,9 +217,27 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser(
         "audit", help="公開記録（5(11)）の検証と書き出し", description="公開記録（5(11)）"
     ).add_subparsers(dest="audit_command", required=True, metavar="操作")
+    ver = audit.add_parser(
+        "verify",
+        help="ハッシュチェーン・署名・チェックポイントを検証する（改変・挿入・削除・偽造の検出）",
+        description="監査ログを検証します（docs/security.md）。",
+    )
+    ver.add_argument(
+        "--expect-head",
+        action="append",
+        type=_parse_head,
+        metavar="件数:ハッシュ",
+        help="データベースの外に控えたヘッド（日次の通知、書き出したファイル）。複数指定できます",
+    )
+    ver.set_defaults(handler=_cmd_audit_verify)
     audit.add_parser(
-        "verify", help="ハッシュチェーンを検証する（改変・挿入・削除の検出）"
-    ).set_defaults(handler=_cmd_audit_verify)
+        "checkpoint", help="いまのチェーンヘッドに署名する（チェックポイント）"
+    ).set_defaults(handler=_cmd_audit_checkpoint)
+    keygen = audit.add_parser(
+        "keygen", help="監査ログの署名鍵ファイルを作成する（docs/security.md）"
+    )
+    keygen.add_argument("output", metavar="ファイル", help="作成する鍵ファイル（上書きはしません）")
+    keygen.set_defaults(handler=_cmd_audit_keygen, upgrade_first=False)
     exp = audit.add_parser(
         "export",
         help="期間内の記録を書き出す（日本時間の日付、両端を含む）",

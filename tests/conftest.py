@@ -118,13 +118,15 @@ def wipe(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
             return
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_delete")
+        for log in ("audit_events", "audit_checkpoints"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {log}_no_delete")
         for t in tables:
             conn.exec_driver_sql(f'DELETE FROM "{t}"')
-        conn.exec_driver_sql(
-            "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-            "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
-        )
+        for log in ("audit_events", "audit_checkpoints"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {log}_no_delete BEFORE DELETE ON {log} "
+                f"BEGIN SELECT RAISE(ABORT, '{log} is append-only'); END"
+            )
 
 
 @pytest.fixture

@@ -28,3 +28,25 @@ class AuditEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Ed25519 signature of ``hash`` by the writing process's key (bot.audit.keys), and that
+    # key's id; both None when the process has no key. Not covered by ``hash``.
+    key_id: Mapped[str | None] = mapped_column(sa.String(16))
+    signature: Mapped[str | None] = mapped_column(sa.String(88))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement: at ``created_at`` the chain had ``seq`` rows ending in ``head_hash``.
+
+    Written at least hourly by the worker and at every export (bot.audit.checkpoints). The
+    signature covers every column but ``id`` and ``reason``.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+    head_hash: Mapped[str] = mapped_column(sa.String(64))
+    key_id: Mapped[str] = mapped_column(sa.String(16))
+    signature: Mapped[str] = mapped_column(sa.String(88))
+    reason: Mapped[str] = mapped_column(sa.String(16))  # hourly | export | daily | manual

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import json
@@ -15,6 +14,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.audit import keys
 from bot.audit.models import AuditEvent
 from bot.clock import Clock, SystemClock, to_jst
 from bot.db import canonical_json
@@ -159,6 +159,7 @@ def record_many(
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     # Round-trip precision: SQLite and PostgreSQL both keep microseconds.
     now = (clock or SystemClock()).now()
+    signer = keys.current_signer()
     events: list[AuditEvent] = []
     for entry in entries:
         seq += 1
@@ -174,6 +175,9 @@ def record_many(
             prev_hash=prev,
         )
         event.hash = prev = _chain_hash(event.prev_hash, event)
+        if signer is not None:
+            event.key_id = signer.key_id
+            event.signature = signer.sign(keys.event_message(event.hash))
         events.append(event)
     # A plain INSERT of all rows (no unit of work: nothing in the log is ever updated).
     table = cast(sa.Table, AuditEvent.__table__)
@@ -189,99 +193,6 @@ _PG_HEAD = sa.text("SELECT seq, hash FROM audit_chain_head(:k)").bindparams(k=_P
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, default=str))
     return result
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One place where the chain does not hold."""
-
-    seq: int
-    kind: str  # "edited" | "inserted" | "deleted"
-    detail: str
-
-
-def verify(session: Session, *, batch: int = 20_000) -> list[Problem]:
-    """Walk the whole chain and name every row that was edited, inserted or deleted.
-
-    Reads plain tuples in pages by ``seq`` (no ORM objects, times formatted by the
-    database): this is what keeps ``audit verify`` fast on a long log.
-    """
-    # Millions of short-lived dicts and strings and no cycles: the cyclic collector would
-    # only rescan the page of rows in memory again and again.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _walk(session, batch=batch)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _walk(session: Session, *, batch: int) -> list[Problem]:
-    table = AuditEvent.__table__
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    raw = sa.types.NullType()  # values as the driver returns them: no per-row conversion
-    columns = (
-        table.c.seq,
-        # The canonical text of the time; SQLite's stored text is finished by _utc_iso.
-        sa.type_coerce(table.c.occurred_at, raw)
-        if sqlite
-        else sa.func.to_char(
-            sa.func.timezone("UTC", table.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-        ),
-        table.c.actor,
-        table.c.action,
-        table.c.subject_type,
-        table.c.subject_id,
-        table.c.text_hash,
-        # Text: json.loads here is several times faster than psycopg's jsonb loader.
-        sa.type_coerce(table.c.data if sqlite else sa.cast(table.c.data, sa.Text), raw),
-        table.c.prev_hash,
-        table.c.hash,
-    )
-    problems: list[Problem] = []
-    state: list[Any] = [GENESIS, 1]  # the previous row's hash, the seq expected next
-
-    def page(start: int) -> Sequence[Any]:
-        stmt = sa.select(*columns).where(table.c.seq >= start).order_by(table.c.seq)
-        return session.execute(stmt.limit(batch)).all()
-
-    rows = page(1)
-    while rows:
-        _check_page(rows, problems, sqlite=sqlite, state=state)
-        rows = page(rows[-1][0] + 1) if len(rows) == batch else []
-    return problems
-
-
-def _check_page(
-    rows: Sequence[Any], problems: list[Problem], *, sqlite: bool, state: list[Any]
-) -> None:
-    """Check one page of rows; ``state`` is [the previous row's hash, the expected seq]."""
-    prev_hash, expected = state
-    for seq, when, actor, action, subject_type, subject_id, th, data, prev, stored in rows:
-        gap = seq != expected
-        if gap:
-            problems.append(
-                Problem(seq, "deleted", f"seq {expected}〜{seq - 1} の行が削除されています")
-            )
-        fields = (seq, when, actor, action, subject_type, subject_id, th)
-        try:
-            computed: str | None = None
-            if sqlite:
-                fields = (seq, _utc_iso(when), actor, action, subject_type, subject_id, th)
-                # Written in canonical form (bot.db.canonical_json): hash it as it is.
-                computed = _digest(prev, *fields, data)
-            if computed != stored:
-                computed = _digest(prev, *fields, _encode(json.loads(data)))
-        except (ValueError, TypeError):  # a value no writer of ours could have stored
-            computed = None
-        if computed != stored:
-            problems.append(Problem(seq, "edited", "行の内容が記録時のハッシュと一致しません"))
-        elif prev != prev_hash and not gap:
-            problems.append(Problem(seq, "inserted", "直前の行のハッシュと連結していません"))
-        prev_hash = stored
-        expected = seq + 1
-    state[:] = [prev_hash, expected]
 
 
 def iter_events(
@@ -325,7 +236,14 @@ EXPORT_HEADERS = {
     "hash": "この行のハッシュ値",
 }
 # Problem.kind as ``audit verify`` prints it.
-PROBLEM_LABELS = {"edited": "改変", "inserted": "挿入", "deleted": "削除"}
+PROBLEM_LABELS = {
+    "edited": "改変",
+    "inserted": "挿入",
+    "deleted": "削除",
+    "rewritten": "書き換え",
+    "forged": "偽造",
+    "checkpoint": "チェックポイント",
+}
 
 
 def _export_row(event: AuditEvent) -> dict[str, Any]:
@@ -343,11 +261,19 @@ def _export_row(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def export(events: Iterator[AuditEvent], fmt: str) -> str:
-    """Render events as CSV (UTF-8 with BOM, CRLF: opens in Excel) or JSON."""
+def export(events: Iterator[AuditEvent], fmt: str, *, head: Any = None) -> str:
+    """Render events as CSV (UTF-8 with BOM, CRLF: opens in Excel) or JSON.
+
+    ``head`` (bot.audit.checkpoints.PublishedHead): the chain head signed at export time,
+    carried by the file so that a copy of it exists outside the database. JSON becomes
+    ``{"head": …, "events": […]}``; CSV gets a last row with action ``audit.head``.
+    """
     rows = [_export_row(e) for e in events]
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        if head is None:
+            return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        doc = {"head": head.to_dict(), "events": rows}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
@@ -355,5 +281,20 @@ def export(events: Iterator[AuditEvent], fmt: str) -> str:
         for row in rows:
             row["data"] = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
             writer.writerow(row)
+        if head is not None:
+            writer.writerow(
+                {
+                    "seq": "",
+                    "occurred_at_jst": to_jst(head.created_at).isoformat(),
+                    "actor": "system",
+                    "action": "audit.head",
+                    "subject_type": "chain",
+                    "subject_id": str(head.seq),
+                    "text_hash": "",
+                    "data": json.dumps(head.to_dict(), ensure_ascii=False, sort_keys=True),
+                    "prev_hash": "",
+                    "hash": head.hash,
+                }
+            )
         return "\ufeff" + buf.getvalue()
     raise ValueError(f"unknown export format: {fmt}")

@@ -46,6 +46,19 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     except NotifierUnavailable as exc:
         print(f"ワーカーを起動できません: {exc.message}", file=sys.stderr)
         return 2
+    from bot.audit import keys
+    from bot.audit.settings import load_audit_settings
+    from bot.errors import BotError
+
+    try:
+        audit_settings = load_audit_settings()
+        signer = keys.current_signer()
+        keys.current_keyring()
+    except BotError as exc:
+        print(f"ワーカーを起動できません: {exc.message}", file=sys.stderr)
+        return 2
+    if signer is None:
+        print(f"注意: {keys.UNSIGNED_NOTICE}", file=sys.stderr)
     if args.at is not None and not args.once:
         print("--at は --once と一緒にだけ使えます。", file=sys.stderr)
         return 2
@@ -59,6 +72,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         notifier=notifier,
         clock=clock,
         name=args.name or worker_id(),
+        audit=audit_settings,
     )
     if args.once:
         stats, delivery = worker.run_once(digest=args.digest)
@@ -68,7 +82,12 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         )
         return 0
     scheduler = build_scheduler(worker)
-    log.info("worker %s started (platform %s)", worker.name, notifier.platform)
+    log.info(
+        "worker %s started (platform %s, audit key %s)",
+        worker.name,
+        notifier.platform,
+        signer.key_id if signer else "none",
+    )
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock, SystemClock
+from bot.audit.settings import AuditSettings
+from bot.clock import Clock, SystemClock, format_jst
 from bot.db import transaction
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 SWEEP_JOB = "reminders.sweep"
 DIGEST_JOB = "reminders.digest"
 OUTBOX_JOB = "outbox.deliver"
+CHECKPOINT_JOB = "audit.checkpoint"
+HEAD_JOB = "audit.head"
 
 
 def worker_id() -> str:
@@ -48,6 +51,7 @@ class Worker:
     notifier: Notifier
     clock: Clock
     name: str
+    audit: AuditSettings = field(default_factory=AuditSettings)
 
     def sweep(self) -> SweepStats:
         return sweep(self.factory, plan=self.plan, worker=self.name, clock=self.clock)
@@ -65,6 +69,42 @@ class Worker:
             total.waiting += stats.waiting
             if stats.sent == 0:
                 return total
+
+    def checkpoint(self) -> bool:
+        """Sign the audit chain's head; on a chain that does not verify, alert 情報政策課."""
+        from bot.audit import keys
+        from bot.audit.checkpoints import ChainBroken, alert_message, write_checkpoint
+        from bot.notify.service import enqueue
+
+        if keys.current_signer() is None:
+            return False
+        try:
+            with transaction(self.factory) as session:
+                write_checkpoint(session, reason="hourly", clock=self.clock)
+            return True
+        except ChainBroken as exc:
+            first = exc.problems[0]
+            log.error(
+                "audit chain does not verify at seq %s (%s): not signed", first.seq, first.kind
+            )
+            day = format_jst(self.clock.now()).split(" ")[0]
+            with transaction(self.factory) as session:
+                enqueue(
+                    session,
+                    message=alert_message(exc.problems),
+                    to_channel=self.audit.head_channel,
+                    dedupe_key=f"audit.alert:{day}:{first.seq}:{first.kind}",
+                    clock=self.clock,
+                )
+            return False
+
+    def publish_head(self) -> bool:
+        """Today's copy of the head to 情報政策課's channel (once a day)."""
+        from bot.audit.checkpoints import publish_head
+
+        with transaction(self.factory) as session:
+            row = publish_head(session, channel=self.audit.head_channel, clock=self.clock)
+        return row is not None
 
     def run_once(self, *, digest: bool = False) -> tuple[SweepStats, DeliveryStats]:
         stats = self.sweep()
@@ -122,6 +162,27 @@ def schedule_jobs(
         max_instances=1,
         coalesce=True,
         next_run_time=first + timedelta(seconds=1),
+    )
+    scheduler.add_job(
+        _guarded(CHECKPOINT_JOB, worker.checkpoint),
+        IntervalTrigger(minutes=worker.audit.checkpoint_minutes, timezone=zone),
+        id=CHECKPOINT_JOB,
+        name="audit: sign the chain head (at least hourly)",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        # One at start too: a worker that was down for hours anchors the chain at once.
+        next_run_time=first + timedelta(seconds=2),
+    )
+    scheduler.add_job(
+        _guarded(HEAD_JOB, worker.publish_head),
+        CronTrigger.from_crontab(worker.audit.head_cron, timezone=zone),
+        id=HEAD_JOB,
+        name="audit: the daily copy of the head to 情報政策課",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
     )
 
 

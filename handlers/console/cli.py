@@ -11,6 +11,7 @@ import sys
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.audit import keys
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.errors import BotError
 from handlers.console.app import ConsoleApp, printer, seed_demo_if_empty
@@ -39,6 +40,14 @@ def run(args: argparse.Namespace, factory: sessionmaker[Session]) -> int:
     out.write("SNS ガイドライン運用ボット（ローカルコンソール）\n")
     if seeded:
         out.write("データベースが空だったため、デモ用の名簿（みどり市役所）を読み込みました。\n")
+    if keys.current_signer() is None:
+        # No key is made up for the demo: one stored beside the database would protect the
+        # log from nobody who can read the database file (docs/security.md).
+        out.write(
+            "注意: 監査ログの署名鍵がないため、記録とチェックポイントは署名されません"
+            "（末尾の削除やチェーンの再計算は検出できません）。"
+            "python -m bot audit keygen で作成できます。\n"
+        )
     out.write(
         f"{app.user} として操作します。/as 名前 で利用者を切り替え、/help でコマンドの一覧、"
         "/quit で終了します。\n\n"

@@ -63,7 +63,7 @@ def test_database_refuses_update_and_delete(session, clock):
     [
         ("UPDATE audit_events SET actor='tanaka' WHERE seq=3", 3, "edited"),
         ("UPDATE audit_events SET data='{\"n\": 99}' WHERE seq=2", 2, "edited"),
-        ("DELETE FROM audit_events WHERE seq=4", 5, "deleted"),
+        ("DELETE FROM audit_events WHERE seq=4", 4, "deleted"),  # the missing row itself
     ],
 )
 def test_verify_names_the_tampered_row(session, clock, backend, tamper, seq, kind):

@@ -17,7 +17,15 @@ from bot.clock import FakeClock
 from bot.notify.models import OutboxMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.notifiers import PrintNotifier, make_notifier
-from bot.scheduler.worker import DIGEST_JOB, OUTBOX_JOB, SWEEP_JOB, Worker, schedule_jobs
+from bot.scheduler.worker import (
+    CHECKPOINT_JOB,
+    DIGEST_JOB,
+    HEAD_JOB,
+    OUTBOX_JOB,
+    SWEEP_JOB,
+    Worker,
+    schedule_jobs,
+)
 
 from .conftest import jst, make_draft, make_world
 
@@ -136,7 +144,7 @@ def test_jobs_have_fixed_ids(factory, plan):
     schedule_jobs(scheduler, worker, start=jst("2026-11-25 09:00"))
     schedule_jobs(scheduler, worker, start=jst("2026-11-25 09:00"))  # replaces, no duplicates
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {SWEEP_JOB, DIGEST_JOB, OUTBOX_JOB}
+    assert set(jobs) == {SWEEP_JOB, DIGEST_JOB, OUTBOX_JOB, CHECKPOINT_JOB, HEAD_JOB}
     digest = jobs[DIGEST_JOB].trigger
     fire = digest.get_next_fire_time(None, jst("2026-11-27 10:00"))  # Friday after 09:00
     assert fire == jst("2026-11-30 09:00")  # next weekday morning
