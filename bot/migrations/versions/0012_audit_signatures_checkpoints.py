@@ -1,7 +1,7 @@
 """audit log: a signature on every row, and signed checkpoints of the chain head
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 12:30:00
 
 ``audit_events.key_id`` / ``signature``: the writing process's Ed25519 signature of the
@@ -16,8 +16,8 @@ from alembic import op
 
 import bot.db
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
