@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot import logsafe
 from bot.accounts import cli as accounts_cli
 from bot.app import Adapters, wire
 from bot.audit import check
@@ -308,6 +309,7 @@ def _main(argv: Sequence[str] | None, adapters: Adapters | None) -> int:
         argv = [*top, "console", *[a for a in argv if a not in top]]
     args = parser.parse_args(argv)
     interactive = args.command == "console"
+    logsafe.install()  # before anything logs: no draft text, name or secret in any line
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING if interactive else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",

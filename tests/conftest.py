@@ -37,6 +37,16 @@ def _pg_admin() -> Engine:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def scrubbed_logs() -> Iterator[None]:
+    """Log records are scrubbed as the entry points have them (bot/logsafe.py)."""
+    from bot import logsafe
+
+    logsafe.install()
+    yield
+    logsafe.uninstall()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def wired() -> None:
     """The application wired as every entry point wires it (``bot.app.wire``)."""
     wire()

@@ -8,6 +8,7 @@ import sys
 from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot import logsafe
 from handlers.slack.app import create_app
 from handlers.slack.client import build_client
 from handlers.slack.settings import SlackMode, SlackSettings
@@ -70,6 +71,7 @@ def run(settings: SlackSettings) -> int:
 
 def main() -> int:
     """Configure logging, read the environment and run."""
+    logsafe.install()  # before anything logs: no draft text, name or secret in any line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
     if settings is None:

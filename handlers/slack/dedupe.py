@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -103,6 +104,17 @@ class InMemoryDeduper:
             del self._expires[key]
 
 
+# Keys longer than this (or with other characters than an id's) are stored as a digest, so
+# that no delivery can make the database deduper refuse its key (bot.dedupe.KEY_MAX).
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,120}")
+
+
+def _bounded(key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def event_key(body: Mapping[str, Any]) -> str | None:
     """The dedupe key of an Events API delivery, or None for other payload types."""
     if body.get("type") != "event_callback":
@@ -110,7 +122,7 @@ def event_key(body: Mapping[str, Any]) -> str | None:
     event_id = body.get("event_id")
     if not event_id:
         return None
-    return f"event:{body.get('team_id') or '-'}:{event_id}"
+    return _bounded(f"event:{body.get('team_id') or '-'}:{event_id}")
 
 
 def view_submission_key(body: Mapping[str, Any]) -> str:
@@ -120,7 +132,7 @@ def view_submission_key(body: Mapping[str, Any]) -> str:
     digest = hashlib.sha256(
         json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()[:32]
-    return f"view:{view.get('id', '-')}:{view.get('hash', '-')}:{digest}"
+    return _bounded(f"view:{view.get('id', '-')}:{view.get('hash', '-')}:{digest}")
 
 
 @contextmanager

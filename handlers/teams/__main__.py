@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot import logsafe
 from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
 
 from .packaging import ManifestError, build_package
@@ -27,6 +28,7 @@ logger = logging.getLogger("handlers.teams")
 def configure_logging(level: str | None = None) -> None:
     """Our loggers at ``LOG_LEVEL``; the SDK never below INFO (its DEBUG logs whole activities)."""
     chosen = (level or os.getenv("LOG_LEVEL") or "INFO").upper()
+    logsafe.install()  # no draft text, name or secret in any line (bot/logsafe.py)
     logging.basicConfig(level=chosen, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for noisy in ("microsoft_teams", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(chosen)))
