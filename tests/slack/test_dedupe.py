@@ -175,3 +175,14 @@ def test_claimed_releases_on_exception() -> None:
         assert first  # the failed attempt did not consume the key
     with claimed(d, "k") as first:
         assert not first
+
+
+def test_a_long_or_odd_event_id_still_gives_a_key_the_database_accepts() -> None:
+    from bot.dedupe import KEY_MAX
+    from handlers.slack.dedupe import event_key
+
+    for event_id in ("E" * 250, "Ev1\nforged", "Ev 1"):
+        key = event_key({"type": "event_callback", "team_id": "T1", "event_id": event_id})
+        assert key is not None and len(key) <= KEY_MAX and "\n" not in key
+    plain = event_key({"type": "event_callback", "team_id": "T1", "event_id": "Ev123"})
+    assert plain == "event:T1:Ev123"  # ordinary ids stay readable
