@@ -78,6 +78,8 @@ class MockSlackWebApi:
         self._ts_base = int(time.time())
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # apps.connections.open answers with a URL from this (a Socket Mode stand-in's).
+        self.socket_mode_url: Callable[[], str] | None = None
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> MockSlackWebApi:
@@ -511,7 +513,14 @@ def _auth_test(api: MockSlackWebApi, params: Json) -> Json:
     }
 
 
+def _apps_connections_open(api: MockSlackWebApi, params: Json) -> Json:
+    if api.socket_mode_url is None:
+        return {"ok": False, "error": "not_allowed_token_type"}
+    return {"ok": True, "url": api.socket_mode_url()}
+
+
 _METHODS: dict[str, Callable[[MockSlackWebApi, Json], Json]] = {
+    "apps.connections.open": _apps_connections_open,
     "chat.postMessage": _chat_post_message,
     "chat.postEphemeral": _chat_post_ephemeral,
     "chat.update": _chat_update,
