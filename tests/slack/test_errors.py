@@ -197,3 +197,23 @@ def test_the_error_handler_never_acts_on_an_unverified_request(
 def test_error_ids_are_distinct() -> None:
     ids = {new_error_id() for _ in range(200)}
     assert len(ids) == 200 and all(ERROR_ID.fullmatch(i) for i in ids)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "event_callback", "event": "app_mention"},
+        {"type": "event_callback", "event": ["app_mention"]},
+        {"command": ["/x"], "team": "T1", "user": {"id": ["U1"]}, "channel": 5},
+        ["not", "a", "mapping"],
+        "payload",
+        None,
+    ],
+)
+def test_log_error_survives_any_body(body, caplog: pytest.LogCaptureFixture) -> None:
+    from handlers.slack.errors import log_error
+
+    caplog.set_level(logging.INFO)
+    log_error(ValueError(SECRET_DRAFT), body, error_id="E-00000001")
+    (line,) = [r.getMessage() for r in caplog.records if "E-00000001" in r.getMessage()]
+    assert "type=ValueError" in line and SECRET_DRAFT not in line
