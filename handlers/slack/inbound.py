@@ -127,9 +127,7 @@ def parse(body: bytes, content_type: str | None) -> Payload:
             if media != "application/x-www-form-urlencoded":
                 raise Malformed("form-without-form-content-type")
             data = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=True))
-    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
-        if isinstance(error, Malformed):
-            raise
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         raise Malformed("unparseable") from None
     if not isinstance(data, dict):
         raise Malformed("not-an-object")
