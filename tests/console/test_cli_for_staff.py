@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -19,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     db = tmp_path_factory.mktemp("cli") / "cli.sqlite3"
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    # A configured signing key: without one, audit commands rightly warn on stderr.
+    key = base64.b64encode(os.urandom(32)).decode("ascii")
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "AUDIT_SIGNING_KEY": key}
 
 
 def run(env, *args: str) -> subprocess.CompletedProcess[str]:
