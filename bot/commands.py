@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.accounts import api as accounts_api
+from bot.accounts import commands as accounts
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
@@ -39,6 +39,18 @@ __all__ = [
 ]
 
 COMMANDS = ("check", "incident", "account", "drafts", "inbox")
+
+
+class Grammar(Protocol):
+    """A text command's grammar: parse ``text`` and run it for ``actor`` in ``session``."""
+
+    def __call__(
+        self, session: Session, *, actor: Person, text: str, clock: Clock
+    ) -> OutMessage: ...
+
+
+# The commands whose text is a sub-command line, each parsed by its own package (once).
+GRAMMARS: dict[str, Grammar] = {"incident": incidents.run, "account": accounts.run}
 
 EXEMPTION_CHOICES: tuple[tuple[str, str], ...] = (
     ("none", "なし（所属長の決裁を受ける）"),
@@ -111,14 +123,13 @@ def run_command(
             return Reply(ok=False, message=CHECK_USAGE, code="usage")
         # Anyone may self-check, registered or not: nothing is stored (W6).
         return drafts_api.check_text(text=text, clock=clock, factory=factory)
-    if name == "incident":
+    grammar = GRAMMARS.get(name)
+    if grammar is not None:
         return run_as(
             factory,
             actor,
-            lambda session, person: incidents.run(session, actor=person, text=text, clock=clock),
+            lambda session, person: grammar(session, actor=person, text=text, clock=clock),
         )
-    if name == "account":
-        return accounts_api.account_command(factory, actor=actor, text=text, clock=clock)
     if name == "drafts":
         return drafts_api.my_drafts(factory, actor=actor, clock=clock)
     if name == "inbox":

@@ -4,7 +4,7 @@ Same conventions as ``bot.drafts.api``: the actor is identified by platform and 
 refusal (``BotError``) rolls everything back and becomes a Japanese error reply with
 per-field problems in ``Reply.fields`` (for modal forms). Notifications are in the outbox.
 
-- ``account_command``: the ``/account ...`` text command (see ``bot.accounts.commands``).
+- The ``/account ...`` text command goes through ``bot.commands.run_command`` like every other.
 - ``register`` / ``update``: a submitted form (e.g. a Slack modal built from ``FIELDS``).
 - ``handle_action``: the ``account.confirm`` / ``account.return`` buttons of a 開設届.
 """
@@ -34,23 +34,11 @@ __all__ = [
     "Actor",
     "FormField",
     "Reply",
-    "account_command",
     "form_values",
     "handle_action",
     "register",
     "update",
 ]
-
-
-def account_command(
-    factory: sessionmaker[Session], *, actor: Actor, text: str, clock: Clock | None = None
-) -> Reply:
-    """Run ``/account <text>`` for the actor."""
-    return run_as(
-        factory,
-        actor,
-        lambda session, person: commands.run(session, actor=person, text=text, clock=clock),
-    )
 
 
 def register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from bot.accounts import api
+from bot.commands import run_command
 from bot.directory.models import Account, Person
 from bot.interaction import Actor
 from tests.accounts.helpers import counts, form, outbox
@@ -15,8 +16,12 @@ def test_form_then_buttons(session, factory, org, clock):
     session.flush()
     reply = api.register(factory, actor=Actor("console", "sato"), values=form(), clock=clock)
     assert reply.ok and "kankou-x" in reply.message.title
-    reply = api.account_command(
-        factory, actor=Actor("console", "sato"), text="submit kankou-x", clock=clock
+    reply = run_command(
+        factory,
+        actor=Actor("console", "sato"),
+        command="account",
+        text="submit kankou-x",
+        clock=clock,
     )
     assert reply.ok
     [(_, request)] = outbox(session, to="hirose", kind="account.registration")
@@ -77,7 +82,9 @@ def test_bad_button_value(factory, org, clock):
 
 
 def test_unknown_person(factory, org, clock):
-    reply = api.account_command(factory, actor=Actor("console", "nobody"), text="list", clock=clock)
+    reply = run_command(
+        factory, actor=Actor("console", "nobody"), command="account", text="list", clock=clock
+    )
     assert not reply.ok and "名簿に登録されていません" in reply.message.plain_text()
 
 

@@ -6,7 +6,8 @@ adapter shares them. ``/account new`` alone shows the form and collects it line 
 
 from __future__ import annotations
 
-from bot.accounts import api, commands
+from bot.accounts import commands
+from bot.commands import run_command
 from handlers.console.router import Context, NeedsBody, Registry
 
 
@@ -15,7 +16,9 @@ def handle(ctx: Context, args: str) -> None:
         # The guided form: show the items, then collect "項目: 値" lines until ".".
         ctx.reply(commands.form_template())
         raise NeedsBody()
-    ctx.answer(api.account_command(ctx.factory, actor=ctx.actor, text=args, clock=ctx.clock))
+    ctx.answer(
+        run_command(ctx.factory, actor=ctx.actor, command="account", text=args, clock=ctx.clock)
+    )
 
 
 def register(registry: Registry) -> None:

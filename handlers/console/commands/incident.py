@@ -1,22 +1,19 @@
 """/incident: 炎上・なりすまし・訂正 escalations and the 6(2) log (guideline section 6).
 
-The text is parsed by ``bot.incidents.commands`` (shared with Slack's slash command); this
-module only opens the transaction and shows the reply.
+The text is parsed by ``bot.incidents.commands`` through ``bot.commands.run_command``, as
+on Slack and Teams; this module only shows the reply.
 """
 
 from __future__ import annotations
 
-from bot.db import transaction
-from bot.directory import service as directory
-from bot.incidents import commands
+from bot.commands import run_command
 from handlers.console.router import Context, Registry
 
 
 def handle(ctx: Context, args: str) -> None:
-    with transaction(ctx.factory) as session:
-        person = directory.get_person(session, handle=ctx.user)
-        reply = commands.run(session, actor=person, text=args, clock=ctx.clock)
-    ctx.reply(reply)
+    ctx.answer(
+        run_command(ctx.factory, actor=ctx.actor, command="incident", text=args, clock=ctx.clock)
+    )
 
 
 def register(registry: Registry) -> None:
