@@ -42,3 +42,23 @@ class ValidationFailed(BotError):
     def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.fields = dict(fields or {})
+
+
+# The database cannot be reached (it is down, restarting, unreachable over the network, or
+# SQLite's file is locked for too long): the request was not carried out, nothing of it was
+# stored, and the same request will work once the database is back. Adapters show this
+# instead of the generic error notice.
+UNAVAILABLE_MESSAGE = (
+    "ただいまシステムのデータベースに接続できないため、処理できません。"
+    "この操作は記録されていません。しばらくしてからもう一度お試しください"
+    "（エラーID: {error_id}）。"
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when ``error`` means the database is unreachable, not that the request is bad."""
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError)

@@ -18,6 +18,15 @@ class OutboxMessage(Base):
         sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
         sa.CheckConstraint("status in ('pending','sent','failed')", name="status"),
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Per-conversation order: "is an earlier message to this recipient still pending?"
+        sa.Index(
+            "ix_outbox_pending_conversation",
+            "recipient_kind",
+            "recipient_key",
+            "id",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

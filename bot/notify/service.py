@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
@@ -236,17 +236,36 @@ def deliver_pending(
     """Deliver due outbox messages, each in its own transaction.
 
     Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several web
-    processes can run this at once without sending anything twice.
+    processes can run this at once without sending anything twice. Within a conversation
+    (one person, one channel) messages go out in the order they were queued: a row waits
+    while an earlier one to the same recipient is still pending (retrying after an outage,
+    or being sent by another process right now), so a backoff never lets a later message
+    overtake an earlier one.
     """
     clock = clock or SystemClock()
     stats = DeliveryStats()
     skip: set[int] = set()
+    earlier = aliased(OutboxMessage)
+    behind_earlier = (
+        sa.select(earlier.id)
+        .where(
+            earlier.status == "pending",
+            earlier.recipient_kind == OutboxMessage.recipient_kind,
+            earlier.recipient_key == OutboxMessage.recipient_key,
+            earlier.id < OutboxMessage.id,
+        )
+        .exists()
+    )
     for _ in range(limit):
         with factory() as session, session.begin():
             now = clock.now()
             stmt = (
                 sa.select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .where(
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.next_attempt_at <= now,
+                    ~behind_earlier,
+                )
                 .order_by(OutboxMessage.id)
                 .limit(1)
             )

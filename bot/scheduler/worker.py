@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.audit.settings import AuditSettings
 from bot.clock import Clock, SystemClock, format_jst
 from bot.db import transaction
+from bot.errors import is_unavailable
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
 from bot.scheduler.service import Plan, SweepStats, send_digest, sweep
@@ -117,7 +118,12 @@ def _guarded(name: str, func: Any) -> Any:
     def job() -> None:
         try:
             func()
-        except Exception:  # keep the scheduler alive; the next run retries
+        except Exception as exc:  # keep the scheduler alive; the next run retries
+            if is_unavailable(exc):
+                # Expected while the database is down: one line per run, no traceback.
+                # The pool's pre-ping reconnects on the first run after it is back.
+                log.warning("job %s: database unavailable (%s)", name, type(exc).__name__)
+                return
             log.exception("job %s failed", name)
 
     job.__name__ = name.replace(".", "_")

@@ -20,6 +20,7 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
+from bot.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from handlers.slack import blocks as bk
 from handlers.slack.trust import is_verified
 
@@ -186,6 +187,9 @@ def handle_error(
     """
     error_id = new_error_id()
     log_error(error, body, error_id=error_id)
+    # The database being unreachable is said as such: the user retries later, not calls.
+    template = UNAVAILABLE_MESSAGE if is_unavailable(error) else USER_MESSAGE
+    text = template.format(error_id=error_id)
     if not is_verified(context):
         return BoltResponse(status=401, body="") if response is not None else None
     body = body if isinstance(body, dict) else {}
@@ -194,16 +198,14 @@ def handle_error(
         if body.get("type") == "view_submission":
             # Push, not update: the values typed into the form underneath are kept.
             return BoltResponse(
-                status=200, body={"response_action": "push", "view": error_view(error_id)}
+                status=200,
+                body={"response_action": "push", "view": error_view(error_id, text=text)},
             )
         if "command" in body:
-            return BoltResponse(
-                status=200,
-                body={"response_type": "ephemeral", "text": USER_MESSAGE.format(error_id=error_id)},
-            )
-        notify_user(error_id=error_id, body=body, respond=respond, client=client)
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        notify_user(error_id=error_id, body=body, respond=respond, client=client, text=text)
         return BoltResponse(status=200, body="")
-    notify_user(error_id=error_id, body=body, respond=respond, client=client)
+    notify_user(error_id=error_id, body=body, respond=respond, client=client, text=text)
     return None
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build as build_app
 from bot.clock import Clock, SystemClock
+from bot.errors import is_unavailable
 from bot.interaction import Actor
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
@@ -90,8 +91,11 @@ class Courier:
                 break
             try:
                 self.sweep()
-            except Exception:  # keep the thread alive; the next kick or sweep retries
-                logger.exception("outbox sweep failed")
+            except Exception as exc:  # keep the thread alive; the next kick or sweep retries
+                if is_unavailable(exc):  # the database is down: one line, no traceback
+                    logger.warning("outbox sweep: database unavailable (%s)", type(exc).__name__)
+                else:
+                    logger.exception("outbox sweep failed")
             if not self._wake.is_set():
                 self._idle.set()
 
