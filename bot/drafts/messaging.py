@@ -31,6 +31,7 @@ The author's next step (``bot.actions`` handles these; adapters ask for the inpu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -120,9 +121,22 @@ def _decision_actions(draft: Draft, version: DraftVersion) -> list[Action]:
     ]
 
 
-def approval_request(draft: Draft, account: Account, version: DraftVersion) -> OutMessage:
+@dataclass(frozen=True)
+class Related:
+    """What a draft answers (an incident's response post): a sentence for its 決裁依頼 and
+    the button that opens it (the incident's thread)."""
+
+    text: str
+    action: Action | None = None
+
+
+def approval_request(
+    draft: Draft, account: Account, version: DraftVersion, *, related: Related | None = None
+) -> OutMessage:
     """The 決裁 request (4(3)) sent to the 所属長 and active deputies."""
-    text = f"{who(draft.author)}さんから「{account.name}」への投稿の決裁依頼です（4(3)）。"
+    text = f"{who(draft.author)}から「{account.name}」への投稿の決裁依頼です（4(3)）。"
+    if related is not None:
+        text += "\n" + related.text
     if version.number > 1:
         text += f"\n本文が修正されたため（第{version.number}版）、改めて決裁が必要です。前の版の承認は引き継がれません。"
     if version.false_positive_reason:
@@ -133,7 +147,8 @@ def approval_request(draft: Draft, account: Account, version: DraftVersion) -> O
         text=text,
         fields=_draft_fields(draft, account, version),
         findings=finding_views(version.findings),
-        actions=_decision_actions(draft, version),
+        actions=_decision_actions(draft, version)
+        + ([related.action] if related is not None and related.action is not None else []),
         quote=version.text,
         context=_context(draft, version),
         mentions=[],

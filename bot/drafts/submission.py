@@ -32,6 +32,7 @@ from bot.drafts.common import (
     rows_updated,
     run_content_check,
 )
+from bot.drafts.messaging import Related
 from bot.drafts.models import Draft, DraftNotice, DraftVersion
 from bot.drafts.state import EDITABLE_STATES, Event, State, label, next_state
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -52,9 +53,13 @@ def submit(
     photo_people: str = "none",
     photo_consent: bool = False,
     false_positive_reason: str | None = None,
+    related: Related | None = None,
     clock: Clock | None = None,
 ) -> SubmitResult:
-    """Check a new draft, store it as version 1 and route it (決裁 or exempt)."""
+    """Check a new draft, store it as version 1 and route it (決裁 or exempt).
+
+    ``related``: what the draft answers (an incident's response post), named in the 決裁依頼.
+    """
     clock = clock or SystemClock()
     now = clock.now()
     text = validate_text(text)
@@ -125,6 +130,7 @@ def submit(
         event=submitted,
         edited=False,
         clock=clock,
+        related=related,
     )
 
 
@@ -177,6 +183,7 @@ def _route_and_record(
     event: Entry,
     edited: bool,
     clock: Clock,
+    related: Related | None = None,
 ) -> SubmitResult:
     """Route a new version, append its event with the routing event, and build the receipt."""
     result = SubmitResult(draft=draft, version=version, outcome=outcome)
@@ -189,6 +196,7 @@ def _route_and_record(
         registered=registered,
         result=result,
         clock=clock,
+        related=related,
     )
     # Both events in one append; its flush also writes the outbox rows and notices.
     record_many(session, [event, routed], clock=clock)
@@ -208,6 +216,7 @@ def _route(
     registered: bool,
     result: SubmitResult,
     clock: Clock,
+    related: Related | None = None,
 ) -> Entry:
     """Send the 決裁 request, or for exempt posts tell the head what they must know now.
 
@@ -215,7 +224,7 @@ def _route(
     audit event is returned for the caller to append together with its own.
     """
     if draft.exemption is None:
-        message = messaging.approval_request(draft, account, version)
+        message = messaging.approval_request(draft, account, version, related=related)
         for person in deciders:
             row = enqueue(session, message=message, to_person=person, clock=clock, flush=False)
             assert row is not None

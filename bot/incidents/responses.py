@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Person
 from bot.drafts import service as drafts
+from bot.drafts.messaging import Related
 from bot.drafts.models import Decision
 from bot.drafts.service import SubmitResult
 from bot.drafts.state import label
 from bot.errors import InvalidTransition
 from bot.incidents import service
-from bot.incidents.checklists import PURPOSE_NAMES, parse_purpose
+from bot.incidents.checklists import PURPOSE_NAMES, TYPES, parse_purpose
 from bot.incidents.models import Incident, IncidentDraft
+from bot.notify.messages import Action
 
 
 def start_response(
@@ -47,6 +49,20 @@ def start_response(
     service.require_participant(
         session, person=actor, incident=incident, now=clock.now(), doing="対応投稿の起案"
     )
+    kind = TYPES[incident.type].name
+    related = Related(
+        text=(
+            f"事案#{incident.id}（{kind}）への対応投稿（{PURPOSE_NAMES[code]}）です（6(1)）。"
+            "経緯は事案の対応スレッドで確認できます。"
+        ),
+        action=Action(
+            "incident.open_thread",
+            f"事案#{incident.id}のスレッドを開く",
+            {"incident_id": incident.id, "outbox_id": incident.thread_root_id},
+        )
+        if incident.thread_root_id is not None
+        else None,
+    )
     result = drafts.submit(
         session,
         author=actor,
@@ -56,6 +72,7 @@ def start_response(
         exemption=exemption,
         evidence=evidence,
         false_positive_reason=false_positive_reason,
+        related=related,
         clock=clock,
     )
     route = label(result.draft.state)

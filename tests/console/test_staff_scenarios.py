@@ -371,3 +371,12 @@ def test_a_deputys_decision_says_so_and_each_decision_reads_right(script):
     out = script(f"/as yamada\n/approve {m} 内容を確認しました")
     assert "コメント: 内容を確認しました" in out and "理由: 内容を確認しました" not in out
     assert "山田 花子（yamada）が" in out and "代理として" not in out
+
+
+def test_a_response_draft_names_its_incident_with_a_link_to_the_thread(script):
+    i = incident_no(script("/incident 炎上 kanko-x 開催日の誤りに批判が集まっています"))
+    out = script(f"/incident respond {i} 訂正 菊まつりの開催日は12月1日が正しい日付です。")
+    request = out.split("── yamada が受信 ──", 1)[1].split("\n\n", 1)[0]
+    assert "【決裁依頼】" in request
+    assert f"事案#{i}（炎上）への対応投稿（訂正）です（6(1)）" in request
+    assert f"事案#{i}のスレッドを開く: /incident show {i}" in request
