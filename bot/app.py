@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
+from bot.custody.reminders import CustodySource, HandoverSource
 from bot.db import make_engine, make_sessionmaker, upgrade
 from bot.drafts import service as drafts
 from bot.drafts.reminders import DraftSource
@@ -61,8 +62,14 @@ def wire() -> None:
 
 
 def reminder_sources(settings: ReminderSettings) -> list[ReminderSource]:
-    """Every reminder source of this deployment: drafts (W1–W4) and incidents (6(3))."""
-    return [DraftSource(settings), IncidentSource(settings)]
+    """Every reminder source of this deployment: drafts (W1–W4), incidents (6(3)),
+    credential custody and handovers after personnel transfers (5(10), bot.custody)."""
+    return [
+        DraftSource(settings),
+        IncidentSource(settings),
+        CustodySource(settings),
+        HandoverSource(settings),
+    ]
 
 
 def build(database_url: str, *, clock: Clock | None = None, migrate: bool = True) -> App:

@@ -24,6 +24,7 @@ from bot.audit.service import PROBLEM_LABELS, export, iter_events
 from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
 from bot.clock import JST, SystemClock
 from bot.config import get_settings
+from bot.custody.cli import add_transfer_command
 from bot.db import make_engine, make_sessionmaker, transaction, upgrade
 from bot.directory.loader import load_file
 from bot.directory.service import describe
@@ -264,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(handler=_cmd_directory_load)
     directory.add_parser("show", help="名簿を表示する").set_defaults(handler=_cmd_directory_show)
+    add_transfer_command(directory)
 
     console = sub.add_parser(
         "console", help="ローカルコンソール（既定）", description="ローカルコンソール"

@@ -8,6 +8,14 @@ from bot.accounts.models import (
     ExemptionRuleHistory,
 )
 from bot.audit.models import AuditEvent
+from bot.custody.models import (
+    CustodyMedium,
+    CustodyRecord,
+    Handover,
+    HandoverStep,
+    Transfer,
+    TransferBatch,
+)
 from bot.dedupe import IdempotencyKey
 from bot.directory.models import (
     Account,
@@ -44,6 +52,8 @@ __all__ = [
     "Channel",
     "CheckAllowance",
     "ConversationRef",
+    "CustodyMedium",
+    "CustodyRecord",
     "Decision",
     "Department",
     "Deputy",
@@ -53,6 +63,8 @@ __all__ = [
     "ExemptionRule",
     "ExemptionRuleHistory",
     "GuidelineLoad",
+    "Handover",
+    "HandoverStep",
     "IdempotencyKey",
     "Incident",
     "IncidentChecklistItem",
@@ -64,4 +76,6 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Reminder",
+    "Transfer",
+    "TransferBatch",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from bot.accounts.publish import published_accounts, render_csv, render_html
 from bot.clock import SystemClock, to_jst
 from bot.config import get_settings
+from bot.custody.cli import add_custody_command
 from bot.db import make_engine, make_sessionmaker
 
 
@@ -36,7 +37,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def add_commands(subparsers: Any) -> None:
-    """Register ``accounts publish``."""
+    """Register ``accounts publish`` and ``accounts custody``."""
     accounts = subparsers.add_parser(
         "accounts", help="公式アカウントの登録簿", description="公式アカウントの登録簿"
     )
@@ -53,3 +54,4 @@ def add_commands(subparsers: Any) -> None:
     )
     pub.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")
     pub.set_defaults(handler=_cmd_publish)
+    add_custody_command(sub)

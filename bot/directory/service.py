@@ -6,9 +6,10 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from bot.clock import format_jst
+from bot.custody.departures import has_left
 from bot.directory.models import (
     ACCOUNT_STATUS_LABELS,
     Account,
@@ -159,8 +160,21 @@ def approvers(department: Department, now: datetime) -> list[Person]:
 
 
 def is_head_or_deputy(department: Department, person: Person, now: datetime) -> bool:
-    """Whether the person is the department's active 所属長 or an active deputy now."""
-    return any(p.id == person.id for p in heads_and_deputies(department, now))
+    """Whether the person is the department's active 所属長 or an active deputy now.
+
+    Nobody who has left the department (a transfer due by ``now``, bot.custody) is one,
+    even before the effective-date step has updated the directory.
+    """
+    listed = any(p.id == person.id for p in heads_and_deputies(department, now))
+    return listed and not departed(department, person, now)
+
+
+def departed(department: Department, person: Person, now: datetime) -> bool:
+    """Whether a transfer due by ``now`` has taken the person out of the department."""
+    session = object_session(department)
+    if session is None:
+        return False
+    return has_left(session, person_id=person.id, department_id=department.id, now=now)
 
 
 def exemption_rule(session: Session, *, account: Account, category: str) -> ExemptionRule | None:

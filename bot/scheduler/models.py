@@ -28,13 +28,16 @@ class Reminder(Base):
             "status in ('scheduled','claimed','sent','snoozed','cancelled')", name="status"
         ),
         sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
-        sa.CheckConstraint("item_type in ('draft','incident')", name="item_type"),
+        sa.CheckConstraint(
+            "item_type in ('draft','incident','custody','handover')", name="item_type"
+        ),
         sa.Index("ix_reminders_due", "status", "due_at"),
         sa.Index("ix_reminders_item", "item_type", "item_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_type: Mapped[str] = mapped_column(sa.String(16))  # "draft" | "incident"
+    # "draft" | "incident" | "custody" | "handover" (bot.custody.reminders)
+    item_type: Mapped[str] = mapped_column(sa.String(16))
     item_id: Mapped[int]
     # e.g. "approval.pending", "approval.escalated", "exempt.unreported", ...
     kind: Mapped[str] = mapped_column(sa.String(32))

@@ -57,6 +57,24 @@ class ReminderSettings(BaseSettings):
     emergency_after_minutes: Positive = 60.0
     emergency_repeat_minutes: Positive = 60.0
 
+    # Credential custody (5(10), bot.custody), in calendar days; sent in business hours.
+    # Password rotation due N days after the last recorded change.
+    custody_rotation_days: Positive = 180.0
+    # The record not confirmed (記録どおりと確認) for N days.
+    custody_unconfirmed_days: Positive = 90.0
+    # 2FA off, a personal recovery address, no record at all: first reminder after N days.
+    custody_flag_after_days: Positive = 1.0
+    custody_repeat_days: Positive = 7.0
+    # The 所属長 is brought in N days after the manager's first reminder.
+    custody_escalate_after_days: Positive = 7.0
+    # Remind about confirmed accounts with no custody record at all. Off by default: turn it
+    # on once the records have been entered, or every account is reminded on the first day.
+    custody_missing_reminders: bool = False
+    # Handover tasks after a transfer (人事異動): remind daily until done, 所属長 after N days.
+    handover_after_days: Positive = 1.0
+    handover_repeat_days: Positive = 1.0
+    handover_escalate_after_days: Positive = 3.0
+
     # Daily digest of everything overdue, to 情報政策課's channel (crontab syntax, local time).
     digest_cron: str = "0 9 * * mon-fri"
     digest_channel: str = "info_policy"

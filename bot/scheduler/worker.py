@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit.settings import AuditSettings
 from bot.clock import Clock, SystemClock, format_jst
+from bot.custody.transfers import apply_due
 from bot.db import transaction
 from bot.errors import is_unavailable
 from bot.notify.port import Notifier
@@ -36,6 +37,7 @@ DIGEST_JOB = "reminders.digest"
 OUTBOX_JOB = "outbox.deliver"
 CHECKPOINT_JOB = "audit.checkpoint"
 HEAD_JOB = "audit.head"
+TRANSFERS_JOB = "directory.transfers"
 
 
 def worker_id() -> str:
@@ -53,6 +55,11 @@ class Worker:
     clock: Clock
     name: str
     audit: AuditSettings = field(default_factory=AuditSettings)
+
+    def transfers(self) -> int:
+        """Apply the personnel transfers whose date has come (idempotent, bot.custody)."""
+        with transaction(self.factory) as session:
+            return len(apply_due(session, clock=self.clock).transfers)
 
     def sweep(self) -> SweepStats:
         return sweep(self.factory, plan=self.plan, worker=self.name, clock=self.clock)
@@ -108,6 +115,7 @@ class Worker:
         return row is not None
 
     def run_once(self, *, digest: bool = False) -> tuple[SweepStats, DeliveryStats]:
+        self.transfers()
         stats = self.sweep()
         if digest:
             self.digest()
@@ -142,6 +150,17 @@ def schedule_jobs(
         IntervalTrigger(seconds=settings.sweep_interval_seconds, timezone=zone),
         id=SWEEP_JOB,
         name="reminders: schedule and send what is due",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=first,
+    )
+    scheduler.add_job(
+        # Transfers take effect at 00:00 JST; checked with every sweep interval.
+        _guarded(TRANSFERS_JOB, worker.transfers),
+        IntervalTrigger(seconds=settings.sweep_interval_seconds, timezone=zone),
+        id=TRANSFERS_JOB,
+        name="directory: apply personnel transfers on their effective date",
         replace_existing=True,
         max_instances=1,
         coalesce=True,

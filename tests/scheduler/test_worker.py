@@ -23,6 +23,7 @@ from bot.scheduler.worker import (
     HEAD_JOB,
     OUTBOX_JOB,
     SWEEP_JOB,
+    TRANSFERS_JOB,
     Worker,
     schedule_jobs,
 )
@@ -144,7 +145,14 @@ def test_jobs_have_fixed_ids(factory, plan):
     schedule_jobs(scheduler, worker, start=jst("2026-11-25 09:00"))
     schedule_jobs(scheduler, worker, start=jst("2026-11-25 09:00"))  # replaces, no duplicates
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {SWEEP_JOB, DIGEST_JOB, OUTBOX_JOB, CHECKPOINT_JOB, HEAD_JOB}
+    assert set(jobs) == {
+        SWEEP_JOB,
+        DIGEST_JOB,
+        OUTBOX_JOB,
+        CHECKPOINT_JOB,
+        HEAD_JOB,
+        TRANSFERS_JOB,
+    }
     digest = jobs[DIGEST_JOB].trigger
     fire = digest.get_next_fire_time(None, jst("2026-11-27 10:00"))  # Friday after 09:00
     assert fire == jst("2026-11-30 09:00")  # next weekday morning
