@@ -8,7 +8,7 @@ clicked (ephemerally). Buttons that need input first (a reason, a URL) are liste
 
 Families: ``draft.`` / ``report.`` → ``bot.drafts.api``; ``incident.`` →
 ``bot.incidents.commands.run_action``; ``account.`` → ``bot.accounts.api``; ``reminder.`` →
-``bot.scheduler.snooze``.
+``bot.scheduler.snooze``; ``custody.`` / ``handover.`` → ``bot.custody.api``.
 
 Action ids added here on top of the core's decision buttons (values ``{"draft_id"}``):
 
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import api as accounts_api
 from bot.clock import Clock, SystemClock
+from bot.custody import api as custody_api
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.errors import BotError, ValidationFailed
@@ -105,6 +106,19 @@ PROMPTS: dict[str, Prompt] = {
         ),
     ),
     "account.return": Prompt("開設届の差し戻し", "差し戻す", _reason("差し戻しの理由")),
+    "handover.holder": Prompt(
+        "新しい管理者の指名",
+        "指名する",
+        (
+            PromptInput(
+                "holder",
+                "新しい認証情報の管理者（名簿のハンドル）",
+                multiline=False,
+                max_length=64,
+                hint="ID・パスワードを引き継ぐ職員一人。パスワードそのものは入力しないでください。",
+            ),
+        ),
+    ),
     "incident.update": Prompt("状況報告", "報告する", _reason("状況報告")),
     "incident.close": Prompt("事案の終了", "終了する", _reason("まとめ（経緯・対応・再発防止）")),
     "incident.respond": Prompt(
@@ -185,6 +199,10 @@ def run_action(
             )
         if family == "reminder":
             return _reminder_action(factory, actor, action_id, value, clock)
+        if family in ("custody", "handover"):
+            return custody_api.handle_action(
+                factory, actor=actor, action_id=action_id, value=value, inputs=answers, clock=clock
+            )
     except BotError as exc:
         return refusal(exc)
     return unsupported(action_id)

@@ -1,7 +1,7 @@
 """One router for text commands (``run_command``) and the draft form, on every platform.
 
 Commands: ``/check`` (W6, stores nothing), ``/incident …`` (``bot.incidents.commands``),
-``/account …`` (``bot.accounts.api``), ``/drafts`` (my drafts), ``/inbox`` (what waits for
+``/account …`` (``bot.accounts.api``), ``/custody …`` (``bot.custody.api``), ``/drafts`` (my drafts), ``/inbox`` (what waits for
 me). ``/draft`` is a form: ``draft_form`` says what to offer (the accounts the person may
 post for, the values of a draft being revised) and ``submit_draft_form`` submits or edits.
 Form fields: ``account``, ``text``, ``planned_at``, ``exemption`` (``none`` | ア〜エ),
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts import commands as accounts
 from bot.clock import Clock, SystemClock
+from bot.custody import commands as custody
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
@@ -38,7 +39,7 @@ __all__ = [
     "submit_draft_form",
 ]
 
-COMMANDS = ("check", "incident", "account", "drafts", "inbox")
+COMMANDS = ("check", "incident", "account", "custody", "drafts", "inbox")
 
 
 class Grammar(Protocol):
@@ -50,7 +51,11 @@ class Grammar(Protocol):
 
 
 # The commands whose text is a sub-command line, each parsed by its own package (once).
-GRAMMARS: dict[str, Grammar] = {"incident": incidents.run, "account": accounts.run}
+GRAMMARS: dict[str, Grammar] = {
+    "incident": incidents.run,
+    "account": accounts.run,
+    "custody": custody.run,
+}
 
 EXEMPTION_CHOICES: tuple[tuple[str, str], ...] = (
     ("none", "なし（所属長の決裁を受ける）"),

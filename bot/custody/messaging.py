@@ -209,9 +209,11 @@ def handover_task(
         state = f"済（{who(step.done_by)} {format_jst(step.done_at)}）" if step.done_at else "未"
         fields.append(Field(STEP_LABELS[step.step], state))
         if step.done_at is None:
+            # The holder step asks for the new holder first (bot.actions.PROMPTS).
+            action_id = "handover.holder" if step.step == "holder" else "handover.step"
             actions.append(
                 Action(
-                    "handover.step",
+                    action_id,
                     STEP_LABELS[step.step],
                     {"handover": handover.id, "step": step.step},
                     style="primary" if step.step == "holder" else None,

@@ -16,6 +16,8 @@ from typing import Any
 from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.actions import Prompt
 from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm
+from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
+from bot.custody.api import CustodyForm
 from bot.forms import IncidentForm
 from bot.notify.messages import Action, OutMessage
 from handlers.slack import blocks as bk
@@ -25,6 +27,11 @@ COMMAND_GUIDE = (
     ("/check", "投稿前の文章をチェックします（本人にだけ表示され、記録は残りません）。"),
     ("/incident", "炎上・なりすまし・訂正が必要な事案を報告し、対応スレッドを開きます。"),
     ("/account", "公式アカウントの登録・開設届の提出を行います。"),
+    (
+        "/custody",
+        "公式アカウントの認証情報の管理状況（管理者・復旧先・二要素認証・媒体）と異動の引継ぎを"
+        "記録します（5(10)）。パスワードそのものは記録しません。",
+    ),
 )
 
 QUOTE_PAGES_MAX = 6  # 6 × 3,000 characters of draft text, then "…（以下省略）"
@@ -387,6 +394,40 @@ def view_inputs(view: Mapping[str, Any]) -> dict[str, str]:
     return inputs
 
 
+# ------------------------------------------------------------------ custody record (5(10))
+CUSTODY_CALLBACK = "custody_form"
+
+
+def custody_modal(form: CustodyForm) -> bk.Block:
+    """The custody record of one account: one input per ``FORM_FIELDS`` entry (block id =
+    key); the account code rides in private_metadata. No field asks for a secret."""
+    values = form.values
+    blocks: list[bk.Block] = [
+        bk.section(
+            f"*{bk.escape(form.name)}*\n誰が認証情報を管理し、復旧先・二要素認証がどうなっているかを"
+            "記録します（ガイドライン5(10)）。*パスワード・認証コード・リカバリーキーそのものは"
+            "入力しないでください*（入力されても記録しません）。"
+        )
+    ]
+    for f in CUSTODY_FIELDS:
+        element = (
+            _select(f.key, f.choices, values.get(f.key) or None, "選択")
+            if f.choices
+            else bk.plain_text_input(f.key, max_length=254, initial_value=values.get(f.key) or None)
+        )
+        blocks.append(
+            bk.input_block(f.label, element, block_id=f.key, optional=True, hint=f.hint or None)
+        )
+    return bk.modal(
+        "認証情報の管理記録",
+        blocks,
+        callback_id=CUSTODY_CALLBACK,
+        submit="保存する",
+        close="キャンセル",
+        private_metadata=json.dumps({"account": form.code}, ensure_ascii=False),
+    )
+
+
 # ------------------------------------------------------------------ prompts
 def prompt_modal(prompt: Prompt, *, action_id: str, metadata: Mapping[str, Any]) -> bk.Block:
     """The form an action asks for first (a reason, a URL); metadata carries ids only."""
@@ -427,8 +468,14 @@ def notice_modal(title: str, text: str) -> bk.Block:
 
 
 # ------------------------------------------------------------------ App Home
-def home_view(sections: Sequence[OutMessage] = (), *, notice: str | None = None) -> dict:
-    """The App Home tab: my drafts, what waits for me, then the command guide."""
+def home_view(
+    sections: Sequence[OutMessage] = (),
+    *,
+    notice: str | None = None,
+    cards: Sequence[OutMessage] = (),
+) -> dict:
+    """The App Home tab: my drafts, what waits for me, the custody records and handovers
+    I may act on (``cards``: whole messages with their buttons), then the command guide."""
     blocks: list[bk.Block] = [bk.header("SNSガイドライン確認ボット")]
     if notice:
         blocks.append(bk.section(f":warning: {bk.escape(notice)}"))
@@ -437,6 +484,11 @@ def home_view(sections: Sequence[OutMessage] = (), *, notice: str | None = None)
         blocks.append(bk.section(f"*{bk.escape(part.title)}*"))
         if part.text:
             blocks.extend(_paged_sections(part.text, pages=4))
+    if cards:
+        blocks.append(bk.divider())
+        blocks.append(bk.header("認証情報の管理（5(10)）"))
+        for card in cards:
+            blocks.extend(message_blocks(card))
     blocks.append(bk.divider())
     blocks.append(
         bk.section(

@@ -72,6 +72,6 @@ def test_closed_incident_is_not_reminded(session, factory, settings, world, cloc
     assert outbox(session, kind_prefix="incident.reminder") == []
 
 
-def test_the_deployment_sweeps_drafts_and_incidents(settings):
+def test_the_deployment_sweeps_drafts_incidents_custody_and_handovers(settings):
     plan = build_plan(settings, reminder_sources(settings))
-    assert set(plan.sources) == {"draft", "incident"}
+    assert set(plan.sources) == {"draft", "incident", "custody", "handover"}

@@ -20,7 +20,7 @@ def load() -> dict:
 def test_commands_match_the_home_tab_guide() -> None:
     commands = [c["command"] for c in load()["features"]["slash_commands"]]
     assert commands == [command for command, _ in COMMAND_GUIDE]
-    assert commands == ["/draft", "/check", "/incident", "/account"]
+    assert commands == ["/draft", "/check", "/incident", "/account", "/custody"]
 
 
 def test_manifest_limits() -> None:

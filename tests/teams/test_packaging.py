@@ -58,6 +58,7 @@ def test_app_id_version_domains_and_command_suggestions() -> None:
         "/check",
         "/incident",
         "/account",
+        "/custody",
         "/drafts",
         "/inbox",
         "/edit",

@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "handlers.console.commands.drafts",
     "handlers.console.commands.inbox",
     "handlers.console.commands.account",
+    "handlers.console.commands.custody",
     "handlers.console.commands.incident",
     "handlers.console.commands.snooze",
     "handlers.console.commands.quit",

@@ -1,7 +1,9 @@
-"""Every button the core puts on a message (draft., report., incident., account., reminder.).
+"""Every button the core puts on a message (draft., report., incident., account., reminder.,
+custody., handover.).
 
 A button whose action needs input first (``bot.actions.PROMPTS``: a reason, a URL) opens
-that form; ``draft.edit`` opens the draft form prefilled; any other runs at once through
+that form; ``draft.edit`` opens the draft form prefilled, ``custody.edit`` the custody
+record form; any other runs at once through
 ``bot.actions.run_action``. The clicker sees the outcome ephemerally (a refusal such as a
 non-approver clicking 承認 changes nothing); messages to others go through the outbox,
 including the in-place update of the message that carried the button.
@@ -22,13 +24,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot.actions import PROMPTS, incident_thread, run_action
 from bot.commands import draft_form
+from bot.custody import api as custody_api
+from bot.interaction import Reply
 from handlers.slack import render
 from handlers.slack.errors import guarded
 from handlers.slack.replies import ack_only, tell
 from handlers.slack.runtime import Core
 
 logger = logging.getLogger("handlers.slack.buttons")
-CORE_ACTION_ID = re.compile(r"^(draft|report|incident|account|reminder)\.")
+CORE_ACTION_ID = re.compile(r"^(draft|report|incident|account|reminder|custody|handover)\.")
 
 
 def _channel_id(body: dict[str, Any]) -> str | None:
@@ -53,6 +57,15 @@ def run_button(
             tell(result.refusal.message, user_id=user_id, respond=respond, client=client)
             return
         client.views_open(trigger_id=body["trigger_id"], view=render.draft_modal(result.form))
+        return
+    if action_id == "custody.edit":
+        offered = custody_api.form(
+            core.factory, actor=actor, code=str(value.get("account", "")), clock=core.clock
+        )
+        if isinstance(offered, Reply):
+            tell(offered.message, user_id=user_id, respond=respond, client=client)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=render.custody_modal(offered))
         return
     prompt = PROMPTS.get(action_id)
     if prompt is not None:

@@ -1,4 +1,4 @@
-"""/incident and /account: text commands of the neutral router (``bot.commands``).
+"""/incident, /account and /custody: text commands of the neutral router (``bot.commands``).
 
 ``/account new`` and ``/incident`` with its type, account or summary missing open a form
 (``bot.forms.form_for``): the modal opens first (the trigger_id lives 3 seconds). Other
@@ -21,7 +21,7 @@ from handlers.slack.errors import guarded
 from handlers.slack.replies import ack_only, tell
 from handlers.slack.runtime import Core
 
-COMMANDS = ("/incident", "/account")
+COMMANDS = ("/incident", "/account", "/custody")
 
 
 def _open_form(

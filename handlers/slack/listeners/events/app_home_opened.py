@@ -1,4 +1,5 @@
-"""App Home: publish the home tab when a user opens it (my drafts, what waits for me)."""
+"""App Home: publish the home tab when a user opens it (my drafts, what waits for me, the
+custody records and handovers I may act on)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.custody import api as custody_api
 from bot.drafts import api as drafts_api
 from handlers.slack.render import home_view
 from handlers.slack.runtime import Core
@@ -21,7 +23,8 @@ def build_home(user_id: str, core: Core | None) -> dict:
     if not mine.ok:  # not in the directory: say so, keep the guide
         return home_view(notice=mine.message.title)
     waiting = drafts_api.inbox(core.factory, actor=actor, clock=core.clock)
-    return home_view([mine.message, waiting.message])
+    custody = custody_api.home(core.factory, actor=actor, clock=core.clock)
+    return home_view([mine.message, waiting.message], cards=[*custody.handovers, *custody.records])
 
 
 def publish_home(event: dict[str, Any], client: WebClient, core: Core | None) -> None:

@@ -5,7 +5,12 @@ Submissions are made idempotent with `dedupe.view_submission_key` (see docs/slac
 
 from slack_bolt import App
 
-from handlers.slack.listeners.views import action_prompt, draft_submit, form_submit
+from handlers.slack.listeners.views import (
+    action_prompt,
+    custody_submit,
+    draft_submit,
+    form_submit,
+)
 
 
 def register(app: App) -> None:
@@ -13,3 +18,4 @@ def register(app: App) -> None:
     draft_submit.register(app)
     action_prompt.register(app)
     form_submit.register(app)
+    custody_submit.register(app)
