@@ -376,12 +376,14 @@ def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
     # Against what was loaded before: the same move again is fine (nothing to do); a
     # different move for the same person and date is a conflict.
     result = Plan(moves=[])
-    for m in moves:
-        existing = session.scalar(
-            sa.select(Transfer).where(
-                Transfer.person_id == m.person.id, Transfer.effective_at == m.effective_at
-            )
+    loaded = {
+        (t.person_id, t.effective_at): t
+        for t in session.scalars(
+            sa.select(Transfer).where(Transfer.person_id.in_(sorted({m.person.id for m in moves})))
         )
+    }
+    for m in moves:
+        existing = loaded.get((m.person.id, m.effective_at))
         if existing is None:
             result.moves.append(m)
         elif (
@@ -468,39 +470,36 @@ def _deputy_posts(session: Session, m: Move) -> list[Deputy]:
 
 
 def _account_roles(session: Session, m: Move) -> list[tuple[Account, list[str]]]:
+    """Accounts of the department left where the person is manager, operator, credential
+    holder or keeps a medium, with those roles: one query for the ties, one for the
+    accounts (most people on an April list hold none)."""
     if m.target is not None and m.target.id == m.source.id:
         return []
-    out: list[tuple[Account, list[str]]] = []
-    accounts = session.scalars(
-        sa.select(Account)
-        .where(Account.department_id == m.source.id, Account.status != "closed")
-        .order_by(Account.code)
+    in_dept = sa.and_(Account.department_id == m.source.id, Account.status != "closed")
+    ties = sa.union_all(
+        sa.select(Account.id, sa.literal("manager")).where(
+            in_dept, Account.manager_id == m.person.id
+        ),
+        sa.select(Account.id, sa.literal("operator"))
+        .join(account_operators, account_operators.c.account_id == Account.id)
+        .where(in_dept, account_operators.c.person_id == m.person.id),
+        sa.select(Account.id, sa.literal("holder"))
+        .join(CustodyRecord, CustodyRecord.account_id == Account.id)
+        .where(in_dept, CustodyRecord.holder_id == m.person.id),
+        sa.select(Account.id, sa.literal("media"))
+        .join(CustodyMedium, CustodyMedium.account_id == Account.id)
+        .where(in_dept, CustodyMedium.holder_id == m.person.id, CustodyMedium.retired_at.is_(None)),
     )
-    for account in accounts:
-        roles: list[str] = []
-        if account.manager_id == m.person.id:
-            roles.append("manager")
-        if any(p.id == m.person.id for p in account.operators):
-            roles.append("operator")
-        record = session.scalar(
-            sa.select(CustodyRecord).where(CustodyRecord.account_id == account.id)
-        )
-        if record is not None and record.holder_id == m.person.id:
-            roles.append("holder")
-        held = session.scalar(
-            sa.select(CustodyMedium.id)
-            .where(
-                CustodyMedium.account_id == account.id,
-                CustodyMedium.holder_id == m.person.id,
-                CustodyMedium.retired_at.is_(None),
-            )
-            .limit(1)
-        )
-        if held is not None:
-            roles.append("media")
-        if roles:
-            out.append((account, roles))
-    return out
+    roles: dict[int, set[str]] = defaultdict(set)
+    for account_id, role in session.execute(ties):
+        roles[account_id].add(role)
+    if not roles:
+        return []
+    accounts = session.scalars(
+        sa.select(Account).where(Account.id.in_(sorted(roles))).order_by(Account.code)
+    )
+    order = ("manager", "operator", "holder", "media")
+    return [(a, [r for r in order if r in roles[a.id]]) for a in accounts]
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -848,14 +847,19 @@ def _account_event(
 def _close_notices_of(
     session: Session, *, dept_id: int, people: set[int], new: Person | None, clock: Clock
 ) -> list[int]:
-    """Close the open approval / report requests sent to people who left the department."""
+    """Close the open approval / report requests sent to people who left the department.
+
+    Rows are only added (one flush at the end writes them together).
+    """
     if not people:
         return []
     now = clock.now()
-    notices = session.scalars(
-        sa.select(DraftNotice)
+    rows = session.execute(
+        sa.select(DraftNotice, OutboxMessage, Person)
         .join(Draft, Draft.id == DraftNotice.draft_id)
         .join(Account, Account.id == Draft.account_id)
+        .join(OutboxMessage, OutboxMessage.id == DraftNotice.outbox_id)
+        .join(Person, Person.id == DraftNotice.recipient_id)
         .where(
             Account.department_id == dept_id,
             DraftNotice.closed_at.is_(None),
@@ -864,17 +868,15 @@ def _close_notices_of(
         .order_by(DraftNotice.id)
     ).all()
     drafts: list[int] = []
-    for notice in notices:
-        original = session.get(OutboxMessage, notice.outbox_id)
-        recipient = session.get(Person, notice.recipient_id)
-        if original is not None and recipient is not None:
-            enqueue(
-                session,
-                message=messaging.approval_handed_over(notice.draft_id, new),
-                to_person=recipient,
-                update_of=original,
-                clock=clock,
-            )
+    for notice, original, recipient in rows:
+        enqueue(
+            session,
+            message=messaging.approval_handed_over(notice.draft_id, new),
+            to_person=recipient,
+            update_of=original,
+            clock=clock,
+            flush=False,
+        )
         notice.closed_at = now
         drafts.append(notice.draft_id)
     session.flush()
@@ -890,60 +892,73 @@ def _move_pending(
     gone: set[int],
     clock: Clock,
 ) -> list[int]:
-    """Pending 決裁 and 事後報告 of the department go to the new 所属長; authors are told."""
+    """Pending 決裁 and 事後報告 of the department go to the new 所属長; authors are told.
+
+    Reads the drafts with their current versions (and reports) in two queries; adds the
+    outbox rows and notices, flushed together at the end.
+    """
     people = set(gone) | ({old.id} if old is not None else set())
     _close_notices_of(session, dept_id=dept_id, people=people, new=new, clock=clock)
-    drafts = session.scalars(
-        sa.select(Draft)
+    rows = session.execute(
+        sa.select(Draft, DraftVersion)
         .join(Account, Account.id == Draft.account_id)
+        .join(
+            DraftVersion,
+            sa.and_(
+                DraftVersion.draft_id == Draft.id, DraftVersion.number == Draft.current_version
+            ),
+        )
         .where(Account.department_id == dept_id, Draft.state.in_(("pending_approval", "reported")))
         .order_by(Draft.id)
     ).all()
-    moved: list[int] = []
-    for draft in drafts:
-        version = session.scalar(
-            sa.select(DraftVersion).where(
-                DraftVersion.draft_id == draft.id, DraftVersion.number == draft.current_version
-            )
-        )
-        assert version is not None
-        purpose = "approval" if draft.state == "pending_approval" else "report"
-        if new is not None and new.id != draft.author_id:
-            already = session.scalar(
-                sa.select(DraftNotice.id).where(
-                    DraftNotice.draft_id == draft.id,
-                    DraftNotice.purpose == purpose,
-                    DraftNotice.version == version.number,
+    if not rows:
+        return []
+    ids = [draft.id for draft, _ in rows]
+    reports = {
+        r.draft_id: r
+        for r in session.scalars(sa.select(AfterReport).where(AfterReport.draft_id.in_(ids)))
+    }
+    already: set[tuple[int, str, int]] = set()
+    if new is not None:
+        already = {
+            (n.draft_id, n.purpose, n.version)
+            for n in session.scalars(
+                sa.select(DraftNotice).where(
+                    DraftNotice.draft_id.in_(ids),
                     DraftNotice.recipient_id == new.id,
                     DraftNotice.closed_at.is_(None),
                 )
             )
-            if already is None:
-                if purpose == "approval":
-                    message = draft_messaging.approval_request(draft, draft.account, version)
-                else:
-                    report = session.scalar(
-                        sa.select(AfterReport).where(AfterReport.draft_id == draft.id)
-                    )
-                    assert report is not None
-                    message = draft_messaging.report_filed(draft, draft.account, version, report)
-                row = enqueue(session, message=message, to_person=new, clock=clock)
-                assert row is not None
-                session.add(
-                    DraftNotice(
-                        draft_id=draft.id,
-                        version=version.number,
-                        purpose=purpose,
-                        recipient_id=new.id,
-                        outbox_id=row.id,
-                    )
+        }
+    moved: list[int] = []
+    for draft, version in rows:
+        purpose = "approval" if draft.state == "pending_approval" else "report"
+        key = (draft.id, purpose, version.number)
+        if new is not None and new.id != draft.author_id and key not in already:
+            if purpose == "approval":
+                message = draft_messaging.approval_request(draft, draft.account, version)
+            else:
+                message = draft_messaging.report_filed(
+                    draft, draft.account, version, reports[draft.id]
                 )
+            row = enqueue(session, message=message, to_person=new, clock=clock, flush=False)
+            assert row is not None
+            session.add(
+                DraftNotice(
+                    draft_id=draft.id,
+                    version=version.number,
+                    purpose=purpose,
+                    recipient_id=new.id,
+                    outbox=row,
+                )
+            )
         if old is not None:
             enqueue(
                 session,
                 message=messaging.approvals_moved(draft.id, draft.account.name, old, new),
                 to_person=draft.author,
                 clock=clock,
+                flush=False,
             )
         moved.append(draft.id)
     session.flush()
