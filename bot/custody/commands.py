@@ -63,7 +63,8 @@ def _refuse_if_secret(text: str, tokens: list[str]) -> None:
     The verb and the account code (the first two words) are names the service checks
     against the directory; everything after them is a value, or ``key=value``.
     """
-    values = [t.split("=", 1)[1] if "=" in t else t for t in tokens[2:]]
+    # A key is checked as well as its value: an unknown key is named in the refusal.
+    values = [part for t in tokens[2:] for part in t.split("=", 1)]
     if looks_secret(text, shapes=False) or any(looks_secret(v) for v in values):
         message = refusal("コマンド")
         raise ValidationFailed(message, fields={"form": message})

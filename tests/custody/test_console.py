@@ -40,6 +40,10 @@ def test_record_show_and_password_refused_without_echo(bot, factory, caplog):
     assert "Hn7#kq2Lp9" not in str(refused)
     bot.push("sato", "/custody set kanko-x recovery_email=Hn7#kq2Lp9")
     assert "Hn7#kq2Lp9" not in str(bot.pop("sato"))
+    bot.push("sato", "/custody set kanko-x Hn7#kq2Lp9=1")  # typed where a key goes
+    assert "Hn7#kq2Lp9" not in str(bot.pop("sato"))
+    bot.push("sato", "/custody set kanko-x Hn7#kq2Lp9")  # no key at all
+    assert "Hn7#kq2Lp9" not in str(bot.pop("sato"))
     assert "Hn7#kq2Lp9" not in caplog.text
     with factory() as s:
         assert s.scalar(sa.select(CustodyRecord.recovery_email)) == "kanko-sns@city.example.lg.jp"
