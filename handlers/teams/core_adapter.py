@@ -27,6 +27,7 @@ from bot import commands as router
 from bot import forms as neutral_forms
 from bot.actions import run_action
 from bot.clock import Clock, SystemClock
+from bot.custody import api as custody_api
 from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
@@ -242,6 +243,23 @@ class TeamsCore:
         )
         return Answer(ok=False, card=card)
 
+    def _submit_custody(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
+        code = str(data.get("account") or "")
+        values = forms.form_values(data, (f.key for f in custody_api.FORM_FIELDS))
+        reply = custody_api.submit_form(
+            self.factory, actor=actor, code=code, values=values, clock=self.clock
+        )
+        if reply.ok:
+            return Answer.of(reply)
+        offered = custody_api.form(self.factory, actor=actor, code=code, clock=self.clock)
+        if isinstance(offered, Reply):
+            return Answer.of(reply)
+        # The refused values are not put back: one of them may be a password.
+        card = forms.custody_card(
+            offered, problems=reply.fields or {}, notice=_notice(reply, bool(reply.fields))
+        )
+        return Answer(ok=False, card=card)
+
     # --- buttons ----------------------------------------------------------------------
 
     def action(
@@ -268,9 +286,18 @@ class TeamsCore:
             return self._submit_account(actor, data)
         if verb == forms.INCIDENT_VERB:
             return self._submit_incident(actor, data)
+        if verb == forms.CUSTODY_VERB:
+            return self._submit_custody(actor, data)
         value, inputs = split_action_data(data)
         if verb == "draft.edit":
             return self._form(actor, draft_id=button_int(value, "draft_id"))
+        if verb == "custody.edit":
+            offered = custody_api.form(
+                self.factory, actor=actor, code=str(value.get("account", "")), clock=self.clock
+            )
+            if isinstance(offered, Reply):
+                return Answer.of(offered)
+            return Answer(ok=True, card=forms.custody_card(offered))
         return Answer.of(
             run_action(
                 self.factory,

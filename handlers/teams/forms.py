@@ -27,6 +27,8 @@ from microsoft_teams.cards import (
 from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.clock import JST, to_jst
 from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm, DraftInput
+from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
+from bot.custody.api import CustodyForm
 from bot.errors import ValidationFailed
 from bot.forms import IncidentForm
 
@@ -258,6 +260,58 @@ def incident_card(
         TextInput(id="url", label="該当する投稿の URL", max_length=1000, value=_s(current, "url")),
     ]
     submit = ExecuteAction(title="報告する", verb=INCIDENT_VERB, data={}, style="positive")
+    return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
+
+
+# --- the custody record (5(10), bot.custody.api) -------------------------------------------
+
+CUSTODY_VERB = "form.custody"
+
+
+def custody_card(
+    form: CustodyForm,
+    *,
+    values: Mapping[str, Any] | None = None,
+    problems: Mapping[str, str] | None = None,
+    notice: str | None = None,
+) -> AdaptiveCard:
+    """The custody record of one account; the account code rides in the submit's data."""
+    current = {**form.values, **(values or {})}
+    title = f"認証情報の管理記録: {form.name}"
+    body: list[CardElement] = [
+        TextBlock(text=title, weight="Bolder", size="Medium", wrap=True),
+        TextBlock(
+            text="誰が認証情報を管理し、復旧先・二要素認証がどうなっているかを記録します（5(10)）。"
+            "パスワード・認証コード・リカバリーキーそのものは入力しないでください。",
+            wrap=True,
+        ),
+    ]
+    if notice:
+        body.append(TextBlock(text=notice, wrap=True, color="Attention"))
+    _problems(body, {f.key: f.label for f in CUSTODY_FIELDS}, problems or {})
+    for f in CUSTODY_FIELDS:
+        if f.choices:
+            body.append(
+                ChoiceSetInput(
+                    id=f.key,
+                    label=f.label,
+                    choices=[Choice(title=t, value=v) for v, t in f.choices],
+                    value=_s(current, f.key),
+                )
+            )
+        else:
+            body.append(
+                TextInput(
+                    id=f.key,
+                    label=f.label,
+                    placeholder=f.hint or None,
+                    max_length=254,
+                    value=_s(current, f.key),
+                )
+            )
+    submit = ExecuteAction(
+        title="保存する", verb=CUSTODY_VERB, data={"account": form.code}, style="positive"
+    )
     return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
 
 

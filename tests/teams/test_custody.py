@@ -56,6 +56,56 @@ def test_custody_card_buttons_and_password_refusal(
     _, saved = last_card(stub, "sato")
     assert "管理記録を保存しました" in texts_of(saved) and "SMS" in texts_of(saved)
 
+    # 管理記録を編集 opens the form card; a password typed into it is refused, not echoed.
+    bot.send(message(stub, "sato", "/custody show kanko-x"))
+    shown_id, shown = last_card(stub, "sato")
+    opened = bot.send(
+        click(stub, "sato", executes(shown)["管理記録を編集"], reply_to=shown_id or "")
+    ).json()
+    form = opened["value"]
+    inputs = {e["id"]: e for e in form["body"] if e["type"].startswith("Input.")}
+    assert set(inputs) == {
+        "holder",
+        "recovery_email",
+        "recovery_phone",
+        "twofa",
+        "twofa_method",
+        "password_changed",
+    }
+    assert inputs["twofa_method"]["value"] == "sms"
+    save = executes(form)["保存する"]
+    # Teams sends every input of the card (associatedInputs), as shown and as edited.
+    shown_values = {k: str(e.get("value") or "") for k, e in inputs.items()}
+    bad = bot.send(
+        click(
+            stub,
+            "sato",
+            save,
+            reply_to=shown_id or "",
+            inputs={**shown_values, "recovery_phone": SECRET},
+        )
+    ).json()
+    assert "認証情報と思われる文字列" in str(bad) and SECRET not in str(bad)
+    good = bot.send(
+        click(
+            stub,
+            "sato",
+            save,
+            reply_to=shown_id or "",
+            inputs={**shown_values, "recovery_phone": "0263-34-3000"},
+        )
+    )
+    assert good.status_code == 200, good.text
+    assert "管理記録を保存しました" in good.text, good.text
+    with city() as s:
+        assert s.scalar(sa.select(CustodyRecord.recovery_phone)) == "0263-34-3000"
+        dump = "".join(
+            str(r)
+            for t in ("audit_events", "outbox", "custody_records")
+            for r in s.execute(sa.text(f"SELECT * FROM {t}"))
+        )
+        assert SECRET not in dump
+
     bot.send(message(stub, "yamada", "/custody show kanko-x"))
     card_id, card = last_card(stub, "yamada")
     confirm = executes(card)["記録どおりと確認"]
