@@ -133,20 +133,25 @@ def _cmd_custody(args: argparse.Namespace) -> int:
 
 def add_transfer_command(directory: Any) -> None:
     """``directory transfer`` (the ``directory`` sub-parsers are built in bot.cli)."""
-    cmd = directory.add_parser("transfer", help="load a personnel transfer list (CSV or YAML)")
-    cmd.add_argument("file")
-    cmd.add_argument(
-        "--dry-run", action="store_true", help="print what will change, change nothing"
+    cmd = directory.add_parser(
+        "transfer",
+        help="人事異動の一覧（CSV または YAML）を読み込み、発令日に引継ぎを行う",
+        description="人事異動の一覧（person, from, to, effective, role）を読み込みます"
+        "（docs/custody.md）。",
     )
-    cmd.add_argument("--actor", default="system", help="who is recorded in the audit log")
+    cmd.add_argument("file", metavar="ファイル")
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="変更内容を表示するだけで、何も登録しない"
+    )
+    cmd.add_argument("--actor", default="system", help="監査ログに記録する実行者（既定: system）")
     cmd.set_defaults(handler=_cmd_transfer)
 
 
 def add_custody_command(accounts: Any) -> None:
     """``accounts custody`` (the ``accounts`` sub-parsers are built in bot.accounts.cli)."""
     cmd = accounts.add_parser(
-        "custody", help="credential custody of every account (internal audit)"
+        "custody", help="全公式アカウントの認証情報の管理状況を書き出す（内部監査用、5(10)）"
     )
-    cmd.add_argument("--format", choices=("csv",), default="csv")
-    cmd.add_argument("-o", "--output", help="file to write (default: stdout)")
+    cmd.add_argument("--format", choices=("csv",), default="csv", help="形式（既定: csv）")
+    cmd.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")
     cmd.set_defaults(handler=_cmd_custody)

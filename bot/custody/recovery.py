@@ -37,6 +37,15 @@ def _config() -> Config:
     return default_checker().config
 
 
+def _mail_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(free-mail domains, role-mailbox names) as the content check's personal family loaded
+    them (``Checker.data("personal")``, city-editable data files)."""
+    data = default_checker().data("personal")
+    freemail = frozenset(getattr(data, "freemail_domains", frozenset()))
+    roles = frozenset(getattr(data, "role_mailboxes", frozenset()))
+    return freemail, roles
+
+
 def phone_digits(value: str) -> str:
     """The digits of a phone number (full-width digits and separators allowed)."""
     text = unicodedata.normalize("NFKC", value)
@@ -51,15 +60,13 @@ def personal_email(
 ) -> bool:
     """Whether a recovery e-mail looks like one person's (see the module docstring)."""
     local, _, domain = address.strip().lower().rpartition("@")
-    cfg = _config()
-    if domain in cfg.freemail_domains or any(
-        domain.endswith("." + d) for d in cfg.freemail_domains
-    ):
+    freemail, role_mailboxes = _mail_lists()
+    if domain in freemail or any(domain.endswith("." + d) for d in freemail):
         return True
     if address.strip().lower() in {e.strip().lower() for e in people_emails if e}:
         return True
     parts = [p for p in re.split(r"[.\-_+]", local) if p]
-    if local in cfg.role_mailboxes or any(p in cfg.role_mailboxes for p in parts):
+    if local in role_mailboxes or any(p in role_mailboxes for p in parts):
         return False
     codes = {c.lower() for c in department_codes}
     if any(p in codes for p in parts) or local in codes:
