@@ -30,15 +30,14 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from bot.business_calendar import BusinessCalendar
 from bot.custody import messaging
 from bot.custody.models import CustodyRecord, Handover
 from bot.directory.models import Account, Department, Person
 from bot.notify.messages import Action, OutMessage
-from bot.scheduler.calendar import BusinessCalendar
-from bot.scheduler.drafts import snooze_actions
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in
+from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
 
 # Anchor of "no record at all": a fixed instant, so the series never restarts by itself.
 MISSING_ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
