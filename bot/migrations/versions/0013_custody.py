@@ -2,8 +2,8 @@
 
 Also widens ``reminders.item_type`` (0009) to the two new reminder sources.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 12:03:37.282068
 """
 
@@ -16,8 +16,8 @@ import bot.db  # noqa: F401  (project column types)
 from sqlalchemy import Text  # noqa: F401
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
