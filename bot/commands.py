@@ -1,8 +1,8 @@
 """One router for text commands (``run_command``) and the draft form, on every platform.
 
 Commands: ``/check`` (W6, stores nothing), ``/incident …`` (``bot.incidents.commands``),
-``/account …`` (``bot.accounts.api``), ``/custody …`` (``bot.custody.api``), ``/drafts`` (my drafts), ``/inbox`` (what waits for
-me). ``/draft`` is a form: ``draft_form`` says what to offer (the accounts the person may
+``/account …`` (``bot.accounts.api``), ``/custody …`` (``bot.custody.commands``), ``/drafts``
+(my drafts), ``/inbox`` (what waits for me). ``/draft`` is a form: ``draft_form`` says what to offer (the accounts the person may
 post for, the values of a draft being revised) and ``submit_draft_form`` submits or edits.
 Form fields: ``account``, ``text``, ``planned_at``, ``exemption`` (``none`` | ア〜エ),
 ``evidence``, ``photo`` (``PHOTO_CHOICES``), ``false_positive_reason``.
