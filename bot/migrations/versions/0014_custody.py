@@ -2,8 +2,8 @@
 
 Also widens ``reminders.item_type`` (0009) to the two new reminder sources.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03 12:03:37.282068
 """
 
@@ -16,8 +16,8 @@ import bot.db  # noqa: F401  (project column types)
 from sqlalchemy import Text  # noqa: F401
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
