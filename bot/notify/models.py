@@ -37,12 +37,17 @@ class OutboxMessage(Base):
     # Reply in the thread started by another outbox message / replace another one's content.
     thread_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
     update_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
+    # Deliver only once this other message was sent (e.g. "the thread now exists").
+    after_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
     # Same key twice enqueues once (e.g. a reminder occurrence, a Slack retry).
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending|sent|failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set while the recipient has no address on the platform yet (never installed the app,
+    # bot not in the channel): the message waits without counting attempts until released.
+    unreachable_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     sent_ref: Mapped[dict[str, Any] | None] = mapped_column(
         sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS_BEFORE_FAILED = 50  # about two days of hourly retries; then a human looks
+# No address yet (the person never installed the app, the bot is not in the channel): the
+# message waits without counting attempts. ``release`` wakes it the moment an address is
+# captured; this recheck only covers addresses that arrive another way (a directory load).
+UNREACHABLE_RECHECK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Outgoing:
     thread_of: OutboxMessage | int | None = None
     update_of: OutboxMessage | int | None = None
     dedupe_key: str | None = None
+    after: OutboxMessage | int | None = None
 
 
 def enqueue(
@@ -50,12 +55,15 @@ def enqueue(
     thread_of: OutboxMessage | None = None,
     update_of: OutboxMessage | None = None,
     dedupe_key: str | None = None,
+    after: OutboxMessage | None = None,
     clock: Clock | None = None,
     flush: bool = True,
 ) -> OutboxMessage | None:
     """Queue a message for delivery after the caller commits.
 
-    Returns None when ``dedupe_key`` was already used (the message was queued before).
+    ``after``: deliver only once that message was sent (a follow-up that must not arrive
+    before what it talks about). Returns None when ``dedupe_key`` was already used (the
+    message was queued before).
     With ``flush=False`` (no ``dedupe_key``) the row is only added to the session: it gets
     its id at the caller's next flush, together with the rows added next to it.
     """
@@ -66,6 +74,7 @@ def enqueue(
         thread_of=thread_of,
         update_of=update_of,
         dedupe_key=dedupe_key,
+        after=after,
     )
     if not flush and dedupe_key is None:
         _check_recipient(item)
@@ -134,7 +143,14 @@ def enqueue_many(
     for v, row_id in zip(values, ids, strict=True):
         if row_id is None:
             continue
-        row = OutboxMessage(id=row_id, last_error=None, sent_at=None, sent_ref=None, **v)
+        row = OutboxMessage(
+            id=row_id,
+            last_error=None,
+            sent_at=None,
+            sent_ref=None,
+            unreachable_since=None,
+            **v,
+        )
         make_transient_to_detached(row)
         session.add(row)
         rows.append(row)
@@ -155,6 +171,7 @@ def _values(item: Outgoing, now: datetime) -> dict[str, Any]:
         "message": item.message.to_dict(),
         "thread_of_id": _row_id(item.thread_of),
         "update_of_id": _row_id(item.update_of),
+        "after_id": _row_id(item.after),
         "dedupe_key": item.dedupe_key,
         "status": "pending",
         "attempts": 0,
@@ -290,12 +307,16 @@ def deliver_pending(
 
 def _deliver_one(session: Session, row: OutboxMessage, notifier: Notifier, now: datetime) -> str:
     message = OutMessage.from_dict(row.message)
+    if row.after_id is not None:
+        before = session.get(OutboxMessage, row.after_id)
+        if before is not None and before.status != "sent":
+            return _wait(row, now, "waiting for an earlier message", parent=before)
     try:
         if row.update_of_id is not None:
             original = session.get(OutboxMessage, row.update_of_id)
             ref = sent_ref(original) if original is not None else None
             if ref is None:
-                return _wait(row, now, "original message not delivered yet")
+                return _wait(row, now, "original message not delivered yet", parent=original)
             notifier.update(ref, message)
             row.sent_ref = asdict(ref)
         else:
@@ -304,12 +325,12 @@ def _deliver_one(session: Session, row: OutboxMessage, notifier: Notifier, now: 
                 parent = session.get(OutboxMessage, row.thread_of_id)
                 thread = sent_ref(parent) if parent is not None else None
                 if thread is None:
-                    return _wait(row, now, "thread root not delivered yet")
+                    return _wait(row, now, "thread root not delivered yet", parent=parent)
             address = resolve_address(
                 session, notifier.platform, row.recipient_kind, row.recipient_key
             )
             if address is None:
-                return _fail(
+                return _unreachable(
                     row,
                     now,
                     f"no {notifier.platform} address for {row.recipient_kind} {row.recipient_key}",
@@ -325,13 +346,96 @@ def _deliver_one(session: Session, row: OutboxMessage, notifier: Notifier, now: 
     row.sent_at = now
     row.attempts += 1
     row.last_error = None
+    row.unreachable_since = None
     return "sent"
 
 
-def _wait(row: OutboxMessage, now: datetime, why: str) -> str:
-    row.next_attempt_at = now + timedelta(seconds=5)
+def _wait(row: OutboxMessage, now: datetime, why: str, *, parent: OutboxMessage | None) -> str:
+    """Another message must go first: look again soon, or when that one is next due."""
+    later = now + timedelta(seconds=5)
+    if parent is not None and parent.status == "pending":
+        later = max(later, parent.next_attempt_at)
+    elif parent is not None and parent.status == "failed":
+        later = now + MAX_BACKOFF  # a human looks at the parent; nothing to do before
+    row.next_attempt_at = later
     row.last_error = why
     return "waiting"
+
+
+def _unreachable(row: OutboxMessage, now: datetime, why: str) -> str:
+    """No address on this platform yet: wait (no attempt counted) until ``release``."""
+    if row.unreachable_since is None:
+        row.unreachable_since = now
+        log.info("outbox %s waits for an address: %s", row.id, why)
+    row.last_error = why
+    row.next_attempt_at = now + UNREACHABLE_RECHECK
+    return "waiting"
+
+
+def release(session: Session, *, kind: str, key: str, clock: Clock | None = None) -> int:
+    """The recipient ``kind``/``key`` became reachable: make everything waiting for it due.
+
+    Called in the transaction that stores a new address (install, first message, the bot
+    added to a channel). Messages threaded under, updating or following the released ones
+    are made due too. Returns how many messages were released.
+    """
+    now = (clock or SystemClock()).now()
+    table = cast(sa.Table, OutboxMessage.__table__)
+    ids = list(
+        session.scalars(
+            sa.update(table)
+            .where(
+                table.c.status == "pending",
+                table.c.recipient_kind == kind,
+                table.c.recipient_key == key,
+                table.c.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now)
+            .returning(table.c.id)
+        )
+    )
+    if ids:
+        session.execute(
+            sa.update(table)
+            .where(
+                table.c.status == "pending",
+                table.c.next_attempt_at > now,
+                sa.or_(
+                    table.c.thread_of_id.in_(ids),
+                    table.c.update_of_id.in_(ids),
+                    table.c.after_id.in_(ids),
+                ),
+            )
+            .values(next_attempt_at=now)
+        )
+        log.info("released %d outbox message(s) for %s %s", len(ids), kind, key)
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A person or channel with messages waiting because the bot cannot reach them yet."""
+
+    kind: str  # "person" | "channel"
+    key: str
+    waiting: int
+    since: datetime
+
+
+def unreachable(session: Session) -> list[Unreachable]:
+    """Who has messages waiting for an address (for 情報政策課's digest), oldest first."""
+    rows = session.execute(
+        sa.select(
+            OutboxMessage.recipient_kind,
+            OutboxMessage.recipient_key,
+            sa.func.count(),
+            sa.func.min(OutboxMessage.unreachable_since),
+        )
+        .where(OutboxMessage.status == "pending", OutboxMessage.unreachable_since.is_not(None))
+        .group_by(OutboxMessage.recipient_kind, OutboxMessage.recipient_key)
+        .order_by(sa.func.min(OutboxMessage.unreachable_since), OutboxMessage.recipient_key)
+    ).all()
+    return [Unreachable(kind, key, count, since) for kind, key, count, since in rows]
 
 
 def _fail(row: OutboxMessage, now: datetime, why: str) -> str:

@@ -34,7 +34,7 @@ from bot.db import UTCDateTime
 from bot.directory.models import Person
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
-from bot.notify.service import Outgoing, enqueue, enqueue_many
+from bot.notify.service import Outgoing, enqueue, enqueue_many, unreachable
 from bot.scheduler.models import UNIQUE_KEY, Reminder
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import ReminderSource, Rendered, Rule, id_in
@@ -485,10 +485,20 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
     shown = len(lines)
     if total + len(failed) > shown:
         lines.append(f"ほか {total + len(failed) - shown}件（一覧は省略しています）")
-    if not lines:
+    unreached, waiting = _unreachable_lines(session, max_lines)
+    if unreached:
+        fields.append(Field("ボットが連絡できない宛先", f"{unreached}件"))
+    if not lines and not waiting:
         text = "期限を過ぎた手続きはありません。"
     else:
-        text = "期限を過ぎている手続きと、配信できていない通知の一覧です。\n" + "\n".join(lines)
+        text = "\n".join(
+            (
+                ["期限を過ぎている手続きと、配信できていない通知の一覧です。", *lines]
+                if lines
+                else []
+            )
+            + waiting
+        )
     local = now.astimezone(plan.calendar.zone)
     return OutMessage(
         kind="reminder.digest",
@@ -505,6 +515,42 @@ def _people_named(session: Session, handles: Sequence[str]) -> dict[str, str]:
         sa.select(Person.handle, Person.name).where(Person.handle.in_(sorted(set(handles))))
     )
     return {handle: f"{name}（{handle}）" for handle, name in rows}
+
+
+def _unreachable_lines(session: Session, max_lines: int) -> tuple[int, list[str]]:
+    """People and channels the bot cannot reach yet, with what waits for them.
+
+    Their number, and a heading line and one line each (none when everyone with a message
+    is reachable). The fix is on their side (install the app, add the bot
+    to the channel), so the digest says so: someone in 情報政策課 can ask them.
+    """
+    from bot.directory.models import Channel
+
+    waiting = unreachable(session)
+    if not waiting:
+        return 0, []
+    people = _people_named(session, [w.key for w in waiting if w.kind == "person"])
+    channels = {
+        key: name
+        for key, name in session.execute(
+            sa.select(Channel.key, Channel.name).where(
+                Channel.key.in_([w.key for w in waiting if w.kind == "channel"])
+            )
+        )
+    }
+    lines = [
+        "ボットがまだ連絡できない宛先です（通知は届け先が分かり次第すぐに送られます）。"
+        "アプリを追加するか、ボットをチャンネルに追加するよう依頼してください:"
+    ]
+    for w in waiting[:max_lines]:
+        if w.kind == "person":
+            who = f"{people.get(w.key, w.key)}: アプリ未追加"
+        else:
+            who = f"チャンネル「{channels.get(w.key, w.key)}」: ボット未追加"
+        lines.append(f"・{who}、通知{w.waiting}件が{format_jst(w.since)}から待機中")
+    if len(waiting) > max_lines:
+        lines.append(f"ほか {len(waiting) - max_lines}件")
+    return len(waiting), lines
 
 
 def _hours(span: timedelta) -> str:

@@ -12,7 +12,10 @@ that the outbox resolves into ``Address.reference``:
 * channel: ``owner_key`` = ``Channel.key``, matched by ``Channel.teams_channel_id``.
 
 Upserts are single ``INSERT … ON CONFLICT`` statements (both backends), so two first
-messages at once cannot collide. Services take a Session and never commit.
+messages at once cannot collide. Every capture also releases what the outbox holds for
+that person or channel (``bot.notify.service.release``): a message that waited for an
+address goes out with the delivery this activity starts. Services take a Session and
+never commit.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
+from bot.notify.service import release
 
 from .render import MentionTarget
 
@@ -141,6 +145,8 @@ def remember_person(session: Session, *, seen: Seen, clock: Clock | None = None)
             data={"personal_chat": personal},
             clock=clock,
         )
+    # Whatever waited for this person (no address yet, or a backoff) goes out now.
+    release(session, kind="person", key=person.handle, clock=clock)
     return person
 
 
@@ -182,6 +188,7 @@ def remember_channel(session: Session, *, seen: Seen, clock: Clock | None = None
             subject_id=channel.key,
             clock=clock,
         )
+    release(session, kind="channel", key=channel.key, clock=clock)
     return channel
 
 
