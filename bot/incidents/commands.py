@@ -139,8 +139,12 @@ def declared_reply(incident: Incident) -> OutMessage:
     return OutMessage(
         kind="incident.declared",
         title=f"事案#{incident.id}（{kind.name}）を記録しました",
-        text="情報政策課のチャンネルに対応スレッドを作成しました。",
-        context=f"incident:{incident.id}",
+        # The thread root is only queued here: say so, and tell them when it is posted
+        # (``messaging.reporter_message``, delivered after the root).
+        text=(
+            "情報政策課のチャンネルに対応スレッドの作成を依頼しました。"
+            "スレッドができ次第、お知らせします。"
+        ),
     )
 
 

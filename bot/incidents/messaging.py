@@ -53,13 +53,26 @@ def _person(p: object | None) -> str:
 
 
 def item_line(item: IncidentChecklistItem) -> str:
-    """One checklist line with its state, who and when."""
+    """One checklist line with its number, state, who and when."""
     if item.done_at is not None:
         return (
-            f"☑ {item.label}［{item.clause}］"
+            f"{item.position}. ☑ {item.label}［{item.clause}］"
             f"（{_person(item.done_by)}・{format_jst(item.done_at)}）"
         )
-    return f"☐ {item.label}［{item.clause}］"
+    return f"{item.position}. ☐ {item.label}［{item.clause}］"
+
+
+def toggle_label(item: IncidentChecklistItem) -> str:
+    """A checklist button: short (platforms cut long button labels); the full label is on
+    the numbered line in the message body."""
+    if item.done_at is not None:
+        return f"☑ {item.position} を取消"
+    return f"☐ {item.position} を完了"
+
+
+def reference(incident: Incident, event: IncidentEvent | None = None) -> str:
+    """Small print that names the record for people: 「事案#1・記録#3」."""
+    return f"事案#{incident.id}" + (f"・記録#{event.id}" if event is not None else "")
 
 
 def _summary_fields(incident: Incident) -> list[Field]:
@@ -95,7 +108,7 @@ def root_message(incident: Incident, *, mentions: list[str] | None = None) -> Ou
             done = item.done_at is not None
             # ``done`` is the state a click asks for: a replayed click changes nothing.
             value = {**ids, "item": item.code, "done": not done}
-            actions.append(Action("incident.toggle", f"{'☑' if done else '☐'} {item.label}", value))
+            actions.append(Action("incident.toggle", toggle_label(item), value))
         actions.append(Action("incident.update", "状況を報告", dict(ids), needs_reason=True))
         if incident.status == "open":
             actions.append(Action("incident.status", "収束にする", {**ids, "status": "contained"}))
@@ -109,17 +122,21 @@ def root_message(incident: Incident, *, mentions: list[str] | None = None) -> Ou
         text="\n".join(lines),
         fields=_summary_fields(incident),
         actions=actions,
-        context=f"incident:{incident.id}",
+        context=reference(incident),
         mentions=list(mentions or []),
     )
 
 
 def reporter_message(incident: Incident) -> OutMessage:
-    """Tells the reporter the incident is recorded and where its thread is."""
+    """Tells the reporter the thread exists and where it is.
+
+    Queued ``after`` the thread root: it is delivered only once the root was posted, so it
+    never claims a thread that is still waiting in the outbox.
+    """
     root = incident.thread_root_id
     return OutMessage(
         kind="incident.reported",
-        title=f"{incident_title(incident)} を受け付けました",
+        title=f"{incident_title(incident)} の対応スレッドを作成しました",
         text=(
             "情報政策課のチャンネルに対応スレッドを作成し、所属長・公式アカウント管理者・"
             "情報政策課に連絡しました。以後のやり取りはスレッドで行ってください。"
@@ -133,7 +150,7 @@ def reporter_message(incident: Incident) -> OutMessage:
         ]
         if root is not None
         else [],
-        context=f"incident:{incident.id}",
+        context=reference(incident),
     )
 
 
@@ -143,7 +160,7 @@ def update_message(incident: Incident, event: IncidentEvent) -> OutMessage:
         kind="incident.update",
         title=f"状況報告（{_person(event.actor)}・{format_jst(event.at)}）",
         text=event.text,
-        context=f"incident:{incident.id} event:{event.id}",
+        context=reference(incident, event),
     )
 
 
@@ -153,7 +170,7 @@ def status_message(incident: Incident, event: IncidentEvent) -> OutMessage:
         kind="incident.status",
         title=f"状態を「{STATUS_NAMES[incident.status]}」にしました（{_person(event.actor)}）",
         text=event.text,
-        context=f"incident:{incident.id} event:{event.id}",
+        context=reference(incident, event),
     )
 
 
@@ -174,7 +191,7 @@ def close_message(
         title=f"{incident_title(incident)} を終了しました（{_person(incident.closed_by)}）",
         text="\n".join(lines),
         fields=[Field("終了日時", format_jst(incident.closed_at or incident.opened_at))],
-        context=f"incident:{incident.id}",
+        context=reference(incident),
         mentions=mentions,
     )
 
@@ -185,7 +202,7 @@ def response_message(incident: Incident, event: IncidentEvent) -> OutMessage:
         kind="incident.response",
         title=EVENT_NAMES[event.kind] + f"（{_person(event.actor)}）",
         text=event.text,
-        context=f"incident:{incident.id} event:{event.id}",
+        context=reference(incident, event),
     )
 
 
@@ -207,7 +224,7 @@ def reminder_message(incident: Incident, *, now: datetime, mentions: list[str]) 
         actions=[
             Action("incident.update", "状況を報告", {"incident_id": incident.id}, needs_reason=True)
         ],
-        context=f"incident:{incident.id}",
+        context=reference(incident),
         mentions=mentions,
     )
 
@@ -237,7 +254,7 @@ def detail_message(incident: Incident) -> OutMessage:
         title=incident_title(incident),
         text="\n".join(lines),
         fields=_summary_fields(incident),
-        context=f"incident:{incident.id}",
+        context=reference(incident),
     )
 
 
@@ -252,7 +269,7 @@ def comment_recorded_message(comment: ModeratedComment) -> OutMessage:
             Field("対応者", comment.actor.name),
             Field("日時", format_jst(comment.deleted_at)),
         ],
-        context=f"moderated_comment:{comment.id}",
+        context=f"削除記録#{comment.id}",
     )
 
 
@@ -262,5 +279,5 @@ def edited_message(incident: Incident, event: IncidentEvent, *, editor: object) 
         kind="incident.update",
         title=f"{EVENT_NAMES.get(event.kind, event.kind)}を編集しました（{_person(editor)}）",
         text=event.text,
-        context=f"incident:{incident.id} event:{event.id}",
+        context=reference(incident, event),
     )

@@ -172,9 +172,12 @@ def _refresh_root(session: Session, incident: Incident, clock: Clock) -> None:
     if root is None:
         return
     session.refresh(incident)
+    # The same 宛先 as the original: adapters render an update's mentions without a
+    # second notification.
+    mentions = list((root.message or {}).get("mentions") or [])
     enqueue(
         session,
-        message=messaging.root_message(incident),
+        message=messaging.root_message(incident, mentions=mentions),
         to_channel=messaging.INFO_POLICY_CHANNEL,
         update_of=root,
         clock=clock,
@@ -263,7 +266,14 @@ def declare(
     )
     assert root is not None  # no dedupe key: always queued
     incident.thread_root_id = root.id
-    enqueue(session, message=messaging.reporter_message(incident), to_person=reporter, clock=clock)
+    # Told once the thread exists (after the root is posted), not before.
+    enqueue(
+        session,
+        message=messaging.reporter_message(incident),
+        to_person=reporter,
+        after=root,
+        clock=clock,
+    )
     audit.record(
         session,
         actor=reporter.handle,

@@ -61,13 +61,15 @@ def to_activity(
     *,
     mentions: Mapping[str, MentionTarget] | None = None,
     private_for: Account | None = None,
+    notify_mentions: bool = True,
 ) -> MessageActivityInput:
     """``message`` as an outgoing activity carrying its card; ``private_for`` targets one person.
 
     Targeted messages (visible to one member of a group chat or channel) are a preview
     feature of Teams; personal chats need no targeting.
     """
-    return card_activity(render_card(message, mentions=mentions), private_for=private_for)
+    card = render_card(message, mentions=mentions, notify_mentions=notify_mentions)
+    return card_activity(card, private_for=private_for)
 
 
 def card_activity(

@@ -199,14 +199,12 @@ class Connector:
         conversation id every time for the same person, so calling it again is harmless.
         """
         await self._ready()
-        params = CreateConversationParams.model_validate(
-            {
-                "isGroup": False,
-                "bot": {"id": self.app.id},
-                "members": [Account(id=user_id).model_dump()],
-                "tenantId": tenant_id,
-                "channelData": {"tenant": {"id": tenant_id}} if tenant_id else None,
-            }
+        # What the SDK itself sends (FunctionContext): the user as the only member, the
+        # tenant; the bot is the caller and is not listed.
+        params = CreateConversationParams(
+            members=[Account(id=user_id)],
+            tenant_id=tenant_id,
+            channel_data={"tenant": {"id": tenant_id}} if tenant_id else None,
         )
         api = self.app.api.clone(service_url=service_url)
         resource = await self.with_retries(
@@ -317,9 +315,9 @@ class TeamsNotifier:
         self._default_service_url = (default_service_url or "").rstrip("/") or None
         self._mentions = mentions
 
-    def _activity(self, message: OutMessage) -> MessageActivityInput:
+    def _activity(self, message: OutMessage, *, notify: bool = True) -> MessageActivityInput:
         targets = self._mentions(message.mentions) if self._mentions and message.mentions else {}
-        return to_activity(message, mentions=targets)
+        return to_activity(message, mentions=targets, notify_mentions=notify)
 
     def _service_url(self, *candidates: Any) -> str:
         for value in (*candidates, self._default_service_url):
@@ -365,7 +363,10 @@ class TeamsNotifier:
         service_url = self._service_url(ref.extra.get("service_url"))
         self._run(
             self.connector.update(
-                conversation_id, ref.message_id, self._activity(message), service_url=service_url
+                conversation_id,
+                ref.message_id,
+                self._activity(message, notify=False),  # the 宛先 stays, no second ping
+                service_url=service_url,
             )
         )
 

@@ -111,13 +111,13 @@ def _finding(f: FindingView) -> RichTextBlock:
 
 
 def _mentions(
-    handles: Sequence[str], targets: Mapping[str, MentionTarget]
+    handles: Sequence[str], targets: Mapping[str, MentionTarget], *, notify: bool = True
 ) -> tuple[TextBlock | None, list[Mention]]:
     parts: list[str] = []
     entities: list[Mention] = []
     for handle in handles:
         target = targets.get(handle)
-        if target is None or not target.teams_user_id:
+        if target is None or not target.teams_user_id or not notify:
             parts.append(target.name if target else handle)  # not on Teams: the name alone
             continue
         tag = f"<at>{target.name}</at>"
@@ -183,11 +183,19 @@ def _action(action: Action, index: int) -> ExecuteAction | ShowCardAction:
 
 
 def render_card(
-    message: OutMessage, *, mentions: Mapping[str, MentionTarget] | None = None
+    message: OutMessage,
+    *,
+    mentions: Mapping[str, MentionTarget] | None = None,
+    notify_mentions: bool = True,
 ) -> AdaptiveCard:
-    """The Adaptive Card for ``message``; ``mentions`` maps handles to Teams identities."""
+    """The Adaptive Card for ``message``; ``mentions`` maps handles to Teams identities.
+
+    ``notify_mentions=False`` (a message updated in place, a card re-rendered for the
+    clicker) keeps the 宛先 line with the names but without ``<at>`` mentions: the people
+    were notified when the message was first posted.
+    """
     body: list[CardElement] = [_block(message.title, weight="Bolder", size="Medium")]
-    mention_block, entities = _mentions(message.mentions, mentions or {})
+    mention_block, entities = _mentions(message.mentions, mentions or {}, notify=notify_mentions)
     if mention_block is not None:
         body.append(mention_block)
     if message.text:

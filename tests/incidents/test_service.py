@@ -132,7 +132,9 @@ def test_tick_records_who_and_when_and_updates_root_in_place(session, clock, org
     update = outbox(session)[-1]
     assert update.update_of_id == incident.thread_root_id
     msg = OutMessage.from_dict(update.message)
-    assert msg.kind == "incident.opened" and msg.mentions == []  # no second ping
+    # The 宛先 stays the same (adapters render an update's mentions without a new ping).
+    root = session.get(OutboxMessage, incident.thread_root_id)
+    assert msg.kind == "incident.opened" and msg.mentions == root.message["mentions"] != []
     assert (
         "☑ 所属長・公式アカウント管理者・情報政策課で協議した［6(3)］（加藤（情報政策課）・"
         in msg.text

@@ -12,7 +12,7 @@ from bot.notify.port import Address, SentRef
 from bot.notify.port import DeliveryError as PortDeliveryError
 from handlers.teams.notifier import DeliveryError, parse_retry_after
 
-from .harness import Bot, StubConnector, card_of, texts_of
+from .harness import BOT_APP_ID, Bot, StubConnector, card_of, texts_of
 
 MESSAGE = OutMessage(kind="reminder", title="決裁待ちの投稿案が1件あります")
 CHANNEL = "19:johoseisaku-general@thread.tacv2"
@@ -60,7 +60,9 @@ def test_person_known_only_from_a_channel_gets_a_new_personal_chat(
     create = stub.of("POST", "/v3/conversations")[0]
     assert create.path == "/v3/conversations"
     assert create.body["members"] == [{"id": "29:1kato"}]
-    assert create.body["isGroup"] is False and create.body["tenantId"] == "tenant-city"
+    assert create.body["tenantId"] == "tenant-city"
+    # As the SDK does it: the bot is the caller, not a member or a "bot" field of its own.
+    assert "bot" not in create.body and BOT_APP_ID not in str(create.body)
     assert stub.activities()[0].path == "/v3/conversations/a:1personal-created/activities"
 
 

@@ -125,6 +125,10 @@ def test_incident_thread_waits_for_the_channel_and_goes_out_when_the_bot_is_adde
     clock.advance(hours=5)
     bot.deliver()
     assert stub.of("POST", INFO_POLICY_CHANNEL) == []
+    # The reporter is told what is queued, not that the thread exists (issue 12, item 3).
+    told = "\n".join(to_chat(stub, "sato"))
+    assert "対応スレッドの作成を依頼しました" in told and "スレッドができ次第" in told
+    assert "スレッドを作成しました" not in told
     assert "ボット未追加" in digest_text(city, clock)
 
     with transaction(city) as session:
@@ -137,6 +141,10 @@ def test_incident_thread_waits_for_the_channel_and_goes_out_when_the_bot_is_adde
     bot.send(payload("conversation_update_bot_added", stub))
     posts = stub.of("POST", INFO_POLICY_CHANNEL)
     assert len(posts) == 2, [c.path for c in posts]
+    # … and told when it does exist, after the root was posted, with a way to open it.
+    notice = [c for c in stub.activities() if personal_chat("sato") in c.path]
+    assert len(notice) == 1 and "対応スレッドを作成しました" in texts_of(card_of(notice[0]))
+    assert stub.calls.index(posts[0]) < stub.calls.index(notice[0])
     root, reply = posts
     assert root.path == f"/v3/conversations/{INFO_POLICY_CHANNEL}/activities"
     assert f";messageid={root.response_id}" in reply.path

@@ -160,7 +160,9 @@ def test_incident_form_submission_opens_the_thread(slack, slack_api, committed_f
     root = next(c for c in posts if c.params["channel"] == INFO_POLICY_CHANNEL)
     assert "炎上" in text_of(root) and "批判が集中" in text_of(root)
     (notice,) = wait_dms(slack_api, AUTHOR)  # one receipt: the incident's own notice
-    assert "を受け付けました" in text_of(notice) and "incident.open_thread" in text_of(notice)
+    # Sent only after the root was posted, and it says so.
+    assert "対応スレッドを作成しました" in text_of(notice)
+    assert "incident.open_thread" in text_of(notice)
     assert count(committed_factory, Incident) == 1
 
 
