@@ -435,7 +435,11 @@ def unreachable(session: Session) -> list[Unreachable]:
         .group_by(OutboxMessage.recipient_kind, OutboxMessage.recipient_key)
         .order_by(sa.func.min(OutboxMessage.unreachable_since), OutboxMessage.recipient_key)
     ).all()
-    return [Unreachable(kind, key, count, since) for kind, key, count, since in rows]
+    return [
+        Unreachable(kind, key, count, since)
+        for kind, key, count, since in rows
+        if since is not None  # always: the WHERE excludes NULL
+    ]
 
 
 def _fail(row: OutboxMessage, now: datetime, why: str) -> str:
