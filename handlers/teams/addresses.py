@@ -192,6 +192,19 @@ def remember_channel(session: Session, *, seen: Seen, clock: Clock | None = None
     return channel
 
 
+def channel_tenant(session: Session, *, conversation_id: str) -> str | None:
+    """The tenant id stored with a channel's reference (for deep links), if any."""
+    data = session.scalar(
+        sa.select(ConversationRef.data).where(
+            ConversationRef.platform == PLATFORM,
+            ConversationRef.owner_kind == "channel",
+            ConversationRef.conversation_id == conversation_id,
+        )
+    )
+    tenant = (data or {}).get("tenant_id")
+    return tenant if isinstance(tenant, str) else None
+
+
 def forget_conversation(
     session: Session, *, conversation_id: str, clock: Clock | None = None
 ) -> int:

@@ -27,6 +27,7 @@ from .core_adapter import TeamsCore
 from .delivery import BoundLoop, Deliverer
 from .listeners import CallCore, Deps, call_in_thread, register_listeners
 from .notifier import Connector, MentionLookup, RetryPolicy, Sleep, TeamsNotifier, loop_runner
+from .private import PrivateReplies
 from .server import GuardedFastAPIAdapter
 from .settings import TeamsSettings
 
@@ -100,7 +101,8 @@ def create_app(
         mentions=core.mention_targets,
     )
     deliverer = Deliverer(lambda: core.deliver(notifier), binding=binding)
-    register_listeners(app, Deps(core=core, deliverer=deliverer, call=call_core))
+    deps = Deps(core=core, deliverer=deliverer, private=PrivateReplies(connector), call=call_core)
+    register_listeners(app, deps)
     _RUNTIMES[app] = Runtime(connector, notifier, deliverer)
     return app
 

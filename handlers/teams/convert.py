@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote, urlencode
 
 # Imported from the subpackages: mypy cannot follow the package root's computed __all__.
 from microsoft_teams.api.activities import MessageActivityInput
@@ -83,6 +84,15 @@ def card_activity(
             warnings.simplefilter("ignore", ExperimentalWarning)
             activity.with_recipient(private_for, is_targeted=True)
     return activity
+
+
+def thread_link(channel_id: str, message_id: str, *, tenant_id: str | None = None) -> str:
+    """A Teams deep link to a channel message (the incident thread root)."""
+    channel = quote(base_conversation_id(channel_id), safe="")
+    query = {"parentMessageId": message_id}
+    if tenant_id:
+        query["tenantId"] = tenant_id
+    return f"https://teams.microsoft.com/l/message/{channel}/{quote(message_id)}?{urlencode(query)}"
 
 
 def card_action_data(value: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import commands as router
 from bot import forms as neutral_forms
-from bot.actions import run_action
+from bot.actions import incident_thread, run_action
 from bot.clock import Clock, SystemClock
 from bot.custody import api as custody_api
 from bot.db import transaction
@@ -34,13 +34,17 @@ from bot.drafts import api as drafts_api
 from bot.drafts.api import NewDraft
 from bot.drafts.commands import parse_draft, parse_edit
 from bot.errors import BotError, ValidationFailed
+from bot.incidents import messaging as incident_messages
+from bot.incidents.models import Incident
 from bot.interaction import Actor, Reply, button_int, error, info, refusal
 from bot.notify.messages import OutMessage
+from bot.notify.models import OutboxMessage
 from bot.notify.port import Notifier
-from bot.notify.service import DeliveryStats, deliver_pending
+from bot.notify.service import DeliveryStats, deliver_pending, enqueue
 
 from . import addresses, forms
 from .commands import HELP_TEXT, TextCommand
+from .convert import thread_link
 from .render import MentionTarget, split_action_data
 
 logger = logging.getLogger("handlers.teams.core")
@@ -298,6 +302,8 @@ class TeamsCore:
             if isinstance(offered, Reply):
                 return Answer.of(offered)
             return Answer(ok=True, card=forms.custody_card(offered))
+        if verb == "incident.open_thread":
+            return self._thread_link(button_int(value, "incident_id"))
         return Answer.of(
             run_action(
                 self.factory,
@@ -308,6 +314,53 @@ class TeamsCore:
                 clock=self.clock,
             )
         )
+
+    def _thread_link(self, incident_id: int) -> Answer:
+        """A link to the incident's thread root, or the truth that it is not posted yet."""
+        ref = incident_thread(self.factory, incident_id=incident_id)
+        if ref is None or ref.platform != PLATFORM:
+            return Answer(
+                ok=True,
+                message=info(
+                    f"事案#{incident_id}の対応スレッドは、まだチャンネルに届いていません",
+                    "チャンネルに届き次第、お知らせします。",
+                    kind="incident.thread",
+                ),
+            )
+        with self.factory() as session:
+            tenant = addresses.channel_tenant(session, conversation_id=ref.channel)
+        url = thread_link(ref.channel, ref.thread_id or ref.message_id, tenant_id=tenant)
+        card = forms.link_card(
+            f"事案#{incident_id}の対応スレッド",
+            "情報政策課の SNS 対応チャンネルにあります。以後のやり取りはスレッドで行ってください。",
+            label="スレッドを開く",
+            url=url,
+        )
+        return Answer(ok=True, card=card)
+
+    def incident_card(self, *, incident_id: int) -> OutMessage | None:
+        """The incident's thread root as it is now (checklist, status, buttons, 宛先)."""
+        with self.factory() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                return None
+            root = (
+                session.get(OutboxMessage, incident.thread_root_id)
+                if incident.thread_root_id is not None
+                else None
+            )
+            mentions = list(((root.message if root else None) or {}).get("mentions") or [])
+            return incident_messages.root_message(incident, mentions=mentions)
+
+    def queue_for(self, *, seen: addresses.Seen, message: OutMessage) -> bool:
+        """Queue ``message`` for the sender's 1:1 chat through the outbox (retried, and
+        released when they become reachable); False when they are not in the directory."""
+        with transaction(self.factory) as session:
+            person = addresses.person_for(session, aad_object_id=seen.aad_object_id)
+            if person is None:
+                return False
+            enqueue(session, message=message, to_person=person, clock=self.clock)
+            return True
 
     def _submit_form(self, actor: Actor, data: Mapping[str, Any]) -> Answer:
         draft_id = button_int(data, "draft_id") if data.get("draft_id") is not None else None

@@ -19,6 +19,7 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     DateInput,
     ExecuteAction,
+    OpenUrlAction,
     TextBlock,
     TextInput,
     TimeInput,
@@ -313,6 +314,17 @@ def custody_card(
         title="保存する", verb=CUSTODY_VERB, data={"account": form.code}, style="positive"
     )
     return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
+def link_card(title: str, text: str, *, label: str, url: str) -> AdaptiveCard:
+    """A short card with one link button (e.g. the incident thread in the channel)."""
+    return AdaptiveCard(
+        version=SCHEMA_VERSION,
+        body=[
+            TextBlock(text=title, weight="Bolder", size="Medium", wrap=True),
+            TextBlock(text=text, wrap=True),
+        ],
+        actions=[OpenUrlAction(title=label, url=url)],
+        fallback_text=title,
+    )
 
 
 def form_values(data: Mapping[str, Any], keys: Iterable[str]) -> dict[str, str]:

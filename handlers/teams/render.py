@@ -56,6 +56,9 @@ ACTION_SET_SIZE = 5
 # Teams refuses messages over ~28 KB; long texts are cut (the full text stays in the core).
 MAX_TEXT = 6000
 PREFIX_KEY = "_p"
+# Every button carries the kind of the message it is on, so a click knows whether it was
+# on a card that must stay (an incident root, a notice with a reason) or on a decision.
+KIND_KEY = "_kind"
 
 SEVERITY_LABELS = {"block": "掲載不可", "review": "要確認", "info": "参考"}
 _SEVERITY_COLORS: dict[str, Any] = {"block": "Attention", "review": "Warning"}
@@ -158,8 +161,9 @@ def _input(spec: PromptInput, input_id: str) -> CardElement:
     )
 
 
-def _action(action: Action, index: int) -> ExecuteAction | ShowCardAction:
+def _action(action: Action, index: int, kind: str) -> ExecuteAction | ShowCardAction:
     data = dict(action.value)
+    data[KIND_KEY] = kind
     style = _STYLES.get(action.style)
     prompt = _prompt(action)
     if prompt is None:
@@ -211,7 +215,7 @@ def render_card(
         body.extend(_finding(f) for f in message.findings)
     if message.context:
         body.append(_block(message.context, size="Small", is_subtle=True))
-    actions = [_action(a, i) for i, a in enumerate(message.actions)]
+    actions = [_action(a, i, message.kind) for i, a in enumerate(message.actions)]
     if len(actions) > MAX_CARD_ACTIONS:
         # The card copies ``body`` when built: the action sets must be in it before.
         for start in range(0, len(actions), ACTION_SET_SIZE):
@@ -225,6 +229,13 @@ def render_card(
     return card
 
 
+def card_kind(data: Mapping[str, Any]) -> str | None:
+    """The kind of the message whose button was clicked (None: a card from before kinds
+    were marked, or a form card)."""
+    kind = data.get(KIND_KEY)
+    return kind if isinstance(kind, str) else None
+
+
 def split_action_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """An invoke's ``action.data`` → (the action's ``value``, the inputs typed into the card).
 
@@ -235,7 +246,7 @@ def split_action_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     value: dict[str, Any] = {}
     inputs: dict[str, str] = {}
     for key, item in data.items():
-        if key == PREFIX_KEY or key.startswith("msteams"):
+        if key in (PREFIX_KEY, KIND_KEY) or key.startswith("msteams"):
             continue
         if isinstance(prefix, str) and key.startswith(prefix):
             inputs[key[len(prefix) :]] = "" if item is None else str(item)

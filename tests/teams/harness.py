@@ -66,6 +66,7 @@ class Call:
     body: Any
     status: int = 200
     response_id: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when the stub received it
 
 
 @dataclass
@@ -407,3 +408,44 @@ def texts_of(card: dict[str, Any]) -> str:
 
     walk(card)
     return "\n".join(out)
+
+
+@dataclass
+class Views:
+    """What each person sees of one message the bot posted.
+
+    Teams applies an invoke response card to the clicked card for the clicker only and a
+    ``PUT`` of the message for everyone; whichever happened last wins. Clicks are recorded
+    with the time their HTTP response came back, updates with the time the stub got the
+    ``PUT``, and replayed in that order.
+    """
+
+    stub: StubConnector
+    message_id: str
+    posted: dict[str, Any]
+    clicks: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
+
+    def click(self, bot: Bot, handle: str, activity: dict[str, Any]) -> dict[str, Any]:
+        """POST a click by ``handle``; returns the invoke response body."""
+        response = bot.post(activity)
+        at = time.monotonic()
+        assert response.status_code == 200
+        body: dict[str, Any] = response.json()
+        if body.get("type") == "application/vnd.microsoft.card.adaptive":
+            self.clicks.append((at, handle, body["value"]))
+        bot.settle()  # the outbox delivery the click started (its PUT, if any)
+        return body
+
+    def of(self, handle: str) -> dict[str, Any]:
+        """The card ``handle`` sees now."""
+        events: list[tuple[float, str | None, dict[str, Any]]] = [
+            (c.at, None, card_of(c))
+            for c in self.stub.of("PUT")
+            if c.path.endswith(f"/activities/{self.message_id}") and c.status == 200
+        ]
+        events.extend(self.clicks)
+        card = self.posted
+        for _, who, shown in sorted(events, key=lambda e: e[0]):
+            if who is None or who == handle:
+                card = shown
+        return card

@@ -165,7 +165,9 @@ def test_exempt_post_report_is_acknowledged_by_the_head(
             inputs={"url": "https://x.com/midori_kanko_demo/status/1", "note": "予定どおり"},
         )
     ).json()
-    assert "事後報告を提出しました" in texts_of(answer["value"])
+    # The receipt (with its findings) stays: the answer is a message to the clicker only.
+    assert answer["type"] == "application/vnd.microsoft.activity.message"
+    assert "事後報告を提出しました" in answer["value"]
 
     report_id, filed = last_card(stub, "yamada")
     assert "【事後報告】" in texts_of(filed)

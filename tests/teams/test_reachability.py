@@ -121,7 +121,11 @@ def test_incident_thread_waits_for_the_channel_and_goes_out_when_the_bot_is_adde
         assert channel is not None
         channel.teams_channel_id = None
     bot.send(message(stub, "sato", "/incident 炎上 kanko-x 防災訓練の投稿に批判が集中"))
-    bot.send(message(stub, "sato", "/incident update 1 削除を検討中"))
+    with city() as session:
+        from bot.incidents.models import Incident
+
+        number = session.scalar(sa.select(sa.func.max(Incident.id)))
+    bot.send(message(stub, "sato", f"/incident update {number} 削除を検討中"))
     clock.advance(hours=5)
     bot.deliver()
     assert stub.of("POST", INFO_POLICY_CHANNEL) == []

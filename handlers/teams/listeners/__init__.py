@@ -11,6 +11,7 @@ from microsoft_teams.apps import App
 
 from ..core_adapter import TeamsCore
 from ..delivery import Deliverer
+from ..private import PrivateReplies
 
 CallCore = Callable[..., Awaitable[Any]]
 
@@ -22,10 +23,12 @@ async def call_in_thread(func: Callable[..., Any], /, **kwargs: Any) -> Any:
 
 @dataclass(frozen=True)
 class Deps:
-    """What listeners need: the core, how to call it, and the outbox deliverer."""
+    """What listeners need: the core, how to call it, the outbox deliverer, and how to
+    reach one person privately."""
 
     core: TeamsCore
     deliverer: Deliverer
+    private: PrivateReplies
     call: CallCore = call_in_thread
 
 

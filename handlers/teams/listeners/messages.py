@@ -9,10 +9,11 @@ from microsoft_teams.api.activities.utils.strip_mentions_text import StripMentio
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.interaction import info
+from bot.notify.messages import OutMessage
 
 from .. import errors
 from ..commands import HELP_TEXT, parse
-from ..convert import card_activity, seen_from, to_activity
+from ..convert import seen_from
 from ..core_adapter import Answer, with_registration_note
 from . import Deps
 
@@ -56,15 +57,22 @@ def register(app: App, deps: Deps) -> None:
                 ctx, errors.report(exc, where=f"command:{command.name if command else '?'}")
             )
             return
-        # Replies are for the person who asked (the core's "ephemeral" reply): targeted
-        # in channels and group chats.
-        private_for = activity.from_ if in_group else None
-        if answer.card is not None:
-            out = card_activity(answer.card, private_for=private_for)
-        else:
-            assert answer.message is not None
-            out = to_activity(answer.message, private_for=private_for)
-        await _send(ctx, out)
+        # Replies are for the person who asked (the core's "ephemeral" reply): in a
+        # channel or group chat a targeted message (preview) with a 1:1 fallback, and
+        # forms and cards with buttons straight to the 1:1 chat (``private``).
+
+        async def queue(message: OutMessage) -> bool:
+            queued: bool = await deps.call(deps.core.queue_for, seen=seen, message=message)
+            return queued
+
+        await deps.private.send(
+            ctx.send,
+            seen=seen,
+            recipient=activity.from_,
+            card=answer.card,
+            message=answer.message,
+            queue=queue,
+        )
         deps.deliverer.kick()
 
 
