@@ -21,7 +21,8 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from microsoft_teams.api import Account, MessageActivityInput
+from microsoft_teams.api import Account
+from microsoft_teams.api.activities import MessageActivityInput
 from microsoft_teams.cards import AdaptiveCard
 from microsoft_teams.common.experimental import ExperimentalWarning
 

@@ -125,7 +125,8 @@ def register(app: App, deps: Deps) -> None:
             note = "下に表示しました" if where == "chat" else "ボットとの個人チャットに送りました"
             if where in ("queued", "lost"):
                 note = "表示できませんでした。時間をおいてもう一度押してください"
-            title = activity.value.action.title or "操作"
+            # Teams sends the button's title along (not in the SDK's model).
+            title = getattr(activity.value.action, "title", None) or "操作"
             return AdaptiveCardActionMessageResponse(value=f"{title}: {note}。")
         message = answer.message
         assert message is not None
