@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app import reminder_sources
 from bot.clock import FakeClock
 from bot.db import transaction
 from bot.notify.models import OutboxMessage
@@ -45,7 +46,8 @@ def waiting_for(factory: sessionmaker[Session], handle: str) -> list[OutboxMessa
 
 
 def digest_text(factory: sessionmaker[Session], clock: FakeClock) -> str:
-    plan = build_plan(ReminderSettings(_env_file=None))  # type: ignore[call-arg]
+    settings = ReminderSettings(_env_file=None)  # type: ignore[call-arg]
+    plan = build_plan(settings, reminder_sources(settings))
     with factory() as session:
         digest = build_digest(session, plan=plan, now=clock.now())
     return digest.text + "\n" + "\n".join(f"{f.label}: {f.value}" for f in digest.fields)
