@@ -56,7 +56,10 @@ def test_actions_are_execute_with_verb_and_value_and_reasons_are_inputs() -> Non
     approve, changes, reject = card["actions"]
 
     assert approve["type"] == "Action.Execute" and approve["verb"] == "draft.approve"
-    assert approve["data"] == {"draft_id": 3, "version": 1} and approve["style"] == "positive"
+    # The value, and the kind of card the button is on (a click knows what it was on).
+    assert approve["data"] == {"draft_id": 3, "version": 1, "_kind": "draft.approval_request"}
+    assert split_action_data(approve["data"]) == ({"draft_id": 3, "version": 1}, {})
+    assert approve["style"] == "positive"
     assert changes["type"] == "Action.ShowCard" and reject["type"] == "Action.ShowCard"
     (reason_input,) = reject["card"]["body"]
     assert reason_input["type"] == "Input.Text" and reason_input["isRequired"] is True
