@@ -55,6 +55,8 @@ CONTROL_KINDS = frozenset(
         "draft.published",  # 事後報告する
     }
 )
+# Buttons that only show something (a link, a form): the card they are on stays.
+KEEP_CARD_VERBS = frozenset({"incident.open_thread", "draft.edit"})
 # Replies that only confirm what the re-rendered root or its thread already shows.
 _SHOWN_ON_THE_ROOT = frozenset({"incident.ack"})
 
@@ -97,7 +99,8 @@ def register(app: App, deps: Deps) -> None:
         if answer.card is None and not answer.ok:
             assert answer.message is not None
             return AdaptiveCardActionMessageResponse(value=_text(answer.message))
-        if kind not in CONTROL_KINDS:
+        # A link or a form never replaces the card it was asked for from, whatever it is.
+        if kind not in CONTROL_KINDS and verb not in KEEP_CARD_VERBS:
             if answer.card is not None:
                 return AdaptiveCardActionCardResponse(value=answer.card)
             assert answer.message is not None
