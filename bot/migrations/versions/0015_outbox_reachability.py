@@ -1,7 +1,7 @@
 """outbox: wait for an address without counting attempts; deliver one message after another
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 12:20:00
 
 * ``unreachable_since``: set while the recipient has no address on the platform yet (the
@@ -21,8 +21,8 @@ from alembic import op
 
 import bot.db
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
