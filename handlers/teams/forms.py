@@ -314,6 +314,8 @@ def custody_card(
         title="保存する", verb=CUSTODY_VERB, data={"account": form.code}, style="positive"
     )
     return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)
+
+
 def link_card(title: str, text: str, *, label: str, url: str) -> AdaptiveCard:
     """A short card with one link button (e.g. the incident thread in the channel)."""
     return AdaptiveCard(
