@@ -25,7 +25,7 @@ from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
 from bot.clock import JST, SystemClock
 from bot.config import get_settings
 from bot.custody.cli import add_transfer_command
-from bot.db import make_engine, make_sessionmaker, transaction, upgrade
+from bot.db import configured_sessionmaker, transaction, upgrade
 from bot.directory.loader import load_file
 from bot.directory.service import describe
 from bot.errors import BotError
@@ -58,7 +58,7 @@ def _parse_day(value: str) -> date:
 
 
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    factory = configured_sessionmaker()
     with factory() as session:
         report = check(session, expect=args.expect_head or (), now=SystemClock().now())
     for note in report.notices:
@@ -94,7 +94,7 @@ def _cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from bot.db import transaction
 
     try:
-        with transaction(_factory()) as session:
+        with transaction(configured_sessionmaker()) as session:
             cp = write_checkpoint(session, reason="manual")
     except AuditKeyError as exc:
         print(exc.message, file=sys.stderr)
@@ -142,7 +142,7 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
         return 2
     start = datetime.combine(args.date_from, time(), JST) if args.date_from else None
     end = datetime.combine(args.date_to + timedelta(days=1), time(), JST) if args.date_to else None
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    factory = configured_sessionmaker()
     # Every export first signs the current head, and carries it: a copy outside the database.
     with transaction(factory) as session:
         head, unsigned = checkpoint_or_head(session, reason="export")
@@ -159,13 +159,9 @@ def _cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _factory() -> Any:
-    return make_sessionmaker(make_engine(get_settings().database_url))
-
-
 def _cmd_directory_load(args: argparse.Namespace) -> int:
     try:
-        with transaction(_factory()) as session:
+        with transaction(configured_sessionmaker()) as session:
             result = load_file(session, path=args.file, actor=args.actor)
     except BotError as exc:
         print(exc.message, file=sys.stderr)
@@ -175,7 +171,7 @@ def _cmd_directory_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_directory_show(args: argparse.Namespace) -> int:
-    with _factory()() as session:
+    with configured_sessionmaker()() as session:
         print(describe(session))
     return 0
 
@@ -188,7 +184,7 @@ def _cmd_console(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return adapters.console(args, _factory())
+    return adapters.console(args, configured_sessionmaker())
 
 
 def _parse_now(value: str) -> datetime:

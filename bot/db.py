@@ -20,6 +20,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from bot.config import get_settings
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 NAMING_CONVENTION = {
@@ -113,6 +115,11 @@ def _sqlite_tweaks(engine: Engine) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory; sessions do not expire objects on commit (we render after it)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def configured_sessionmaker() -> sessionmaker[Session]:
+    """A session factory for the database the environment names (``DATABASE_URL``)."""
+    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 @contextmanager

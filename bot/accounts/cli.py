@@ -8,13 +8,12 @@ from typing import Any
 
 from bot.accounts.publish import published_accounts, render_csv, render_html
 from bot.clock import SystemClock, to_jst
-from bot.config import get_settings
 from bot.custody.cli import add_custody_command
-from bot.db import make_engine, make_sessionmaker
+from bot.db import configured_sessionmaker
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    factory = configured_sessionmaker()
     with factory() as session:
         rows = published_accounts(session)
     if args.format == "csv":

@@ -12,18 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clock import SystemClock, format_jst
-from bot.config import get_settings
 from bot.custody import transfers
 from bot.custody.messaging import who
 from bot.custody.models import MEDIUM_LABELS, TWOFA_LABELS, CustodyRecord
 from bot.custody.service import media_of, open_handovers
-from bot.db import make_engine, make_sessionmaker, transaction
+from bot.db import configured_sessionmaker, transaction
 from bot.directory.models import Account
 from bot.errors import BotError
-
-
-def _factory() -> Any:
-    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 def _cmd_transfer(args: argparse.Namespace) -> int:
@@ -31,10 +26,10 @@ def _cmd_transfer(args: argparse.Namespace) -> int:
         text = transfers.read_file(args.file)
         kind = transfers.kind_of(args.file, text)
         if args.dry_run:
-            with _factory()() as session:
+            with configured_sessionmaker()() as session:
                 result = transfers.plan(session, text, kind=kind, origin=args.file)
         else:
-            with transaction(_factory()) as session:
+            with transaction(configured_sessionmaker()) as session:
                 result = transfers.load(
                     session,
                     text=text,
@@ -120,7 +115,7 @@ def custody_csv(session: Session) -> str:
 
 
 def _cmd_custody(args: argparse.Namespace) -> int:
-    with _factory()() as session:
+    with configured_sessionmaker()() as session:
         out = custody_csv(session)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:

@@ -8,16 +8,11 @@ import sys
 from typing import Any
 
 from bot.clock import to_jst
-from bot.config import get_settings
-from bot.db import make_engine, make_sessionmaker, transaction
+from bot.db import configured_sessionmaker, transaction
 from bot.directory import service as directory
 from bot.errors import BotError
 from bot.feedback import service
 from bot.feedback.models import KINDS
-
-
-def _factory() -> Any:
-    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 def _person(p: Any) -> str:
@@ -25,7 +20,7 @@ def _person(p: Any) -> str:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    with _factory()() as session:
+    with configured_sessionmaker()() as session:
         groups = service.feedback(session)
         if args.json:
             out = [
@@ -94,7 +89,7 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _cmd_allowances(args: argparse.Namespace) -> int:
-    with _factory()() as session:
+    with configured_sessionmaker()() as session:
         entries = service.allowances(session, include_revoked=args.all)
         if not entries:
             print("内容チェックの許容設定はありません。")
@@ -108,7 +103,7 @@ def _cmd_allowances(args: argparse.Namespace) -> int:
 
 def _cmd_allow(args: argparse.Namespace) -> int:
     try:
-        with transaction(_factory()) as session:
+        with transaction(configured_sessionmaker()) as session:
             actor = directory.get_person(session, handle=args.actor)
             entry = service.add_allowance(
                 session,
@@ -132,7 +127,7 @@ def _cmd_allow(args: argparse.Namespace) -> int:
 
 def _cmd_revoke(args: argparse.Namespace) -> int:
     try:
-        with transaction(_factory()) as session:
+        with transaction(configured_sessionmaker()) as session:
             actor = directory.get_person(session, handle=args.actor)
             entry = service.revoke_allowance(session, actor=actor, allowance_id=args.id)
             number = entry.id

@@ -8,17 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import to_jst
-from bot.config import get_settings
-from bot.db import make_engine, make_sessionmaker, transaction
+from bot.db import configured_sessionmaker, transaction
 from bot.errors import BotError
 from bot.guideline import service
 from bot.guideline.diff import diff
 from bot.guideline.loader import GuidelineError, load_file
 from bot.guideline.model import Guideline
-
-
-def _factory() -> Any:
-    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 def _describe(g: Guideline) -> str:
@@ -65,7 +60,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         if g is None:
             return 1
     else:
-        with _factory()() as session:
+        with configured_sessionmaker()() as session:
             g = service.in_force(session)
     print(_describe(g))
     return 0
@@ -93,7 +88,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
         print(f"{path}: ファイルを読めません（{exc.strerror}）", file=sys.stderr)
         return 1
     try:
-        with transaction(_factory()) as session:
+        with transaction(configured_sessionmaker()) as session:
             g, load = service.record_load(session, raw=raw, source=path.name, actor=args.actor)
     except GuidelineError as exc:
         print(exc.message, file=sys.stderr)
@@ -109,7 +104,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    with _factory()() as session:
+    with configured_sessionmaker()() as session:
         loads = service.history(session)
         if not loads:
             print("読み込んだガイドラインはありません（同梱の既定のガイドラインを使っています）。")

@@ -6,15 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from bot.config import get_settings
-from bot.db import make_engine, make_sessionmaker
+from bot.db import configured_sessionmaker
 from bot.errors import BotError
 from bot.incidents import service
 from bot.incidents.export import FORMATS, export
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    factory = configured_sessionmaker()
     with factory() as session:
         try:
             incident = service.get(session, incident_id=args.id)
