@@ -40,6 +40,7 @@ from bot.incidents.models import (
 )
 from bot.notify.models import OutboxMessage
 from bot.scheduler.models import Reminder
+from bot.tenancy import Tenant
 
 __all__ = [
     "Account",
@@ -76,6 +77,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Reminder",
+    "Tenant",
     "Transfer",
     "TransferBatch",
 ]

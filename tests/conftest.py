@@ -122,11 +122,15 @@ def committed_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
 
 
 def wipe(engine: Engine) -> None:
-    """Empty every table (the audit log too, bypassing its append-only triggers)."""
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    """Empty every table (the audit log too, bypassing its append-only triggers).
+
+    The default tenant stays: the migration created it and every deployment has it.
+    """
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "tenants"]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+            conn.exec_driver_sql("DELETE FROM tenants WHERE id <> 'default'")
             return
         for log in ("audit_events", "audit_checkpoints"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {log}_no_delete")
@@ -137,6 +141,7 @@ def wipe(engine: Engine) -> None:
                 f"CREATE TRIGGER {log}_no_delete BEFORE DELETE ON {log} "
                 f"BEGIN SELECT RAISE(ABORT, '{log} is append-only'); END"
             )
+        conn.exec_driver_sql("DELETE FROM tenants WHERE id <> 'default'")
 
 
 @pytest.fixture
