@@ -18,9 +18,12 @@ blind corpora. The scoring is defined in docs/rules.md ("Measuring the check") a
   annotation style rather than the check.
 * A *positive* post (``expect`` not empty) is **caught** when (1) every must_cover span is
   covered by a finding that answers one of the expected clauses, and (2) every expected
-  clause is answered by some finding (one that covers a span when spans are given,
-  anywhere in the post when none are). A must_cover span that does not occur in the text
-  is an annotation error: it is listed and ignored.
+  clause is answered by some finding (one that lies in the sentence of a span when spans
+  are given, anywhere in the post when none are). Annotators often mark the spans of one
+  clause only: in 「廃止の方向で協議中らしい」 the span is 協議中 (7(2)キ(ウ)) and the
+  hearsay らしい (7(1)カ) sits right after it, in the same sentence; a finding elsewhere
+  in the post does not answer the clause. A must_cover span that does not occur in the
+  text is an annotation error: it is listed and ignored.
 * A *negative* post (``expect`` empty: clean or near-miss) is a **false positive** when the
   check would hold it up: its verdict is ``block`` or ``review``.
 * Recall = caught / positives; false-positive rate = false positives / negatives.
@@ -32,6 +35,7 @@ blind corpora. The scoring is defined in docs/rules.md ("Measuring the check") a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +141,18 @@ def _overlaps(f: Finding, spans: Iterable[tuple[int, int]]) -> bool:
     return any(f.start < b and a < f.end for a, b in spans)
 
 
+_SENTENCE_END = re.compile(r"[。．！？!?\n]")
+
+
+def _sentence_of(text: str, a: int, b: int) -> tuple[int, int]:
+    """Bounds of the sentence(s) holding ``text[a:b]`` (split at 。．！？!? and line breaks)."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, a):
+        start = m.end()
+    m = _SENTENCE_END.search(text, max(a, b - 1))
+    return start, (m.end() if m else len(text))
+
+
 @dataclass
 class CaseResult:
     """How the check did on one case."""
@@ -185,12 +201,16 @@ def score_case(case: Case, report: Report) -> CaseResult:
         else:
             missing.append(s)
     all_spans = [o for _, occ in located for o in occ]
+    span_sentences = [_sentence_of(case.text, a, b) for a, b in all_spans]
     relevant = [f for f in holding if any(answers(e, f.clause) for e in case.expect)]
     uncovered = tuple(s for s, occ in located if not any(_overlaps(f, occ) for f in relevant))
     answered = frozenset(
         e
         for e in case.expect
-        if any(answers(e, f.clause) and (not all_spans or _overlaps(f, all_spans)) for f in holding)
+        if any(
+            answers(e, f.clause) and (not all_spans or _overlaps(f, span_sentences))
+            for f in holding
+        )
     )
     res.answered = answered
     res.uncovered = uncovered

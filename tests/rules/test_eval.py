@@ -194,3 +194,25 @@ def test_cli_rejects_a_broken_corpus(tmp_path: Path) -> None:
     out = _run("eval", str(path))
     assert out.returncode == 2
     assert "bad.jsonl:1" in out.stderr
+
+
+def test_a_clause_is_answered_in_the_sentence_of_a_span_not_elsewhere() -> None:
+    # The annotator marked only the undecided span; the hearsay marker follows it.
+    text = "路線は廃止の方向で協議中らしい。別の話ですが、噂があります。"
+    und = text.index("協議中")
+    hearsay = text.index("らしい")
+    far = text.index("噂")
+    case = Case("t", text, ("7(2)キ(ウ)", "7(1)カ"), ("協議中",), "positive")
+    near = Report(
+        (
+            _f("7(2)キ(ウ)", "review", und, und + 3, text),
+            _f("7(1)カ", "review", hearsay, hearsay + 3, text),
+        )
+    )
+    assert score_case(case, near).caught
+    elsewhere = Report(
+        (_f("7(2)キ(ウ)", "review", und, und + 3, text), _f("7(1)カ", "review", far, far + 1, text))
+    )
+    res = score_case(case, elsewhere)
+    assert not res.caught
+    assert res.answered == frozenset({"7(2)キ(ウ)"})
