@@ -6,6 +6,14 @@ once, the set of characters a match can start with; a search then lets one chara
 scan (in C) find the candidate positions and tries the full pattern only there. When the
 first characters cannot be worked out (a leading optional part, ``.``, a negated class), it
 falls back to the plain pattern. Results are exactly those of the pattern.
+
+A cue is also *gated* on rare characters: from the parsed pattern it works out a set of
+characters of which every match must contain at least one (for 「噂|デマ|未確認」 that is
+one rare character per alternative: 噂, デ or マ, 確 …, each alternative on its rarest
+required character, by the frequency table of :mod:`rules.matcher`). When none of them
+occurs in the text, the cue cannot match and no regex runs at all. The characters of a
+text are computed once per text (the last text is remembered), so a post with no rare
+anchor of a family skips that family's regexes for the price of one set lookup.
 """
 
 from __future__ import annotations
@@ -13,8 +21,15 @@ from __future__ import annotations
 import importlib
 import re
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+from .matcher import _COMMON, _RANK
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .family import RuleDoc
+    from .model import Finding, Severity
 
 # The parser ``re`` itself uses (Python 3.11+).
 sre_constants: Any = importlib.import_module("re._constants")
@@ -34,6 +49,77 @@ _SAMPLE = (
 
 class _Unknown(Exception):
     pass
+
+
+def _weight(ch: str) -> float:
+    """How often ``ch`` occurs in posts, roughly (Zipf over the frequency table)."""
+    rank = _RANK.get(ch)
+    return 1.0 / (rank + 1) if rank is not None else 1.0 / (4 * len(_COMMON))
+
+
+def _required(items: list[Any]) -> frozenset[str] | None:
+    """Characters of which every match of the parsed sequence holds at least one.
+
+    None when no such set can be worked out (the sequence may match without a literal).
+    Among the mandatory parts of a sequence, the one with the rarest characters is kept.
+    """
+    C: Any = sre_constants
+    best: frozenset[str] | None = None
+    best_cost = float("inf")
+    av: Any
+    for op, av in items:
+        cand: frozenset[str] | None = None
+        if op is C.LITERAL:
+            cand = frozenset({chr(av)})
+        elif op is C.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is C.RANGE and iav[1] - iav[0] <= 64:
+                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                else:
+                    chars = set()
+                    break
+            cand = frozenset(chars) if chars else None
+        elif op is C.SUBPATTERN:
+            if not av[1] & re.IGNORECASE:  # (?i:…) literals match other cases too
+                cand = _required(list(av[3]))
+        elif op is C.BRANCH:
+            union: set[str] = set()
+            for alt in av[1]:
+                sub = _required(list(alt))
+                if sub is None:
+                    union = set()
+                    break
+                union |= sub
+            cand = frozenset(union) if union else None
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            if av[0] >= 1:
+                cand = _required(list(av[2]))
+        elif op is getattr(C, "ATOMIC_GROUP", None):
+            cand = _required(list(av))
+        if cand:
+            cost = sum(_weight(c) for c in cand)
+            if cost < best_cost:
+                best, best_cost = cand, cost
+    return best
+
+
+# The characters of the last text a cue looked at: the same text object is searched by
+# every cue of every family in one check, so its set is built once per check.
+_last: tuple[str, frozenset[str]] = ("", frozenset())
+
+
+def chars_of(text: str) -> frozenset[str]:
+    """The set of characters of ``text`` (cached for the last text seen)."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    chars = frozenset(text)
+    _last = (text, chars)
+    return chars
 
 
 def _first(items: list[Any]) -> set[str] | None:
@@ -86,10 +172,20 @@ def _first(items: list[Any]) -> set[str] | None:
 class Cue:
     """A compiled cue pattern with a first-character prefilter (``search``/``finditer``)."""
 
-    __slots__ = ("_starts", "pattern")
+    __slots__ = ("_starts", "gate", "pattern")
 
     def __init__(self, source: str) -> None:
         self.pattern = re.compile(source)
+        try:
+            gate = (
+                None
+                if self.pattern.flags & re.IGNORECASE
+                else _required(list(sre_parse.parse(source)))
+            )
+        except (re.error, RecursionError):
+            gate = None
+        #: Every match holds one of these characters (None: no gate could be worked out).
+        self.gate: frozenset[str] | None = gate
         try:
             chars = _first(list(sre_parse.parse(source)))
         except (_Unknown, re.error, RecursionError):
@@ -119,8 +215,16 @@ class Cue:
         filtered = time.perf_counter() - t0
         return candidates == 0 or filtered < plain
 
+    def possible(self, text: str) -> bool:
+        """False when the cue cannot match anywhere in ``text`` (no gate character in it)."""
+        gate = self.gate
+        return gate is None or not gate.isdisjoint(chars_of(text))
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
+        gate = self.gate
+        if gate is not None and gate.isdisjoint(chars_of(text)):
+            return None
         if self._starts is None:
             return self.pattern.search(text, pos, end)
         match = self.pattern.match
@@ -134,6 +238,9 @@ class Cue:
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
+        gate = self.gate
+        if gate is not None and gate.isdisjoint(chars_of(text)):
+            return
         if self._starts is None:
             yield from self.pattern.finditer(text, pos, end)
             return
@@ -145,4 +252,59 @@ class Cue:
             pos = hit.end() if hit.end() > hit.start() else hit.start() + 1
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        gate = self.gate
+        if gate is not None and gate.isdisjoint(chars_of(text)):
+            return None
         return self.pattern.match(text, pos, len(text) if endpos is None else endpos)
+
+
+class CueSet:
+    """A family's cue file, one :class:`Cue` per kind (``cues["modality"]``)."""
+
+    __slots__ = ("kinds",)
+
+    def __init__(self, kinds: dict[str, Cue]) -> None:
+        self.kinds = kinds
+
+    def __getitem__(self, kind: str) -> Cue:
+        return self.kinds[kind]
+
+
+#: ``keep(match, sentence_start, sentence_end)``: whether a cue match is reported.
+Keep = Callable[[re.Match[str], int, int], bool]
+
+
+def cue_findings(
+    ctx: Context,
+    cue: Cue | re.Pattern[str],
+    doc: RuleDoc,
+    *,
+    keep: Keep | None = None,
+    severity: Severity | None = None,
+    clause: str | None = None,
+) -> Iterator[Finding]:
+    """The shared "cue + context window → finding" scan of the construction families.
+
+    Every match of ``cue`` in the normalised text is one finding of rule ``doc`` (its
+    clause and severity unless given), on the match's span, when ``keep`` (given the
+    match and the bounds of its sentence) accepts it. The cue runs once over the whole
+    text, not once per sentence; its gate (see :class:`Cue`) skips it when it cannot match.
+    """
+    text = ctx.norm.text
+    cl = clause or doc.clause
+    sev = cast("Severity", severity or doc.severity)
+    for m in cue.finditer(text):
+        a, b = m.start(), m.end()
+        if keep is not None:
+            s, e = ctx.sentence(a, b)
+            if not keep(m, s, e):
+                continue
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            b,
+            rule=doc.id,
+            clause=cl,
+            severity=sev,
+            message=doc.format(ctx.display(ctx.norm, a, b), cl),
+        )

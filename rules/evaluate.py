@@ -149,8 +149,8 @@ def _sentence_of(text: str, a: int, b: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, a):
         start = m.end()
-    m = _SENTENCE_END.search(text, max(a, b - 1))
-    return start, (m.end() if m else len(text))
+    end = _SENTENCE_END.search(text, max(a, b - 1))
+    return start, (end.end() if end else len(text))
 
 
 @dataclass

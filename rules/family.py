@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cues import Cue
+from .cues import Cue, CueSet
 from .data import DataError, PhraseEntry, iter_lines, load_list, load_phrases, resolve
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class DataFiles:
         """A one-entry-per-line file."""
         return load_list(self.path(relative), validate)
 
-    def cues(self, relative: str, kinds: Iterable[str]) -> dict[str, Any]:
+    def cues(self, relative: str, kinds: Iterable[str]) -> CueSet:
         """A cue file: ``kind<TAB>regex`` lines; one compiled alternation per kind.
 
         Every kind in ``kinds`` must have at least one line; an unknown kind or a bad
@@ -99,7 +99,7 @@ class DataFiles:
         for kind, alts in parts.items():
             if not alts:
                 raise DataError(f"{path}: no line of kind {kind!r}")
-        return {k: Cue("|".join(f"(?:{a})" for a in v)) for k, v in parts.items()}
+        return CueSet({k: Cue("|".join(f"(?:{a})" for a in v)) for k, v in parts.items()})
 
     def phrases(self, pf: PhraseFile) -> list[PhraseEntry]:
         """A phrase file."""

@@ -7,11 +7,10 @@ friend requests, or asking into a subordinate's private life. Data: ``cues.tsv``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import CueSet, cue_findings
 from ..family import DataFiles, Family, RuleDoc
 from ..model import Finding
 
@@ -45,47 +44,17 @@ HARASSMENT = RuleDoc(
 )
 
 
-@dataclass(frozen=True)
-class Cues:
-    """The family's data: cues.tsv by kind."""
-
-    working: re.Pattern[str]
-    harass: re.Pattern[str]
-    boss: re.Pattern[str]
-
-
-def load(files: DataFiles) -> Cues:
-    """Read cues.tsv."""
-    c = files.cues("conduct/cues.tsv", ("working", "harass", "boss"))
-    return Cues(c["working"], c["harass"], c["boss"])
+def load(files: DataFiles) -> CueSet:
+    """Read cues.tsv (kinds working, harass, boss)."""
+    return files.cues("conduct/cues.tsv", ("working", "harass", "boss"))
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Working-hours posting and social harassment."""
-    cues: Cues = ctx.data(FAMILY.name)
-    text = ctx.norm.text
-    for m in cues.working.finditer(text):
-        yield ctx.finding(
-            ctx.norm,
-            m.start(),
-            m.end(),
-            rule=WORKING_HOURS.id,
-            clause=CLAUSE,
-            severity="review",
-            message=WORKING_HOURS.format(ctx.display(ctx.norm, m.start(), m.end())),
-        )
-    if not cues.boss.search(text):
-        return
-    for m in cues.harass.finditer(text):
-        yield ctx.finding(
-            ctx.norm,
-            m.start(),
-            m.end(),
-            rule=HARASSMENT.id,
-            clause=HARASSMENT_CLAUSE,
-            severity="block",
-            message=HARASSMENT.format(ctx.display(ctx.norm, m.start(), m.end())),
-        )
+    cues: CueSet = ctx.data(FAMILY.name)
+    yield from cue_findings(ctx, cues["working"], WORKING_HOURS)
+    if cues["boss"].search(ctx.norm.text):
+        yield from cue_findings(ctx, cues["harass"], HARASSMENT)
 
 
 FAMILY = Family(

@@ -7,11 +7,11 @@ Each entry names its clause: サ for information-asset classification marks (機
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
 
@@ -62,14 +62,14 @@ NON_PUBLIC = RuleDoc(
 class Shapes:
     """The family's data: constructions.tsv by kind."""
 
-    price: re.Pattern[str]
-    amount: re.Pattern[str]
-    public: re.Pattern[str]
-    bid: re.Pattern[str]
-    bidcontext: re.Pattern[str]
-    post: re.Pattern[str]
-    move: re.Pattern[str]
-    unannounced: re.Pattern[str]
+    price: Cue
+    amount: Cue
+    public: Cue
+    bid: Cue
+    bidcontext: Cue
+    post: Cue
+    move: Cue
+    unannounced: Cue
 
 
 _KINDS = ("price", "amount", "public", "bid", "bidcontext", "post", "move", "unannounced")

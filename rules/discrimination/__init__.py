@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from ..context import Context
+from ..cues import Cue
 from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..matcher import TermMatcher
@@ -101,11 +102,11 @@ class DiscriminationData:
     """The family's data: the target-group matcher and the generalisation cues."""
 
     targets: TermMatcher
-    group: re.Pattern[str]
-    general: re.Pattern[str]
-    trait: re.Pattern[str]
-    exclusion: re.Pattern[str]
-    preference: re.Pattern[str]
+    group: Cue
+    general: Cue
+    trait: Cue
+    exclusion: Cue
+    preference: Cue
 
 
 def load(files: DataFiles) -> DiscriminationData:

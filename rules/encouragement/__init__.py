@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..family import DataFiles, Family, RuleDoc
 from ..model import Finding, Severity
 
@@ -48,11 +49,11 @@ _PREVENTION = re.compile(
 class Cues:
     """The family's data: the cue patterns of cues.tsv by kind."""
 
-    strong: re.Pattern[str]
-    weak: re.Pattern[str]
-    form: re.Pattern[str]
-    act: re.Pattern[str]
-    context: re.Pattern[str]
+    strong: Cue
+    weak: Cue
+    form: Cue
+    act: Cue
+    context: Cue
 
 
 def load(files: DataFiles) -> Cues:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
@@ -86,9 +87,9 @@ DEFAMATION = RuleDoc(
 class Defamation:
     """The family's data: defamation.tsv by kind."""
 
-    target: re.Pattern[str]
-    insult: re.Pattern[str]
-    incite: re.Pattern[str]
+    target: Cue
+    insult: Cue
+    incite: Cue
 
 
 def load(files: DataFiles) -> Defamation:

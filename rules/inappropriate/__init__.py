@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..family import DataFiles, Family, RuleDoc
 from ..model import Finding
 
@@ -53,12 +54,12 @@ ENDORSEMENT = RuleDoc(
 class Cues:
     """The family's data: cues.tsv by kind."""
 
-    election: re.Pattern[str]
-    election_cue: re.Pattern[str]
-    stance: re.Pattern[str]
-    endorse: re.Pattern[str]
-    name: re.Pattern[str]
-    public: re.Pattern[str]
+    election: Cue
+    election_cue: Cue
+    stance: Cue
+    endorse: Cue
+    name: Cue
+    public: Cue
 
 
 _KINDS = ("election", "election_cue", "stance", "endorse", "name", "public")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import CueSet, cue_findings
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
 
@@ -59,52 +59,31 @@ _NO_CONSENT = re.compile(
 _FORBIDS = re.compile(r"禁止|ご遠慮|しないで|おやめ|できません|禁じ")
 
 
-@dataclass(frozen=True)
-class Cues:
-    """The family's data: consent.tsv by kind."""
-
-    missing: re.Pattern[str]
-    reuse: re.Pattern[str]
-    use: re.Pattern[str]
-
-
-def load(files: DataFiles) -> Cues:
-    """Read consent.tsv."""
-    c = files.cues("rights/consent.tsv", ("missing", "reuse", "use"))
-    return Cues(c["missing"], c["reuse"], c["use"])
+def load(files: DataFiles) -> CueSet:
+    """Read consent.tsv (kinds missing, reuse, use)."""
+    return files.cues("rights/consent.tsv", ("missing", "reuse", "use"))
 
 
 def _constructions(ctx: Context) -> Iterator[Finding]:
-    cues: Cues = ctx.data(FAMILY.name)
+    cues: CueSet = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    if not cues.use.search(text):
+    if not cues["use"].search(text):
         return
-    for m in cues.missing.finditer(text):
-        if _FORBIDS.search(text, m.end(), m.end() + 16) or _NOT_PEOPLE.search(
+
+    def about_people(m: re.Match[str], _s: int, _e: int) -> bool:
+        return not _forbidden(text, m) and not _NOT_PEOPLE.search(
             text, max(0, m.start() - 20), m.end()
-        ):
-            continue
-        yield ctx.finding(
-            ctx.norm,
-            m.start(),
-            m.end(),
-            rule=NO_CONSENT.id,
-            clause=CLAUSE,
-            severity="block",
-            message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
         )
-    for m in cues.reuse.finditer(text):
-        if _FORBIDS.search(text, m.end(), m.end() + 16):
-            continue
-        yield ctx.finding(
-            ctx.norm,
-            m.start(),
-            m.end(),
-            rule=REPRINT.id,
-            clause=CLAUSE,
-            severity="review",
-            message=REPRINT.format(ctx.display(ctx.norm, m.start(), m.end())),
-        )
+
+    yield from cue_findings(ctx, cues["missing"], NO_CONSENT, keep=about_people)
+    yield from cue_findings(
+        ctx, cues["reuse"], REPRINT, keep=lambda m, _s, _e: not _forbidden(text, m)
+    )
+
+
+def _forbidden(text: str, m: re.Match[str]) -> bool:
+    """「許可なく撮影することは禁止です」 is a rule, not a confession."""
+    return _FORBIDS.search(text, m.end(), m.end() + 16) is not None
 
 
 # Consent words about things other than a person's portrait or a work: 申請の確認, 工事の許可.
@@ -120,18 +99,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
     if "許" not in text and "了" not in text and "同意" not in text and "承" not in text:
         return
-    for m in _NO_CONSENT.finditer(text):
-        if _FORBIDS.search(text, m.end(), m.end() + 16):
-            continue  # 「許可なく撮影することは禁止です」 is a rule, not a confession
-        yield ctx.finding(
-            ctx.norm,
-            m.start(),
-            m.end(),
-            rule=NO_CONSENT.id,
-            clause=CLAUSE,
-            severity="block",
-            message=NO_CONSENT.format(ctx.display(ctx.norm, m.start(), m.end())),
-        )
+    yield from cue_findings(
+        ctx, _NO_CONSENT, NO_CONSENT, keep=lambda m, _s, _e: not _forbidden(text, m)
+    )
 
 
 FAMILY = Family(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
@@ -39,10 +40,10 @@ _PHRASES = (PhraseFile("rumour/rumour_terms.tsv", HEARSAY.id, CLAUSE, (CLAUSE,))
 class Cues:
     """The family's data: hearsay.tsv by kind."""
 
-    source: re.Pattern[str]
-    evidential: re.Pattern[str]
-    hazard: re.Pattern[str]
-    official: re.Pattern[str]
+    source: Cue
+    evidential: Cue
+    hazard: Cue
+    official: Cue
 
 
 def load(files: DataFiles) -> Cues:

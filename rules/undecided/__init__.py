@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import CueSet, cue_findings
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
 
@@ -34,46 +34,24 @@ _RULES = (UNDECIDED,)
 _PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (CLAUSE,)),)
 
 
-@dataclass(frozen=True)
-class Cues:
-    """The family's data: cues.tsv by kind."""
-
-    modality: re.Pattern[str]
-    topic: re.Pattern[str]
-    exempt: re.Pattern[str]
-
-
-def load(files: DataFiles) -> Cues:
-    """Read cues.tsv."""
-    c = files.cues("undecided/cues.tsv", ("modality", "topic", "exempt"))
-    return Cues(c["modality"], c["topic"], c["exempt"])
+def load(files: DataFiles) -> CueSet:
+    """Read cues.tsv (kinds modality, topic, exempt)."""
+    return files.cues("undecided/cues.tsv", ("modality", "topic", "exempt"))
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """An unsettled modality about a city measure (this sentence or the one before)."""
-    cues: Cues = ctx.data(FAMILY.name)
+    cues: CueSet = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    if not cues.modality.search(text) or (cues.exempt.search(text) and _public_comment(text)):
+    modality, topic, exempt = cues["modality"], cues["topic"], cues["exempt"]
+    if not modality.search(text) or (exempt.search(text) and _public_comment(text)):
         return
-    sentences = ctx.sentences()
-    for k, (s, e) in enumerate(sentences):
-        if cues.modality.search(text, s, e) is None:
-            continue
-        prev_s = sentences[k - 1][0] if k else s
-        if not cues.topic.search(text, prev_s, e):
-            continue
-        if cues.exempt.search(text, s, e):
-            continue
-        for m in cues.modality.finditer(text, s, e):
-            yield ctx.finding(
-                ctx.norm,
-                m.start(),
-                m.end(),
-                rule=UNDECIDED.id,
-                clause=CLAUSE,
-                severity="review",
-                message=UNDECIDED.format(ctx.display(ctx.norm, m.start(), m.end())),
-            )
+
+    def about_a_measure(_m: re.Match[str], s: int, e: int) -> bool:
+        prev_s = ctx.sentence(s - 1)[0] if s else s
+        return topic.search(text, prev_s, e) is not None and exempt.search(text, s, e) is None
+
+    yield from cue_findings(ctx, modality, UNDECIDED, keep=about_a_measure)
 
 
 _PUBLIC_COMMENT = re.compile(r"パブリックコメント|パブコメ|意見募集|ご?意見を(募集|お寄せ)")
