@@ -78,7 +78,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
         hits: list[tuple[int, int, Severity]] = []
         for m in cues.strong.finditer(text, s, e):
             act = cues.act.search(text, prev_s, m.start())
-            start = act.start() if act and act.start() >= s else m.start()
+            # The act may close the sentence before: 「…置いとけばいいよ。誰も見てないし。」
+            start = act.start() if act else m.start()
             hits.append((start, m.end(), "block" if act else "review"))
         for m in cues.weak.finditer(text, s, e):
             act = cues.act.search(text, max(s, m.start() - 40), m.start())
