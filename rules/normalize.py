@@ -51,7 +51,7 @@ _INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
     (0xE0100, 0xE01EF),  # variation selectors supplement
 )
 
-HYPHENS = "-‐‑‒–—―ー－﹣−ｰ─━〜～~⁃"
+HYPHENS = "-‐‑‒–—―ー－﹣−ｰ─━〜～~⁃・･"
 KANJI_DIGITS = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4}
 KANJI_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -460,9 +460,37 @@ def normalize_plain(s: str) -> str:
     return view.text
 
 
+# 「suzuki (at) gmail (dot) com」: a bracketed at/dot with the spaces around it.
+_SPACED_DEFANG_RE = re.compile(r" ?[\[({](?:[aA][tT]|[dD][oO][tT])[\]})] ?")
+# 「t i n y u r l . c o m」: a domain spelt out one letter at a time.
+_LETTER_SPACED_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[a-z0-9] ){3,}[a-z0-9]?(?: ?\. ?)(?:[a-z] ){1,5}[a-z](?![A-Za-z0-9])"
+)
+# 「192。168。20。14」: an IPv4 address written with ideographic full stops.
+_IP_FULLSTOP_RE = re.compile(r"(?<![0-9])[0-9]{1,3}(?:。[0-9]{1,3}){3}(?![0-9])")
+
+
+def _spaced_defang(view: View) -> View:
+    text = view.text
+    if "(" in text or "[" in text or "{" in text:
+        view = substitute(
+            view, _SPACED_DEFANG_RE, lambda m: "@" if "a" in m.group().lower() else "."
+        )
+    return view
+
+
+def _evasions(view: View) -> View:
+    """Spellings that split a link, an address or an e-mail address (offsets kept)."""
+    if " . " in view.text or " ." in view.text:
+        view = substitute(view, _LETTER_SPACED_RE, lambda m: m.group().replace(" ", ""))
+    if "。" in view.text:
+        view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
+    return view
+
+
 def build_views(text: str) -> tuple[View, View]:
     """Build the ``norm`` and ``num`` views of ``text``."""
-    norm = substitute(_first_pass(text), _DEFANG_RE, _defang)
+    norm = _evasions(substitute(_spaced_defang(_first_pass(text)), _DEFANG_RE, _defang))
     if "。" in norm.text or " ." in norm.text or ". " in norm.text:
         norm = substitute(norm, _SPACED_DOMAIN_RE, _spaced_domain)
     num = substitute(norm, _NUM_RE, _num)

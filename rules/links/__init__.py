@@ -7,6 +7,7 @@ are reported by their own rules, not again here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..context import Context
@@ -37,14 +38,28 @@ HOMOGRAPH = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="見た目の似た文字を使ったURL",
-    what="ラテン文字に見えるキリル文字・ギリシャ文字（і、о、а など）を含むホスト名のURLを見つけます。"
-    "見た目は市や既知のサービスのURLでも、実際は別のサイトです。",
+    what="ラテン文字に見えるキリル文字・ギリシャ文字（і、о、а など）を含むホスト名のURLと、"
+    "官公庁・信頼済みのドメインの名前に英字に見える数字（l に見える 1、o に見える 0：examp1e）を"
+    "混ぜたURLを見つけます。見た目は市や既知のサービスのURLでも、実際は別のサイトです。",
     why="見た目の似た文字によるなりすましURLは、利用者を第三者の（悪意のある）ページに誘導します。",
     example="https://www.city.matsumotо.nagano.jp/（о がキリル文字）",
     use_instead="リンク先のURLを半角英数字で入力し直すか、市ホームページからコピーしてください。",
-    message="URL「{excerpt}」に、ラテン文字に見える別の文字（キリル文字・ギリシャ文字）が含まれています。"
+    message="URL「{excerpt}」に、ラテン文字に見える別の文字（キリル文字・ギリシャ文字、英字に見える数字）が"
+    "含まれています。"
     "見た目と違うサイトへのリンクです（ガイドライン{clause}）。正しいURLを入力し直してください。",
 )
+
+
+# A digit standing in for a letter inside a word-like label: examp1e, g00gle, matsum0to.
+_DIGIT_FOR_LETTER = re.compile(r"[a-z][01]+[a-z]")
+_OFFICIAL_SUFFIXES = (".lg.jp", ".go.jp")
+
+
+def _digit_lookalike(host: str, trusted: frozenset[str]) -> bool:
+    """An official-looking host (lg.jp, go.jp, a trusted domain) with a 1/0 inside a word."""
+    if not (host.endswith(_OFFICIAL_SUFFIXES) or host_matches(host, trusted)):
+        return False
+    return any(_DIGIT_FOR_LETTER.search(label) for label in host.split(".")[:-2])
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -54,7 +69,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     for hit in ctx.urls:
         if hit.kind == "email":
             continue
-        if hit.homograph:
+        if hit.homograph or _digit_lookalike(hit.host, cfg.trusted_domains):
             yield ctx.finding(
                 ctx.norm,
                 hit.start,

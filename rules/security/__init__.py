@@ -71,6 +71,20 @@ _PASSWORD_RE = re.compile(
     r"(?P<value>[!-~]{4,64})",
     re.IGNORECASE,
 )
+# 「パスワード Hamano#2026」: only a space after the word; the value then has to look like a
+# credential (letters and digits, 6+ characters) so that 「パスワード reset の手順」 stays quiet.
+_PASSWORD_SPACED_RE = re.compile(
+    r"(?:パスワ[ー一\-]ド|ぱすわ[ー一\-]ど|パスコード|(?<![A-Za-z])(?:password|passwd|pass|pw)(?![A-Za-z]))"
+    r"[ \t\u3000]{1,3}(?P<value>(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])[!-~]{6,64})",
+    re.IGNORECASE,
+)
+# 「SSIDは…、キーはhamano2026staff」: a wireless network key named after the network.
+_WIFI_KEY_RE = re.compile(
+    r"(?:Wi-?Fi|WiFi|SSID|無線LAN|ワイファイ)[^\n。]{0,40}?"
+    r"(?P<key>暗号化キー|セキュリティキー|ネットワークキー|キー|key|パス)[ \t]{0,2}(?:は|:|：|=)[ \t]{0,2}"
+    r"(?P<value>(?=[!-~]*[0-9A-Za-z])[!-~]{6,64})",
+    re.IGNORECASE,
+)
 # 「暗証番号は4桁の1234です」: a PIN is digits a few characters after the word.
 _PIN_RE = re.compile(
     r"(?:暗証番号|PINコード|PIN|ピン番号|認証(?:の)?コード|確認コード|ワンタイム(?:パスワード)?|"
@@ -97,6 +111,8 @@ _PASSWORD_HINTS = (
     "認証",
     "ログイン",
     "ピン番号",
+    "キー",
+    "key",
     "コード",
     "ワンタイム",
     "番号",
@@ -195,6 +211,22 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
+    for rx in (_PASSWORD_SPACED_RE, _WIFI_KEY_RE) if hint else ():
+        for m in rx.finditer(norm.text):
+            value = m.group("value").rstrip("」』\"')。、.,")
+            if len(set(value)) <= 1:
+                continue  # masked
+            end = m.start("value") + len(value)
+            start = m.start("key") if "key" in rx.groupindex else m.start()
+            yield ctx.finding(
+                norm,
+                start,
+                end,
+                rule=PASSWORD.id,
+                clause=CLAUSE,
+                severity="block",
+                message=PASSWORD.format(ctx.display(norm, start, end)),
+            )
     # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
     for m in _PIN_RE.finditer(norm.text) if hint else ():
         yield ctx.finding(

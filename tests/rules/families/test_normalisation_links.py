@@ -20,6 +20,18 @@ INVALID = [
         "7(2)エ",
         "https://www.city.matsumоto.nagano.jp/a",
     ),
+    # round 3: 1/0 for l/o in an official-looking host; at/dot spelt out; letters spaced out;
+    # kanji numerals between 「・」; an IP address with ideographic full stops
+    ("新サイト https://www.town.sakai1ake.lg.jp/", "link.homograph", "7(2)エ", "sakai1ake"),
+    ("連絡先 hanako.k (at) yahoo (dot) co (dot) jp", "pii.email", "7(1)エ", "hanako.k (at) yahoo"),
+    ("申込は b i t . l y / q8rT から", "link.shortener", "5(9)", "b i t . l y"),
+    (
+        "携帯 〇八〇・一二三四・五六七八 へ",
+        "pii.mobile-phone",
+        "7(1)エ",
+        "〇八〇・一二三四・五六七八",
+    ),
+    ("NAS は 10。0。3。25 です", "security.internal-host", "7(1)オ", "10。0。3。25"),
 ]
 
 
@@ -36,7 +48,15 @@ def test_a_look_alike_url_is_one_homograph_finding_not_two_links() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["OK。次はこちら", "第1版 . 改訂あり", "昭和一年", "Пожалуйста. Спасибо."],
+    [
+        "OK。次はこちら",
+        "第1版 . 改訂あり",
+        "昭和一年",
+        "Пожалуйста. Спасибо.",
+        "会場は1・2階です。",
+        "結果は 3。4。5。 の順でした",
+        "a b c . d e f の順に押してください",
+    ],
 )
 def test_ordinary_text_is_not_a_link(text: str) -> None:
     assert check(text).verdict == "ok"

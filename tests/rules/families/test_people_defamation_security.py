@@ -41,6 +41,14 @@ INVALID = [
     ("共有フォルダの設定は root/root のままです。", "security.password", "7(1)オ", "root/root"),
     ("ワンタイムのコードは 739201 です。", "security.password", "7(1)オ", "739201"),
     ("ぱすわーどは Sakura-2024 です", "security.password", "7(1)オ", "Sakura-2024"),
+    # round 3: a space as the only separator; a Wi-Fi key named after the network
+    ("管理画面 ID: kouhou01 パスワード Kita!2031", "security.password", "7(1)オ", "Kita!2031"),
+    (
+        "来客用WiFi（SSID: GUEST-NET）のキーは midori7788 です",
+        "security.password",
+        "7(1)オ",
+        "midori7788",
+    ),
 ]
 VALID = [
     ("小学生のみなさん（6歳〜12歳）が参加できます。", ("pii.named-person",)),
@@ -51,6 +59,8 @@ VALID = [
     ),
     ("寄附金の振込先：普通 1234567 松本市会計管理者", ("pii.named-person",)),
     ("受付番号は 4821 です。", ("security.password",)),
+    ("パスワード reset の手順は、こちらのマニュアルをご覧ください。", ("security.password",)),
+    ("館内のWi-Fiのキーは受付でお伝えします。", ("security.password",)),
     ("賭け事にのめり込む前に、ギャンブル依存の相談窓口へ。", ("illegal.content",)),
 ]
 
