@@ -73,6 +73,11 @@ def load(files: DataFiles) -> Cues:
 
 # Neutral election administration: the city announcing a vote is its duty, not campaigning.
 _ELECTION_ADMIN = re.compile(r"選挙管理委員会|期日前投票|投票所|投票率|投票日は|入場券|不在者投票")
+# A popularity vote is not an election: 「ゆるキャラ総選挙で3位」「ご当地グルメ総選挙」.
+_CONTEST = re.compile(
+    r"(キャラ|グランプリ|人気|ご当地|グルメ|アイドル|メンバー|ラーメン|スイーツ|駅弁|景観)[^。\n]{0,8}総選挙"
+    r"|総選挙(で|の)[^。\n]{0,6}[0-9一二三四五六七八九十]+位"
+)
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -82,7 +87,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     if cues.election_cue.search(text):
         for m in cues.election.finditer(text):
             s, e = ctx.sentence(m.start(), m.end())
-            if _ELECTION_ADMIN.search(text, s, e):
+            if _ELECTION_ADMIN.search(text, s, e) or _CONTEST.search(text, s, e):
                 continue
             yield _finding(ctx, POLITICS, CLAUSE, "block", m.start(), m.end())
     for m in cues.stance.finditer(text):

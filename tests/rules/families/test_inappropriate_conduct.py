@@ -41,6 +41,10 @@ INVALID = [
 ]
 VALID = [
     ("市長選挙の投票日は4月14日です。期日前投票もご利用ください。", ("inappropriate.politics",)),
+    (
+        "ご当地グルメ総選挙で、市の名物そばが2位に！応援ありがとうございました。",
+        ("inappropriate.politics",),
+    ),
     ("市内の登録店でプレミアム商品券が使えます。", ("inappropriate.endorsement",)),
     ("休憩時間に撮った中庭の花です。", ("conduct.working-hours",)),
     (
