@@ -24,12 +24,21 @@ _SCHOOL = re.compile(
 )
 _AGE = re.compile(
     r"(?<![0-9])(?:[0-9]{1,3}\s?(?:歳|才|さい|か月|ヶ月|カ月)|[0-9]{1,2}\s?年生(?!まれ))"
+    # the newspaper style 「松本和夫さん（81）」: a bare age in brackets after an honorific
+    r"|(?<=[ん君様氏])\s?[（(][0-9]{1,3}[)）]"
+)
+# What a named person's home, income or health data makes identifiable: 「田村博さん（東町5丁目
+# 3番9号）」「吉田さんの年収が…」「近藤さんの血糖値が…」.
+_PRIVATE_DETAIL = re.compile(
+    r"[0-9]+丁目|[0-9]+番地|[0-9]+番[0-9]+号|年収|所得|収入|給料|貯金|借金|滞納|負債|"
+    r"血糖値|血圧|検査結果|検査値|体重|病歴|通院"
 )
 _QUOTED_KANA_NAME = re.compile(r"「([ぁ-んァ-ヴー]{2,8}[\s　]?[ぁ-んァ-ヴー]{1,8})」")
 _NAME_GIVEN = re.compile(r"(?:お名前|名前|氏名|児童名|本名)(?:は|:|：)\s?")
 _ILLNESS = re.compile(
     r"糖尿病|がん|癌|うつ病|鬱病|精神疾患|認知症|統合失調症|HIV|エイズ|妊娠|流産|不妊|入院|"
-    r"手術|持病|難病|発達障害|障害者手帳|要精密検査|精密検査|再検査|診断され|病気療養|療養中|休職"
+    r"手術|持病|難病|発達障害|障害者手帳|要精密検査|精密検査|再検査|診断され|病気療養|療養中|休職|"
+    r"血糖値|血圧が|病院に運ばれ|救急搬送"
 )
 _POST = re.compile(
     r"[一-龥]{1,4}(?:係長|課長補佐|課長|部長|次長|主査|主任|主事|室長|所長|局長|館長|校長|教頭|先生)"
@@ -87,7 +96,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
     has_age = _AGE.search(num) or _SCHOOL.search(num)
     has_illness = _ILLNESS.search(text)
     has_given = _NAME_GIVEN.search(text)
-    if not (has_age or has_illness or has_given):
+    has_detail = _PRIVATE_DETAIL.search(num)
+    if not (has_age or has_illness or has_given or has_detail):
         return
     for s, e in ctx.sentences():
         sent_num = num[s:e] if len(num) == len(text) else None
@@ -96,7 +106,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
         age_here = _AGE.search(sent_num) or _SCHOOL.search(sent_num)
         ill_here = _ILLNESS.search(text, s, e)
         given_here = _NAME_GIVEN.search(text, s, e)
-        if not (age_here or ill_here or given_here):
+        detail_here = _PRIVATE_DETAIL.search(sent_num)
+        if not (age_here or ill_here or given_here or detail_here):
             continue
         quoted = _QUOTED_KANA_NAME.search(text, s, e)
         if quoted and (age_here or given_here):
@@ -114,13 +125,27 @@ def scan(ctx: Context) -> Iterator[Finding]:
             full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
             if not (hon or full):
                 continue
-            window = text[max(s, a - 20) : min(e, end + 16)]
             if given_here and given_here.end() <= a and a - given_here.end() <= 2:
                 yield _finding(ctx, given_here.start(), end)
                 break
-            if age_here and (_AGE.search(window) or _SCHOOL.search(window)):
-                yield _finding(ctx, a, end)
-                break
+            if age_here:
+                w0 = max(s, a - 20)
+                near = [
+                    m
+                    for rx in (_AGE, _SCHOOL)
+                    for m in rx.finditer(sent_num, w0 - s, min(e, end + 16) - s)
+                ]
+                if near:
+                    # The span reaches the school or age too: 「〇〇小学校3年の田中ゆいちゃん（9歳）」.
+                    lo = min([a] + [s + m.start() for m in near])
+                    hi = max([end] + [s + m.end() for m in near])
+                    yield _finding(ctx, lo, hi)
+                    break
+            if hon and detail_here:
+                detail = _PRIVATE_DETAIL.search(sent_num, end - s, min(e, end + 16) - s)
+                if detail is not None:
+                    yield _finding(ctx, a, s + detail.end())
+                    break
             if ill_here and hon and ill_here.start() - end <= 30 and ill_here.start() >= end:
                 yield _finding(ctx, a, ill_here.end())
                 break

@@ -83,7 +83,15 @@ def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
     text = ctx.num.text
     s, e = ctx.sentence(a, b)
     window = text[max(s, a - 30) : a] + "|" + text[b : min(e, b + 15)]
-    if _ORG_CUE.search(window) and not _PERSON_CUE.search(window):
+    if _PERSON_CUE.search(window):
+        return "review"
+    if _ORG_CUE.search(window):
+        return "info"
+    # A contact block: the office is named at the head of the line or on the line before
+    # (「市役所本庁舎 〒… TEL 0555-…」, 「【観光案内所】\nTEL …」).
+    line_start = text.rfind("\n", 0, a) + 1
+    head = text[max(line_start, a - 80) : a]
+    if _ORG_CUE.search(head) or _ORG_CUE.search(ctx.line_before(a)):
         return "info"
     return "review"
 

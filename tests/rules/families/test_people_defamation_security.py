@@ -28,6 +28,24 @@ INVALID = [
     ),
     ("返金先：普通 4567890（名義 ヤマダ タロウ）", "pii.named-person", "7(1)エ", "普通 4567890"),
     ("あの議員は嘘ばかりの最低の人間だ。", "illegal.defamation", "7(1)ア", "嘘ばかり"),
+    # round 3: a named adult with a bracketed age; a name with an address, income or health data;
+    # the span reaches the school as well as the name
+    (
+        "火事で、住人の高木正雄さん（76）が搬送されました。",
+        "pii.named-person",
+        "7(1)エ",
+        "高木正雄さん（76）",
+    ),
+    ("転入の例：森本健さん（北町2丁目4番1号）の場合", "pii.named-person", "7(1)エ", "森本健さん"),
+    ("申告に来た藤井さんの所得が多くて驚いた。", "pii.named-person", "7(1)エ", "藤井さんの所得"),
+    (
+        "市民相談センター 担当 山崎さん宅 0263-55-1212",
+        "pii.landline-phone",
+        "7(1)エ",
+        "0263-55-1212",
+    ),
+    ("健診の受付の石川さん（60代）の血圧が高すぎた。", "pii.named-person", "7(1)エ", "石川さん"),
+    ("市立南中学校2年の村井あおいさんが入賞。", "pii.named-person", "7(1)エ", "南中学校2年"),
     ("窓口でまた怒鳴ったら殴ってやる。", "illegal.content", "7(1)ア", "殴ってやる"),
     (
         "あの業者、次に来たら表を歩けないようにしてやる。",
@@ -59,6 +77,13 @@ VALID = [
     ),
     ("寄附金の振込先：普通 1234567 松本市会計管理者", ("pii.named-person",)),
     ("受付番号は 4821 です。", ("security.password",)),
+    ("健診では血圧と血糖値を測ります。お気軽にどうぞ。", ("pii.named-person",)),
+    (
+        "北部支所 〒390-1234 松本市北町3丁目2番1号 TEL 0263-99-1234 FAX 0263-99-1299",
+        ("pii.landline-phone",),
+    ),
+    ("【観光案内所】\nTEL 0263-98-7654（年中無休）", ("pii.landline-phone",)),
+    ("講演は作家の村上さん（代表作『海辺』）です。", ("pii.named-person",)),
     ("パスワード reset の手順は、こちらのマニュアルをご覧ください。", ("security.password",)),
     ("館内のWi-Fiのキーは受付でお伝えします。", ("security.password",)),
     ("賭け事にのめり込む前に、ギャンブル依存の相談窓口へ。", ("illegal.content",)),
