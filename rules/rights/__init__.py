@@ -93,9 +93,39 @@ _NOT_PEOPLE = re.compile(
 )
 
 
+# The photo of someone the city serves (相談者, 申請者, 患者 …): their portrait (7(1)ク) and,
+# since it shows who used the service, personal information learned at work (7(1)エ).
+_CLIENT_PHOTO = re.compile(
+    r"(?:相談者|申請者|来庁者|来所者|患者|入所者|入居者|利用者|受給者|被保護者|被災者|相談に来た(?:方|人))"
+    r"(?:の(?:方|かた))?(?:さん)?の(?:写真|顔写真|顔|動画|映像)"
+)
+
+
+# The post shares the photo (rather than asking for one on an application form).
+_SHARING = re.compile(r"シェア|載せ|掲載|投稿|アップ|公開し|紹介し|貼っ|共有し|撮った|撮りました")
+_FORM = re.compile(r"添付|提出|持参|ご用意|貼付|必要です|お持ち")
+
+
+def _client_photos(ctx: Context) -> Iterator[Finding]:
+    text = ctx.norm.text
+    if not _CLIENT_PHOTO.search(text):
+        return
+
+    def shared(m: re.Match[str], s: int, e: int) -> bool:
+        return (
+            _SHARING.search(text, m.end(), e) is not None
+            and _FORM.search(text, s, e) is None
+            and not _forbidden(text, m)
+        )
+
+    for clause in (CLAUSE, "7(1)エ"):
+        yield from cue_findings(ctx, _CLIENT_PHOTO, NO_CONSENT, keep=shared, clause=clause)
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     """Consent phrasing and reuse constructions (the phrase file covers the rest)."""
     yield from _constructions(ctx)
+    yield from _client_photos(ctx)
     text = ctx.norm.text
     if "許" not in text and "了" not in text and "同意" not in text and "承" not in text:
         return
