@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 import pytest
 
-from rules import check
+from rules import Finding, check, context
+from rules import checker as checker_module
 from rules.checker import MAX_LENGTH
+from rules.family import Family
+from rules.tokens import Token
 
 
 @pytest.mark.parametrize(
@@ -58,19 +64,87 @@ def test_200kb_text_completes_with_correct_findings() -> None:
     assert text[mobile.start : mobile.end] == "090-1234-5678"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "a." * 50_000,  # dotted runs: URL extraction must stay linear
-        "1 " * 50_000,  # digit groups joined by spaces: phone windows are bounded
-        "-1" * 50_000,
-        "番地" * 20_000 + "1",
-        "http://" + "a" * 100_000,
-        "@" * 50_000 + "a.jp",
-        "十" * 50_000,
-        "a.jp" + ")" * 100_000,  # trailing brackets are trimmed in linear time
-        "(" * 50_000 + "a.jp",
-    ],
-)
-def test_pathological_inputs_complete(text: str) -> None:
-    check(text)
+def _work(text: str) -> int:
+    """Deterministic work of one check: Python and C function calls made (a profiler
+    counts them) plus characters handed to the tokenizer. Machine load cannot change it.
+
+    Regex matching inside one ``re`` call is not counted (CPython exposes no step
+    counter); the per-call count still grows with every scan a rule repeats per position
+    or per sentence, which is how super-linear behaviour has crept in before.
+    """
+    chars = 0
+    real = context.tokenize
+
+    def counting_tokenize(t: str, base: int = 0) -> list[Token]:
+        nonlocal chars
+        chars += len(t)
+        return real(t, base)
+
+    calls = 0
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    context.tokenize = counting_tokenize  # type: ignore[assignment]
+    sys.setprofile(profile)
+    try:
+        check(text)
+    finally:
+        sys.setprofile(None)
+        context.tokenize = real  # type: ignore[assignment]
+    return calls + chars
+
+
+def _grows_linearly(unit: str, n: int = 400) -> tuple[int, int]:
+    check("準備 090-1234-5678 山田さんの相談")  # data and tagger loaded before counting
+    return _work(unit * n), _work(unit * 4 * n)
+
+
+# Units repeated n and 4n times: dotted runs (URL extraction), digit groups joined by
+# spaces (phone windows), hyphen runs, address words, kanji numerals, brackets (link
+# trimming), at-signs, many short sentences with names (tokenization, name rules),
+# half-width kana (normalisation), and the cue families' anchors.
+PATHOLOGICAL_UNITS = [
+    "a.",
+    "1 ",
+    "-1",
+    "番地",
+    "十",
+    ")",
+    "(",
+    "@",
+    "山田さんの相談。",
+    "ｶﾞ",
+    "。",
+    "パスワード ",
+    "禁止だけど、",
+    "女の子なんだから",
+    "t i n y ",
+    "噂らしい。",
+    "非公開の委員会で",
+]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL_UNITS)
+def test_pathological_inputs_take_linear_work(unit: str) -> None:
+    small, large = _grows_linearly(unit)
+    # Four times the input may cost at most a little over four times the work (the fixed
+    # cost of a check is a few hundred calls).
+    assert large <= 4.3 * small + 1_000, (unit, small, large)
+
+
+def test_the_work_count_catches_a_quadratic_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measure above can fail: a rule that rescans every sentence per sentence."""
+
+    def quadratic(ctx: context.Context) -> Iterator[Finding]:
+        for _s, _e in ctx.sentences():
+            for s2, e2 in ctx.sentences():
+                len(ctx.norm.text[s2:e2])
+        return iter(())
+
+    extra = Family(name="quadratic", clause="7(1)エ", doc="", rules=(), scan=quadratic)
+    monkeypatch.setattr(checker_module, "FAMILIES", (*checker_module.FAMILIES, extra))
+    small, large = _grows_linearly("山田さんの相談。", n=100)
+    assert large > 4.3 * small + 1_000
