@@ -122,17 +122,22 @@ def chars_of(text: str) -> frozenset[str]:
     return chars
 
 
-def _first(items: list[Any]) -> set[str] | None:
-    """First characters of a parsed sequence; None when it can match the empty string."""
+def _first_nullable(items: list[Any]) -> tuple[set[str], bool]:
+    """First characters of a parsed sequence, and whether it can match the empty string.
+
+    An optional part (``(まだ)?案``) contributes its first characters and lets the next
+    part's count too. Raises :class:`_Unknown` for what cannot be enumerated.
+    """
     C: Any = sre_constants
+    out: set[str] = set()
     av: Any
     for op, av in items:
         if op is C.LITERAL:
-            return {chr(av)}
+            out.add(chr(av))
+            return out, False
         if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
             continue  # zero-width: look at what follows
         if op is C.IN:
-            out: set[str] = set()
             for iop, iav in av:
                 if iop is C.LITERAL:
                     out.add(chr(iav))
@@ -143,30 +148,33 @@ def _first(items: list[Any]) -> set[str] | None:
                     out.update(chr(c) for c in range(lo, hi + 1))
                 else:
                     raise _Unknown
-            return out
+            return out, False
         if op is C.SUBPATTERN:
-            sub = _first(list(av[3]))
-            if sub is None:
-                raise _Unknown
-            return sub
-        if op is C.BRANCH:
-            out = set()
+            sub, nullable = _first_nullable(list(av[3]))
+        elif op is C.BRANCH:
+            sub, nullable = set(), False
             for alt in av[1]:
-                sub = _first(list(alt))
-                if sub is None:
-                    raise _Unknown
-                out |= sub
-            return out
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+                alt_first, alt_nullable = _first_nullable(list(alt))
+                sub |= alt_first
+                nullable = nullable or alt_nullable
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
             lo, _hi, item = av
-            if lo == 0:
-                raise _Unknown
-            sub = _first(list(item))
-            if sub is None:
-                raise _Unknown
-            return sub
-        raise _Unknown
-    return None
+            sub, nullable = _first_nullable(list(item))
+            nullable = nullable or lo == 0
+        else:
+            raise _Unknown
+        out |= sub
+        if len(out) > _MAXCHARS:
+            raise _Unknown
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first(items: list[Any]) -> set[str] | None:
+    """First characters of a parsed pattern; None when it can match the empty string."""
+    chars, nullable = _first_nullable(items)
+    return None if nullable else chars
 
 
 class Cue:
@@ -244,12 +252,18 @@ class Cue:
         if self._starts is None:
             yield from self.pattern.finditer(text, pos, end)
             return
-        while pos <= end:
-            hit = self.search(text, pos, end)
-            if hit is None:
-                return
-            yield hit
-            pos = hit.end() if hit.end() > hit.start() else hit.start() + 1
+        # One pass over the candidate positions (in C); a match is tried only where one
+        # can start and where the previous match has ended.
+        match = self.pattern.match
+        allowed = pos
+        for m in self._starts.finditer(text, pos, end):
+            p = m.start()
+            if p < allowed:
+                continue
+            hit = match(text, p, end)
+            if hit is not None:
+                yield hit
+                allowed = hit.end() if hit.end() > p else p + 1
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         gate = self.gate

@@ -109,7 +109,15 @@ def scan(ctx: Context) -> Iterator[Finding]:
     """Insults and incitement aimed at someone identifiable."""
     d: Defamation = ctx.data(FAMILY.name)
     text = ctx.norm.text
+    # Only sentences holding an incitement or an insult can report: find those once.
+    starts = [m.start() for m in d.incite.finditer(text)]
+    starts += [m.start() for m in d.insult.finditer(text)]
+    if not starts:
+        return
+    keep = {ctx.sentence(a) for a in starts}
     for s, e in ctx.sentences():
+        if (s, e) not in keep:
+            continue
         for m in d.incite.finditer(text, s, e):
             yield _defamation(ctx, m.start(), m.end())
             handle = _HANDLE.search(text, m.end(), min(len(text), m.end() + 12))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..context import Context
+from ..cues import Cue
 from ..model import Finding, Severity
 from ..tokens import Token
 from .rule_docs import CLAUSE, NAMED_PERSON
@@ -48,6 +49,12 @@ _ACCOUNT = re.compile(
 )
 _HOLDER = re.compile(r"名義|口座名|様|さん")
 _PUBLIC_ACCOUNT = re.compile(r"会計管理者|松本市|市役所|寄附|寄付|募金|義援金|納付先|振込先は市")
+
+
+# The same patterns gated on rare characters for the whole-post test (see rules.cues).
+_AGE_CUE, _SCHOOL_CUE, _ILLNESS_CUE, _NAME_GIVEN_CUE, _PRIVATE_DETAIL_CUE = (
+    Cue(rx.pattern) for rx in (_AGE, _SCHOOL, _ILLNESS, _NAME_GIVEN, _PRIVATE_DETAIL)
+)
 
 
 def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
@@ -93,10 +100,10 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 severity="block",
                 message=NAMED_PERSON.format(ctx.display(ctx.num, m.start(), m.end())),
             )
-    has_age = _AGE.search(num) or _SCHOOL.search(num)
-    has_illness = _ILLNESS.search(text)
-    has_given = _NAME_GIVEN.search(text)
-    has_detail = _PRIVATE_DETAIL.search(num)
+    has_age = _AGE_CUE.search(num) or _SCHOOL_CUE.search(num)
+    has_illness = _ILLNESS_CUE.search(text)
+    has_given = _NAME_GIVEN_CUE.search(text)
+    has_detail = _PRIVATE_DETAIL_CUE.search(num)
     if not (has_age or has_illness or has_given or has_detail):
         return
     for s, e in ctx.sentences():

@@ -73,11 +73,18 @@ def scan(ctx: Context) -> Iterator[Finding]:
     """An informal source, or an evidential about a hazard without an official source."""
     cues: Cues = ctx.data(FAMILY.name)
     text = ctx.norm.text
+    # Only sentences holding a source, or within 60 characters of a hazard, can report:
+    # both cues run once over the text (most posts have neither: no per-sentence scans).
+    if not (cues.source.possible(text) or cues.hazard.possible(text)):
+        return
+    hazards = [m.start() for m in cues.hazard.finditer(text)]
+    if not hazards and cues.source.search(text) is None:
+        return
     if DEBUNK.search(text):
         return
     for s, e in ctx.sentences():
         hits = [m.span() for m in cues.source.finditer(text, s, e)]
-        near = cues.hazard.search(text, max(0, s - 60), min(len(text), e + 60))
+        near = any(s - 60 <= h < e + 60 for h in hazards)
         if (hits or near) and not cues.official.search(text, s, e):
             hits += [m.span() for m in cues.evidential.finditer(text, s, e)]
         for a, b in hits:
