@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..context import Context
 from ..cues import Cue
+from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
 
@@ -122,12 +123,24 @@ def scan(ctx: Context) -> Iterator[Finding]:
             return
 
 
+def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
+    """A marking word inside a title in 『』 (a programme, a drama, a book) marks nothing."""
+    text = ctx.norm.text
+    open_ = text.rfind("『", max(0, a - 30), a)
+    if open_ >= 0 and "』" not in text[open_:a]:
+        close = text.find("』", b, b + 30)
+        if close >= 0 and (a - open_ - 1) + (close - b) >= 2:
+            return None
+    return entry.severity, entry.clause
+
+
 FAMILY = Family(
     name="confidential",
     clause=CLAUSE,
     doc=__doc__ or "",
     rules=(*_RULES, NON_PUBLIC),
     phrases=_PHRASES,
+    adjust=adjust,
     load=load,
     scan=scan,
 )

@@ -43,6 +43,9 @@ _PREVENTION = re.compile(
     r"被害|啓発|取締|取り締ま|逮捕|検挙|許さない|ストップ|守りましょう|乱用|誘い|危険|気をつけ|"
     r"手を出さない|断る|断りましょう"
 )
+# The city denying that it would do what fraudsters claim (「市が電話でATMの操作をお願いすることは
+# ありません」), or a consultation trend (「相談が相次いでいます」): a warning post.
+_DENIAL = re.compile(r"ことは(?:ありません|ない|一切)|相次いで|多発して|増えて(?:い|お)")
 _PROMOTION = re.compile(
     r"売ります|譲ります|買います|買い取|販売(中|します)|入手(方法|でき)|手に入(る|ります)|購入でき|"
     r"やり方|稼げ|高収入|即日|日払い|簡単に|バレない|捕まらない|DMください|DMで|連絡ください|"
@@ -63,6 +66,12 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     if _PROMOTION.search(sentence) or _PROMOTION.search(following):
         return "block", PROMOTION_CLAUSE
     if entry.severity != "block" and _PREVENTION.search(sentence):
+        return None
+    # A hashtag (「#特殊詐欺」) labels the whole post: a warning anywhere in it is the frame
+    # (「相談が相次いでいます。市が…ことはありません。#特殊詐欺」).
+    text = ctx.norm.text
+    hashtag = a > 0 and text[a - 1] == "#"
+    if entry.severity != "block" and hashtag and (_PREVENTION.search(text) or _DENIAL.search(text)):
         return None
     return entry.severity, entry.clause
 

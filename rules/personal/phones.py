@@ -76,7 +76,12 @@ _ORG_CUE = re.compile(
     r"案内所|ハローワーク|機構|財団|社協|ステーション|プラザ|施設|大学|市役所|県庁|町役場|村役場|"
     r"お問い?合わ?せ先?は(?:市|県|町|村)"
 )
-_PERSON_CUE = re.compile(r"さん|様|さま|氏|宅|自宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の")
+# 「宅」 names a household (佐藤宅), but not inside 住宅 (住宅課, 市営住宅).
+_PERSON_CUE = re.compile(r"さん|様|さま|氏|(?<!住)宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の")
+# A heading that names the post's subject (「【市民会館】」, 「◆子育て支援課」 on a line of its own).
+_HEADING = re.compile(r"^[ \t]*(?:【[^】\n]{1,30}】|[◆■●◇□☆★▼▽][^\n]{1,30})[ \t]*$", re.M)
+# The number is labelled as a way to reach someone (「TEL 0146-…」, 「電話：」, 「☎」, 「問合せ」).
+_CONTACT_LABEL = re.compile(r"(?:TEL|Tel|tel|電話|☎|℡|問い?合わ?せ|連絡先)[^\n]{0,12}$")
 
 
 def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
@@ -92,6 +97,12 @@ def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
     line_start = text.rfind("\n", 0, a) + 1
     head = text[max(line_start, a - 80) : a]
     if _ORG_CUE.search(head) or _ORG_CUE.search(ctx.line_before(a)):
+        return "info"
+    # A labelled contact number in a block whose heading names an office or a facility
+    # (「【観光案内所】 … TEL 0146-…」): the heading is what the number belongs to.
+    if _CONTACT_LABEL.search(head) and any(
+        _ORG_CUE.search(h.group()) for h in _HEADING.finditer(text, 0, a)
+    ):
         return "info"
     return "review"
 
