@@ -47,9 +47,11 @@ the original: invisible characters (zero-width, bidi controls, soft hyphen, vari
 selectors, tags, lone surrogates, C0/C1 controls) are dropped; NFKC is applied per
 character cluster (full-width letters and digits, half-width katakana with their voiced
 marks, mathematical digits); one or two spaces between kana/kanji are dropped (部 外 秘);
-`hxxp`, `ttps://`, `[.]`, `(.)`, `[dot]`, `[at]` are defanged; for number
+`hxxp`, `ttps://`, `[.]`, `(.)`, `[dot]`, `[at]` (also ` (at) `, ` (dot) ` with the spaces
+around them) are defanged; a domain spelt one letter at a time (`t i n y u r l . c o m`) is
+joined up, and an IPv4 address written with 。 gets its dots; for number
 rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
-digits become `-`. Lexicon terms are expanded once, at load time, into their evasive
+digits (including ・) become `-`. Lexicon terms are expanded once, at load time, into their evasive
 spellings (katakana for three-kana terms, either kana script for longer ones, look-alike kanji
 力口工夕卜二八才一 for katakana, ASCII case). Findings always point into the text as written.
 
