@@ -470,6 +470,13 @@ _LETTER_SPACED_RE = re.compile(
 _IP_FULLSTOP_RE = re.compile(r"(?<![0-9])[0-9]{1,3}(?:。[0-9]{1,3}){3}(?![0-9])")
 
 
+# 「ば れ ま せ ん」「検 討 中」: Japanese spelt out one character at a time. Only runs of three
+# or more single characters, each standing alone between spaces, are closed up (「市長 佐藤」
+# and 「と はるとくん」 are ordinary spacing and stay).
+_CJK = "ぁ-んァ-ヴー一-龥々〆"
+_CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
+
+
 def _spaced_defang(view: View) -> View:
     text = view.text
     if "(" in text or "[" in text or "{" in text:
@@ -485,6 +492,8 @@ def _evasions(view: View) -> View:
         view = substitute(view, _LETTER_SPACED_RE, lambda m: m.group().replace(" ", ""))
     if "。" in view.text:
         view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
+    if " " in view.text:
+        view = substitute(view, _CJK_SPACED_RE, lambda m: m.group().replace(" ", ""))
     return view
 
 

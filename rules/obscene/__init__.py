@@ -3,15 +3,20 @@
 An editable lexicon (``obscene_terms.tsv``): explicit terms block, sexual wording is
 reviewed, and health-education sentences (性感染症の予防, 性教育) stay quiet. Sexual
 wording said with desire or about someone's body (「おっぱい大きい」「エロいことしたい」) blocks.
+A lexicon word with one character masked by a symbol (「エ□動画」) blocks: masking shows the
+writer knew the word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..context import Context
 from ..data import PhraseEntry
-from ..family import Family, PhraseFile, RuleDoc
+from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..model import Finding
 
 CLAUSE = "7(1)キ"
 
@@ -47,6 +52,62 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
     return entry.severity, entry.clause
 
 
+# Masking one character of a word (「おっ〇い」「エ□動画」「S●X」) shows the writer knows it:
+# a masked form of any lexicon term blocks. The masks are symbols no word is spelt with.
+_MASKS = "●○〇◯□■◇◆×＊*"
+_MASK_RE = re.compile(f"[{re.escape(_MASKS)}]")
+MASKED_EXTRA = ("SEX", "sex", "Sex")  # the English word, only ever matched masked
+
+
+@dataclass(frozen=True)
+class Masked:
+    """Every lexicon term with one inner character replaced by ``●``, and the term lengths."""
+
+    forms: dict[str, str]
+    lengths: tuple[int, ...]
+
+
+def load(files: DataFiles) -> Masked:
+    """Masked forms of the lexicon's terms (terms of three or more characters)."""
+    forms: dict[str, str] = {}
+    terms = [e.term for pf in _PHRASES for e in files.phrases(pf)] + list(MASKED_EXTRA)
+    for term in terms:
+        if len(term) < 3 or _MASK_RE.search(term):
+            continue
+        for i in range(len(term)):
+            if not term[i].isspace():
+                forms.setdefault(term[:i] + "●" + term[i + 1 :], term)
+    return Masked(forms, tuple(sorted({len(k) for k in forms})))
+
+
+def scan(ctx: Context) -> Iterator[Finding]:
+    """Lexicon terms with one character masked."""
+    text = ctx.norm.text
+    if _MASK_RE.search(text) is None:
+        return
+    d: Masked = ctx.data(FAMILY.name)
+    masked = _MASK_RE.sub("●", text)
+    seen: set[tuple[int, int]] = set()
+    for m in _MASK_RE.finditer(text):
+        i = m.start()
+        if i > 0 and text[i - 1] == text[i]:
+            continue  # 「●●」 is a redaction or a bullet, not one hidden letter
+        for n in d.lengths:
+            for a in range(max(0, i - n + 1), min(i, len(text) - n) + 1):
+                if (a, a + n) in seen or masked[a : a + n] not in d.forms:
+                    continue
+                seen.add((a, a + n))
+                yield ctx.finding(
+                    ctx.norm,
+                    a,
+                    a + n,
+                    rule=TERM.id,
+                    clause=CLAUSE,
+                    severity="block",
+                    message=TERM.format(ctx.display(ctx.norm, a, a + n)),
+                )
+
+
 FAMILY = Family(
     name="obscene",
     clause=CLAUSE,
@@ -54,4 +115,6 @@ FAMILY = Family(
     rules=_RULES,
     phrases=_PHRASES,
     adjust=adjust,
+    load=load,
+    scan=scan,
 )
