@@ -177,10 +177,83 @@ def _first(items: list[Any]) -> set[str] | None:
     return None if nullable else chars
 
 
-class Cue:
-    """A compiled cue pattern with a first-character prefilter (``search``/``finditer``)."""
+def _split_top(source: str) -> list[str]:
+    """``source`` split at its top-level ``|`` (outside groups and character classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source[i + 1 : i + 2] == "]":  # a literal ] first in the class
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
 
-    __slots__ = ("_starts", "gate", "pattern")
+
+def _wrapped(piece: str) -> str | None:
+    """The inside of ``(?:…)`` when the group spans the whole piece."""
+    if not (piece.startswith("(?:") and piece.endswith(")")):
+        return None
+    inner = piece[3:-1]
+    depth, i, in_class = 0, 0, False
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None  # 「(?:a)|(?:b)」 is two groups, not one
+        i += 1
+    return inner if depth == 0 else None
+
+
+def _branches(source: str) -> list[str]:
+    """The alternatives of ``source``, flattened through whole-piece ``(?:…)`` groups."""
+    out = []
+    for piece in _split_top(source):
+        inner = _wrapped(piece)
+        if inner is not None and len(_split_top(inner)) > 1:
+            out.extend(_branches(inner))
+        else:
+            out.append(piece)
+    return out
+
+
+_MIN_BRANCHES = 4
+
+
+class Cue:
+    """A compiled cue pattern with a first-character prefilter (``search``/``finditer``).
+
+    A cue of many alternatives is also *indexed* on its alternatives' rare characters: for
+    a given text only the alternatives whose gate characters occur in it (and those with
+    no gate) are searched, each compiled on its own, and the leftmost match wins (the
+    earlier alternative at the same start, as in the alternation). An alternative left
+    out cannot match anywhere in the text, so the matches are the same.
+    """
+
+    __slots__ = ("_branches", "_compiled", "_gates", "_starts", "gate", "pattern")
 
     def __init__(self, source: str) -> None:
         self.pattern = re.compile(source)
@@ -205,6 +278,21 @@ class Cue:
         )
         if self._starts is not None and not self._prefilter_pays():
             self._starts = None
+        self._branches: list[str] = []
+        self._gates: list[frozenset[str] | None] = []
+        self._compiled: list[re.Pattern[str]] = []
+        if gate is not None:
+            branches = _branches(source)
+            if len(branches) >= _MIN_BRANCHES:
+                try:
+                    gates = [_required(list(sre_parse.parse(b))) for b in branches]
+                    for b in branches:
+                        re.compile(b)
+                except (re.error, RecursionError):
+                    gates = []
+                if gates and sum(g is not None for g in gates) * 2 >= len(gates):
+                    self._branches, self._gates = branches, gates
+                    self._compiled = [re.compile(b) for b in branches]
 
     def _prefilter_pays(self) -> bool:
         """Whether the prefilter beats ``re`` on typical post text (``re`` already skips
@@ -223,6 +311,30 @@ class Cue:
         filtered = time.perf_counter() - t0
         return candidates == 0 or filtered < plain
 
+    def _kept(self, text: str) -> tuple[int, ...] | None:
+        """Indices of the alternatives that can match in ``text``; None: all of them."""
+        chars = chars_of(text)
+        gate = self.gate
+        if gate is not None and gate.isdisjoint(chars):
+            return ()
+        if not self._branches:
+            return None
+        keep = tuple(i for i, g in enumerate(self._gates) if g is None or not g.isdisjoint(chars))
+        return None if len(keep) == len(self._branches) else keep
+
+    def _search_in(
+        self, keep: tuple[int, ...], text: str, pos: int, end: int
+    ) -> re.Match[str] | None:
+        # Leftmost match; at the same start the earlier alternative wins, as in the
+        # alternation itself (nothing follows it, so no backtracking crosses alternatives).
+        best: re.Match[str] | None = None
+        compiled = self._compiled
+        for i in keep:
+            m = compiled[i].search(text, pos, end)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
     def possible(self, text: str) -> bool:
         """False when the cue cannot match anywhere in ``text`` (no gate character in it)."""
         gate = self.gate
@@ -230,9 +342,9 @@ class Cue:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        gate = self.gate
-        if gate is not None and gate.isdisjoint(chars_of(text)):
-            return None
+        keep = self._kept(text)
+        if keep is not None:
+            return self._search_in(keep, text, pos, end) if keep else None
         if self._starts is None:
             return self.pattern.search(text, pos, end)
         match = self.pattern.match
@@ -246,8 +358,14 @@ class Cue:
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        gate = self.gate
-        if gate is not None and gate.isdisjoint(chars_of(text)):
+        keep = self._kept(text)
+        if keep is not None:
+            while keep and pos <= end:
+                hit = self._search_in(keep, text, pos, end)
+                if hit is None:
+                    return
+                yield hit
+                pos = hit.end() if hit.end() > hit.start() else hit.start() + 1
             return
         if self._starts is None:
             yield from self.pattern.finditer(text, pos, end)
@@ -266,10 +384,15 @@ class Cue:
                 allowed = hit.end() if hit.end() > p else p + 1
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        gate = self.gate
-        if gate is not None and gate.isdisjoint(chars_of(text)):
-            return None
-        return self.pattern.match(text, pos, len(text) if endpos is None else endpos)
+        end = len(text) if endpos is None else endpos
+        keep = self._kept(text)
+        if keep is None:
+            return self.pattern.match(text, pos, end)
+        for i in keep:
+            m = self._compiled[i].match(text, pos, end)
+            if m is not None:
+                return m
+        return None
 
 
 class CueSet:

@@ -96,3 +96,16 @@ def test_cue_findings_reports_each_kept_match_with_its_sentence() -> None:
     assert [f.excerpt for f in found] == ["検討中"]
     assert found[0].clause == "7(2)キ(ウ)" and found[0].severity == "review"
     assert text[found[0].start : found[0].end] == "検討中"
+
+
+def test_indexed_alternatives_keep_alternation_order_and_leftmost_match() -> None:
+    # Many alternatives, each with a rare character: only those present in a text run.
+    cue = Cue("噂の話|噂|デマ情報|未確認|真偽不明|ソース不明")
+    assert cue._branches  # indexed
+    text = "真偽不明のデマ情報と噂の話"
+    assert [m.group() for m in cue.finditer(text)] == [
+        m.group() for m in cue.pattern.finditer(text)
+    ]
+    assert cue.search("噂の話です").group() == "噂の話"  # the earlier alternative wins
+    assert cue.match("デマ情報", 0).group() == "デマ情報"
+    assert cue.search("晴れの日") is None
