@@ -71,7 +71,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
 
 
 _EXCLUSION_RE = re.compile(_EXCLUSION)
-_ABOUT_WORDING = re.compile(
+_ABOUT_WORDING = Cue(
     r"差別用語|差別的な(表現|言葉|語)|不適切な(表現|言葉)|人権(啓発|教育|講演|講座|研修|週間|擁護|尊重|問題|相談)"
     r"|部落差別|同和(問題|教育|対策)|差別(を|の)?(なくす|なくし|解消|撤廃|根絶|防止|禁止|のない)"
     r"|差別解消|差別撤廃|ヘイトスピーチ(の|を)?(解消|防止|禁止|許さない)"
@@ -142,7 +142,7 @@ GENERALISATION = RuleDoc(
 )
 
 # Support, protection and respect around a group name are the opposite of exclusion.
-_SUPPORTIVE = re.compile(
+_SUPPORTIVE = Cue(
     r"支援(?!なんて|なんか|は(必要|いら|要ら)な)|配慮|応援|歓迎|大歓迎|優先|無料|相談|サポート|どなたでも|誰でも|問わず|関係なく|"
     r"差別|偏見|決めつけ|ステレオタイプ|思い込み|多様性|共生|人権|理解を深め|"
     r"無理(を|な|せず|しない|なさらず|のない|なく)|無理をせ|ご無理|誤解|誤り|ではありません|"

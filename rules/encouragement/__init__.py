@@ -11,7 +11,6 @@ posts (「バレないと思っても犯罪です」) stay quiet. Data: ``cues.t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,7 +35,7 @@ ENCOURAGEMENT = RuleDoc(
     "（ガイドライン{clause}）。削除し、正しいルールや手続きを案内してください。",
 )
 
-_PREVENTION = re.compile(
+_PREVENTION = Cue(
     r"犯罪です|違反です|違法です|罰せられます|処罰|罰金が科|やめましょう|やめてください|しないでください|"
     r"絶対にしない|許されません|ダメです|だめです|いけません|思っていませんか|と思って(い)?ても|"
     r"という考え|甘い考え|防止|啓発|呼びかけ|注意喚起|ご注意|通報してください|通報を|相談してください|"

@@ -38,7 +38,7 @@ TERM = RuleDoc(
 _RULES = (TERM,)
 _PHRASES = (PhraseFile("illegal/illegal_terms.tsv", TERM.id, CLAUSE, (CLAUSE, PROMOTION_CLAUSE)),)
 
-_PREVENTION = re.compile(
+_PREVENTION = Cue(
     r"防止|撲滅|根絶|禁止|違法です|犯罪です|ダメ|だめ|絶対に|やめましょう|しないで|ご?注意|相談|"
     r"被害|啓発|取締|取り締ま|逮捕|検挙|許さない|ストップ|守りましょう|乱用|誘い|危険|気をつけ|"
     r"手を出さない|断る|断りましょう"
@@ -46,7 +46,7 @@ _PREVENTION = re.compile(
 # The city denying that it would do what fraudsters claim (「市が電話でATMの操作をお願いすることは
 # ありません」), or a consultation trend (「相談が相次いでいます」): a warning post.
 _DENIAL = re.compile(r"ことは(?:ありません|ない|一切)|相次いで|多発して|増えて(?:い|お)")
-_PROMOTION = re.compile(
+_PROMOTION = Cue(
     r"売ります|譲ります|買います|買い取|販売(中|します)|入手(方法|でき)|手に入(る|ります)|購入でき|"
     r"やり方|稼げ|高収入|即日|日払い|簡単に|バレない|捕まらない|DMください|DMで|連絡ください|"
     r"募集中|おすすめ|お勧め|オススメ|試してみ|やってみ|売買|(?:買|売|作|入手す)る方法|"

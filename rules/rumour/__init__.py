@@ -7,7 +7,6 @@ so do the city's own warnings against rumours (「デマに注意」).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,7 +52,7 @@ def load(files: DataFiles) -> Cues:
 
 
 #: A post that reports a rumour in order to deny it (「…という投稿がありますが、事実ではありません」).
-DEBUNK = re.compile(
+DEBUNK = Cue(
     r"事実ではありません|事実ではない|(報告|事実|事例|被害)は(ありません|ない|されていません|確認されていません)|"
     r"正確な情報は|」?と(不安|心配)に(思って|感じて)(いる|る|おられる)方|事実無根|誤りです|誤った情報|誤情報|間違いです|根拠のない|"
     r"根拠はありません|デマです|デマに(ご?注意|惑わされ)|惑わされ|拡散しない|拡散はお控え|拡散をお控え|"
