@@ -468,6 +468,10 @@ _LETTER_SPACED_RE = re.compile(
 )
 # 「192。168。20。14」: an IPv4 address written with ideographic full stops.
 _IP_FULLSTOP_RE = re.compile(r"(?<![0-9])[0-9]{1,3}(?:。[0-9]{1,3}){3}(?![0-9])")
+# 「192 . 168 . 10 . 3 / admin」: an address spaced out around its dots (and a path after it).
+_IP_SPACED_RE = re.compile(
+    r"(?<![0-9])[0-9]{1,3}(?: ?\. ?[0-9]{1,3}){3}(?![0-9])(?: / ?[A-Za-z][A-Za-z0-9_\-]*)?"
+)
 
 
 # 「ば れ ま せ ん」「検 討 中」: Japanese spelt out one character at a time. Only runs of three
@@ -490,6 +494,7 @@ def _evasions(view: View) -> View:
     """Spellings that split a link, an address or an e-mail address (offsets kept)."""
     if " . " in view.text or " ." in view.text:
         view = substitute(view, _LETTER_SPACED_RE, lambda m: m.group().replace(" ", ""))
+        view = substitute(view, _IP_SPACED_RE, lambda m: m.group().replace(" ", ""))
     if "。" in view.text:
         view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
     if " " in view.text:

@@ -61,7 +61,21 @@ ADMIN_URL = RuleDoc(
     "掲載できません。" + _ACTION,
 )
 
-_RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL)
+WEAKNESS = RuleDoc(
+    id="security.weakness",
+    clause=CLAUSE,
+    severity="block",
+    title="鍵の置き場所・解錠番号・警備や更新の手薄さ",
+    what="サーバ室や金庫の鍵の置き場所、扉のテンキーの番号（カナ書きを含む）、警備の手薄な時間、"
+    "更新プログラムが当たっていない端末など、侵入や攻撃の手がかりになる庁内の弱点を見つけます。",
+    why="物理的な鍵や警備、端末の弱点を公開すると、不正な侵入や攻撃を招きます。",
+    example="サーバ室の鍵は、総務課の金庫の上から2段目です。",
+    use_instead="庁内の鍵・警備・システムの状態は掲載せず、必要な人に直接伝えてください。",
+    message="「{excerpt}」は庁舎やシステムの弱点を知らせる内容です。ガイドライン{clause}"
+    "（セキュリティを脅かす内容）により掲載できません。" + _ACTION,
+)
+
+_RULES = (PASSWORD, INTERNAL_HOST, ADMIN_URL, WEAKNESS)
 _PHRASES = ()
 
 _PASSWORD_RE = re.compile(
@@ -96,6 +110,41 @@ _DEFAULT_PAIR = re.compile(
     r"(?:admin|root|password|pass|guest|test|1234|12345|123456|0000)(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+# How passwords are made or shared, which is as good as the password: 「初期パスワードは生年月日
+# 8桁」「ログインIDは職員番号と同じ」「パスワードも初期設定のまま」.
+_SCHEME_RE = re.compile(
+    r"(?:パスワ[ー一\-]ド|ログインID|ログインＩＤ|暗証番号)(?:は|も|が)[ \t]?[^\n。]{0,8}?"
+    r"(?:生年月日|誕生日|職員番号|電話番号|内線番号|初期設定のまま|初期値のまま|全員(?:共通|同じ)|"
+    r"(?:課内|全庁|部署|係)(?:で)?共通|(?:ID|ＩＤ|ユーザー名)と同じ)"
+    r"(?:[0-9]+桁|と同じ|のまま)?"
+)
+# Advice about passwords names the same things: 「パスワードは生年月日などを避けてください」.
+_ADVICE = re.compile(
+    r"避け|使わない|しない|ないで|やめ|NG|危険|推測|注意|ご確認|変更して|設定して|しましょう"
+)
+# 「アカウント：bousai / musen2024」「IDは共通の kouhou01」: an account written out.
+_ACCOUNT_RE = re.compile(
+    r"(?:アカウント|ログイン(?:ID|ＩＤ)?|(?<![A-Za-z])ID)[^\n。]{0,10}?(?:は|:|：)[ \t]?"
+    r"(?:[^\n。]{0,6}?(?:共通|共有)の[ \t]?)?"
+    r"(?P<user>[A-Za-z][A-Za-z0-9_.\-]{3,31})(?:[ \t]?/[ \t]?(?P<pw>[!-~]{4,64}))?"
+)
+_WEAKNESS_RE = re.compile(
+    r"(?:サーバ[ー]?室|電算室|マシン室|金庫|書庫|庁舎|通用口|裏口)の(?:鍵|カギ|合鍵|スペアキー)は[^\n。]{0,30}?"
+    r"(?:段目|引き出し|の中|の上|の下|の裏|に(?:入って|置いて|かけて|掛けて))"
+    r"|(?:テンキー|暗証番号|解錠番号|ロック番号|ドアの番号)(?:の番号|、番号|の暗証番号)?(?:は|:|：)[ \t]?"
+    r"(?:イチ|ニー|ニ|サン|ヨン|シ|ゴー|ゴ|ロク|ナナ|シチ|ハチ|キュー|キュウ|ゼロ|レイ|マル|ー){3,12}"
+    r"|(?:警備|警備員|守衛|宿直)[^\n。]{0,30}?(?:1名|一名|一人|ひとり)(?:だけ|のみ)"
+    r"|(?:警備|セキュリティ|監視)[^\n。]{0,30}?手薄"
+    r"|(?:パッチ|修正プログラム|更新プログラム|セキュリティ更新)(?:も|が|は)?"
+    r"(?:当たって|適用(?:して|され(?:て)?))(?:い)?(?:ない|ません)"
+    r"|(?:Windows ?(?:XP|7|8|Vista)|サポート(?:が)?切れ)[^\n。]{0,12}?(?:端末|パソコン|PC|サーバ)[^\n。]{0,10}?(?:まだ|残って)"
+)
+# 「パスワードは…ここに書きます：Pw#8812」: the value given a few words after the word.
+_PASSWORD_LATER_RE = re.compile(
+    r"(?:パスワ[ー一\-]ド|暗証番号|パスコード)[^\n]{0,30}?(?:書きます|書いておきます|載せます|こちら|以下)"
+    r"[ \t]?[:：][ \t]?(?P<value>[!-~]{4,64})"
+)
+_ACCOUNT_CONTEXT = re.compile(r"ログイン|管理画面|CMS|cms|VPN|vpn|接続先|遠隔|パスワ|サーバ")
 _SECRET_RE = re.compile(
     r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|(?<![A-Za-z0-9])(?:AKIA[0-9A-Z]{16}|"
     r"xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}|AIza[0-9A-Za-z_\-]{35})"
@@ -211,7 +260,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), end)),
         )
-    for rx in (_PASSWORD_SPACED_RE, _WIFI_KEY_RE) if hint else ():
+    for rx in (_PASSWORD_SPACED_RE, _WIFI_KEY_RE, _PASSWORD_LATER_RE) if hint else ():
         for m in rx.finditer(norm.text):
             value = m.group("value").rstrip("」』\"')。、.,")
             if len(set(value)) <= 1:
@@ -237,6 +286,47 @@ def scan(ctx: Context) -> Iterator[Finding]:
             clause=CLAUSE,
             severity="block",
             message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
+        )
+    text = norm.text
+    found_scheme = False
+    for m in _SCHEME_RE.finditer(text) if hint else ():
+        if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
+            continue
+        found_scheme = True
+        yield ctx.finding(
+            norm,
+            m.start(),
+            m.end(),
+            rule=PASSWORD.id,
+            clause=CLAUSE,
+            severity="block",
+            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
+        )
+    if (found_scheme or hint) and _ACCOUNT_CONTEXT.search(text):
+        for m in _ACCOUNT_RE.finditer(text):
+            if m.group("pw") is None and "共" not in m.group():
+                continue  # a lone user name is not a credential unless it is shared
+            a = m.start("user")
+            last = "pw" if m.group("pw") is not None else "user"
+            b = m.start(last) + len(m.group(last).rstrip("()[]「」『』\"'。、.,"))
+            yield ctx.finding(
+                norm,
+                a,
+                b,
+                rule=PASSWORD.id,
+                clause=CLAUSE,
+                severity="block",
+                message=PASSWORD.format(ctx.display(norm, a, b)),
+            )
+    for m in _WEAKNESS_RE.finditer(text):
+        yield ctx.finding(
+            norm,
+            m.start(),
+            m.end(),
+            rule=WEAKNESS.id,
+            clause=CLAUSE,
+            severity="block",
+            message=WEAKNESS.format(ctx.display(norm, m.start(), m.end())),
         )
     secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
     for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
