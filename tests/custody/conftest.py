@@ -10,7 +10,7 @@ from bot.app import reminder_sources
 from bot.clock import JST, FakeClock
 from bot.scheduler.service import Plan, build_plan
 from bot.scheduler.settings import ReminderSettings
-from tests.core.conftest import Demo, demo  # noqa: F401  (fixture re-export)
+from tests.demo import Demo, demo  # noqa: F401  (fixture re-export)
 
 
 def jst(text: str) -> datetime:

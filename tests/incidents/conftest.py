@@ -21,6 +21,7 @@ from bot.incidents.models import (
     ModeratedComment,
 )
 from bot.notify.models import OutboxMessage
+from tests.scheduler.conftest import settings, world  # noqa: F401  (fixture re-export for the reminder tests)
 
 
 @dataclass

@@ -1,3 +1,3 @@
 """Router tests use the demo directory of the core tests."""
 
-from tests.core.conftest import Demo, demo  # noqa: F401
+from tests.demo import Demo, demo  # noqa: F401

@@ -13,7 +13,7 @@ from bot.drafts.models import Draft
 from bot.drafts.state import State
 from bot.incidents import service as incidents
 from bot.scheduler.models import Reminder
-from tests.core.test_drafts import submit
+from tests.drafts.test_drafts import submit
 
 
 def test_the_migration_lists_every_state_of_the_state_machine():

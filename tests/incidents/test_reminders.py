@@ -9,8 +9,7 @@ from bot.incidents.reminders import IncidentSource
 from bot.scheduler.service import build_plan, sweep
 from bot.scheduler.snooze import snooze
 from tests.people import who
-
-from .conftest import jst, outbox
+from tests.scheduler.conftest import jst, outbox
 
 
 def run(factory, plan, clock, when):

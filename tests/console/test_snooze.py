@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.scheduler.service import sweep
 from handlers.console.testing import TestBot
-
-from .conftest import jst, make_draft
+from tests.scheduler.conftest import jst, make_draft
 
 
 def test_snooze_from_the_console(session, factory, plan, world, clock, monkeypatch):

@@ -15,7 +15,7 @@ from bot.directory.models import Account
 from bot.drafts import service as drafts
 from bot.drafts.models import Decision
 from bot.errors import ValidationFailed
-from tests.core.test_drafts import count, submit
+from tests.drafts.test_drafts import count, submit
 from tests.people import who
 
 

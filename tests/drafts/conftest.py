@@ -1,0 +1,3 @@
+"""Drafts tests run on the demo directory (bot/directory/demo.yaml)."""
+
+from tests.demo import Demo, demo  # noqa: F401  (fixture re-export)
