@@ -8,14 +8,20 @@ business moment and 17:15 is not.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
 
 ZERO = timedelta(0)
 # A business day must turn up within this many calendar days (guards a misconfiguration
@@ -257,3 +263,125 @@ def parse_weekdays(names: Iterable[str]) -> frozenset[int]:
             raise ValueError(f"unknown weekday {name!r} (use mon, tue, wed, thu, fri, sat, sun)")
         result.add(WEEKDAY_NAMES.index(key))
     return frozenset(result)
+
+
+# --- the office's calendar from the environment ---------------------------------------------
+
+# The calendar is configured with the reminders' variables (REMINDER_TIMEZONE,
+# REMINDER_BUSINESS_START, …): one definition of working hours for reminders and /check.
+ENV_PREFIX = "REMINDER_"
+
+StrList = Annotated[list[str], NoDecode]
+
+
+class CalendarSettings(BaseSettings):
+    """The business calendar's ``REMINDER_*`` variables (the reminder settings extend it)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+    timezone: str = "Asia/Tokyo"
+    business_start: str = "08:30"
+    business_end: str = "17:15"
+    business_days: StrList = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    # Closed on top of national holidays: MM-DD, YYYY-MM-DD or ranges A..B (comma separated).
+    closed_days: StrList = Field(default_factory=lambda: list(DEFAULT_CLOSED))
+    holiday_country: str = "JP"
+
+    @field_validator("business_days", "closed_days", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"タイムゾーン {value!r} は存在しません（例: Asia/Tokyo）") from None
+        return value
+
+    @field_validator("business_start", "business_end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        _parse_time(value)
+        return value
+
+    @field_validator("business_days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        try:
+            days = parse_weekdays(value)
+        except ValueError:
+            raise ValueError(f"曜日 {value!r} を解釈できません（mon, tue, … sun）") from None
+        if not days:
+            raise ValueError("業務日を1日以上指定してください")
+        return value
+
+    @field_validator("closed_days")
+    @classmethod
+    def _closed(cls, value: list[str]) -> list[str]:
+        for spec in value:
+            try:
+                ClosedDays((spec,))
+            except ValueError:
+                raise ValueError(
+                    f"閉庁日 {spec!r} を解釈できません（MM-DD、YYYY-MM-DD、または範囲 A..B）"
+                ) from None
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        try:
+            holidays.country_holidays(value)
+        except NotImplementedError:
+            raise ValueError(
+                f"holidays パッケージに国コード {value!r} の祝日がありません"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _hours_order(self) -> CalendarSettings:
+        if _parse_time(self.business_start) >= _parse_time(self.business_end):
+            raise ValueError("業務開始時刻は終了時刻より前にしてください")
+        return self
+
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar these settings describe."""
+        return BusinessCalendar(
+            zone=ZoneInfo(self.timezone),
+            opens=_parse_time(self.business_start),
+            closes=_parse_time(self.business_end),
+            weekdays=parse_weekdays(self.business_days),
+            closed=ClosedDays(tuple(self.closed_days)),
+            country=self.holiday_country,
+        )
+
+
+def business_calendar() -> BusinessCalendar:
+    """The office's business calendar (``REMINDER_*``): the one definition of working hours.
+
+    Used by the reminders and by /check (7(2)オ). A web process does not refuse to start
+    over a bad calendar setting the way the worker does: it logs which variables are wrong
+    and falls back to the defaults.
+    """
+    try:
+        return CalendarSettings().calendar()
+    except ValidationError as exc:
+        variables = [
+            ENV_PREFIX + (str(error["loc"][0]).upper() if error.get("loc") else "BUSINESS_START")
+            for error in exc.errors()
+        ]
+        log.warning("business calendar settings ignored (%s); using the defaults", variables)
+        return BusinessCalendar()
+
+
+def _parse_time(value: str) -> time:
+    try:
+        hour, minute = value.strip().split(":")
+        return time(int(hour), int(minute))
+    except ValueError:
+        raise ValueError(f"時刻は HH:MM で指定してください: {value!r}") from None

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.business_calendar import BusinessCalendar
+from bot.business_calendar import BusinessCalendar, business_calendar
 from bot.errors import ValidationFailed
 from bot.notify.messages import FindingView
-from bot.scheduler.settings import business_calendar
 from bot.text import has_visible
 from rules import Report, check
 
@@ -191,7 +190,7 @@ def blocked_message(outcome: CheckOutcome) -> str:
 def section7_reminders(now: datetime, calendar: BusinessCalendar | None = None) -> list[str]:
     """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ).
 
-    Working hours are the office's business calendar (``bot.scheduler``: national holidays
+    Working hours are the office's business calendar (``bot.business_calendar``: national holidays
     and 年末年始 excluded), the same one the reminders run on.
     """
     calendar = calendar or business_calendar()

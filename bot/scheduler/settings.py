@@ -7,36 +7,21 @@ with a message naming the variable, rather than failing later in the night.
 
 from __future__ import annotations
 
-import logging
-from datetime import time, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import SettingsConfigDict
 
-from bot.business_calendar import DEFAULT_CLOSED, BusinessCalendar, ClosedDays, parse_weekdays
-
-log = logging.getLogger(__name__)
-
-ENV_PREFIX = "REMINDER_"
+from bot.business_calendar import ENV_PREFIX, CalendarSettings
 
 Positive = Annotated[float, Field(gt=0)]
-StrList = Annotated[list[str], NoDecode]
 
 
-class ReminderSettings(BaseSettings):
-    """Intervals and the business calendar for reminders (W3)."""
+class ReminderSettings(CalendarSettings):
+    """Intervals for reminders (W3), on top of the business calendar (``CalendarSettings``)."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
-
-    timezone: str = "Asia/Tokyo"
-    business_start: str = "08:30"
-    business_end: str = "17:15"
-    business_days: StrList = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
-    # Closed on top of national holidays: MM-DD, YYYY-MM-DD or ranges A..B (comma separated).
-    closed_days: StrList = Field(default_factory=lambda: list(DEFAULT_CLOSED))
-    holiday_country: str = "JP"
 
     # Draft waiting for 決裁 (4(3)): remind the approver after N business hours, bring in
     # the department's active deputies after M, and repeat every K.
@@ -87,64 +72,6 @@ class ReminderSettings(BaseSettings):
     batch_size: Annotated[int, Field(gt=0)] = 500
     snooze_default_minutes: Annotated[int, Field(gt=0)] = 60
 
-    @field_validator("business_days", "closed_days", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"タイムゾーン {value!r} は存在しません（例: Asia/Tokyo）") from None
-        return value
-
-    @field_validator("business_start", "business_end")
-    @classmethod
-    def _hhmm(cls, value: str) -> str:
-        _parse_time(value)
-        return value
-
-    @field_validator("business_days")
-    @classmethod
-    def _days(cls, value: list[str]) -> list[str]:
-        try:
-            days = parse_weekdays(value)
-        except ValueError:
-            raise ValueError(f"曜日 {value!r} を解釈できません（mon, tue, … sun）") from None
-        if not days:
-            raise ValueError("業務日を1日以上指定してください")
-        return value
-
-    @field_validator("closed_days")
-    @classmethod
-    def _closed(cls, value: list[str]) -> list[str]:
-        for spec in value:
-            try:
-                ClosedDays((spec,))
-            except ValueError:
-                raise ValueError(
-                    f"閉庁日 {spec!r} を解釈できません（MM-DD、YYYY-MM-DD、または範囲 A..B）"
-                ) from None
-        return value
-
-    @field_validator("holiday_country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        import holidays
-
-        try:
-            holidays.country_holidays(value)
-        except NotImplementedError:
-            raise ValueError(
-                f"holidays パッケージに国コード {value!r} の祝日がありません"
-            ) from None
-        return value
-
     @field_validator("digest_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
@@ -156,23 +83,6 @@ class ReminderSettings(BaseSettings):
             raise ValueError(f"cron 式 {value!r} を解釈できません（{exc}）") from None
         return value
 
-    @model_validator(mode="after")
-    def _hours_order(self) -> ReminderSettings:
-        if _parse_time(self.business_start) >= _parse_time(self.business_end):
-            raise ValueError("業務開始時刻は終了時刻より前にしてください")
-        return self
-
-    def calendar(self) -> BusinessCalendar:
-        """The business calendar these settings describe."""
-        return BusinessCalendar(
-            zone=ZoneInfo(self.timezone),
-            opens=_parse_time(self.business_start),
-            closes=_parse_time(self.business_end),
-            weekdays=parse_weekdays(self.business_days),
-            closed=ClosedDays(tuple(self.closed_days)),
-            country=self.holiday_country,
-        )
-
     @staticmethod
     def hours(value: float) -> timedelta:
         return timedelta(hours=value)
@@ -180,28 +90,6 @@ class ReminderSettings(BaseSettings):
     @staticmethod
     def minutes(value: float) -> timedelta:
         return timedelta(minutes=value)
-
-
-def business_calendar() -> BusinessCalendar:
-    """The office's business calendar (``REMINDER_*``): the one definition of working hours.
-
-    Used by the reminders and by /check (7(2)オ). A web process does not refuse to start
-    over a bad calendar setting the way the worker does: it logs which variables are wrong
-    and falls back to the defaults.
-    """
-    try:
-        return load_settings().calendar()
-    except SettingsError as exc:
-        log.warning("business calendar settings ignored (%s); using the defaults", exc.variables)
-        return BusinessCalendar()
-
-
-def _parse_time(value: str) -> time:
-    try:
-        hour, minute = value.strip().split(":")
-        return time(int(hour), int(minute))
-    except ValueError:
-        raise ValueError(f"時刻は HH:MM で指定してください: {value!r}") from None
 
 
 class SettingsError(Exception):

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.business_calendar import BusinessCalendar
+from bot.business_calendar import BusinessCalendar, business_calendar
 from bot.drafts.checking import section7_reminders
-from bot.scheduler.settings import business_calendar
 
 JST = ZoneInfo("Asia/Tokyo")
 
