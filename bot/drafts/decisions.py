@@ -36,17 +36,34 @@ from bot.notify.service import enqueue
 
 
 # Called after every recorded decision, in the same transaction (e.g. incidents record
-# the decision on a response post's timeline). Registered by the composition root
-# (``bot.app.wire``), never by importing a module.
+# the decision on a response post's timeline).
 DecisionHook = Callable[[Session, Decision, Clock], None]
-_decision_hooks: list[DecisionHook] = []
 
 
-def on_decision(hook: DecisionHook) -> DecisionHook:
-    """Register ``hook(session, decision, clock)`` to run after each decision."""
-    if hook not in _decision_hooks:
-        _decision_hooks.append(hook)
-    return hook
+class DecisionHooks:
+    """The hooks ``decide`` runs after each recorded decision, in order, in its transaction.
+
+    The composition root (``bot.app.wire``) fills the one registry, ``decision_hooks``; no
+    module registers anything by being imported.
+    """
+
+    def __init__(self) -> None:
+        self._hooks: list[DecisionHook] = []
+
+    def register(self, hook: DecisionHook) -> None:
+        """Add ``hook(session, decision, clock)``; registering it again changes nothing."""
+        if hook not in self._hooks:
+            self._hooks.append(hook)
+
+    def registered(self) -> tuple[DecisionHook, ...]:
+        return tuple(self._hooks)
+
+    def run(self, session: Session, decision: Decision, clock: Clock) -> None:
+        for hook in self._hooks:
+            hook(session, decision, clock)
+
+
+decision_hooks = DecisionHooks()
 
 
 def decide(
@@ -158,8 +175,7 @@ def decide(
         to_person=draft.author,
         clock=clock,
     )
-    for hook in _decision_hooks:
-        hook(session, decision, clock)
+    decision_hooks.run(session, decision, clock)
     return decision
 
 

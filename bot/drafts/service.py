@@ -10,7 +10,7 @@ This module is the one import for callers; the code lives in sections of its own
 
 - ``bot.drafts.common``: look-ups (``get_draft``, ``current_version``), account and input checks;
 - ``bot.drafts.submission``: ``submit``, routing, ``edit``, ``withdraw``;
-- ``bot.drafts.decisions``: ``decide`` and the decision hooks;
+- ``bot.drafts.decisions``: ``decide`` and the decision hook registry;
 - ``bot.drafts.reports``: ``mark_published``, ``file_report``, ``acknowledge_report``;
 - ``bot.drafts.queries``: lists for UIs and reminders.
 """
@@ -27,8 +27,9 @@ from bot.drafts.common import (
 )
 from bot.drafts.decisions import (
     DecisionHook,
+    DecisionHooks,
     decide,
-    on_decision,
+    decision_hooks,
 )
 from bot.drafts.queries import (
     DraftSummary,
@@ -55,6 +56,7 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "MAX_URL_CHARS",
     "DecisionHook",
+    "DecisionHooks",
     "DraftSummary",
     "SubmitResult",
     "acknowledge_report",
@@ -64,12 +66,12 @@ __all__ = [
     "current_version",
     "decide",
     "decision_for",
+    "decision_hooks",
     "edit",
     "file_report",
     "get_draft",
     "mark_published",
     "my_drafts",
-    "on_decision",
     "overdue_reports",
     "pending_approvals",
     "submit",

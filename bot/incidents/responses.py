@@ -140,6 +140,6 @@ __all__ = [
 
 
 def on_draft_decided(session: Session, decision: Decision, clock: Clock) -> None:
-    """The ``drafts.on_decision`` hook (registered by ``bot.app.wire``): a decision on a
+    """The drafts' decision hook (registered by ``bot.app.wire``): a decision on a
     response draft lands on its incident's timeline, in the same transaction."""
     record_decision(session, decision=decision, clock=clock)

@@ -8,7 +8,7 @@ import logging
 import sys
 from datetime import datetime
 
-from bot.app import Adapters, reminder_sources
+from bot.app import Adapters, reminder_sources, worker_jobs
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, upgrade
@@ -81,7 +81,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
             f"／通知の配信 {delivery.sent}件（ワーカー {worker.name}）"
         )
         return 0
-    scheduler = build_scheduler(worker)
+    scheduler = build_scheduler(worker, worker_jobs(worker))
     log.info(
         "worker %s started (platform %s, audit key %s)",
         worker.name,

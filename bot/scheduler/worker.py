@@ -11,18 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit.settings import AuditSettings
-from bot.clock import Clock, SystemClock, format_jst
+from bot.clock import Clock, format_jst
 from bot.custody.transfers import apply_due
 from bot.db import transaction
 from bot.errors import is_unavailable
@@ -31,13 +31,6 @@ from bot.notify.service import DeliveryStats, deliver_pending
 from bot.scheduler.service import Plan, SweepStats, send_digest, sweep
 
 log = logging.getLogger(__name__)
-
-SWEEP_JOB = "reminders.sweep"
-DIGEST_JOB = "reminders.digest"
-OUTBOX_JOB = "outbox.deliver"
-CHECKPOINT_JOB = "audit.checkpoint"
-HEAD_JOB = "audit.head"
-TRANSFERS_JOB = "directory.transfers"
 
 
 def worker_id() -> str:
@@ -138,81 +131,48 @@ def _guarded(name: str, func: Any) -> Any:
     return job
 
 
-def schedule_jobs(
-    scheduler: BaseScheduler, worker: Worker, *, start: datetime | None = None
-) -> None:
-    """Add the worker's jobs to ``scheduler`` under fixed ids (replacing any earlier ones)."""
-    settings = worker.plan.settings
-    zone = worker.plan.calendar.zone
-    first = start or SystemClock().now()
-    scheduler.add_job(
-        _guarded(SWEEP_JOB, worker.sweep),
-        IntervalTrigger(seconds=settings.sweep_interval_seconds, timezone=zone),
-        id=SWEEP_JOB,
-        name="reminders: schedule and send what is due",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=first,
-    )
-    scheduler.add_job(
-        # Transfers take effect at 00:00 JST; checked with every sweep interval.
-        _guarded(TRANSFERS_JOB, worker.transfers),
-        IntervalTrigger(seconds=settings.sweep_interval_seconds, timezone=zone),
-        id=TRANSFERS_JOB,
-        name="directory: apply personnel transfers on their effective date",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=first,
-    )
-    scheduler.add_job(
-        _guarded(DIGEST_JOB, worker.digest),
-        CronTrigger.from_crontab(settings.digest_cron, timezone=zone),
-        id=DIGEST_JOB,
-        name="reminders: daily digest to 情報政策課",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        # A worker (re)started within the hour after the digest time still sends it; the
-        # dedupe key keeps it to one per day.
-        misfire_grace_time=3600,
-    )
-    scheduler.add_job(
-        _guarded(OUTBOX_JOB, worker.deliver),
-        IntervalTrigger(seconds=settings.outbox_interval_seconds, timezone=zone),
-        id=OUTBOX_JOB,
-        name="outbox: deliver pending notifications",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=first + timedelta(seconds=1),
-    )
-    scheduler.add_job(
-        _guarded(CHECKPOINT_JOB, worker.checkpoint),
-        IntervalTrigger(minutes=worker.audit.checkpoint_minutes, timezone=zone),
-        id=CHECKPOINT_JOB,
-        name="audit: sign the chain head (at least hourly)",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        # One at start too: a worker that was down for hours anchors the chain at once.
-        next_run_time=first + timedelta(seconds=2),
-    )
-    scheduler.add_job(
-        _guarded(HEAD_JOB, worker.publish_head),
-        CronTrigger.from_crontab(worker.audit.head_cron, timezone=zone),
-        id=HEAD_JOB,
-        name="audit: the daily copy of the head to 情報政策課",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=3600,
-    )
+@dataclass(frozen=True)
+class Job:
+    """One job of the worker: a fixed id, a name for the log, what to run and when.
+
+    ``next_run_time`` and ``misfire_grace_time`` are left to APScheduler when None. The
+    composition root (``bot.app.worker_jobs``) lists the jobs of a deployment.
+    """
+
+    id: str
+    name: str
+    run: Callable[[], object]
+    trigger: BaseTrigger
+    next_run_time: datetime | None = None
+    misfire_grace_time: int | None = None
 
 
-def build_scheduler(worker: Worker) -> BlockingScheduler:
-    """A blocking scheduler with the worker's jobs, in the calendar's time zone."""
+def add_jobs(scheduler: BaseScheduler, jobs: Iterable[Job]) -> None:
+    """Add ``jobs`` to ``scheduler`` under their fixed ids (replacing any earlier ones).
+
+    A job never runs twice at once in one process and a backlog of missed runs runs once;
+    a failing run is logged and the next one retries.
+    """
+    for job in jobs:
+        timing: dict[str, Any] = {}
+        if job.next_run_time is not None:
+            timing["next_run_time"] = job.next_run_time
+        if job.misfire_grace_time is not None:
+            timing["misfire_grace_time"] = job.misfire_grace_time
+        scheduler.add_job(
+            _guarded(job.id, job.run),
+            job.trigger,
+            id=job.id,
+            name=job.name,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            **timing,
+        )
+
+
+def build_scheduler(worker: Worker, jobs: Iterable[Job]) -> BlockingScheduler:
+    """A blocking scheduler with ``jobs``, in the worker's calendar's time zone."""
     scheduler = BlockingScheduler(timezone=worker.plan.calendar.zone)
-    schedule_jobs(scheduler, worker)
+    add_jobs(scheduler, jobs)
     return scheduler

@@ -84,7 +84,7 @@ def test_decision_reaches_timeline_through_core_hook(session, clock, org, incide
 
 
 def test_sync_catches_up_when_hook_was_not_called(session, clock, org, incident, monkeypatch):
-    monkeypatch.setattr(decisions, "_decision_hooks", [])
+    monkeypatch.setattr(decisions, "decision_hooks", decisions.DecisionHooks())
     _, result = responses.start_response(
         session,
         incident_id=incident.id,

@@ -12,21 +12,21 @@ import pytest
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.cli import main
-from bot.clock import FakeClock
-from bot.notify.models import OutboxMessage
-from bot.scheduler.models import Reminder
-from bot.scheduler.notifiers import PrintNotifier, make_notifier
-from bot.scheduler.worker import (
+from bot.app import (
     CHECKPOINT_JOB,
     DIGEST_JOB,
     HEAD_JOB,
     OUTBOX_JOB,
     SWEEP_JOB,
     TRANSFERS_JOB,
-    Worker,
     schedule_jobs,
 )
+from bot.cli import main
+from bot.clock import FakeClock
+from bot.notify.models import OutboxMessage
+from bot.scheduler.models import Reminder
+from bot.scheduler.notifiers import PrintNotifier, make_notifier
+from bot.scheduler.worker import Worker
 
 from .conftest import jst, make_draft, make_world
 
