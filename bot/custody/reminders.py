@@ -37,7 +37,7 @@ from bot.directory.models import Account, Department, Person
 from bot.notify.messages import Action, OutMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
+from bot.scheduler.sources import Rendered, Rule, Rules, id_in, snooze_actions
 
 # Anchor of "no record at all": a fixed instant, so the series never restarts by itself.
 MISSING_ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
@@ -170,30 +170,19 @@ class CustodySource:
         s = self.settings
         repeat = s.custody_repeat_days * DAY
         escalate = s.custody_escalate_after_days * DAY
+        rule = Rules("custody", rule_type=DaysRule)
         rules: list[Rule] = []
         for kind, label, first, query in self._specs():
             rules.append(
-                DaysRule(
-                    item_type="custody",
-                    kind=kind,
-                    label=label,
-                    recipient_kind="person",
-                    first=first,
-                    repeat=repeat,
-                    business_hours=True,
-                    candidates=functools.partial(_ignore_now, query, False),
-                )
+                rule(kind, label, first, repeat, functools.partial(_ignore_now, query, False))
             )
             rules.append(
-                DaysRule(
-                    item_type="custody",
-                    kind=f"{kind}.esc",
-                    label=f"{label}・所属長へ連絡済み",
-                    recipient_kind="person",
-                    first=first + escalate,
-                    repeat=repeat,
-                    business_hours=True,
-                    candidates=functools.partial(_ignore_now, query, True),
+                rule(
+                    f"{kind}.esc",
+                    f"{label}・所属長へ連絡済み",
+                    first + escalate,
+                    repeat,
+                    functools.partial(_ignore_now, query, True),
                 )
             )
         return rules
@@ -283,26 +272,21 @@ class HandoverSource:
     def rules(self) -> Sequence[Rule]:
         s = self.settings
         first, repeat = s.handover_after_days * DAY, s.handover_repeat_days * DAY
+        rule = Rules("handover", rule_type=DaysRule)
         return (
-            DaysRule(
-                item_type="handover",
-                kind="handover.open",
-                label="引継ぎ未完了（人事異動・5(10)）",
-                recipient_kind="person",
-                first=first,
-                repeat=repeat,
-                business_hours=True,
-                candidates=lambda now: _handover_query(escalated=False),
+            rule(
+                "handover.open",
+                "引継ぎ未完了（人事異動・5(10)）",
+                first,
+                repeat,
+                lambda now: _handover_query(escalated=False),
             ),
-            DaysRule(
-                item_type="handover",
-                kind="handover.open.esc",
-                label="引継ぎ未完了・所属長へ連絡済み",
-                recipient_kind="person",
-                first=first + s.handover_escalate_after_days * DAY,
-                repeat=repeat,
-                business_hours=True,
-                candidates=lambda now: _handover_query(escalated=True),
+            rule(
+                "handover.open.esc",
+                "引継ぎ未完了・所属長へ連絡済み",
+                first + s.handover_escalate_after_days * DAY,
+                repeat,
+                lambda now: _handover_query(escalated=True),
             ),
         )
 

@@ -5,6 +5,7 @@ Services never commit; see ``bot.drafts.service`` for the whole workflow.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.accounts.validation import check_post_url
+from bot.audit import record
 from bot.clock import Clock
 from bot.directory import service as directory
 from bot.directory.models import (
@@ -269,6 +271,36 @@ def load_department(session: Session, department_id: int) -> Department:
     return dept
 
 
+def open_notices(
+    session: Session,
+    *,
+    draft: Draft,
+    version: int,
+    purpose: str,
+    people: Iterable[Person],
+    message: OutMessage,
+    clock: Clock,
+    flush: bool = True,
+) -> None:
+    """Send ``message`` to each person and keep it as an open notice of ``purpose``, so
+    that ``close_notices`` later replaces it with its final form.
+
+    With ``flush=False`` the rows are only added (the caller's next flush writes them).
+    """
+    for person in people:
+        row = enqueue(session, message=message, to_person=person, clock=clock, flush=flush)
+        assert row is not None
+        session.add(
+            DraftNotice(
+                draft_id=draft.id,
+                version=version,
+                purpose=purpose,
+                recipient_id=person.id,
+                outbox=row,
+            )
+        )
+
+
 def close_notices(
     session: Session,
     *,
@@ -295,6 +327,34 @@ def close_notices(
         enqueue(session, message=message, to_person=recipient, update_of=original, clock=clock)
         notice.closed_at = now
     session.flush()
+
+
+def record_and_close(
+    session: Session,
+    *,
+    draft: Draft,
+    actor: Person,
+    action: str,
+    data: dict[str, Any],
+    purpose: str,
+    message: OutMessage,
+    now: datetime,
+    clock: Clock,
+) -> None:
+    """Record the actor's step on the draft in the audit log, then replace every open
+    notice of ``purpose`` (any version) with ``message``: the step that ends a request."""
+    record(
+        session,
+        actor=actor.handle,
+        action=action,
+        subject_type="draft",
+        subject_id=draft.id,
+        data=data,
+        clock=clock,
+    )
+    close_notices(
+        session, draft=draft, purpose=purpose, version=None, message=message, now=now, clock=clock
+    )
 
 
 def move_state(

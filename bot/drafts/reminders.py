@@ -27,7 +27,7 @@ from bot.drafts.models import AfterReport, Draft, DraftVersion
 from bot.notify.messages import Action, Field, OutMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
+from bot.scheduler.sources import Rendered, Rule, Rules, id_in, snooze_actions
 
 EMERGENCY = "エ"
 
@@ -126,66 +126,51 @@ class DraftSource:
         hours, minutes = timedelta(hours=1), timedelta(minutes=1)
         emergency_first = s.emergency_after_minutes * minutes
         emergency_repeat = s.emergency_repeat_minutes * minutes
+        rule = Rules("draft")
         return (
-            Rule(
-                item_type="draft",
-                kind="approval.pending",
-                label="決裁待ち（4(3)）",
-                recipient_kind="person",
-                first=s.approval_after_hours * hours,
-                repeat=s.approval_repeat_hours * hours,
-                business_hours=True,
-                candidates=_pending_for_head,
+            rule(
+                "approval.pending",
+                "決裁待ち（4(3)）",
+                s.approval_after_hours * hours,
+                s.approval_repeat_hours * hours,
+                _pending_for_head,
             ),
-            Rule(
-                item_type="draft",
-                kind="approval.escalated",
-                label="決裁待ち・代理へ連絡済み（4(3)）",
-                recipient_kind="person",
-                first=s.approval_escalate_after_hours * hours,
-                repeat=s.approval_repeat_hours * hours,
-                business_hours=True,
-                candidates=_pending_for_deputies,
+            rule(
+                "approval.escalated",
+                "決裁待ち・代理へ連絡済み（4(3)）",
+                s.approval_escalate_after_hours * hours,
+                s.approval_repeat_hours * hours,
+                _pending_for_deputies,
             ),
-            Rule(
-                item_type="draft",
-                kind="exempt.unreported",
-                label="事後報告なし（4(3)ただし書）",
-                recipient_kind="person",
-                first=s.exempt_report_after_hours * hours,
-                repeat=s.exempt_report_repeat_hours * hours,
-                business_hours=True,
-                candidates=lambda now: _unreported(emergency=False),
+            rule(
+                "exempt.unreported",
+                "事後報告なし（4(3)ただし書）",
+                s.exempt_report_after_hours * hours,
+                s.exempt_report_repeat_hours * hours,
+                lambda now: _unreported(emergency=False),
             ),
-            Rule(
-                item_type="draft",
-                kind="exempt.unreported",
-                label="事後報告なし・緊急情報（4(3)エ）",
-                recipient_kind="person",
-                first=emergency_first,
-                repeat=emergency_repeat,
+            rule(
+                "exempt.unreported",
+                "事後報告なし・緊急情報（4(3)エ）",
+                emergency_first,
+                emergency_repeat,
+                lambda now: _unreported(emergency=True),
                 business_hours=False,
-                candidates=lambda now: _unreported(emergency=True),
             ),
-            Rule(
-                item_type="draft",
-                kind="report.unacknowledged",
-                label="事後報告の確認待ち（4(3)ただし書）",
-                recipient_kind="person",
-                first=s.report_ack_after_hours * hours,
-                repeat=s.report_ack_repeat_hours * hours,
-                business_hours=True,
-                candidates=lambda now: _unacknowledged(emergency=False),
+            rule(
+                "report.unacknowledged",
+                "事後報告の確認待ち（4(3)ただし書）",
+                s.report_ack_after_hours * hours,
+                s.report_ack_repeat_hours * hours,
+                lambda now: _unacknowledged(emergency=False),
             ),
-            Rule(
-                item_type="draft",
-                kind="report.unacknowledged",
-                label="事後報告の確認待ち・緊急情報（4(3)エ）",
-                recipient_kind="person",
-                first=emergency_first,
-                repeat=emergency_repeat,
+            rule(
+                "report.unacknowledged",
+                "事後報告の確認待ち・緊急情報（4(3)エ）",
+                emergency_first,
+                emergency_repeat,
+                lambda now: _unacknowledged(emergency=True),
                 business_hours=False,
-                candidates=lambda now: _unacknowledged(emergency=True),
             ),
         )
 

@@ -20,15 +20,16 @@ from bot.drafts.common import (
     MAX_NOTE_CHARS,
     account_in_operation,
     check_url,
-    close_notices,
     current_version,
     decision_for,
     get_draft,
     load_department,
     move_state,
+    open_notices,
+    record_and_close,
     rows_updated,
 )
-from bot.drafts.models import AfterReport, Draft, DraftNotice
+from bot.drafts.models import AfterReport, Draft
 from bot.drafts.state import Event, State, label, next_state
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from bot.notify.service import enqueue
@@ -149,21 +150,19 @@ def file_report(
         clock=clock,
     )
     department = load_department(session, draft.account.department_id)
-    message = messaging.report_filed(draft, draft.account, version, report)
-    for person in directory.approvers(department, now):
-        if person.id == actor.id or person.id == draft.author_id:
-            continue
-        row = enqueue(session, message=message, to_person=person, clock=clock)
-        assert row is not None
-        session.add(
-            DraftNotice(
-                draft_id=draft.id,
-                version=version.number,
-                purpose="report",
-                recipient_id=person.id,
-                outbox_id=row.id,
-            )
-        )
+    open_notices(
+        session,
+        draft=draft,
+        version=version.number,
+        purpose="report",
+        people=(
+            person
+            for person in directory.approvers(department, now)
+            if person.id not in (actor.id, draft.author_id)
+        ),
+        message=messaging.report_filed(draft, draft.account, version, report),
+        clock=clock,
+    )
     session.flush()
     return report
 
@@ -215,20 +214,13 @@ def acknowledge_report(
         to_state=next_state(draft.state, Event.ACKNOWLEDGE),
         now=now,
     )
-    record(
-        session,
-        actor=actor.handle,
-        action="report.acknowledged",
-        subject_type="draft",
-        subject_id=draft.id,
-        data={"report_id": report.id, "version": draft.current_version},
-        clock=clock,
-    )
-    close_notices(
+    record_and_close(
         session,
         draft=draft,
+        actor=actor,
+        action="report.acknowledged",
+        data={"report_id": report.id, "version": draft.current_version},
         purpose="report",
-        version=None,
         message=messaging.report_acknowledged(draft, report, actor, for_author=False),
         now=now,
         clock=clock,

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.audit import Entry, record, record_many, text_hash
+from bot.audit import Entry, record_many, text_hash
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
 from bot.directory.models import Account, Person
@@ -28,12 +28,14 @@ from bot.drafts.common import (
     get_draft,
     move_state,
     normalise_exemption,
+    open_notices,
     postable_account,
+    record_and_close,
     rows_updated,
     run_content_check,
 )
 from bot.drafts.messaging import Related
-from bot.drafts.models import Draft, DraftNotice, DraftVersion
+from bot.drafts.models import Draft, DraftVersion
 from bot.drafts.state import EDITABLE_STATES, Event, State, label, next_state
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from bot.notify.service import enqueue
@@ -224,19 +226,16 @@ def _route(
     audit event is returned for the caller to append together with its own.
     """
     if draft.exemption is None:
-        message = messaging.approval_request(draft, account, version, related=related)
-        for person in deciders:
-            row = enqueue(session, message=message, to_person=person, clock=clock, flush=False)
-            assert row is not None
-            session.add(
-                DraftNotice(
-                    draft_id=draft.id,
-                    version=version.number,
-                    purpose="approval",
-                    recipient_id=person.id,
-                    outbox=row,
-                )
-            )
+        open_notices(
+            session,
+            draft=draft,
+            version=version.number,
+            purpose="approval",
+            people=deciders,
+            message=messaging.approval_request(draft, account, version, related=related),
+            clock=clock,
+            flush=False,
+        )
         result.approvers = deciders
         return Entry(
             actor="system",
@@ -419,20 +418,13 @@ def withdraw(
     target = next_state(state, Event.WITHDRAW)
     move_state(session, draft=draft, from_state=state, to_state=target, now=now)
     version = current_version(session, draft=draft)
-    record(
-        session,
-        actor=author.handle,
-        action="draft.withdrawn",
-        subject_type="draft",
-        subject_id=draft.id,
-        data={"version": draft.current_version, "previous_state": state.value},
-        clock=clock,
-    )
-    close_notices(
+    record_and_close(
         session,
         draft=draft,
+        actor=author,
+        action="draft.withdrawn",
+        data={"version": draft.current_version, "previous_state": state.value},
         purpose="approval",
-        version=None,
         message=messaging.approval_withdrawn(draft, version, now),
         now=now,
         clock=clock,

@@ -21,7 +21,7 @@ from bot.incidents.models import Incident
 from bot.incidents.service import reminder_mentions
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
-from bot.scheduler.sources import Rendered, Rule, id_in, snooze_actions
+from bot.scheduler.sources import Rendered, Rule, Rules, id_in, snooze_actions
 
 
 def _stale_flaming(now: datetime) -> sa.Select:
@@ -42,16 +42,14 @@ class IncidentSource:
 
     def rules(self) -> Sequence[Rule]:
         minutes = timedelta(minutes=1)
+        rule = Rules("incident", recipient_kind="channel", business_hours=False)
         return (
-            Rule(
-                item_type="incident",
-                kind="incident.stale",
-                label="炎上・状況報告なし（6(3)）",
-                recipient_kind="channel",
-                first=self.settings.flaming_stale_after_minutes * minutes,
-                repeat=self.settings.flaming_repeat_minutes * minutes,
-                business_hours=False,
-                candidates=_stale_flaming,
+            rule(
+                "incident.stale",
+                "炎上・状況報告なし（6(3)）",
+                self.settings.flaming_stale_after_minutes * minutes,
+                self.settings.flaming_repeat_minutes * minutes,
+                _stale_flaming,
             ),
         )
 

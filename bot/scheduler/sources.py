@@ -60,6 +60,42 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Rules:
+    """What a source's rules share, so that each rule is one row of what differs.
+
+    ``rule = Rules("draft")`` then ``rule("approval.pending", "決裁待ち（4(3)）", first,
+    repeat, query)``; ``business_hours`` may be set per row, and ``rule_type`` is the ``Rule``
+    class the rows are (a source with its own clock subclasses ``Rule``).
+    """
+
+    item_type: str
+    recipient_kind: str = "person"  # "person" | "channel"
+    business_hours: bool = True
+    rule_type: type[Rule] = Rule
+
+    def __call__(
+        self,
+        kind: str,
+        label: str,
+        first: timedelta,
+        repeat: timedelta,
+        candidates: CandidateQuery,
+        *,
+        business_hours: bool | None = None,
+    ) -> Rule:
+        return self.rule_type(
+            item_type=self.item_type,
+            kind=kind,
+            label=label,
+            recipient_kind=self.recipient_kind,
+            first=first,
+            repeat=repeat,
+            business_hours=self.business_hours if business_hours is None else business_hours,
+            candidates=candidates,
+        )
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The message for one reminder; ``thread_of_id`` replies in an earlier outbox thread."""
 
