@@ -19,8 +19,8 @@ One module per command under ``handlers/console/commands/``. The module defines:
         # optional: how a button (Action.action_id) is shown as a command in the console
         registry.action("incident.tick", "/incident tick {incident_id} {item}")
 
-and its dotted name is appended to ``COMMAND_MODULES`` in
-``handlers/console/commands/__init__.py``. A handler parses its arguments, calls the core
+and ``handlers/console/commands/__init__.py`` imports the module and adds its ``register``
+to ``REGISTRARS``. A handler parses its arguments, calls the core
 (``bot.drafts.api`` or its own service) and shows the result with ``ctx.reply(message)``;
 refusals are ``ctx.reply(bot.interaction.refusal(exc).message)`` or just raising ``BotError`` (the
 router turns it into a Japanese error reply). The router delivers the outbox after each

@@ -18,6 +18,7 @@ from bot.directory.models import Account, Person
 from bot.interaction import error, info
 from bot.notify.messages import OutMessage
 from bot.notify.service import deliver_pending
+from handlers.console.commands import build_registry
 from handlers.console.notifier import ConsoleNotifier, Received
 from handlers.console.render import render
 from handlers.console.router import (
@@ -25,7 +26,6 @@ from handlers.console.router import (
     Context,
     NeedsBody,
     Registry,
-    build_registry,
     dispatch,
     run,
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.notify.messages import OutMessage
 from bot.notify.port import Address, SentRef
+from handlers.console.render import render
 
 
 @dataclass
@@ -43,8 +44,6 @@ class Received:
         return self.via == "update"
 
     def __str__(self) -> str:
-        from handlers.console.render import render
-
         return render(self.message)
 
     def __contains__(self, needle: str) -> bool:

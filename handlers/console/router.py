@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -71,16 +70,6 @@ class Registry:
 
     def find(self, name: str) -> Command | None:
         return self.commands.get(name)
-
-
-def build_registry(modules: list[str] | None = None) -> Registry:
-    """A registry with every command module's commands."""
-    from handlers.console.commands import COMMAND_MODULES
-
-    registry = Registry()
-    for name in modules if modules is not None else COMMAND_MODULES:
-        importlib.import_module(name).register(registry)
-    return registry
 
 
 @dataclass

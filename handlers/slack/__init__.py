@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.db import make_engine, make_sessionmaker
 from bot.notify.port import Notifier
+from handlers.slack.settings import SlackSettings
 
 
 def make_notifier(settings: Any = None) -> Notifier:
@@ -13,10 +15,10 @@ def make_notifier(settings: Any = None) -> Notifier:
     Slack credentials come from the environment (``SLACK_BOT_TOKEN``, ``SLACK_API_URL``);
     ``settings.database_url`` (the core settings) is used to turn mentions into <@U…>.
     """
-    from bot.db import make_engine, make_sessionmaker
+    # Imported on call: these import the Slack SDK, which python -m bot (it imports this
+    # package for every command) and the other platforms' deployments need not load.
     from handlers.slack.client import build_client
     from handlers.slack.notifier import SlackNotifier, directory_user_ids
-    from handlers.slack.settings import SlackSettings
 
     client = build_client(SlackSettings())  # type: ignore[call-arg]  # from the environment
     url = getattr(settings, "database_url", None)

@@ -9,8 +9,11 @@ from pydantic import ValidationError
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import logsafe
+from bot.config import get_settings
+from bot.dedupe import DbDeduper
 from handlers.slack.app import create_app
 from handlers.slack.client import build_client
+from handlers.slack.runtime import build_core
 from handlers.slack.settings import SlackMode, SlackSettings
 from handlers.slack.wsgi import serve
 
@@ -40,10 +43,6 @@ def run(settings: SlackSettings) -> int:
             "for HTTP mode (see docs/slack.md)"
         )
         return EXIT_CONFIG
-    from bot.config import get_settings
-    from bot.dedupe import DbDeduper
-    from handlers.slack.runtime import build_core
-
     client = build_client(settings)
     core = build_core(get_settings().database_url, client=client)
     assert core.courier is not None

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.db import make_engine
+
+from .settings import TeamsSettings
+
 
 def make_notifier(settings: Any) -> Any:
     """The outbox notifier for ``BOT_PLATFORM=teams`` (``bot.scheduler.notifiers``).
@@ -12,11 +16,10 @@ def make_notifier(settings: Any) -> Any:
     come from the environment (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``,
     ``SERVICE_URL``). Imports the SDK only when called.
     """
-    from bot.db import make_engine
-
+    # Imported on call: these import the Teams SDK, which python -m bot (it imports this
+    # package for every command) and the other platforms' deployments need not load.
     from . import addresses
     from .app import standalone_notifier
-    from .settings import TeamsSettings
 
     engine = make_engine(settings.database_url)
 

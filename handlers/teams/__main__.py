@@ -17,8 +17,11 @@ import sys
 from pathlib import Path
 
 from bot import logsafe
+from bot.app import build as build_app
 from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
+from bot.config import get_settings
 
+from .demo import DEMO_BOT_ID, demo_token, load_demo_directory
 from .packaging import ManifestError, build_package
 from .settings import TeamsSettings
 
@@ -36,24 +39,17 @@ def configure_logging(level: str | None = None) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the HTTP server until interrupted."""
-    from bot.app import build as build_app
-    from bot.config import get_settings
-
     # The Teams SDK is imported for ``serve`` only: ``package`` runs without it.
     from .app import create_app
     from .core_adapter import TeamsCore
 
     factory = build_app(get_settings().database_url).factory
     if args.demo:
-        from .demo import load_demo_directory
-
         load_demo_directory(factory)
         logger.warning("demo mode: '/as <handle>' lets any chat user act as a demo person")
     settings = TeamsSettings()
     token_provider = None
     if args.demo and not settings.client_id:
-        from .demo import DEMO_BOT_ID, demo_token
-
         # Proactive sends need a bot id; the Playground does not check the token.
         settings.client_id, token_provider = DEMO_BOT_ID, demo_token
     app = create_app(

@@ -45,6 +45,7 @@ from bot.notify.service import DeliveryStats, deliver_pending, enqueue
 from . import addresses, forms
 from .commands import HELP_TEXT, TextCommand
 from .convert import thread_link
+from .demo import act_as
 from .render import MentionTarget, split_action_data
 
 logger = logging.getLogger("handlers.teams.core")
@@ -161,8 +162,6 @@ class TeamsCore:
     def _act_as(self, seen: addresses.Seen, handle: str) -> Answer:
         if not self.demo:
             raise ValidationFailed("/as はデモモード（serve --demo）でのみ使えます。")
-        from .demo import act_as
-
         with transaction(self.factory) as session:
             person = act_as(
                 session,

@@ -34,6 +34,7 @@ class Deps:
 
 def register_listeners(app: App, deps: Deps) -> None:
     """Wire every listener onto ``app``."""
+    # Imported here: each listener module imports ``Deps`` from this package.
     from . import card_actions, lifecycle, messages
 
     messages.register(app, deps)
