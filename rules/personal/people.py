@@ -57,6 +57,54 @@ _AGE_CUE, _SCHOOL_CUE, _ILLNESS_CUE, _NAME_GIVEN_CUE, _PRIVATE_DETAIL_CUE = (
 )
 
 
+# A child's given name in kana, which the tagger does not know as a name, identified by an
+# age in brackets or by the class it is in: 「あおいちゃん(4)」「3年1組のゆうとくん」「ひまわり組の
+# はるとくん」. In a photo caption this is also the child's portrait (7(1)ク).
+_KANA = "ぁ-んァ-ヴー"
+_KANA_CHILD = re.compile(
+    rf"(?:(?:[0-9]{{1,2}}年[0-9]{{1,2}}組|[{_KANA}一-龥]{{1,6}}組|保育園|幼稚園|こども園|小学校|学童)の\s?)?"
+    rf"(?<![{_KANA}])(?P<name>[{_KANA}]{{2,5}})(?:くん|ちゃん)"
+    r"(?P<age>\s?[（(]\s?[0-9]{1,2}\s?(?:歳|才|さい)?\s?[)）])?"
+)
+_NOT_NAME = frozenset({"助詞", "助動詞", "動詞", "形容詞", "補助記号", "空白"})
+_KIN = ("ばあ", "じい", "にい", "ねえ", "かあ", "とう", "ばぁ", "じぃ", "あか", "ぼう", "嬢")
+_PHOTO = re.compile(r"写真|画像|動画|映像|撮影|撮っ|📷|📸")
+
+
+def _kana_children(ctx: Context) -> Iterator[Finding]:
+    text = ctx.norm.text
+    if "くん" not in text and "ちゃん" not in text:
+        return
+    clause = "7(1)ク" if _PHOTO.search(text) else CLAUSE
+    for m in _KANA_CHILD.finditer(text):
+        if m.group("age") is None and m.start("name") == m.start():
+            continue  # a name alone (「みんなのあおいちゃん」) is not enough
+        # The kana run may begin with the particle or verb ending before the name
+        # (「活躍したさくらちゃん」「組のあおいちゃん」): start at the first token that is not one.
+        a, name_end = m.start("name"), m.end("name")
+        glued = (
+            a > 0 and not text[a - 1].isspace() and text[a - 1] not in "、。，．,.!！?？)）」』】"
+        )
+        for tok in ctx.tokens_in(a, name_end) if glued else ():
+            if tok.start >= a and tok.pos1 in _NOT_NAME and tok.end < name_end:
+                a = tok.end
+            elif tok.start >= a:
+                break
+        name = text[a:name_end].strip()
+        if len(name) < 2 or name.endswith(_KIN):
+            continue  # 「おばあちゃん（85）」 is a relation, not a name
+        start = m.start() if m.start() < m.start("name") else a
+        yield ctx.finding(
+            ctx.norm,
+            start,
+            m.end(),
+            rule=NAMED_PERSON.id,
+            clause=clause,
+            severity="block",
+            message=NAMED_PERSON.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )
+
+
 def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
     """(first index, end index, start, end) of each run of 人名 tokens."""
     out, i = [], 0
@@ -86,6 +134,7 @@ def _finding(ctx: Context, a: int, b: int, severity: Severity = "block") -> Find
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Children with school/grade/age, illnesses, bank accounts, 「お名前は」."""
+    yield from _kana_children(ctx)
     text = ctx.norm.text
     num = ctx.num.text
     for m in _ACCOUNT.finditer(num):
