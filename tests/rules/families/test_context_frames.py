@@ -70,3 +70,13 @@ def test_invalid(text: str, rule: str, clause: str, excerpt: str) -> None:
 @pytest.mark.parametrize(("text", "rules"), VALID)
 def test_valid(text: str, rules: tuple[str, ...]) -> None:
     assert_valid(text, rules)
+
+
+def test_closing_date_of_a_hall_is_policy_but_a_holiday_is_not() -> None:
+    assert_invalid(
+        "公民館の閉館時期は未定ですが、令和10年度末で調整しています。",
+        "undecided.policy",
+        "7(2)キ(ウ)",
+        "未定",
+    )
+    assert_valid("図書館の臨時休館日は未定です。決まり次第お知らせします。", ("undecided.policy",))
