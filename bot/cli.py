@@ -33,6 +33,7 @@ from bot.feedback import cli as feedback_cli
 from bot.guideline import cli as guideline_cli
 from bot.incidents import cli as incidents_cli
 from bot.scheduler import cli as scheduler_cli
+from bot.tenancy import DEFAULT_TENANT, Tenant, TenantError, acting_for, check_tenant_id
 
 log = logging.getLogger("bot")
 
@@ -176,6 +177,71 @@ def _cmd_directory_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tenant_add(args: argparse.Namespace) -> int:
+    from bot.audit import record
+    from bot.tenancy import ensure_tenant
+
+    with transaction(configured_sessionmaker()) as session:
+        if session.get(Tenant, args.id) is not None:
+            print(f"テナント「{args.id}」はすでに登録されています。", file=sys.stderr)
+            return 1
+        ensure_tenant(session, tenant_id=args.id, name=args.name, clock=SystemClock())
+    with acting_for(args.id), transaction(configured_sessionmaker()) as session:
+        # The first entry of the new tenant's own audit chain.
+        record(
+            session,
+            actor="system",
+            action="tenant.created",
+            subject_type="tenant",
+            subject_id=args.id,
+            data={"name": args.name},
+        )
+    print(
+        f"テナント「{args.id}」（{args.name}）を登録しました。"
+        f"名簿は python -m bot directory load ファイル --tenant {args.id} で読み込みます。"
+    )
+    return 0
+
+
+def _cmd_tenant_list(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    with configured_sessionmaker()() as session:
+        for tenant in session.scalars(sa.select(Tenant).order_by(Tenant.id)):
+            print(f"{tenant.id}\t{tenant.name}")
+    return 0
+
+
+def _tenant_id(value: str) -> str:
+    try:
+        return check_tenant_id(value)
+    except TenantError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# Commands that do not act for one tenant: the worker sweeps every tenant, ``tenant``
+# manages them, ``db upgrade`` and ``audit keygen`` touch no tenant's data.
+NOT_PER_TENANT = {"worker", "tenant", "db", "keygen"}
+
+
+def _add_tenant_option(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
+    """``--tenant`` on every command that reads or writes one tenant's data."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                if name not in NOT_PER_TENANT:
+                    _add_tenant_option(sub, (*path, name))
+            return
+    if path:
+        parser.add_argument(
+            "--tenant",
+            type=_tenant_id,
+            default=DEFAULT_TENANT,
+            metavar="テナントID",
+            help=f"対象のテナント（自治体）。既定: {DEFAULT_TENANT}",
+        )
+
+
 def _cmd_console(args: argparse.Namespace) -> int:
     adapters: Adapters = args.adapters
     if adapters.console is None:
@@ -278,8 +344,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.set_defaults(handler=_cmd_console)
 
+    tenant = sub.add_parser(
+        "tenant", help="テナント（1つの配備で扱う自治体）を管理する（docs/tenancy.md）"
+    ).add_subparsers(dest="tenant_command", required=True, metavar="操作")
+    add = tenant.add_parser("add", help="テナントを登録する")
+    add.add_argument("id", type=_tenant_id, metavar="テナントID", help="英小文字・数字・ハイフン")
+    add.add_argument("name", metavar="名前", help="自治体の名前（例: 〇〇町）")
+    add.set_defaults(handler=_cmd_tenant_add)
+    tenant.add_parser("list", help="登録済みのテナントを表示する").set_defaults(
+        handler=_cmd_tenant_list
+    )
+
     for module in COMMAND_MODULES:
         module.add_commands(sub)
+    _add_tenant_option(parser)
     return parser
 
 
@@ -324,4 +402,18 @@ def _main(argv: Sequence[str] | None, adapters: Adapters | None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    return int(handler(args))
+    tenant = getattr(args, "tenant", DEFAULT_TENANT)
+    if tenant != DEFAULT_TENANT and not _tenant_exists(tenant):
+        print(
+            f"テナント「{tenant}」は登録されていません。"
+            f"python -m bot tenant add {tenant} 名前 で登録してから指定してください。",
+            file=sys.stderr,
+        )
+        return 2
+    with acting_for(tenant):
+        return int(handler(args))
+
+
+def _tenant_exists(tenant: str) -> bool:
+    with configured_sessionmaker()() as session:
+        return session.get(Tenant, tenant) is not None

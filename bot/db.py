@@ -118,8 +118,14 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def configured_sessionmaker() -> sessionmaker[Session]:
-    """A session factory for the database the environment names (``DATABASE_URL``)."""
-    return make_sessionmaker(make_engine(get_settings().database_url))
+    """A session factory for the database the environment names (``DATABASE_URL``).
+
+    Its sessions work for the tenant this process acts for (``--tenant`` on the command
+    line, ``bot.tenancy.acting_for``; the default tenant otherwise).
+    """
+    from bot.tenancy import acting_tenant, for_tenant
+
+    return for_tenant(make_sessionmaker(make_engine(get_settings().database_url)), acting_tenant())
 
 
 @contextmanager

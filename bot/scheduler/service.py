@@ -180,10 +180,20 @@ def claim_due(
         candidates = candidates.where(Reminder.business_hours.is_(False))
     candidates = candidates.order_by(Reminder.due_at, Reminder.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # A MATERIALIZED CTE runs once. As an IN (subquery) the planner may rescan it
+        # (a nested loop, chosen once the tenant criteria add an index condition), and with
+        # SKIP LOCKED every rescan finds other rows: the batch would exceed ``limit``.
+        picked = (
+            candidates.with_for_update(skip_locked=True)
+            .cte("picked")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        chosen: Any = sa.select(picked.c.id).scalar_subquery()
+    else:
+        chosen = candidates.scalar_subquery()
     stmt = (
         sa.update(Reminder)
-        .where(Reminder.id.in_(candidates.scalar_subquery()))
+        .where(Reminder.id.in_(chosen))
         .values(status="claimed", claimed_by=worker, lease_until=lease_until)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)

@@ -29,6 +29,7 @@ from bot.errors import is_unavailable
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
 from bot.scheduler.service import Plan, SweepStats, send_digest, sweep
+from bot.tenancy import for_tenant, tenant_ids
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,13 @@ def worker_id() -> str:
 
 @dataclass
 class Worker:
-    """The three jobs, callable directly (tests, ``--once``) or from the scheduler."""
+    """The jobs, callable directly (tests, ``--once``) or from the scheduler.
+
+    One worker serves every tenant of the deployment: each job runs once per tenant
+    (``bot.tenancy.tenant_ids``), in sessions of that tenant, so reminders, the outbox,
+    transfers and audit checkpoints never mix two cities. ``notifier_for(tenant)`` gives
+    the notifier of a tenant (its own Slack token, say); without it ``notifier`` serves all.
+    """
 
     factory: sessionmaker[Session]
     plan: Plan
@@ -48,30 +55,58 @@ class Worker:
     clock: Clock
     name: str
     audit: AuditSettings = field(default_factory=AuditSettings)
+    notifier_for: Callable[[str], Notifier] | None = None
+
+    def tenants(self) -> list[tuple[str, sessionmaker[Session]]]:
+        """Every tenant with a session factory of its own (the default tenant first)."""
+        with self.factory() as session:
+            ids = tenant_ids(session)
+        return [(t, for_tenant(self.factory, t)) for t in ids]
 
     def transfers(self) -> int:
         """Apply the personnel transfers whose date has come (idempotent, bot.custody)."""
-        with transaction(self.factory) as session:
-            return len(apply_due(session, clock=self.clock).transfers)
+        applied = 0
+        for _tenant, factory in self.tenants():
+            with transaction(factory) as session:
+                applied += len(apply_due(session, clock=self.clock).transfers)
+        return applied
 
     def sweep(self) -> SweepStats:
-        return sweep(self.factory, plan=self.plan, worker=self.name, clock=self.clock)
+        total = SweepStats()
+        for _tenant, factory in self.tenants():
+            stats = sweep(factory, plan=self.plan, worker=self.name, clock=self.clock)
+            for name in ("scheduled", "sent", "cancelled", "lost", "batches"):
+                setattr(total, name, getattr(total, name) + getattr(stats, name))
+            for key, value in stats.extra.items():
+                total.extra[key] = total.extra.get(key, 0) + value
+        return total
 
     def digest(self) -> bool:
-        with transaction(self.factory) as session:
-            return send_digest(session, plan=self.plan, clock=self.clock) is not None
+        sent = False
+        for _tenant, factory in self.tenants():
+            with transaction(factory) as session:
+                sent = send_digest(session, plan=self.plan, clock=self.clock) is not None or sent
+        return sent
 
     def deliver(self) -> DeliveryStats:
         total = DeliveryStats()
-        while True:
-            stats = deliver_pending(self.factory, self.notifier, clock=self.clock)
-            total.sent += stats.sent
-            total.retried += stats.retried
-            total.waiting += stats.waiting
-            if stats.sent == 0:
-                return total
+        for tenant, factory in self.tenants():
+            notifier = self.notifier_for(tenant) if self.notifier_for else self.notifier
+            while True:
+                stats = deliver_pending(factory, notifier, clock=self.clock)
+                total.sent += stats.sent
+                total.retried += stats.retried
+                total.waiting += stats.waiting
+                if stats.sent == 0:
+                    break
+        return total
 
     def checkpoint(self) -> bool:
+        """Sign each tenant's audit chain head (True if every one was signed)."""
+        results = [self._checkpoint(factory) for _tenant, factory in self.tenants()]
+        return bool(results) and all(results)
+
+    def _checkpoint(self, factory: sessionmaker[Session]) -> bool:
         """Sign the audit chain's head; on a chain that does not verify, alert 情報政策課."""
         from bot.audit import keys
         from bot.audit.checkpoints import ChainBroken, alert_message, write_checkpoint
@@ -80,7 +115,7 @@ class Worker:
         if keys.current_signer() is None:
             return False
         try:
-            with transaction(self.factory) as session:
+            with transaction(factory) as session:
                 write_checkpoint(session, reason="hourly", clock=self.clock)
             return True
         except ChainBroken as exc:
@@ -89,7 +124,7 @@ class Worker:
                 "audit chain does not verify at seq %s (%s): not signed", first.seq, first.kind
             )
             day = format_jst(self.clock.now()).split(" ")[0]
-            with transaction(self.factory) as session:
+            with transaction(factory) as session:
                 enqueue(
                     session,
                     message=alert_message(exc.problems),
@@ -103,9 +138,12 @@ class Worker:
         """Today's copy of the head to 情報政策課's channel (once a day)."""
         from bot.audit.checkpoints import publish_head
 
-        with transaction(self.factory) as session:
-            row = publish_head(session, channel=self.audit.head_channel, clock=self.clock)
-        return row is not None
+        published = False
+        for _tenant, factory in self.tenants():
+            with transaction(factory) as session:
+                row = publish_head(session, channel=self.audit.head_channel, clock=self.clock)
+            published = row is not None or published
+        return published
 
     def run_once(self, *, digest: bool = False) -> tuple[SweepStats, DeliveryStats]:
         self.transfers()
