@@ -24,10 +24,24 @@ argument.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
 
 from bot.clock import Clock
 from bot.db import Base
@@ -50,6 +64,35 @@ class Tenant(Base):
 
     def __repr__(self) -> str:
         return f"<Tenant {self.id}>"
+
+
+def connection_tenant(context: Any) -> str:
+    """Column default for ``tenant_id``: the tenant of the session using this connection.
+
+    The ORM stamps ``tenant_id`` on new objects itself (``_stamp_new_objects``); this default
+    covers rows no object stands for: Core ``insert()`` statements and the rows of plain
+    association tables such as ``account_operators``. The session events write the
+    tenant into ``Connection.info`` before they execute anything.
+    """
+    return str(context.connection.info.get(TENANT_KEY, DEFAULT_TENANT))
+
+
+class TenantOwned:
+    """Mixin for every table that belongs to one tenant.
+
+    ``tenant_id`` is NOT NULL with the server default ``'default'`` (so rows written
+    before tenancy, and single-tenant deployments, belong to the default tenant), refers
+    to ``tenants.id`` and is indexed. The scoping events (bot.tenant_scope) filter every
+    query of a ``TenantOwned`` model by the session's tenant (see "Scoping" below).
+    """
+
+    tenant_id: Mapped[str] = mapped_column(
+        sa.String(64),
+        sa.ForeignKey("tenants.id"),
+        index=True,
+        default=connection_tenant,
+        server_default=DEFAULT_TENANT,
+    )
 
 
 class TenantError(ValueError):
@@ -110,6 +153,25 @@ def factory_tenant(factory: sessionmaker[Session]) -> str:
     return str(factory.kw.get("info", {}).get(TENANT_KEY, DEFAULT_TENANT))
 
 
+# The tenant a command-line process acts for (``python -m bot … --tenant T``).
+_ACTING: ContextVar[str] = ContextVar("bot_acting_tenant", default=DEFAULT_TENANT)
+
+
+def acting_tenant() -> str:
+    """The tenant this process acts for (``configured_sessionmaker`` binds it)."""
+    return _ACTING.get()
+
+
+@contextmanager
+def acting_for(tenant_id: str) -> Iterator[str]:
+    """Act for ``tenant_id`` inside the block (the CLI wraps each command in it)."""
+    token = _ACTING.set(check_tenant_id(tenant_id))
+    try:
+        yield tenant_id
+    finally:
+        _ACTING.reset(token)
+
+
 def ensure_tenant(session: Session, *, tenant_id: str, name: str, clock: Clock) -> Tenant:
     """The tenant ``tenant_id``, created with ``name`` if it does not exist yet."""
     check_tenant_id(tenant_id)
@@ -128,3 +190,72 @@ def tenant_ids(session: Session) -> list[str]:
         ids.remove(DEFAULT_TENANT)
         ids.insert(0, DEFAULT_TENANT)
     return ids
+
+
+# --- Scoping: one place for every query -------------------------------------------------
+#
+# SQLAlchemy's documented multi-tenancy recipe: a ``do_orm_execute`` listener adds
+# ``with_loader_criteria(TenantOwned, tenant_id == t)`` to every ORM SELECT (including
+# lazy and relationship loads) and every ORM-enabled UPDATE/DELETE, and ``before_flush``
+# stamps the tenant on new objects. The listeners are registered on the ``Session``
+# class when this module is imported (every model module imports it), not in
+# ``bot.app.wire()``: scoping must not depend on an entry point remembering to turn it on.
+#
+# What this does not cover, and is scoped by hand: Core statements on a ``Table``
+# (``sa.update(Model.__table__)``, ``sa.text(...)``); their INSERTs get the tenant from
+# ``connection_tenant``. On PostgreSQL, row-level security (migration 0018) refuses other
+# tenants' rows to anything that slips through.
+
+
+def _remember_on_connection(session: Session) -> str:
+    """Write the session's tenant where column defaults (``connection_tenant``) read it."""
+    tenant = current_tenant(session)
+    session.connection().info[TENANT_KEY] = tenant
+    return tenant
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_statement(state: ORMExecuteState) -> None:
+    tenant = _remember_on_connection(state.session)
+    if state.is_column_load:
+        return  # refreshes an object already loaded (under this criteria) by primary key
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                TenantOwned,
+                lambda cls: cls.tenant_id == tenant,
+                include_aliases=True,
+            )
+        )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_objects(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    tenant = _remember_on_connection(session)
+    for obj in session.new:
+        if isinstance(obj, TenantOwned):
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant
+            elif obj.tenant_id != tenant:
+                raise TenantError(
+                    f"{type(obj).__name__} of tenant {obj.tenant_id!r} added to a session "
+                    f"of tenant {tenant!r}"
+                )
+    for obj in session.dirty:
+        if isinstance(obj, TenantOwned) and obj.tenant_id != tenant:
+            raise TenantError(
+                f"{type(obj).__name__} moved to tenant {obj.tenant_id!r} in a session "
+                f"of tenant {tenant!r}"
+            )
+
+
+@event.listens_for(Session, "after_begin")
+def _begin_for_tenant(session: Session, _tx: SessionTransaction, connection: sa.Connection) -> None:
+    tenant = current_tenant(session)
+    connection.info[TENANT_KEY] = tenant
+    if connection.dialect.name == "postgresql":
+        # Transaction-local (is_local=true): read by the row-level security policies.
+        connection.execute(_SET_TENANT, {"t": tenant})
+
+
+_SET_TENANT = sa.text("SELECT set_config('app.tenant_id', :t, true)")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Account, Person
+from bot.tenancy import TenantOwned
 
 # Profile checklist items: key -> (clause, Japanese description).
 CHECK_ITEMS: dict[str, tuple[str, str]] = {
@@ -30,10 +31,11 @@ CHECK_ITEMS: dict[str, tuple[str, str]] = {
 }
 
 
-class AccountPolicy(Base):
+class AccountPolicy(TenantOwned, Base):
     """運用ポリシー items of 4(1) that ``Account`` does not already hold."""
 
     __tablename__ = "account_policies"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "url_key"),)
 
     account_id: Mapped[int] = mapped_column(
         sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
@@ -45,7 +47,7 @@ class AccountPolicy(Base):
     start_date: Mapped[date] = mapped_column(sa.Date)  # カ 運用開始日
     # Normalised URL (lower case, no www., x.com == twitter.com): refuses duplicates that
     # differ only in spelling, in the database.
-    url_key: Mapped[str] = mapped_column(sa.String(500), unique=True)
+    url_key: Mapped[str] = mapped_column(sa.String(500))
     registered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     registered_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -54,7 +56,7 @@ class AccountPolicy(Base):
     registered_by: Mapped[Person] = relationship()
 
 
-class AccountRegistration(Base):
+class AccountRegistration(TenantOwned, Base):
     """One 開設届 submission (4(2)) and the 広報課長's decision on it, made once."""
 
     __tablename__ = "account_registrations"
@@ -83,7 +85,7 @@ class AccountRegistration(Base):
     decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id])
 
 
-class AccountEvent(Base):
+class AccountEvent(TenantOwned, Base):
     """The account's history: every registry step, with who and when."""
 
     __tablename__ = "account_events"
@@ -101,7 +103,7 @@ class AccountEvent(Base):
     actor: Mapped[Person | None] = relationship()
 
 
-class ExemptionRuleHistory(Base):
+class ExemptionRuleHistory(TenantOwned, Base):
     """Every posting rule ever registered for an account and category (4(3) ただし書)."""
 
     __tablename__ = "exemption_rule_history"
@@ -130,7 +132,7 @@ class ExemptionRuleHistory(Base):
     ended_by: Mapped[Person | None] = relationship(foreign_keys=[ended_by_id])
 
 
-class AccountCheck(Base):
+class AccountCheck(TenantOwned, Base):
     """One profile-checklist item (5(4), 5(5)): checked or not, by whom, when."""
 
     __tablename__ = "account_checks"

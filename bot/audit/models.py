@@ -9,13 +9,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
+from bot.tenancy import DEFAULT_TENANT, TenantOwned, connection_tenant
 
 
-class AuditEvent(Base):
+class AuditEvent(TenantOwned, Base):
     """One recorded event. ``hash`` covers every other column and the previous row's hash."""
 
     __tablename__ = "audit_events"
 
+    # Each tenant has its own chain: seq counts from 1 per tenant.
+    tenant_id: Mapped[str] = mapped_column(
+        sa.String(64),
+        sa.ForeignKey("tenants.id"),
+        primary_key=True,
+        default=connection_tenant,
+        server_default=DEFAULT_TENANT,
+    )
     seq: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False
     )
@@ -34,7 +43,7 @@ class AuditEvent(Base):
     signature: Mapped[str | None] = mapped_column(sa.String(88))
 
 
-class AuditCheckpoint(Base):
+class AuditCheckpoint(TenantOwned, Base):
     """A signed statement: at ``created_at`` the chain had ``seq`` rows ending in ``head_hash``.
 
     Written at least hourly by the worker and at every export (bot.audit.checkpoints). The

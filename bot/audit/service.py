@@ -18,6 +18,7 @@ from bot.audit import keys
 from bot.audit.models import AuditEvent
 from bot.clock import Clock, SystemClock, to_jst
 from bot.db import canonical_json
+from bot.tenancy import DEFAULT_TENANT, current_tenant
 
 GENESIS = "0" * 64
 # Any constant works; it only has to be the same in every process.
@@ -56,15 +57,21 @@ def _digest(
     subject_id: str,
     text_hash: str | None,
     data_json: str,
+    tenant: str = DEFAULT_TENANT,
 ) -> str:
     # The canonical form is the JSON object of the fields with sorted keys, no whitespace,
     # UTF-8: exactly what json.dumps(..., sort_keys=True, separators=(",", ":"),
     # ensure_ascii=False) gives, written out by hand (keys in sorted order) because this
-    # runs for every row ``audit verify`` reads.
+    # runs for every row ``audit verify`` reads. Each tenant has its own chain; a tenant
+    # other than the default is part of the hashed object ("tenant", in key order), so
+    # a chain moved to another tenant no longer verifies, while the default tenant's
+    # hashes are those written before tenancy existed.
+    tenant_part = "" if tenant == DEFAULT_TENANT else f'"tenant":{_encode_str(tenant)},'
     canonical = (
         f'{{"action":{_encode_str(action)},"actor":{_encode_str(actor)},"data":{data_json},'
         f'"occurred_at":"{occurred_at}","seq":{int(seq)},'
         f'"subject_id":{_encode_str(subject_id)},"subject_type":{_encode_str(subject_type)},'
+        f"{tenant_part}"
         f'"text_hash":{"null" if text_hash is None else _encode_str(text_hash)}}}'
     )
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
@@ -81,6 +88,7 @@ def chain_hash(
     subject_id: str,
     text_hash: str | None,
     data: dict[str, Any],
+    tenant: str = DEFAULT_TENANT,
 ) -> str:
     """The hash of one event: SHA-256 over the previous hash and the event's canonical JSON."""
     return _digest(
@@ -93,6 +101,7 @@ def chain_hash(
         subject_id,
         text_hash,
         _encode(data),
+        tenant,
     )
 
 
@@ -107,6 +116,7 @@ def _chain_hash(prev_hash: str, event: AuditEvent) -> str:
         subject_id=event.subject_id,
         text_hash=event.text_hash,
         data=event.data,
+        tenant=event.tenant_id or DEFAULT_TENANT,  # None: not stamped yet (default session)
     )
 
 
@@ -143,17 +153,20 @@ def record_many(
 ) -> list[AuditEvent]:
     """Append several events in order, with one lock, one read and one INSERT.
 
-    The chain is extended under a lock (an advisory transaction lock on PostgreSQL, taken
+    Events go to the chain of the session's tenant (bot.tenancy). The chain is extended
+    under a lock (a per-tenant advisory transaction lock on PostgreSQL, taken
     in its own statement so that the read of the last row that follows sees every chain
     extension committed before we got the lock; SQLite already serialises writers), and
     ``seq`` is the primary key, so two writers can never fork the chain.
     """
     if not entries:
         return []
+    tenant = current_tenant(session)
     if session.get_bind().dialect.name == "postgresql":
-        # audit_chain_head() (migration 0008) takes the advisory transaction lock, then
-        # reads the last row with a snapshot taken after the lock: one round trip.
-        last = session.execute(_PG_HEAD).first()
+        # audit_chain_head() (migrations 0008, 0017) takes the tenant's advisory
+        # transaction lock, then reads the tenant's last row with a snapshot taken after
+        # the lock: one round trip.
+        last = session.execute(_PG_HEAD, {"t": tenant}).first()
     else:
         last = session.execute(_LAST).first()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
@@ -164,6 +177,7 @@ def record_many(
     for entry in entries:
         seq += 1
         event = AuditEvent(
+            tenant_id=tenant,
             seq=seq,
             occurred_at=now,
             actor=entry.actor,
@@ -187,7 +201,7 @@ def record_many(
 
 
 _LAST = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-_PG_HEAD = sa.text("SELECT seq, hash FROM audit_chain_head(:k)").bindparams(k=_PG_CHAIN_LOCK)
+_PG_HEAD = sa.text("SELECT seq, hash FROM audit_chain_head(:k, :t)").bindparams(k=_PG_CHAIN_LOCK)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

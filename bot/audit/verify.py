@@ -28,6 +28,7 @@ from bot.audit import keys
 from bot.audit.models import AuditCheckpoint, AuditEvent
 from bot.audit.service import GENESIS, _digest, _encode, _utc_iso
 from bot.clock import format_jst
+from bot.tenancy import DEFAULT_TENANT, current_tenant
 
 # A checkpoint older than this (with the default hourly checkpoints: two missed) is
 # reported: rows written since are not anchored yet.
@@ -219,6 +220,7 @@ def _first_rewritten(
     table = AuditEvent.__table__
     rows = session.execute(
         sa.select(table.c.seq, table.c.hash, table.c.key_id, table.c.signature)
+        .where(table.c.tenant_id == current_tenant(session))  # Core: not scoped by the ORM
         .where(table.c.seq > after, table.c.seq <= anchor.seq)
         .order_by(table.c.seq)
         .execution_options(yield_per=2000)
@@ -316,6 +318,7 @@ class _Walk:
         self.last_hash = GENESIS
         self.first_signed: int | None = None
         self.unsigned = 0
+        self.tenant = DEFAULT_TENANT
 
     def run(self, session: Session, *, start: int, batch: int) -> None:
         table = AuditEvent.__table__
@@ -342,8 +345,15 @@ class _Walk:
             table.c.signature,
         )
 
+        self.tenant = tenant = current_tenant(session)
+
         def page(first: int) -> Sequence[Any]:
-            stmt = sa.select(*columns).where(table.c.seq >= first).order_by(table.c.seq)
+            stmt = (
+                sa.select(*columns)
+                .where(table.c.tenant_id == tenant)  # Core: not scoped by the ORM
+                .where(table.c.seq >= first)
+                .order_by(table.c.seq)
+            )
             return session.execute(stmt.limit(batch)).all()
 
         rows = page(start)
@@ -359,7 +369,7 @@ class _Walk:
     def _check_page(self, rows: Sequence[Any], *, sqlite: bool, state: list[Any]) -> None:
         """Check one page of rows; ``state`` is [the previous row's hash, the expected seq]."""
         prev_hash, expected = state
-        problems = self.problems
+        problems, tenant = self.problems, self.tenant
         anchors, ring, signed_after = self.anchors, self.ring, self.signed_after
         for row in rows:
             seq, when, actor, action, subject_type, subject_id, th, data, prev, stored = row[:10]
@@ -380,9 +390,9 @@ class _Walk:
                 if sqlite:
                     fields = (seq, _utc_iso(when), actor, action, subject_type, subject_id, th)
                     # Written in canonical form (bot.db.canonical_json): hash it as it is.
-                    computed = _digest(prev, *fields, data)
+                    computed = _digest(prev, *fields, data, tenant)
                 if computed != stored:
-                    computed = _digest(prev, *fields, _encode(json.loads(data)))
+                    computed = _digest(prev, *fields, _encode(json.loads(data)), tenant)
             except (ValueError, TypeError):  # a value no writer of ours could have stored
                 computed = None
             if computed != stored:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Account, Department, Person
+from bot.tenancy import TenantOwned
 
 TWOFA_METHODS = ("app", "sms", "security_key", "email")
 MEDIUM_KINDS = ("ic_card", "security_key", "recovery_codes", "other")
@@ -49,7 +50,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in (" + ",".join(f"'{v}'" for v in values) + ")"
 
 
-class CustodyRecord(Base):
+class CustodyRecord(TenantOwned, Base):
     """One official account's credential custody (5(10)); one row per account."""
 
     __tablename__ = "custody_records"
@@ -87,7 +88,7 @@ class CustodyRecord(Base):
     confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id])
 
 
-class CustodyMedium(Base):
+class CustodyMedium(TenantOwned, Base):
     """A physical medium that records or produces credentials (IC card, key, codes sheet)."""
 
     __tablename__ = "custody_media"
@@ -110,7 +111,7 @@ class CustodyMedium(Base):
     holder: Mapped[Person | None] = relationship()
 
 
-class TransferBatch(Base):
+class TransferBatch(TenantOwned, Base):
     """One loaded transfer list (the April 人事異動 file)."""
 
     __tablename__ = "transfer_batches"
@@ -122,7 +123,7 @@ class TransferBatch(Base):
     loaded_by: Mapped[str] = mapped_column(sa.String(64))
 
 
-class Transfer(Base):
+class Transfer(TenantOwned, Base):
     """One move: a person leaves ``from`` for ``to`` (in ``role``) at ``effective_at``.
 
     ``effective_at`` is 00:00 JST of the effective date. ``applied_at`` is set by the
@@ -151,7 +152,7 @@ class Transfer(Base):
     to_department: Mapped[Department | None] = relationship(foreign_keys=[to_department_id])
 
 
-class Handover(Base):
+class Handover(TenantOwned, Base):
     """A handover task: an account whose manager, operator or credential holder left."""
 
     __tablename__ = "handovers"
@@ -175,7 +176,7 @@ class Handover(Base):
     )
 
 
-class HandoverStep(Base):
+class HandoverStep(TenantOwned, Base):
     """One step of a handover; ``done_at`` is set once (conditional UPDATE)."""
 
     __tablename__ = "handover_steps"

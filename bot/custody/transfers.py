@@ -57,6 +57,7 @@ from bot.drafts.models import AfterReport, Draft, DraftNotice, DraftVersion
 from bot.errors import ValidationFailed
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
+from bot.tenancy import current_tenant
 
 KEYS = {
     "person": ("person", "handle", "職員", "氏名", "対象者"),
@@ -769,6 +770,8 @@ def _open_handover(
         before = [p.handle for p in account.operators]
         session.execute(
             sa.delete(account_operators).where(
+                # A Core table: the ORM's tenant criteria do not apply to it.
+                account_operators.c.tenant_id == current_tenant(session),
                 account_operators.c.account_id == account.id,
                 account_operators.c.person_id == person.id,
             )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
+from bot.tenancy import DEFAULT_TENANT, TenantOwned, connection_tenant
 
 EXEMPT_CATEGORIES = ("ア", "イ", "ウ", "エ")
 ORG_ROLES = ("pr_head", "info_policy", "admin")
@@ -41,27 +42,34 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in (" + ",".join(f"'{v}'" for v in values) + ")"
 
 
-class Person(Base):
+class Person(TenantOwned, Base):
     __tablename__ = "people"
+    # Handles and platform user ids are unique within one city (tenant), not across them.
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "handle"),
+        sa.UniqueConstraint("tenant_id", "slack_user_id"),
+        sa.UniqueConstraint("tenant_id", "teams_user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable key used by the directory file and the console adapter.
-    handle: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    handle: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254))
-    slack_user_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
-    teams_user_id: Mapped[str | None] = mapped_column(sa.String(128), unique=True)
+    slack_user_id: Mapped[str | None] = mapped_column(sa.String(32))
+    teams_user_id: Mapped[str | None] = mapped_column(sa.String(128))
     active: Mapped[bool] = mapped_column(default=True)
 
     def __repr__(self) -> str:
         return f"<Person {self.handle}>"
 
 
-class Department(Base):
+class Department(TenantOwned, Base):
     __tablename__ = "departments"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(200))
     head_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
 
@@ -71,7 +79,7 @@ class Department(Base):
     )
 
 
-class Deputy(Base):
+class Deputy(TenantOwned, Base):
     """A registered stand-in (代理) for a department head, active within a period."""
 
     __tablename__ = "deputies"
@@ -98,20 +106,35 @@ account_operators = sa.Table(
     Base.metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    # The ORM inserts these rows without an object: the default reads the session's
+    # tenant from the connection (bot.tenancy.connection_tenant).
+    sa.Column(
+        "tenant_id",
+        sa.String(64),
+        sa.ForeignKey("tenants.id"),
+        nullable=False,
+        index=True,
+        default=connection_tenant,
+        server_default=DEFAULT_TENANT,
+    ),
 )
 
 
-class Account(Base):
+class Account(TenantOwned, Base):
     """An official social-media account (公式アカウント)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (sa.CheckConstraint(_one_of("status", ACCOUNT_STATUSES), name="status"),)
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("status", ACCOUNT_STATUSES), name="status"),
+        sa.UniqueConstraint("tenant_id", "code"),
+        sa.UniqueConstraint("tenant_id", "url"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(200))
     media: Mapped[str] = mapped_column(sa.String(64))  # e.g. "X", "Facebook", "Instagram"
-    url: Mapped[str | None] = mapped_column(sa.String(500), unique=True)
+    url: Mapped[str | None] = mapped_column(sa.String(500))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default=CONFIRMED)  # ACCOUNT_STATUSES
@@ -124,7 +147,7 @@ class Account(Base):
     )
 
 
-class ExemptionRule(Base):
+class ExemptionRule(TenantOwned, Base):
     """A department's registered posting rule for one exempt category (4(3) ただし書)."""
 
     __tablename__ = "exemption_rules"
@@ -144,7 +167,7 @@ class ExemptionRule(Base):
     agreed_by: Mapped[Person | None] = relationship()
 
 
-class OrgRole(Base):
+class OrgRole(TenantOwned, Base):
     """Organisation-wide roles: 広報課長 (pr_head), 情報政策課 (info_policy), admin."""
 
     __tablename__ = "org_roles"
@@ -160,19 +183,20 @@ class OrgRole(Base):
     person: Mapped[Person] = relationship()
 
 
-class Channel(Base):
+class Channel(TenantOwned, Base):
     """A named group conversation the bot posts to, e.g. 情報政策課's incident channel."""
 
     __tablename__ = "channels"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(200))
     slack_channel_id: Mapped[str | None] = mapped_column(sa.String(32))
     teams_channel_id: Mapped[str | None] = mapped_column(sa.String(256))
 
 
-class ConversationRef(Base):
+class ConversationRef(TenantOwned, Base):
     """How to reach a person or channel proactively on a platform.
 
     Slack can DM a user id directly, but Teams needs the conversation reference (service
@@ -181,7 +205,7 @@ class ConversationRef(Base):
 
     __tablename__ = "conversation_refs"
     __table_args__ = (
-        sa.UniqueConstraint("platform", "owner_kind", "owner_key"),
+        sa.UniqueConstraint("tenant_id", "platform", "owner_kind", "owner_key"),
         sa.CheckConstraint("owner_kind in ('person','channel')", name="owner_kind"),
     )
 

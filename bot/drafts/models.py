@@ -18,13 +18,14 @@ from bot.db import Base, JSONType
 from bot.directory.models import Account, Person
 from bot.drafts.state import State
 from bot.notify.models import OutboxMessage
+from bot.tenancy import TenantOwned
 
 PHOTO_PEOPLE = ("none", "identifiable")
 DECISION_KINDS = ("approve", "reject", "request_changes")
 VERDICTS = ("block", "review", "ok")
 
 
-class Draft(Base):
+class Draft(TenantOwned, Base):
     __tablename__ = "drafts"
     __table_args__ = (
         sa.CheckConstraint("exemption in ('ア','イ','ウ','エ')", name="exemption"),
@@ -62,7 +63,7 @@ class Draft(Base):
     )
 
 
-class DraftVersion(Base):
+class DraftVersion(TenantOwned, Base):
     """One text version of a draft, with the content-check result at submission."""
 
     __tablename__ = "draft_versions"
@@ -85,7 +86,7 @@ class DraftVersion(Base):
     draft: Mapped[Draft] = relationship(back_populates="versions")
 
 
-class Decision(Base):
+class Decision(TenantOwned, Base):
     """A 所属長's (or deputy's) 決裁 on one version. At most one per version."""
 
     __tablename__ = "decisions"
@@ -108,7 +109,7 @@ class Decision(Base):
     decider: Mapped[Person] = relationship()
 
 
-class AfterReport(Base):
+class AfterReport(TenantOwned, Base):
     """The after-posting report (事後報告) of an exempt post, and its acknowledgement."""
 
     __tablename__ = "after_reports"
@@ -127,7 +128,7 @@ class AfterReport(Base):
     acknowledged_by: Mapped[Person | None] = relationship(foreign_keys=[acknowledged_by_id])
 
 
-class DraftNotice(Base):
+class DraftNotice(TenantOwned, Base):
     """An outbox message sent about a draft that may later be updated in place.
 
     Approval requests go to the head and every active deputy; when one of them decides,

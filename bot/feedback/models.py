@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Person
+from bot.tenancy import TenantOwned
 
 #: allow_phrase: a finding whose matched words are exactly this is not reported;
 #: public_number: a telephone number the city publishes (7(1)エ does not apply);
@@ -17,13 +18,14 @@ from bot.directory.models import Person
 KINDS = ("allow_phrase", "public_number", "trusted_domain", "disable_rule")
 
 
-class CheckAllowance(Base):
+class CheckAllowance(TenantOwned, Base):
     __tablename__ = "check_allowances"
     __table_args__ = (
         sa.CheckConstraint("kind in (" + ",".join(f"'{k}'" for k in KINDS) + ")", name="kind"),
         # One active entry per value; a revoked one may be added again.
         sa.Index(
             "uq_check_allowances_active",
+            "tenant_id",
             "kind",
             "value",
             unique=True,

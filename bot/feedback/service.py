@@ -171,7 +171,7 @@ def add_allowance(
             created_at=now,
         )
         .on_conflict_do_nothing(
-            index_elements=["kind", "value"], index_where=sa.text("revoked_at IS NULL")
+            index_elements=["tenant_id", "kind", "value"], index_where=sa.text("revoked_at IS NULL")
         )
         .returning(CheckAllowance.id)
     ).scalar_one_or_none()

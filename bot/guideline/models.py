@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Person
+from bot.tenancy import TenantOwned
 
 
-class GuidelineLoad(Base):
+class GuidelineLoad(TenantOwned, Base):
     """One load of a guideline file. The newest load is the guideline in force."""
 
     __tablename__ = "guideline_loads"

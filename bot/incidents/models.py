@@ -13,13 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
 from bot.directory.models import Account, Person
+from bot.tenancy import TenantOwned
 
 INCIDENT_TYPES = ("flaming", "impersonation", "correction")
 INCIDENT_STATUSES = ("open", "contained", "closed")
 RESPONSE_PURPOSES = ("explanation", "correction", "apology", "in_progress")
 
 
-class Incident(Base):
+class Incident(TenantOwned, Base):
     """One 炎上 / なりすまし / 訂正 case and its escalation thread in 情報政策課's channel."""
 
     __tablename__ = "incidents"
@@ -60,7 +61,7 @@ class Incident(Base):
     )
 
 
-class IncidentChecklistItem(Base):
+class IncidentChecklistItem(TenantOwned, Base):
     """One response step from the guideline; ticking records who and when."""
 
     __tablename__ = "incident_checklist_items"
@@ -80,7 +81,7 @@ class IncidentChecklistItem(Base):
     done_by: Mapped[Person | None] = relationship()
 
 
-class IncidentEvent(Base):
+class IncidentEvent(TenantOwned, Base):
     """One entry on the incident timeline. Edits keep every earlier text."""
 
     __tablename__ = "incident_events"
@@ -102,7 +103,7 @@ class IncidentEvent(Base):
     )
 
 
-class IncidentEventEdit(Base):
+class IncidentEventEdit(TenantOwned, Base):
     """The text a timeline entry had before one edit (oldest first)."""
 
     __tablename__ = "incident_event_edits"
@@ -119,7 +120,7 @@ class IncidentEventEdit(Base):
     edited_by: Mapped[Person] = relationship()
 
 
-class IncidentDraft(Base):
+class IncidentDraft(TenantOwned, Base):
     """A response post (説明・訂正・謝罪・対応中) drafted for an incident.
 
     The draft itself lives in core's drafts table; this link keeps the incidents package
@@ -150,7 +151,7 @@ class IncidentDraft(Base):
     incident: Mapped[Incident] = relationship()
 
 
-class ModeratedComment(Base):
+class ModeratedComment(TenantOwned, Base):
     """A third party's prohibited comment deleted from an official account (6(2)).
 
     ``what`` is a short description or the URL of the comment, never a copy of a comment

@@ -10,14 +10,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
+from bot.tenancy import TenantOwned
 
 
-class OutboxMessage(Base):
+class OutboxMessage(TenantOwned, Base):
     __tablename__ = "outbox"
     __table_args__ = (
         sa.CheckConstraint("recipient_kind in ('person','channel')", name="recipient_kind"),
         sa.CheckConstraint("status in ('pending','sent','failed')", name="status"),
-        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The worker sweeps one tenant at a time.
+        sa.Index("ix_outbox_due", "tenant_id", "status", "next_attempt_at"),
+        sa.UniqueConstraint("tenant_id", "dedupe_key"),
         # Per-conversation order: "is an earlier message to this recipient still pending?"
         sa.Index(
             "ix_outbox_pending_conversation",
@@ -40,7 +43,7 @@ class OutboxMessage(Base):
     # Deliver only once this other message was sent (e.g. "the thread now exists").
     after_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
     # Same key twice enqueues once (e.g. a reminder occurrence, a Slack retry).
-    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending|sent|failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

@@ -17,6 +17,7 @@ from bot.directory.models import Channel, ConversationRef, Person
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import Address, DeliveryError, Notifier, SentRef
+from bot.tenancy import current_tenant
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def enqueue_many(
         # (no check-then-insert). The first item with a key gets the row.
         stmt = (
             insert(table)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "dedupe_key"])
             .returning(table.c.id, table.c.dedupe_key)
         )
         by_key = dict(
@@ -381,10 +382,13 @@ def release(session: Session, *, kind: str, key: str, clock: Clock | None = None
     """
     now = (clock or SystemClock()).now()
     table = cast(sa.Table, OutboxMessage.__table__)
+    # Core statements on the table: the ORM's tenant criteria do not apply, say it here.
+    mine = table.c.tenant_id == current_tenant(session)
     ids = list(
         session.scalars(
             sa.update(table)
             .where(
+                mine,
                 table.c.status == "pending",
                 table.c.recipient_kind == kind,
                 table.c.recipient_key == key,
@@ -398,6 +402,7 @@ def release(session: Session, *, kind: str, key: str, clock: Clock | None = None
         session.execute(
             sa.update(table)
             .where(
+                mine,
                 table.c.status == "pending",
                 table.c.next_attempt_at > now,
                 sa.or_(

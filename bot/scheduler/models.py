@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
+from bot.tenancy import TenantOwned
 
 STATUSES = ("scheduled", "claimed", "sent", "snoozed", "cancelled")
 UNIQUE_KEY = ("item_type", "item_id", "kind", "anchor_at", "occurrence", "recipient_key")
 
 
-class Reminder(Base):
+class Reminder(TenantOwned, Base):
     __tablename__ = "reminders"
     __table_args__ = (
         sa.UniqueConstraint(*UNIQUE_KEY, name="uq_reminders_event"),
@@ -31,7 +32,8 @@ class Reminder(Base):
         sa.CheckConstraint(
             "item_type in ('draft','incident','custody','handover')", name="item_type"
         ),
-        sa.Index("ix_reminders_due", "status", "due_at"),
+        # The worker sweeps one tenant at a time.
+        sa.Index("ix_reminders_due", "tenant_id", "status", "due_at"),
         sa.Index("ix_reminders_item", "item_type", "item_id", "kind"),
     )
 

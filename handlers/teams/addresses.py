@@ -33,6 +33,7 @@ from bot.audit import record
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
 from bot.notify.service import release
+from bot.tenancy import DEFAULT_TENANT, scoped
 
 from .render import MentionTarget
 
@@ -91,7 +92,7 @@ def _upsert(
         "updated_at": clock.now(),
     }
     stmt = _insert(session).values(**values)
-    index = ["platform", "owner_kind", "owner_key"]
+    index = ["tenant_id", "platform", "owner_kind", "owner_key"]
     if overwrite:
         stmt = stmt.on_conflict_do_update(
             index_elements=index,
@@ -229,7 +230,9 @@ def forget_conversation(
     return len(refs)
 
 
-def read_mention_targets(engine: Engine, *, handles: Sequence[str]) -> dict[str, MentionTarget]:
+def read_mention_targets(
+    engine: Engine, *, handles: Sequence[str], tenant: str = DEFAULT_TENANT
+) -> dict[str, MentionTarget]:
     """:func:`mention_targets` for a notifier, which runs inside the outbox's transaction.
 
     On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (``bot.db``), so opening a
@@ -240,10 +243,11 @@ def read_mention_targets(engine: Engine, *, handles: Sequence[str]) -> dict[str,
         return {}
     if engine.dialect.name != "sqlite":
         with Session(engine) as session:
-            return mention_targets(session, handles=handles)
+            return mention_targets(scoped(session, tenant), handles=handles)
     people = Person.__table__
     stmt = sa.select(people.c.handle, people.c.name, people.c.teams_user_id).where(
-        people.c.handle.in_(list(handles))
+        people.c.tenant_id == tenant,  # raw SQL: not scoped by the ORM
+        people.c.handle.in_(list(handles)),
     )
     compiled = stmt.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
     raw = engine.raw_connection()

@@ -82,6 +82,7 @@ def test_verify_detects_row_forged_outside_the_chain(session, clock, backend):
     session.execute(sa.text("DELETE FROM audit_events WHERE seq=3"))
     session.expire_all()
     forged = AuditEvent(
+        tenant_id="default",
         seq=3,
         occurred_at=clock.now(),
         actor="mallory",

@@ -77,6 +77,7 @@ def test_worker_refuses_to_sign_a_forged_tail_and_alerts(factory, session, clock
         session.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update"))
     last = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
     forged = AuditEvent(
+        tenant_id="default",
         seq=4,
         occurred_at=clock.now(),
         actor="mallory",

@@ -119,6 +119,7 @@ class Insider:
         """A new row with a valid chain hash after ``prev`` (default: the current last row)."""
         last = self.rows()[-1] if self.rows() else None
         event = AuditEvent(
+            tenant_id="default",
             seq=seq if seq is not None else (last.seq + 1 if last else 1),
             occurred_at=self.clock.now(),
             actor=actor,
