@@ -238,7 +238,7 @@ def _add_tenant_option(parser: argparse.ArgumentParser, path: tuple[str, ...] = 
             type=_tenant_id,
             default=DEFAULT_TENANT,
             metavar="テナントID",
-            help=f"対象のテナント（自治体）。既定: {DEFAULT_TENANT}",
+            help="対象のテナント（自治体）。省くと既定のテナント（1自治体だけの配備）",
         )
 
 

@@ -102,6 +102,7 @@ ALLOWED: frozenset[str] = frozenset(
         "publish",
         "incident",
         "worker",
+        "tenant",
         "guideline",
         "rules",
         "feedback",
