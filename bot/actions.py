@@ -30,7 +30,7 @@ from bot.clock import Clock, SystemClock
 from bot.custody import api as custody_api
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
-from bot.errors import BotError, ValidationFailed
+from bot.errors import BotError, NotFound, ValidationFailed
 from bot.incidents import commands as incidents
 from bot.incidents.models import Incident
 from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
@@ -275,14 +275,18 @@ def _incident_action(
             ),
         )
     if action_id == "incident.open_thread":
-        return Reply(
-            ok=True,
-            message=OutMessage(
+
+        def where(session: Session, _person: Person) -> OutMessage:
+            # Only an incident of the clicker's tenant has a thread to point to.
+            if session.get(Incident, incident_id) is None:
+                raise NotFound(f"事案#{incident_id}は見つかりません。番号を確認してください。")
+            return OutMessage(
                 kind="incident.thread",
                 title=f"事案#{incident_id}の対応スレッドは、情報政策課の SNS 対応チャンネルにあります",
                 text="以後のやり取りはスレッドで行ってください。",
-            ),
-        )
+            )
+
+        return run_as(factory, actor, where)
     return run_as(
         factory,
         actor,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.directory.models import Person
 from bot.notify.messages import OutMessage
 from bot.notify.port import Address, DeliveryError, SentRef
+from bot.tenancy import factory_tenant
 from handlers.slack import render
 
 logger = logging.getLogger("handlers.slack.notifier")
@@ -58,6 +59,10 @@ def directory_user_ids(factory: sessionmaker[Session]) -> UserIds:
     engine = factory.kw["bind"]
     mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
     table = Person.__tablename__
+    # Raw SQL: the ORM's tenant criteria do not apply, so name the factory's tenant here
+    # (and on PostgreSQL tell row-level security which tenant this transaction is for).
+    tenant = factory_tenant(factory)
+    postgres = engine.dialect.name == "postgresql"
 
     def lookup(handles: Sequence[str]) -> dict[str, str]:
         wanted = list(dict.fromkeys(handles))
@@ -65,12 +70,15 @@ def directory_user_ids(factory: sessionmaker[Session]) -> UserIds:
             return {}
         sql = (
             f"SELECT handle, slack_user_id FROM {table} "
-            f"WHERE slack_user_id IS NOT NULL AND handle IN ({', '.join([mark] * len(wanted))})"
+            f"WHERE tenant_id = {mark} AND slack_user_id IS NOT NULL "
+            f"AND handle IN ({', '.join([mark] * len(wanted))})"
         )
         raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(sql, wanted)
+            if postgres:
+                cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [tenant])
+            cursor.execute(sql, [tenant, *wanted])
             rows = cursor.fetchall()
             cursor.close()
         finally:

@@ -136,3 +136,19 @@ def test_a_chain_moved_to_another_tenant_no_longer_verifies(two_cities, clock, b
             values["hash"] = values["hash"][::-1]  # the hash column is unique
             c.execute(sa.insert(table).values(tenant_id="town-c", **values))
         assert verify(c) != []
+
+
+def test_each_city_has_its_own_guideline_in_force(two_cities, clock):
+    """guideline.service.in_force(session) reads the newest load of the session's tenant."""
+    from bot.guideline.loader import DEFAULT_FILE, default_guideline
+    from bot.guideline.service import in_force, record_load
+
+    town = DEFAULT_FILE.parent / "sakura-town-2.1.yaml"
+    with tenant_session(two_cities, "city-b") as b, b.begin():
+        record_load(b, raw=town.read_bytes(), source=str(town), actor="system", clock=clock)
+        b_guideline = in_force(b)
+    assert b_guideline.sha256 != default_guideline().sha256
+    with tenant_session(two_cities, "town-a") as a:
+        assert in_force(a).sha256 == default_guideline().sha256
+    with tenant_session(two_cities, "city-b") as b:
+        assert in_force(b).sha256 == b_guideline.sha256
