@@ -22,14 +22,15 @@ from bot.custody import commands as custody
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.drafts import service as drafts
-from bot.drafts.messaging import EXEMPTION_LABELS
 from bot.errors import PermissionDenied
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 from bot.incidents import commands as incidents
 from bot.interaction import Actor, Reply, as_person, run_as, unsupported
 from bot.notify.messages import OutMessage
 
 __all__ = [
-    "EXEMPTION_CHOICES",
     "PHOTO_CHOICES",
     "DraftForm",
     "DraftInput",
@@ -57,10 +58,6 @@ GRAMMARS: dict[str, Grammar] = {
     "custody": custody.run,
 }
 
-EXEMPTION_CHOICES: tuple[tuple[str, str], ...] = (
-    ("none", "なし（所属長の決裁を受ける）"),
-    *((k, v) for k, v in EXEMPTION_LABELS.items()),
-)
 PHOTO_CHOICES: tuple[tuple[str, str], ...] = (
     ("none", "人物が写っていない（写真・映像なし を含む）"),
     ("consented", "特定できる人物あり（本人の同意あり）"),
@@ -102,6 +99,8 @@ class DraftForm:
     draft_id: int | None = None
     version: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # The guideline in force: exemption choices, the approver's title, clause ids.
+    terms: Terms = field(default_factory=lambda: guideline_terms.of(default_guideline()))
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def draft_form(
         accounts = [(a.code, a.name) for a in drafts_api.postable_accounts(session, person)]
         if not accounts:
             raise drafts_api.no_postable_account()
-        return FormReply(DraftForm(accounts=accounts))
+        return FormReply(DraftForm(accounts=accounts, terms=guideline_terms.in_force(session)))
 
     return as_person(factory, actor, work, refused=lambda reply: FormReply(None, reply))
 
@@ -168,6 +167,7 @@ def _edit_form(session: Session, person: Person, draft_id: int) -> DraftForm:
         photo = "consented" if draft.photo_consent else "no_consent"
     return DraftForm(
         accounts=[(draft.account.code, draft.account.name)],
+        terms=guideline_terms.in_force(session),
         draft_id=draft.id,
         version=version.number,
         values={

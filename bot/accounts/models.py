@@ -108,7 +108,6 @@ class ExemptionRuleHistory(TenantOwned, Base):
 
     __tablename__ = "exemption_rule_history"
     __table_args__ = (
-        sa.CheckConstraint("category in ('ア','イ','ウ','エ')", name="category"),
         sa.CheckConstraint(
             "end_kind is null or end_kind in ('revoked','replaced')", name="end_kind"
         ),
@@ -117,7 +116,7 @@ class ExemptionRuleHistory(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(sa.String(1))
+    category: Mapped[str] = mapped_column(sa.String(8))  # the guideline file's label
     rule_text: Mapped[str] = mapped_column(sa.Text)
     # Empty only for rules seeded from the directory file without these details.
     agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))

@@ -151,14 +151,12 @@ class ExemptionRule(TenantOwned, Base):
     """A department's registered posting rule for one exempt category (4(3) ただし書)."""
 
     __tablename__ = "exemption_rules"
-    __table_args__ = (
-        sa.UniqueConstraint("account_id", "category"),
-        sa.CheckConstraint("category in ('ア','イ','ウ','エ')", name="category"),
-    )
+    __table_args__ = (sa.UniqueConstraint("account_id", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(sa.String(1))
+    # The guideline file's exemption label (ア, 甲…), checked against the guideline in force.
+    category: Mapped[str] = mapped_column(sa.String(8))
     rule_text: Mapped[str] = mapped_column(sa.Text, default="")
     agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     agreed_at: Mapped[datetime | None]

@@ -28,6 +28,7 @@ from bot.drafts.checking import (
 )
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.feedback.service import city_check
+from bot.guideline import terms as guideline_terms
 from bot.interaction import Actor, Reply, button_int, info, refusal, run_as, unsupported
 from bot.notify.messages import Field, OutMessage
 
@@ -311,7 +312,7 @@ def my_drafts(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | No
     def work(session: Session, person: Person) -> OutMessage | Reply:
         mine = drafts.my_drafts(session, person=person)
         overdue = drafts.overdue_reports(session, now=now, person=person)
-        return messaging.draft_list(mine, overdue=overdue)
+        return messaging.draft_list(mine, overdue=overdue, terms=guideline_terms.in_force(session))
 
     return run_as(factory, actor, work)
 
@@ -325,6 +326,7 @@ def inbox(factory: sessionmaker[Session], *, actor: Actor, clock: Clock | None =
             drafts.awaiting_decision(session, person=person, now=now),
             drafts.awaiting_acknowledgement(session, person=person, now=now),
             awaiting_confirmation(session, person=person),
+            terms=guideline_terms.in_force(session),
         )
 
     return run_as(factory, actor, work)
@@ -346,7 +348,9 @@ def check_text(
         outcome = run_check(text)
     else:
         with factory() as session:
-            outcome = run_check(text, city=city_check(session))
+            outcome = run_check(
+                text, city=city_check(session), terms=guideline_terms.in_force(session)
+            )
     lines = [
         VERDICT_LABELS[outcome.verdict]
         + (f"（{len(outcome.findings)}件）" if outcome.findings else "")

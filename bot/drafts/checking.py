@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from bot.business_calendar import BusinessCalendar, business_calendar
 from bot.errors import ValidationFailed
+from bot.guideline.terms import Terms
 from bot.notify.messages import FindingView
 from bot.text import has_visible
 from rules import Report, check
@@ -150,17 +151,22 @@ class CityCheck(Protocol):
     def check(self, text: str) -> Report: ...
 
 
-def run_check(text: str, *, city: CityCheck | None = None) -> CheckOutcome:
+def run_check(
+    text: str, *, city: CityCheck | None = None, terms: Terms | None = None
+) -> CheckOutcome:
     """Run the content check and keep its result as plain data.
 
     ``city``: the check with the city's allowances and trusted account URLs; without it,
-    the bundled data alone (``rules.check``).
+    the bundled data alone (``rules.check``). ``terms``: the guideline in force, which
+    cites each finding by the city's clause id, drops the checks it does not have and sets
+    severities (``bot.guideline.terms``); without it, the rules' own (seed) numbering.
     """
     report = city.check(text) if city is not None else check(text)
     findings = [
         {
             "rule": str(f.rule),
             "clause": str(f.clause),
+            "check": str(f.clause),
             "severity": str(f.severity),
             "start": int(f.start),
             "end": int(f.end),
@@ -169,17 +175,24 @@ def run_check(text: str, *, city: CityCheck | None = None) -> CheckOutcome:
         }
         for f in report.findings
     ]
+    if terms is not None:
+        findings = terms.findings(findings)
     findings.sort(key=lambda f: (f["start"], f["end"], f["rule"]))
-    return CheckOutcome(verdict=str(report.verdict), findings=findings)
+    return CheckOutcome(verdict=verdict_of(findings), findings=findings)
 
 
-def blocked_message(outcome: CheckOutcome) -> str:
-    """Why submission was refused, with the clauses."""
+def verdict_of(findings: list[dict[str, Any]]) -> str:
+    severities = {f["severity"] for f in findings}
+    return "block" if "block" in severities else "review" if "review" in severities else "ok"
+
+
+def blocked_message(outcome: CheckOutcome, *, approver: str) -> str:
+    """Why submission was refused, with the clauses (the approver as the guideline names them)."""
     clauses = "、".join(dict.fromkeys(f["clause"] for f in outcome.blocking))
     return (
         f"掲載できない内容が {len(outcome.blocking)} 件見つかったため、下書きを登録しませんでした"
         f"（{clauses}）。該当箇所を修正して送り直してください。"
-        "誤検知だと考える場合は、その理由を添えて送ると登録でき、理由は所属長に伝えられます"
+        f"誤検知だと考える場合は、その理由を添えて送ると登録でき、理由は{approver}に伝えられます"
         "（例: /draft … fp=理由）。"
     )
 

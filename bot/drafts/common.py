@@ -22,7 +22,6 @@ from bot.directory.models import (
     ACCOUNT_STATUS_LABELS,
     CLOSED,
     CONFIRMED,
-    EXEMPT_CATEGORIES,
     SUSPENDED,
     Account,
     Department,
@@ -39,6 +38,7 @@ from bot.drafts.models import Decision, Draft, DraftNotice, DraftVersion
 from bot.drafts.state import State, label
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.feedback.service import city_check
+from bot.guideline.terms import Terms
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
@@ -160,28 +160,29 @@ def _require_open_account(account: Account, *, doing: str, draft: Draft | None =
     )
 
 
-def normalise_exemption(exemption: str | None) -> str | None:
+def normalise_exemption(exemption: str | None, terms: Terms) -> str | None:
+    """The exemption label as the guideline in force writes it, or None (needs a 決裁)."""
     if exemption is None:
         return None
-    value = exemption.strip().removeprefix("4(3)")
-    if value in ("", "なし", "none", "-"):
+    if exemption.strip() in ("", "なし", "none", "-"):
         return None
-    if value not in EXEMPT_CATEGORIES:
+    value = terms.parse_exemption(exemption)
+    if value is None:
         raise ValidationFailed(
-            f"決裁不要の区分「{exemption}」は使えません。4(3)ただし書のア・イ・ウ・エのいずれかか、"
-            "「なし」を指定してください。",
-            fields={"exemption": "ア・イ・ウ・エ・なし"},
+            f"決裁不要の区分「{exemption}」は使えません。{terms.approval_clause}ただし書の"
+            f"{terms.exemption_labels}のいずれかか、「なし」を指定してください。",
+            fields={"exemption": f"{terms.exemption_labels}・なし"},
         )
     return value
 
 
-def check_photo(photo_people: str, photo_consent: bool, *, exemption: str | None) -> None:
+def check_photo(photo_people: str, photo_consent: bool, *, emergency: bool) -> None:
     if photo_people not in ("none", "identifiable"):
         raise ValidationFailed(
             "写真・映像の指定は none（人物が特定できるものはない）か identifiable（ある）にしてください。",
             fields={"photo": "none / identifiable"},
         )
-    if photo_people == "identifiable" and not photo_consent and exemption != "エ":
+    if photo_people == "identifiable" and not photo_consent and not emergency:
         raise ValidationFailed(
             "個人が特定できる写真・映像を投稿するには、事前に本人（または所属団体・企業等）の了解が必要です"
             "（7(1)ク、7(2)ア）。了解を得てから、了解済みとして送り直してください。",
@@ -209,15 +210,17 @@ def check_url(url: str | None, *, draft: Draft) -> str:
     return url
 
 
-def check_evidence(exemption: str | None, evidence: str | None) -> str | None:
+def check_evidence(exemption: str | None, evidence: str | None, terms: Terms) -> str | None:
     evidence = evidence.strip() if evidence else None
     if evidence is not None and len(evidence) > MAX_URL_CHARS:
         raise ValidationFailed(
             f"根拠が長すぎます（{MAX_URL_CHARS}文字まで）。", fields={"evidence": "長すぎます"}
         )
-    if exemption == "ア" and not evidence:
+    if terms.needs_evidence(exemption) and not evidence:
+        found = terms.exemption(exemption)
+        assert found is not None
         raise ValidationFailed(
-            "4(3)ア（既に市ホームページ・広報紙等で発信している内容）を選んだ場合は、"
+            f"{terms.exemption_ref(exemption)}（{found.name}）を選んだ場合は、"
             "掲載済みのページの URL や広報紙の号などの根拠を入力してください（例: evidence=https://…）。",
             fields={"evidence": "必須"},
         )
@@ -225,12 +228,17 @@ def check_evidence(exemption: str | None, evidence: str | None) -> str | None:
 
 
 def run_content_check(
-    session: Session, text: str, *, false_positive_reason: str | None, exemption: str | None
+    session: Session,
+    text: str,
+    *,
+    false_positive_reason: str | None,
+    exemption: str | None,
+    terms: Terms,
 ) -> tuple[CheckOutcome, str | None]:
-    outcome = run_check(text, city=city_check(session))
+    outcome = run_check(text, city=city_check(session), terms=terms)
     if not outcome.blocking:
         return outcome, None
-    if exemption == "エ":
+    if terms.is_emergency(exemption):
         # Emergency information is never held (4(3)エ): the head is told at once instead.
         reason = (
             false_positive_reason.strip()
@@ -239,7 +247,9 @@ def run_content_check(
         )
         return outcome, reason
     if false_positive_reason is None or not false_positive_reason.strip():
-        raise BlockedByFindings(blocked_message(outcome), findings=outcome.views())
+        raise BlockedByFindings(
+            blocked_message(outcome, approver=terms.approver), findings=outcome.views()
+        )
     return outcome, validate_reason(false_positive_reason, what="誤検知の説明")
 
 

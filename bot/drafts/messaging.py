@@ -35,11 +35,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from bot.clock import format_jst
 from bot.directory.models import Account, Person
 from bot.drafts.checking import SEVERITY_LABELS, VERDICT_LABELS, CheckOutcome, finding_views
 from bot.drafts.models import AfterReport, Decision, Draft, DraftVersion
 from bot.drafts.state import label
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.notify.messages import Action, Field, OutMessage
 
 DECISION_LABELS = {"approve": "承認", "reject": "却下", "request_changes": "差し戻し"}
@@ -67,12 +71,13 @@ DECISION_TITLES = {
     "reject": "却下されました",
     "request_changes": "差し戻されました（修正が必要です）",
 }
-EXEMPTION_LABELS = {
-    "ア": "4(3)ア 既に市ホームページ・広報紙等で発信している内容",
-    "イ": "4(3)イ 行事・競技会の結果等の既成の事実",
-    "ウ": "4(3)ウ 法令等で定められている手続",
-    "エ": "4(3)エ 大規模災害時の緊急情報",
-}
+
+
+def terms_of(draft: Draft) -> Terms:
+    """The vocabulary a draft's messages use: the guideline version it was routed under."""
+    return guideline_terms.of_record(draft)
+
+
 PHOTO_LABELS = {"none": "なし（個人が特定できる写真・映像なし）", "identifiable": "あり"}
 
 
@@ -87,13 +92,16 @@ def ref(draft: Draft, version: int | None = None) -> str:
 
 
 def _draft_fields(draft: Draft, account: Account, version: DraftVersion) -> list[Field]:
+    terms = terms_of(draft)
     fields = [
         Field("アカウント", f"{account.name}［{account.media}］"),
         Field("作成者", who(draft.author)),
         Field("掲載予定", format_jst(draft.planned_at) if draft.planned_at else "未定"),
         Field(
             "決裁不要の区分",
-            EXEMPTION_LABELS[draft.exemption] if draft.exemption else "なし（所属長の決裁が必要）",
+            terms.exemption_text(draft.exemption)
+            if draft.exemption
+            else f"なし（{terms.approver}の決裁が必要）",
         ),
     ]
     if draft.evidence:
@@ -105,7 +113,17 @@ def _draft_fields(draft: Draft, account: Account, version: DraftVersion) -> list
     fields.append(Field("チェック結果", VERDICT_LABELS.get(version.verdict, version.verdict)))
     if version.false_positive_reason:
         fields.append(Field("作成者による誤検知の説明", version.false_positive_reason))
+    judged = guideline_terms.of_record(version)
+    if judged.sha256 != _in_force_sha(draft):
+        # Where it matters: the draft was checked under another version than the one in
+        # force now; its findings cite that version's clauses.
+        fields.append(Field("チェックした版", f"{judged.guideline.name} {judged.version}"))
     return fields
+
+
+def _in_force_sha(record: Any) -> str | None:
+    session = object_session(record)
+    return guideline_terms.in_force(session).sha256 if session is not None else None
 
 
 def _context(draft: Draft, version: DraftVersion) -> str:
@@ -134,7 +152,11 @@ def approval_request(
     draft: Draft, account: Account, version: DraftVersion, *, related: Related | None = None
 ) -> OutMessage:
     """The 決裁 request (4(3)) sent to the 所属長 and active deputies."""
-    text = f"{who(draft.author)}から「{account.name}」への投稿の決裁依頼です（4(3)）。"
+    terms = terms_of(draft)
+    text = (
+        f"{who(draft.author)}から「{account.name}」への投稿の決裁依頼です"
+        f"（{terms.approval_clause}）。"
+    )
     if related is not None:
         text += "\n" + related.text
     if version.number > 1:
@@ -242,9 +264,13 @@ def exempt_notice(
     draft: Draft, account: Account, version: DraftVersion, *, registered: bool
 ) -> OutMessage:
     """To the 所属長: an exempt post that carries a false-positive statement, or a 4(3)エ post."""
-    if draft.exemption == "エ":
-        title = f"【緊急情報 4(3)エ】{ref(draft, version.number)}"
-        text = f"{who(draft.author)}が大規模災害時の緊急情報（4(3)エ）として投稿を登録しました。"
+    terms = terms_of(draft)
+    if terms.is_emergency(draft.exemption):
+        found = terms.exemption(draft.exemption)
+        assert found is not None
+        cited = terms.exemption_ref(draft.exemption)
+        title = f"【緊急情報 {cited}】{ref(draft, version.number)}"
+        text = f"{who(draft.author)}が{found.name}（{cited}）として投稿を登録しました。"
         if version.verdict == "block":
             # One verdict: the check's. Emergency posts are never held, but this text must
             # not go out as it is.
@@ -255,13 +281,16 @@ def exempt_notice(
         else:
             text += "緊急のため決裁を待たずに掲載できます。掲載後に事後報告が届きます。"
         if not registered:
-            text += "\n※ この区分の掲載ルールは事前に取り決められていません（4(3)ただし書）。"
+            text += (
+                "\n※ この区分の掲載ルールは事前に取り決められていません"
+                f"（{terms.approval_clause}ただし書）。"
+            )
         if version.findings and version.verdict != "block":
             text += "\n※ チェックで確認が必要な箇所があります。内容を確認してください。"
     else:
         title = f"【誤検知の説明】{ref(draft, version.number)}"
         text = (
-            f"{who(draft.author)}の決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）の投稿で"
+            f"{who(draft.author)}の決裁不要（{terms.exemption_text(draft.exemption)}）の投稿で"
             "掲載できない内容が指摘されましたが、作成者は誤検知だと説明しています。内容を確認してください。"
         )
     return OutMessage(
@@ -286,33 +315,38 @@ def receipt(
 ) -> OutMessage:
     """To the author right after submitting or editing."""
     verb = "修正" if edited else "登録"
+    terms = terms_of(draft)
+    emergency = terms.is_emergency(draft.exemption)
+    cited = terms.exemption_ref(draft.exemption)
     lines = [f"状態: {label(draft.state)}"]  # the title already says what was done
     if draft.exemption is None:
         lines.append(
-            "所属長の決裁（4(3)）を依頼しました: " + "、".join(who(p) for p in approvers) + "。"
+            f"{terms.approver}の決裁（{terms.approval_clause}）を依頼しました: "
+            + "、".join(who(p) for p in approvers)
+            + "。"
         )
         if edited and version.number > 1:
             lines.append("本文を修正したため、前の版の承認は引き継がれません。")
-    elif draft.exemption == "エ" and outcome.verdict == "block":
+    elif emergency and outcome.verdict == "block":
         # One verdict, stated once: never "すぐに掲載できます" beside 「掲載できない内容」.
         lines.append(
-            f"緊急情報（4(3)エ）のため決裁は不要ですが、チェックで掲載できない内容が見つかりました"
+            f"緊急情報（{cited}）のため決裁は不要ですが、チェックで掲載できない内容が見つかりました"
             f"（{len(outcome.findings)}件）。指摘の箇所を［修正する］から直してから"
-            "掲載してください。所属長にも知らせました。"
+            f"掲載してください。{terms.approver}にも知らせました。"
         )
-    elif draft.exemption == "エ":
+    elif emergency:
         lines.append(
-            "緊急情報（4(3)エ）のため、すぐに掲載できます。所属長にも知らせました。"
+            f"緊急情報（{cited}）のため、すぐに掲載できます。{terms.approver}にも知らせました。"
             "掲載後は速やかに［投稿しました（事後報告）］から事後報告をしてください。"
         )
     else:
         lines.append(
-            f"決裁不要（{EXEMPTION_LABELS[draft.exemption]}）として登録しました。取り決めたルールに沿って掲載し、"
-            "掲載後は速やかに［投稿しました（事後報告）］から所属長へ事後報告をしてください。"
+            f"決裁不要（{terms.exemption_text(draft.exemption)}）として登録しました。取り決めたルールに沿って掲載し、"
+            f"掲載後は速やかに［投稿しました（事後報告）］から{terms.approver}へ事後報告をしてください。"
         )
     if version.false_positive_reason:
-        lines.append("誤検知の説明は所属長に伝えられます。")
-    if outcome.findings and not (draft.exemption == "エ" and outcome.verdict == "block"):
+        lines.append(f"誤検知の説明は{terms.approver}に伝えられます。")
+    if outcome.findings and not (emergency and outcome.verdict == "block"):
         lines.append(
             f"チェック結果: {VERDICT_LABELS[outcome.verdict]}（{len(outcome.findings)}件）"
         )
@@ -325,7 +359,7 @@ def receipt(
         actions=(
             _author_actions(draft, version, "request_changes")
             + _author_actions(draft, version, "exempt")
-            if draft.exemption == "エ" and outcome.verdict == "block"
+            if emergency and outcome.verdict == "block"
             else _author_actions(draft, version, "exempt")
             if draft.exemption
             else []
@@ -343,7 +377,8 @@ def published(draft: Draft) -> OutMessage:
     )
     if draft.exemption is not None:
         text += (
-            "\n決裁不要の投稿のため、速やかに［事後報告する］から所属長へ事後報告をしてください。"
+            "\n決裁不要の投稿のため、速やかに［事後報告する］から"
+            f"{terms_of(draft).approver}へ事後報告をしてください。"
         )
     actions = []
     if draft.exemption is not None:
@@ -360,9 +395,10 @@ def report_filed(
     draft: Draft, account: Account, version: DraftVersion, report: AfterReport
 ) -> OutMessage:
     """The after-posting report (事後報告, 4(3) ただし書) to the 所属長 and deputies."""
+    terms = terms_of(draft)
     text = (
-        f"{who(draft.author)}さんから、決裁不要（{EXEMPTION_LABELS.get(draft.exemption or '', '')}）で"
-        f"掲載した投稿の事後報告です（4(3)ただし書）。"
+        f"{who(draft.author)}さんから、決裁不要（{terms.exemption_text(draft.exemption)}）で"
+        f"掲載した投稿の事後報告です（{terms.approval_clause}ただし書）。"
     )
     if report.note:
         text += f"\n報告: {report.note}"
@@ -410,9 +446,9 @@ def severity_label(severity: str) -> str:
     return SEVERITY_LABELS.get(severity, severity)
 
 
-def _line(s: Any) -> str:
+def _line(s: Any, terms: Terms) -> str:
     planned = f"　掲載予定 {format_jst(s.planned_at)}" if s.planned_at else ""
-    exempt = f"［決裁不要 4(3){s.exemption}］" if s.exemption else ""
+    exempt = f"［決裁不要 {terms.exemption_ref(s.exemption)}］" if s.exemption else ""
     return f"#{s.id} {s.account_name} 第{s.version}版 {s.state_label}{exempt}{planned}\n    {s.excerpt}"
 
 
@@ -423,27 +459,31 @@ def _due(s: Any) -> str:
     return f"掲載予定 {format_jst(s.planned_at)}"
 
 
-def draft_list(summaries: list[Any], *, overdue: list[Any]) -> OutMessage:
+def draft_list(summaries: list[Any], *, overdue: list[Any], terms: Terms) -> OutMessage:
     """The author's drafts with their states (``/drafts``)."""
     if not summaries:
         text = "下書きはまだありません。/draft で作成できます。"
     else:
-        text = "\n".join(_line(s) for s in summaries)
+        text = "\n".join(_line(s, terms) for s in summaries)
     if overdue:
-        text += "\n\n事後報告が遅れている投稿（4(3)ただし書: 掲載後速やかに報告）:\n" + "\n".join(
+        text += (
+            f"\n\n事後報告が遅れている投稿（{terms.approval_clause}ただし書: 掲載後速やかに報告）:\n"
+        ) + "\n".join(
             f"#{s.id} {s.account_name}（{_due(s)}）→ /report {s.id} 報告内容" for s in overdue
         )
     return OutMessage(kind="draft.list", title=f"あなたの下書き（{len(summaries)}件）", text=text)
 
 
-def inbox(decisions: list[Any], reports: list[Any], registrations: Any = ()) -> OutMessage:
+def inbox(
+    decisions: list[Any], reports: list[Any], registrations: Any = (), *, terms: Terms
+) -> OutMessage:
     """Every decision this person owes (``/inbox``, App Home): drafts to decide and reports to
     acknowledge as 所属長 or deputy, 開設届 to confirm as 広報課長 (4(2))."""
     parts: list[str] = []
     registrations = list(registrations)
     if registrations:
         parts.append(
-            f"開設届の確認待ち（{len(registrations)}件、4(2)）:\n"
+            f"開設届の確認待ち（{len(registrations)}件、{terms.confirmation_clause}）:\n"
             + "\n".join(
                 f"{r.name}（{r.media}・{r.department}）"
                 + (f"\n    提出者: {r.submitted_by}" if r.submitted_by else "")
@@ -455,12 +495,12 @@ def inbox(decisions: list[Any], reports: list[Any], registrations: Any = ()) -> 
     if decisions:
         parts.append(
             f"決裁待ち（{len(decisions)}件）:\n"
-            + "\n".join(f"{_line(s)}\n    作成者: {s.author_name}" for s in decisions)
+            + "\n".join(f"{_line(s, terms)}\n    作成者: {s.author_name}" for s in decisions)
         )
     if reports:
         parts.append(
             f"事後報告の確認待ち（{len(reports)}件）:\n"
-            + "\n".join(f"{_line(s)}\n    作成者: {s.author_name}" for s in reports)
+            + "\n".join(f"{_line(s, terms)}\n    作成者: {s.author_name}" for s in reports)
         )
     if not parts:
         parts.append("あなたの決裁や確認を待っているものはありません。")

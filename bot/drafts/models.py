@@ -28,7 +28,6 @@ VERDICTS = ("block", "review", "ok")
 class Draft(TenantOwned, Base):
     __tablename__ = "drafts"
     __table_args__ = (
-        sa.CheckConstraint("exemption in ('ア','イ','ウ','エ')", name="exemption"),
         sa.CheckConstraint("photo_people in ('none','identifiable')", name="photo_people"),
         # Every state of bot.drafts.state.State (migration 0007); a new state needs a migration.
         sa.CheckConstraint(
@@ -44,8 +43,10 @@ class Draft(TenantOwned, Base):
     state: Mapped[str] = mapped_column(sa.String(24))
     # Number of the version the state refers to (1, 2, ...).
     current_version: Mapped[int] = mapped_column(default=1)
-    # The 4(3) category the author claims (ア〜エ), or None: needs the 所属長's 決裁.
-    exemption: Mapped[str | None] = mapped_column(sa.String(1))
+    # The exemption category the author claims, as the guideline file labels it (ア〜エ in
+    # the seed city's, 甲・乙 in さくら町's), or None: needs the approver's 決裁. Read with
+    # the guideline version below (migration 0016).
+    exemption: Mapped[str | None] = mapped_column(sa.String(8))
     # e.g. the URL of the city page that already published the event (4(3)ア).
     evidence: Mapped[str | None] = mapped_column(sa.String(1000))
     photo_people: Mapped[str] = mapped_column(sa.String(16), default="none")
@@ -55,6 +56,9 @@ class Draft(TenantOwned, Base):
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The guideline version this record was judged under (bot.guideline.terms.of_record).
+    guideline_version: Mapped[str | None] = mapped_column(sa.String(64))
+    guideline_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     account: Mapped[Account] = relationship()
     author: Mapped[Person] = relationship()
@@ -82,6 +86,9 @@ class DraftVersion(TenantOwned, Base):
     # The author's statement why blocking findings are false positives (goes to the 所属長).
     false_positive_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime]
+    # The guideline version this record was judged under (bot.guideline.terms.of_record).
+    guideline_version: Mapped[str | None] = mapped_column(sa.String(64))
+    guideline_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     draft: Mapped[Draft] = relationship(back_populates="versions")
 
@@ -104,6 +111,9 @@ class Decision(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime]
+    # The guideline version this record was judged under (bot.guideline.terms.of_record).
+    guideline_version: Mapped[str | None] = mapped_column(sa.String(64))
+    guideline_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     version: Mapped[DraftVersion] = relationship()
     decider: Mapped[Person] = relationship()

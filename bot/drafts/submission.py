@@ -38,6 +38,8 @@ from bot.drafts.messaging import Related
 from bot.drafts.models import Draft, DraftVersion
 from bot.drafts.state import EDITABLE_STATES, Event, State, label, next_state
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.notify.service import enqueue
 
 # --- submit and route ------------------------------------------------------------------
@@ -66,19 +68,24 @@ def submit(
     now = clock.now()
     text = validate_text(text)
     account = postable_account(session, author=author, account_code=account_code)
-    category = normalise_exemption(exemption)
-    evidence = check_evidence(category, evidence)
-    check_photo(photo_people, photo_consent, exemption=category)
+    terms = guideline_terms.in_force(session)
+    category = normalise_exemption(exemption, terms)
+    evidence = check_evidence(category, evidence, terms)
+    check_photo(photo_people, photo_consent, emergency=terms.is_emergency(category))
     if planned_at is not None and planned_at.tzinfo is None:
         raise ValueError("planned_at must be timezone-aware")
-    registered = _exemption_allowed(session, account=account, category=category)
+    registered = _exemption_allowed(session, account=account, category=category, terms=terms)
     deciders = (
         []
         if category is not None
         else deciders_for(session, account=account, author=author, now=now)
     )
     outcome, fp_reason = run_content_check(
-        session, text, false_positive_reason=false_positive_reason, exemption=category
+        session,
+        text,
+        false_positive_reason=false_positive_reason,
+        exemption=category,
+        terms=terms,
     )
 
     draft = Draft(
@@ -93,11 +100,19 @@ def submit(
         planned_at=planned_at,
         created_at=now,
         updated_at=now,
+        guideline_version=terms.version,
+        guideline_sha256=terms.sha256,
     )
     draft.account = account
     draft.author = author
     version = _new_version(
-        draft_id=None, number=1, text=text, outcome=outcome, fp_reason=fp_reason, now=now
+        draft_id=None,
+        number=1,
+        text=text,
+        outcome=outcome,
+        fp_reason=fp_reason,
+        now=now,
+        terms=terms,
     )
     draft.versions.append(version)
     session.add(draft)
@@ -118,6 +133,7 @@ def submit(
             "photo_consent": draft.photo_consent,
             "planned_at": planned_at.isoformat() if planned_at else None,
             "false_positive_statement": fp_reason is not None,
+            "guideline": {"version": terms.version, "sha256": terms.sha256},
         },
         text=text,
     )
@@ -136,17 +152,21 @@ def submit(
     )
 
 
-def _exemption_allowed(session: Session, *, account: Account, category: str | None) -> bool:
-    """Whether the department registered rules for the category; refuse if not (except エ)."""
+def _exemption_allowed(
+    session: Session, *, account: Account, category: str | None, terms: Terms
+) -> bool:
+    """Whether the department registered rules for the category; refuse if not (except
+    a category that is never held, the seed city's エ)."""
     if category is None:
         return True
     if any(rule.category == category for rule in account.exemptions):
         return True
-    if category == "エ":
+    if terms.is_emergency(category):
         return False  # never held; the head is told the rule was not registered
     raise ValidationFailed(
-        f"「{account.name}」では 4(3){category} の掲載ルールが事前に取り決められていないため、"
-        "決裁不要にはできません（4(3)ただし書）。区分なしで送ると所属長の決裁を依頼します。",
+        f"「{account.name}」では {terms.exemption_ref(category)} の掲載ルールが事前に取り決められていないため、"
+        f"決裁不要にはできません（{terms.approval_clause}ただし書）。区分なしで送ると"
+        f"{terms.approver}の決裁を依頼します。",
         fields={"exemption": "未登録の区分"},
     )
 
@@ -159,6 +179,7 @@ def _new_version(
     outcome: CheckOutcome,
     fp_reason: str | None,
     now: datetime,
+    terms: Terms,
 ) -> DraftVersion:
     """A version row, not yet added (the caller's next flush inserts it)."""
     return DraftVersion(
@@ -170,6 +191,8 @@ def _new_version(
         findings=outcome.findings,
         false_positive_reason=fp_reason,
         created_at=now,
+        guideline_version=terms.version,
+        guideline_sha256=terms.sha256,
     )
 
 
@@ -245,7 +268,9 @@ def _route(
             data={"version": version.number, "approvers": [p.handle for p in deciders]},
         )
     told: list[Person] = []
-    if version.false_positive_reason is not None or draft.exemption == "エ":
+    if version.false_positive_reason is not None or guideline_terms.of_record(draft).is_emergency(
+        draft.exemption
+    ):
         try:
             heads = directory.approvers(account.department, clock.now())
         except ValidationFailed:
@@ -301,11 +326,14 @@ def edit(
         next_state(state, Event.EDIT)  # raises with the reason
     account = postable_account(session, author=author, account_code=draft.account.code)
     old = current_version(session, draft=draft)
-    category = draft.exemption if exemption is UNSET else normalise_exemption(exemption)
-    new_evidence = check_evidence(category, draft.evidence if evidence is UNSET else evidence)
+    terms = guideline_terms.in_force(session)
+    category = draft.exemption if exemption is UNSET else normalise_exemption(exemption, terms)
+    new_evidence = check_evidence(
+        category, draft.evidence if evidence is UNSET else evidence, terms
+    )
     new_photo = draft.photo_people if photo_people is UNSET else photo_people
     new_consent = draft.photo_consent if photo_consent is UNSET else bool(photo_consent)
-    check_photo(new_photo, new_consent, exemption=category)
+    check_photo(new_photo, new_consent, emergency=terms.is_emergency(category))
     new_planned = draft.planned_at if planned_at is UNSET else planned_at
     if new_planned is not None and new_planned.tzinfo is None:
         raise ValueError("planned_at must be timezone-aware")
@@ -321,14 +349,18 @@ def edit(
         raise ValidationFailed(
             f"下書き #{draft.id} の第{old.number}版と同じ内容です。修正してから送ってください。"
         )
-    registered = _exemption_allowed(session, account=account, category=category)
+    registered = _exemption_allowed(session, account=account, category=category, terms=terms)
     deciders = (
         []
         if category is not None
         else deciders_for(session, account=account, author=author, now=now)
     )
     outcome, fp_reason = run_content_check(
-        session, text, false_positive_reason=false_positive_reason, exemption=category
+        session,
+        text,
+        false_positive_reason=false_positive_reason,
+        exemption=category,
+        terms=terms,
     )
     target = next_state(state, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL)
     number = old.number + 1
@@ -347,6 +379,8 @@ def edit(
             photo_consent=new_consent if new_photo == "identifiable" else False,
             planned_at=new_planned,
             updated_at=now,
+            guideline_version=terms.version,
+            guideline_sha256=terms.sha256,
         )
         .execution_options(synchronize_session=False),
     )
@@ -358,7 +392,13 @@ def edit(
         )
     session.refresh(draft)
     version = _new_version(
-        draft_id=draft.id, number=number, text=text, outcome=outcome, fp_reason=fp_reason, now=now
+        draft_id=draft.id,
+        number=number,
+        text=text,
+        outcome=outcome,
+        fp_reason=fp_reason,
+        now=now,
+        terms=terms,
     )
     session.add(version)
     edited = Entry(
@@ -376,6 +416,7 @@ def edit(
             "photo_people": new_photo,
             "photo_consent": draft.photo_consent,
             "false_positive_statement": fp_reason is not None,
+            "guideline": {"version": terms.version, "sha256": terms.sha256},
         },
         text=text,
     )

@@ -224,7 +224,7 @@ def _build(data: dict[str, Any], sha256: str) -> Guideline:
         ),
         approval_clause=data["approval"]["clause"],
         exemptions=tuple(
-            Exemption(e["label"], e["description"], e["evidence"], e["held"])
+            Exemption(e["label"], e["description"], e["evidence"], e["held"], e.get("short", ""))
             for e in data["approval"]["exemptions"]
         ),
         approver=roles["approver"],

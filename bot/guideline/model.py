@@ -22,6 +22,12 @@ class Exemption:
     description: str
     evidence: str  # required | optional | none
     held: bool  # False: never held back, even with blocking findings (emergencies)
+    # How forms, buttons and messages name the category (defaults to the description).
+    short: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.short or self.description
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from bot import audit
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
 from bot.errors import PermissionDenied
-from bot.guideline.loader import default_guideline, parse
+from bot.guideline.loader import DATA_DIR, default_guideline, parse
 from bot.guideline.model import Guideline
 from bot.guideline.models import GuidelineLoad
 
@@ -76,11 +78,52 @@ def latest(session: Session) -> GuidelineLoad | None:
 
 
 def in_force(session: Session) -> Guideline:
-    """The guideline in force: the newest load, or the bundled default if none was loaded."""
-    load = latest(session)
-    if load is None:
+    """The guideline in force: the newest load, or the bundled default if none was loaded.
+
+    The one lookup of the guideline in force (per session, hence per tenant); the parsed
+    file is cached by its SHA-256, so each request costs one indexed query.
+    """
+    row = session.execute(
+        sa.select(GuidelineLoad.id, GuidelineLoad.sha256).order_by(GuidelineLoad.id.desc()).limit(1)
+    ).first()
+    if row is None:
         return default_guideline()
-    return parse(load.content.encode("utf-8"), source=f"guideline_loads#{load.id}")
+    return _parsed(session, row.id, row.sha256)
+
+
+def by_sha256(session: Session | None, sha256: str) -> Guideline | None:
+    """A version by its hash: a load recorded in the database, or a file that ships."""
+    cached = _cache.get(sha256)
+    if cached is not None:
+        return cached
+    if session is not None:
+        load_id = session.scalar(
+            sa.select(GuidelineLoad.id).where(GuidelineLoad.sha256 == sha256).limit(1)
+        )
+        if load_id is not None:
+            return _parsed(session, load_id, sha256)
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() == sha256:
+            guideline = parse(raw, source=str(path))
+            _cache[sha256] = guideline
+            return guideline
+    return None
+
+
+_cache: dict[str, Guideline] = {}
+
+
+def _parsed(session: Session, load_id: int, sha256: str) -> Guideline:
+    found = _cache.get(sha256)
+    if found is None:
+        content = session.scalar(
+            sa.select(GuidelineLoad.content).where(GuidelineLoad.id == load_id)
+        )
+        assert content is not None
+        found = parse(content.encode("utf-8"), source=f"guideline_loads#{load_id}")
+        _cache[sha256] = found
+    return found
 
 
 def history(session: Session) -> list[GuidelineLoad]:

@@ -47,6 +47,9 @@ class Incident(TenantOwned, Base):
     last_update_at: Mapped[datetime]
     # The outbox row of the thread's first message: replies thread on it, ticks update it.
     thread_root_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
+    # The guideline version this record was judged under (bot.guideline.terms.of_record).
+    guideline_version: Mapped[str | None] = mapped_column(sa.String(64))
+    guideline_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     account: Mapped[Account] = relationship()
     reporter: Mapped[Person] = relationship(foreign_keys=[reporter_id])

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.actions import Prompt
-from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm
+from bot.commands import PHOTO_CHOICES, DraftForm
 from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
 from bot.custody.api import CustodyForm
 from bot.forms import IncidentForm
@@ -196,7 +196,8 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
         blocks.append(
             bk.section(
                 f"*下書き #{form.draft_id}（第{form.version}版）を修正します*　"
-                f"アカウント: {bk.escape(name)}\n修正後は改めて所属長の決裁が必要です（4(3)）。"
+                f"アカウント: {bk.escape(name)}\n修正後は改めて{form.terms.approver}の決裁が必要です"
+                f"（{form.terms.approval_clause}）。"
             )
         )
     blocks.append(
@@ -208,7 +209,7 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
                 initial_value=values.get("text") or initial_text,
             ),
             block_id="text",
-            hint="送信すると内容チェック（ガイドライン7(1)・5(9)・7(2)）を行います。",
+            hint=f"送信すると内容チェック（{form.terms.short_name}{form.terms.check_scope}）を行います。",
         )
     )
     picker: bk.Block = {"type": "datetimepicker", "action_id": "planned_at"}
@@ -218,8 +219,8 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
     blocks.append(bk.input_block("掲載予定日時", picker, block_id="planned_at", optional=True))
     blocks.append(
         bk.input_block(
-            "決裁不要の区分（4(3)ただし書）",
-            _radio("exemption", EXEMPTION_CHOICES, values.get("exemption", "none")),
+            f"決裁不要の区分（{form.terms.approval_clause}ただし書）",
+            _radio("exemption", form.terms.exemption_choices, values.get("exemption", "none")),
             block_id="exemption",
             hint="事前に掲載ルールを取り決めた区分だけ選べます。掲載後は速やかに事後報告が必要です。",
         )
@@ -232,7 +233,7 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
             ),
             block_id="evidence",
             optional=True,
-            hint="4(3)アを選んだ場合は必須です。",
+            hint=form.terms.evidence_hint or None,
         )
     )
     blocks.append(
@@ -248,7 +249,8 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
             bk.plain_text_input("false_positive_reason", multiline=True, max_length=2000),
             block_id="false_positive_reason",
             optional=True,
-            hint="チェックで「要修正」と判定されたが誤検知だと考える場合に記入します。所属長に伝えられます。",
+            hint="チェックで「要修正」と判定されたが誤検知だと考える場合に記入します。"
+            f"{form.terms.approver}に伝えられます。",
         )
     )
     editing = form.draft_id is not None

@@ -27,7 +27,7 @@ from microsoft_teams.cards import (
 
 from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
 from bot.clock import JST, to_jst
-from bot.commands import EXEMPTION_CHOICES, PHOTO_CHOICES, DraftForm, DraftInput
+from bot.commands import PHOTO_CHOICES, DraftForm, DraftInput
 from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
 from bot.custody.api import CustodyForm
 from bot.errors import ValidationFailed
@@ -104,8 +104,8 @@ def form_card(
         TimeInput(id="planned_time", label="掲載予定時刻", value=_s(current, "planned_time")),
         ChoiceSetInput(
             id="exemption",
-            label="決裁の例外（4(3)ただし書）",
-            choices=[Choice(title=t, value=v) for v, t in EXEMPTION_CHOICES],
+            label=f"決裁の例外（{form.terms.approval_clause}ただし書）",
+            choices=[Choice(title=t, value=v) for v, t in form.terms.exemption_choices],
             value=_s(current, "exemption") or "none",
         ),
         TextInput(

@@ -1,0 +1,251 @@
+"""The guideline's vocabulary as the workflows speak it: the one seam between the file and
+every message, form and button.
+
+``rules`` cites the seed city's numbering (``7(1)エ``) and knows nothing of the bot; the
+translation into the city's own ids happens here, at the bot's boundary, through the
+file's ``check:`` mapping. A ``Terms`` is built from one guideline version and cached by
+its SHA-256 (content-addressed, so the cache is the same for every tenant); which version
+applies is always looked up through the session: ``in_force(session)`` for what happens
+now, the version recorded on a draft, decision or incident for what happened then.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.orm import Session, object_session
+
+from bot.guideline.model import Exemption, Guideline, IncidentType
+
+_lock = threading.Lock()
+_by_sha: dict[str, Terms] = {}
+
+
+class Terms:
+    """Clause ids, role titles, exemption categories and checklists of one guideline version."""
+
+    def __init__(self, guideline: Guideline) -> None:
+        self.guideline = guideline
+
+    # ---------------------------------------------------------------- identity
+
+    @property
+    def version(self) -> str:
+        return self.guideline.version
+
+    @property
+    def sha256(self) -> str:
+        return self.guideline.sha256
+
+    @property
+    def short_name(self) -> str:
+        """How messages name the guideline: ガイドライン, 運用指針…"""
+        return self.guideline.short_name
+
+    # ------------------------------------------------------------------- roles
+
+    @property
+    def approver(self) -> str:
+        """Who gives the 決裁 (所属長, 所管課長…)."""
+        return self.guideline.approver
+
+    @property
+    def account_confirmer(self) -> str:
+        """Who confirms a new account (広報課長, 企画課長…)."""
+        return self.guideline.account_confirmer.title
+
+    @property
+    def incident_desk(self) -> str:
+        """Who receives incidents (情報政策課, 総務課情報係…)."""
+        return self.guideline.incident_desk.title
+
+    @property
+    def approval_clause(self) -> str:
+        return self.guideline.approval_clause
+
+    @property
+    def confirmation_clause(self) -> str:
+        return self.guideline.account_confirmer.clause or ""
+
+    @property
+    def policy_clause(self) -> str:
+        return self.guideline.policy_clause
+
+    # -------------------------------------------------------------- exemptions
+
+    @property
+    def exemptions(self) -> tuple[Exemption, ...]:
+        return self.guideline.exemptions
+
+    def exemption(self, label: str | None) -> Exemption | None:
+        return self.guideline.exemption(label) if label else None
+
+    def exemption_text(self, label: str | None) -> str:
+        """「4(3)ア 既に市ホームページ・広報紙等で発信している内容」; the bare label if unknown."""
+        found = self.exemption(label)
+        if found is None:
+            return label or ""
+        return f"{self.approval_clause}{found.label} {found.name}"
+
+    def exemption_ref(self, label: str | None) -> str:
+        """「4(3)エ」: the category cited by clause."""
+        return f"{self.approval_clause}{label}" if label else ""
+
+    @property
+    def exemption_labels(self) -> str:
+        """「ア・イ・ウ・エ」."""
+        return "・".join(e.label for e in self.exemptions)
+
+    @property
+    def exemption_choices(self) -> tuple[tuple[str, str], ...]:
+        """The form's choices: none (needs a 決裁), then each category by label."""
+        return (
+            ("none", f"なし（{self.approver}の決裁を受ける）"),
+            *((e.label, self.exemption_text(e.label)) for e in self.exemptions),
+        )
+
+    @property
+    def evidence_hint(self) -> str:
+        """「4(3)アを選んだ場合は必須です。」, or empty if no category needs evidence."""
+        needing = [self.exemption_ref(e.label) for e in self.exemptions if e.evidence == "required"]
+        return f"{'・'.join(needing)}を選んだ場合は必須です。" if needing else ""
+
+    @property
+    def check_scope(self) -> str:
+        """What the content check enforces, by the city's clause groups: 「7(1)・7(2)・5(8)・5(9)」."""
+        groups: dict[str, None] = {}
+        for c in self.guideline.clauses:
+            if c.check is not None and c.check not in self.guideline.disabled_checks:
+                m = re.match(r"\d+\(\d+\)", c.id)
+                groups[m.group(0) if m else c.id] = None
+        return "・".join(groups)
+
+    def is_emergency(self, label: str | None) -> bool:
+        """Never held back, even with blocking findings (the seed city's 4(3)エ)."""
+        found = self.exemption(label)
+        return found is not None and not found.held
+
+    def needs_evidence(self, label: str | None) -> bool:
+        found = self.exemption(label)
+        return found is not None and found.evidence == "required"
+
+    def parse_exemption(self, value: str) -> str | None:
+        """「ア」「4(3)ア」「4（3）ア」 → the label; None if it is no category of this guideline."""
+        v = value.strip().replace("（", "(").replace("）", ")")
+        v = v.removeprefix(self.approval_clause).strip()
+        return v if self.exemption(v) is not None else None
+
+    # -------------------------------------------------------- content check
+
+    def cite(self, check: str) -> str | None:
+        """The city's clause id for a content-check category; None if disabled or uncited."""
+        return self.guideline.cite(check)
+
+    @cached_property
+    def _citation(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        mapping = {
+            c.check: c.id
+            for c in self.guideline.clauses
+            if c.check is not None and c.check not in self.guideline.disabled_checks
+        }
+        changed = {k: v for k, v in mapping.items() if k != v}
+        if not changed and self.short_name == "ガイドライン":
+            return None, mapping
+        keys = sorted(mapping, key=len, reverse=True)
+        pattern = re.compile("(ガイドライン)?(" + "|".join(re.escape(k) for k in keys) + ")")
+        return pattern, mapping
+
+    def translate(self, text: str) -> str:
+        """A rules message with the seed numbering, in the city's numbering and name."""
+        pattern, mapping = self._citation
+        if pattern is None:
+            return text
+        return pattern.sub(
+            lambda m: (self.short_name if m.group(1) else "") + mapping[m.group(2)], text
+        )
+
+    def findings(self, findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stored-form findings (``bot.drafts.checking``) as this guideline judges them.
+
+        ``clause`` becomes the city's id (``check`` keeps the seed category), checks the
+        city does not have are dropped, and the file's severity per rule applies.
+        """
+        out = []
+        for f in findings:
+            check = f.get("check", f["clause"])
+            cited = self.cite(check)
+            if cited is None:
+                continue
+            severity = self.guideline.rule_severity.get(f["rule"], f["severity"])
+            out.append(
+                {
+                    **f,
+                    "check": check,
+                    "clause": cited,
+                    "severity": severity,
+                    "message": self.translate(f["message"]),
+                }
+            )
+        return out
+
+    # ------------------------------------------------------------ incidents
+
+    @property
+    def incident_types(self) -> tuple[IncidentType, ...]:
+        return self.guideline.incident_types
+
+    def incident_type(self, code: str) -> IncidentType | None:
+        return self.guideline.incident_type(code)
+
+
+def of(guideline: Guideline) -> Terms:
+    """The (cached) terms of one guideline version."""
+    if not guideline.sha256:
+        return Terms(guideline)
+    with _lock:
+        found = _by_sha.get(guideline.sha256)
+        if found is None:
+            found = _by_sha[guideline.sha256] = Terms(guideline)
+    return found
+
+
+def in_force(session: Session) -> Terms:
+    """The terms of the guideline in force for the session's deployment (or tenant)."""
+    from bot.guideline import service
+
+    return of(service.in_force(session))
+
+
+def judged_under(session: Session | None, sha256: str | None) -> Terms | None:
+    """The terms of the version a record was judged under; None if it cannot be found."""
+    if sha256 is None:
+        return None
+    with _lock:
+        found = _by_sha.get(sha256)
+    if found is not None:
+        return found
+    from bot.guideline import service
+
+    guideline = service.by_sha256(session, sha256)
+    return of(guideline) if guideline is not None else None
+
+
+def of_record(record: Any) -> Terms:
+    """The terms a record (draft version, decision, incident…) was judged under.
+
+    Records keep ``guideline_sha256``; one written before versions were recorded (NULL)
+    or whose version can no longer be found reads with the guideline in force.
+    """
+    session = object_session(record)
+    found = judged_under(session, getattr(record, "guideline_sha256", None))
+    if found is not None:
+        return found
+    if session is None:
+        from bot.guideline.loader import default_guideline
+
+        return of(default_guideline())
+    return in_force(session)
