@@ -34,6 +34,9 @@ from bot.directory.models import (
     ExemptionRule,
     Person,
 )
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 from bot.notify.messages import Action, Field, OutMessage
 
 EVENT_LABELS = {
@@ -199,31 +202,35 @@ def manager_notice(account: Account, actor: Person) -> OutMessage:
     )
 
 
-def after_revoke(category: str) -> str:
+def after_revoke(category: str, terms: Terms | None = None) -> str:
     """What a revoked posting rule means for the next posts of that category."""
-    if category == "エ":
+    terms = terms or guideline_terms.of(default_guideline())
+    cited = terms.exemption_ref(category)
+    if terms.is_emergency(category):
         return (
-            "今後も緊急情報（4(3)エ）は決裁なしですぐ掲載できますが、所属長にはルール未登録のまま"
-            "掲載されたことを知らせます。"
+            f"今後も緊急情報（{cited}）は決裁なしですぐ掲載できますが、{terms.approver}には"
+            "ルール未登録のまま掲載されたことを知らせます。"
         )
-    return f"今後、4(3){category}の投稿も所属長の決裁が必要です。"
+    return f"今後、{cited}の投稿も{terms.approver}の決裁が必要です。"
 
 
 def rule_notice(account: Account, category: str, actor: Person, *, revoked: bool) -> OutMessage:
     """A posting rule (4(3) ただし書) was registered or revoked."""
+    terms = guideline_terms.of_record(account)  # the guideline in force (accounts carry none)
+    cited = terms.exemption_ref(category)
     if revoked:
         text = (
-            f"{person_label(actor)}が「{account.name}」の4(3){category}の掲載ルールを取り消しました。"
-            + after_revoke(category)
+            f"{person_label(actor)}が「{account.name}」の{cited}の掲載ルールを取り消しました。"
+            + after_revoke(category, terms)
         )
     else:
         text = (
-            f"{person_label(actor)}が「{account.name}」の4(3){category}の掲載ルールを登録しました。"
-            f"4(3){category}に当たる投稿は決裁なしで掲載し、掲載後速やかに所属長へ報告します。"
+            f"{person_label(actor)}が「{account.name}」の{cited}の掲載ルールを登録しました。"
+            f"{cited}に当たる投稿は決裁なしで掲載し、掲載後速やかに{terms.approver}へ報告します。"
         )
     return OutMessage(
         kind="account.rule_changed",
-        title=f"掲載ルール（4(3){category}）の{'取り消し' if revoked else '登録'}: {account.name}",
+        title=f"掲載ルール（{cited}）の{'取り消し' if revoked else '登録'}: {account.name}",
         text=text,
         context=f"アカウント {account.code}",
     )

@@ -15,21 +15,24 @@ from bot.accounts.models import ExemptionRuleHistory
 from bot.accounts.validation import TEXT_LIMIT
 from bot.clock import Clock
 from bot.directory import service as directory
-from bot.directory.models import CLOSED, EXEMPT_CATEGORIES, Account, ExemptionRule, Person
+from bot.directory.models import CLOSED, Account, ExemptionRule, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.text import visible_or_empty
 
 # ---------------------------------------------------------------------------- posting rules
 
 
-def parse_category(value: str) -> str:
-    """ "ア", "4(3)ア" or "4（3）ア" -> "ア"; otherwise ValidationFailed."""
-    text = value.strip().replace("（", "(").replace("）", ")")
-    text = text.removeprefix("4(3)").strip()
-    if text not in EXEMPT_CATEGORIES:
+def parse_category(value: str, terms: Terms) -> str:
+    """ "ア", "4(3)ア" or "4（3）ア" -> "ア" (the guideline in force's labels); otherwise
+    ValidationFailed."""
+    text = terms.parse_exemption(value)
+    if text is None:
         raise ValidationFailed(
-            f"区分「{value}」はありません。4(3)ただし書の区分ア・イ・ウ・エのいずれかを指定してください。",
-            fields={"category": "ア・イ・ウ・エのいずれかを指定してください。"},
+            f"区分「{value}」はありません。{terms.approval_clause}ただし書の区分"
+            f"{terms.exemption_labels}のいずれかを指定してください。",
+            fields={"category": f"{terms.exemption_labels}のいずれかを指定してください。"},
         )
     return text
 
@@ -96,7 +99,7 @@ def register_rule(
 
     It replaces any rule in force for that category; the old one stays in the history.
     """
-    cat = parse_category(category)
+    cat = parse_category(category, guideline_terms.in_force(session))
     text = visible_or_empty(rule_text)
     if not text:
         raise ValidationFailed(
@@ -169,7 +172,7 @@ def revoke_rule(
     clock: Clock | None = None,
 ) -> ExemptionRuleHistory:
     """Revoke the rule in force for a category; posts of that kind need 決裁 again."""
-    cat = parse_category(category)
+    cat = parse_category(category, guideline_terms.in_force(session))
     account = directory.get_account(session, code=code, lock=True)
     now = current_time(clock)
     _require_head(account, actor, now)

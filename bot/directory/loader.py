@@ -35,6 +35,7 @@ from bot.directory.parsing import (
     parse,
 )
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
 
 __all__ = [
     "DEMO_FILE",
@@ -64,7 +65,8 @@ def load_text(
     clock: Clock | None = None,
 ) -> LoadResult:
     """Validate and apply a directory given as YAML text."""
-    return apply(session, spec=parse(source, origin=name), actor=actor, clock=clock)
+    spec = parse(source, origin=name, terms=guideline_terms.in_force(session))
+    return apply(session, spec=spec, actor=actor, clock=clock)
 
 
 def load_file(

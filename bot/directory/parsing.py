@@ -15,8 +15,11 @@ from typing import Any
 import yaml
 
 from bot.clock import JST
-from bot.directory.models import ACCOUNT_STATUSES, EXEMPT_CATEGORIES, ORG_ROLES
+from bot.directory.models import ACCOUNT_STATUSES, ORG_ROLES
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 
 TOP_LEVEL = ("people", "departments", "accounts", "org_roles", "channels")
 # A YAML mapping: key -> (key node, value node), to report lines.
@@ -108,7 +111,8 @@ class DirectorySpec:
 
 
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms  # the guideline in force: exemption labels
         self.problems: list[tuple[int, str]] = []
         # What the file defines so far, with the line: references are checked against it.
         self.handles: dict[str, int] = {}
@@ -252,9 +256,13 @@ def _line(node: yaml.Node | None) -> int:
     return node.start_mark.line + 1 if node is not None and node.start_mark else 0
 
 
-def parse(source: str, *, origin: str = "") -> DirectorySpec:
-    """Parse and validate a directory file; raise DirectoryError naming every bad line."""
-    p = _Parser()
+def parse(source: str, *, origin: str = "", terms: Terms | None = None) -> DirectorySpec:
+    """Parse and validate a directory file; raise DirectoryError naming every bad line.
+
+    ``terms``: the guideline in force, whose exemption labels the file's categories must
+    use (loading passes the session's; a bare ``directory check`` reads the shipped one).
+    """
+    p = _Parser(terms or guideline_terms.of(default_guideline()))
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -439,13 +447,14 @@ def _accounts(p: _Parser, top: Fields, spec: DirectorySpec) -> None:
                 )
             cat = p.text(em, "category", enode, f"{what}の exemptions", required=True, max_len=10)
             if cat is not None:
-                cat = cat.removeprefix("4(3)")
-            if cat is not None and cat not in EXEMPT_CATEGORIES:
-                p.error(
-                    em["category"][1],
-                    f"{what}: 決裁不要の区分「{cat}」は使えません（4(3)ただし書のア・イ・ウ・エのいずれか）。",
-                )
-                continue
+                raw, cat = cat, p.terms.parse_exemption(cat)
+                if cat is None:
+                    p.error(
+                        em["category"][1],
+                        f"{what}: 決裁不要の区分「{raw}」は使えません"
+                        f"（{p.terms.approval_clause}ただし書の{p.terms.exemption_labels}のいずれか）。",
+                    )
+                    continue
             if cat is not None and any(e.category == cat for e in exemptions):
                 p.error(enode, f"{what}: 区分「{cat}」が2回あります。")
                 continue

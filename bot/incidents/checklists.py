@@ -7,8 +7,11 @@ is declared, so later wording changes never rewrite what was asked at the time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 
 
 @dataclass(frozen=True)
@@ -123,19 +126,43 @@ PROHIBITED_CATEGORIES: dict[str, str] = {
 }
 
 
-def type_names() -> str:
+def type_names(terms: Terms | None = None) -> str:
     """The type names users may type, e.g. 「炎上|なりすまし|訂正」."""
-    return "|".join(t.name for t in TYPES.values())
+    return "|".join(t.name for t in types(terms).values())
 
 
-def parse_type(value: str) -> IncidentType:
+def types(terms: Terms | None) -> dict[str, IncidentType]:
+    """The incident types of a guideline version (its own names, clauses and checklists)."""
+    if terms is None:
+        return TYPES
+    return {
+        t.code: IncidentType(
+            t.code,
+            t.name,
+            t.clause,
+            t.description,
+            tuple(ChecklistStep(s.code, s.label, s.clause) for s in t.steps),
+        )
+        for t in terms.incident_types
+        if t.code in TYPES  # the codes the database knows (incidents.type CHECK)
+    }
+
+
+def kind_of(incident: Any) -> IncidentType:
+    """An incident's type as the guideline it was declared under names it."""
+    found = types(guideline_terms.of_record(incident)).get(incident.type)
+    return found if found is not None else TYPES[incident.type]
+
+
+def parse_type(value: str, terms: Terms | None = None) -> IncidentType:
     """Accept a Japanese type name (炎上) or a stored code (flaming)."""
     key = value.strip()
-    found = _BY_NAME.get(key) or TYPES.get(key.lower())
+    known = types(terms)
+    found = {t.name: t for t in known.values()}.get(key) or known.get(key.lower())
     if found is None:
         raise ValidationFailed(
-            f"「{value}」という種別はありません。{type_names()} のいずれかを指定してください"
-            "（ガイドライン6）。",
+            f"「{value}」という種別はありません。{type_names(terms)} のいずれかを指定してください"
+            f"（{terms.short_name if terms else 'ガイドライン'}）。",
             fields={"type": "種別が不明です"},
         )
     return found

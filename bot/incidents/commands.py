@@ -17,8 +17,9 @@ from bot.clock import Clock, format_jst
 from bot.directory import service as directory
 from bot.directory.models import Account, Person
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.incidents import messaging, responses, service
-from bot.incidents.checklists import STATUS_NAMES, TYPES, parse_type, type_names
+from bot.incidents.checklists import STATUS_NAMES, kind_of, parse_type, type_names
 from bot.incidents.models import Incident
 from bot.interaction.args import number
 from bot.notify.messages import OutMessage
@@ -105,7 +106,7 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock) -> OutMessa
 
 def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock) -> OutMessage:
     try:
-        kind = parse_type(head)
+        kind = parse_type(head, guideline_terms.in_force(session))
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message + "\n\n" + USAGE, fields=exc.fields) from None
     parts = _split(rest, 1)
@@ -135,15 +136,15 @@ def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock
 
 def declared_reply(incident: Incident) -> OutMessage:
     """What the reporter is told once the incident is recorded (text command or form)."""
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     return OutMessage(
         kind="incident.declared",
         title=f"事案#{incident.id}（{kind.name}）を記録しました",
         # The thread root is only queued here: say so, and tell them when it is posted
         # (``messaging.reporter_message``, delivered after the root).
         text=(
-            "情報政策課のチャンネルに対応スレッドの作成を依頼しました。"
-            "スレッドができ次第、お知らせします。"
+            f"{guideline_terms.of_record(incident).incident_desk}のチャンネルに"
+            "対応スレッドの作成を依頼しました。スレッドができ次第、お知らせします。"
         ),
     )
 
@@ -268,7 +269,7 @@ def _edit(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessag
 def _list(session: Session) -> OutMessage:
     incidents = service.list_incidents(session)
     lines = [
-        f"#{i.id} 【{TYPES[i.type].name}】{i.account.name} {STATUS_NAMES[i.status]}"
+        f"#{i.id} 【{kind_of(i).name}】{i.account.name} {STATUS_NAMES[i.status]}"
         f"（{format_jst(i.opened_at)}）"
         for i in incidents
     ]

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.clock import format_jst, to_jst
-from bot.incidents.checklists import STATUS_NAMES, TYPES
+from bot.incidents.checklists import STATUS_NAMES, kind_of
 from bot.incidents.messaging import EVENT_NAMES
 from bot.incidents.models import Incident, IncidentEvent
 
@@ -31,7 +31,7 @@ def _ordered(incident: Incident) -> list[IncidentEvent]:
 
 def as_dict(incident: Incident) -> dict[str, Any]:
     """The incident as plain data (times as ISO 8601 in JST)."""
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     return {
         "id": incident.id,
         "type": incident.type,
@@ -94,7 +94,7 @@ def _quote(text: str) -> list[str]:
 
 def to_markdown(incident: Incident) -> str:
     """A readable record for filing (5(11))."""
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     out = [
         f"# 事案#{incident.id} 【{kind.name}】{incident.account.name}",
         "",

@@ -18,7 +18,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import format_jst
-from bot.incidents.checklists import PURPOSE_NAMES, STATUS_NAMES, TYPES
+from bot.guideline import terms as guideline_terms
+from bot.incidents.checklists import PURPOSE_NAMES, STATUS_NAMES, kind_of
 from bot.incidents.models import (
     Incident,
     IncidentChecklistItem,
@@ -43,7 +44,7 @@ EVENT_NAMES = {
 
 def incident_title(incident: Incident) -> str:
     """E.g. 「【炎上】#12 市政情報アカウント」."""
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     return f"【{kind.name}】#{incident.id} {incident.account.name}"
 
 
@@ -76,7 +77,7 @@ def reference(incident: Incident, event: IncidentEvent | None = None) -> str:
 
 
 def _summary_fields(incident: Incident) -> list[Field]:
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     fields = [
         Field("種別", f"{kind.name}（{kind.clause}）"),
         Field("アカウント", f"{incident.account.name}（{incident.account.media}）"),
@@ -93,7 +94,7 @@ def _summary_fields(incident: Incident) -> list[Field]:
 
 def root_message(incident: Incident, *, mentions: list[str] | None = None) -> OutMessage:
     """The thread's first message: summary, checklist and the actions still possible."""
-    kind = TYPES[incident.type]
+    kind = kind_of(incident)
     lines = [f"ガイドライン{kind.clause}による対応チェックリスト:"]
     lines.extend(item_line(i) for i in incident.items)
     if incident.status == "closed":
@@ -134,12 +135,14 @@ def reporter_message(incident: Incident) -> OutMessage:
     never claims a thread that is still waiting in the outbox.
     """
     root = incident.thread_root_id
+    terms = guideline_terms.of_record(incident)
+    desk = terms.incident_desk
     return OutMessage(
         kind="incident.reported",
         title=f"{incident_title(incident)} の対応スレッドを作成しました",
         text=(
-            "情報政策課のチャンネルに対応スレッドを作成し、所属長・公式アカウント管理者・"
-            "情報政策課に連絡しました。以後のやり取りはスレッドで行ってください。"
+            f"{desk}のチャンネルに対応スレッドを作成し、{terms.approver}・公式アカウント管理者・"
+            f"{desk}に連絡しました。以後のやり取りはスレッドで行ってください。"
         ),
         actions=[
             Action(

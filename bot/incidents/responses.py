@@ -22,7 +22,7 @@ from bot.drafts.service import SubmitResult
 from bot.drafts.state import label
 from bot.errors import InvalidTransition
 from bot.incidents import service
-from bot.incidents.checklists import PURPOSE_NAMES, TYPES, parse_purpose
+from bot.incidents.checklists import PURPOSE_NAMES, kind_of, parse_purpose
 from bot.incidents.models import Incident, IncidentDraft
 from bot.notify.messages import Action
 
@@ -49,7 +49,7 @@ def start_response(
     service.require_participant(
         session, person=actor, incident=incident, now=clock.now(), doing="対応投稿の起案"
     )
-    kind = TYPES[incident.type].name
+    kind = kind_of(incident).name
     related = Related(
         text=(
             f"事案#{incident.id}（{kind}）への対応投稿（{PURPOSE_NAMES[code]}）です（6(1)）。"

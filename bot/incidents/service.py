@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
 from bot.directory.models import Account, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.incidents import messaging
 from bot.incidents.checklists import (
     PURPOSE_NAMES,
@@ -221,7 +222,8 @@ def declare(
     """Record an incident and open its escalation thread in 情報政策課's channel."""
     clock = clock or SystemClock()
     reporter = actor
-    kind = parse_type(type)
+    terms = guideline_terms.in_force(session)
+    kind = parse_type(type, terms)
     account = directory.get_account(session, code=account_code)
     url = (url or "").strip() or None
     summary = visible_or_empty(summary)
@@ -246,6 +248,8 @@ def declare(
         status="open",
         opened_at=now,
         last_update_at=now,
+        guideline_version=terms.version,
+        guideline_sha256=terms.sha256,
     )
     for position, step in enumerate(kind.steps, start=1):
         incident.items.append(
@@ -280,7 +284,12 @@ def declare(
         action="incident.declared",
         subject_type="incident",
         subject_id=incident.id,
-        data={"type": kind.code, "account": account.code, "thread_root": root.id},
+        data={
+            "type": kind.code,
+            "account": account.code,
+            "thread_root": root.id,
+            "guideline": {"version": terms.version, "sha256": terms.sha256},
+        },
         text=summary + "\n" + (url or ""),
         clock=clock,
     )

@@ -1,0 +1,222 @@
+"""The workflows run under either guideline file, and say what that file says.
+
+Each test runs with the seed city's file (the default, nothing loaded) and with さくら町's
+(loaded as a new version), and asserts what a user sees: the clause a finding cites, the
+exemption labels, the approver's and the incident desk's titles, the checklist items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from bot.accounts import posting_rules
+from bot.audit.models import AuditEvent
+from bot.directory import service as directory
+from bot.drafts.models import Draft, DraftVersion
+from bot.guideline import service
+from bot.guideline.loader import DATA_DIR
+from bot.incidents.models import Incident
+from handlers.console.testing import TestBot
+
+PHONE = "問い合わせは090-1234-5678まで。"
+
+
+@dataclass(frozen=True)
+class City:
+    file: str | None  # None: nothing loaded (the shipped default)
+    version: str
+    pii: str  # where the city cites personal information
+    not_pii: str  # the other city's citation: must not appear
+    short: str  # what the finding message calls the guideline
+    approver: str
+    approval: str  # the clause of prior approval
+    emergency: str  # the exemption label that is never held
+    published: str  # the exemption label that needs evidence
+    unknown: str  # a label the city does not have
+    labels: str
+    desk: str
+    first_step: str  # the first 炎上 checklist item
+
+
+MATSUMOTO = City(
+    None,
+    "Ver1.00",
+    "7(1)エ",
+    "5(1)エ",
+    "ガイドライン7(1)エ",
+    "所属長",
+    "4(3)",
+    "エ",
+    "ア",
+    "甲",
+    "ア・イ・ウ・エ",
+    "情報政策課",
+    "職員個人の判断で反論・抗弁をしない",
+)
+SAKURA = City(
+    "sakura-town-2.1.yaml",
+    "第2.1版",
+    "5(1)エ",
+    "7(1)エ",
+    "運用指針5(1)エ",
+    "所管課長",
+    "3(2)",
+    "甲",
+    "乙",
+    "エ",
+    "甲・乙",
+    "総務課情報係",
+    "担当者個人で反論しないよう周知した",
+)
+
+
+def load(factory, name: str, clock) -> None:
+    with factory() as s:
+        service.record_load(
+            s, raw=(DATA_DIR / name).read_bytes(), source=name, actor="system", clock=clock
+        )
+        s.commit()
+
+
+@pytest.fixture(params=[MATSUMOTO, SAKURA], ids=["matsumoto", "sakura"])
+def city(request) -> City:
+    c: City = request.param
+    return c
+
+
+@pytest.fixture
+def bot(factory, clock, city):
+    # The demo directory first (its posting rules use the seed's labels, kept as history),
+    # then the city's guideline as the version in force.
+    testbot = TestBot(factory, clock=clock)
+    if city.file is not None:
+        load(factory, city.file, clock)
+    return testbot
+
+
+def test_blocked_submission_cites_the_citys_clause(bot, city, factory):
+    bot.push("sato", f"/draft {PHONE}")
+    refused = bot.pop("sato")
+    assert refused.kind == "error"
+    assert city.pii in refused and city.not_pii not in refused
+    assert city.short in refused  # the rule's message, renumbered
+    bot.push("sato", f'/draft fp="観光案内所の公開番号です" {PHONE}')
+    receipt = bot.pop("sato")
+    assert f"誤検知の説明は{city.approver}に伝えられます" in receipt
+    request = bot.pop("yamada", kind="draft.approval_request")
+    assert f"決裁依頼です（{city.approval}）" in request and city.pii in request
+    with factory() as s:
+        version = s.scalars(sa.select(DraftVersion)).one()
+        assert [f["clause"] for f in version.findings] == [city.pii]
+        assert [f["check"] for f in version.findings] == ["7(1)エ"]
+        assert version.guideline_version == city.version
+        event = s.scalars(sa.select(AuditEvent).where(AuditEvent.action == "draft.submitted")).one()
+        assert event.data["guideline"]["version"] == city.version
+        assert event.data["findings"][0]["clause"] == city.pii
+
+
+def test_submit_approve_publish(bot, city, factory):
+    bot.push("sato", "/draft account=kanko-x 桜まつりを4月5日に開催します。")
+    receipt = bot.pop("sato")
+    assert f"{city.approver}の決裁（{city.approval}）を依頼しました" in receipt
+    n = receipt.draft_id
+    request = bot.pop("yamada", kind="draft.approval_request")
+    assert f"なし（{city.approver}の決裁が必要）" in request
+    bot.push("yamada", f"/approve {n}")
+    assert "承認されました" in bot.pop("sato", kind="draft.decided").title
+    bot.push("sato", f"/published {n} https://x.com/midori_kanko_demo/status/1")
+    assert "掲載済み" in bot.pop("sato")
+    with factory() as s:
+        assert s.get(Draft, n).state == "published"
+        assert s.get(Draft, n).guideline_version == city.version
+
+
+def test_exempt_post_report_and_acknowledge(bot, city, factory, clock):
+    with factory() as s:
+        posting_rules.register_rule(
+            s,
+            actor=directory.get_person(s, handle="yamada"),
+            code="kanko-x",
+            category=city.published,
+            rule_text="掲載済みの内容は掲載ページの URL を添えて投稿する。",
+            clock=clock,
+        )
+        s.commit()
+    ref = f"{city.approval}{city.published}"
+    bot.push("sato", f"/draft exempt={city.published} 菊まつりは11月3日です。")
+    assert "根拠を入力してください" in bot.pop("sato", kind="error")
+    assert f"掲載ルール（{ref}）の登録" in bot.pop("sato", kind="account.rule_changed").title
+    bot.push(
+        "sato",
+        f"/draft exempt={city.published} evidence=https://www.city.example/kiku "
+        "菊まつりは11月3日です。",
+    )
+    receipt = bot.pop("sato")
+    assert f"決裁不要（{ref} " in receipt and f"{city.approver}へ事後報告" in receipt
+    n = receipt.draft_id
+    bot.push("sato", f"/report {n} url=https://x.com/midori_kanko_demo/status/9 掲載しました。")
+    report = bot.pop("yamada", kind="report.filed")
+    assert f"（{city.approval}ただし書）" in report and ref in report
+    bot.push("yamada", f"/ack {n}")
+    assert "確認済み" in bot.pop("sato", kind="report.acknowledged").title
+
+
+def test_emergency_category_is_never_held(bot, city):
+    ref = f"{city.approval}{city.emergency}"
+    bot.push("sato", f"/draft exempt={city.emergency} 避難所を開設しました。")
+    receipt = bot.pop("sato")
+    assert f"緊急情報（{ref}）のため、すぐに掲載できます" in receipt
+    notice = bot.pop("yamada", kind="draft.exempt_notice")
+    assert f"【緊急情報 {ref}】" in notice.title
+
+
+def test_a_label_of_another_guideline_is_refused(bot, city, factory):
+    bot.push("sato", f"/draft exempt={city.unknown} 避難所を開設しました。")
+    refused = bot.pop("sato", kind="error")
+    assert f"{city.approval}ただし書の{city.labels}のいずれか" in refused
+    with factory() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
+
+
+def test_incident_checklist_and_desk_follow_the_file(bot, city, factory):
+    bot.push("sato", "/incident 炎上 kanko-x 開催日の誤りに批判が集まっています")
+    declared = bot.pop("sato", kind="incident.declared")
+    assert f"{city.desk}のチャンネル" in declared
+    with factory() as s:
+        incident = s.scalars(sa.select(Incident)).one()
+        assert incident.items[0].label.startswith(city.first_step)
+        assert incident.guideline_version == city.version
+        n = incident.id
+    bot.push("sato", f"/incident show {n}")
+    shown = bot.pop("sato", kind="incident.detail")
+    assert city.first_step in shown
+    bot.push("watanabe", f"/incident tick {n} 1")
+    assert city.first_step in bot.pop("watanabe", kind="incident.ack").title
+    bot.push("watanabe", f"/incident close {n} 訂正を掲載し、収束しました")
+    assert "終了しました" in bot.pop("watanabe", kind="incident.ack").title
+    with factory() as s:
+        incident = s.scalars(sa.select(Incident)).one()
+        assert incident.status == "closed" and incident.items[0].done_at is not None
+
+
+def test_loading_a_new_version_never_rewrites_history(factory, clock):
+    bot = TestBot(factory, clock=clock)
+    bot.push("sato", f'/draft fp="観光案内所の公開番号です" {PHONE}')
+    n = bot.pop("sato").draft_id
+    load(factory, "sakura-town-2.1.yaml", clock)
+    bot.clear()
+    # The old draft, decided after the load: still cited and labelled as checked then.
+    bot.push("yamada", f"/reject {n} 番号を削除してください")
+    closed = bot.pop("yamada", kind="draft.approval_closed")
+    assert "チェックした版" in closed and "Ver1.00" in closed
+    with factory() as s:
+        old = s.scalars(sa.select(DraftVersion).where(DraftVersion.draft_id == n)).one()
+        assert old.guideline_version == "Ver1.00"
+        assert [f["clause"] for f in old.findings] == ["7(1)エ"]
+    # A new draft is checked under the new version.
+    bot.push("sato", f"/draft {PHONE}")
+    refused = bot.pop("sato", kind="error")
+    assert "5(1)エ" in refused and "7(1)エ" not in refused
