@@ -30,6 +30,7 @@ from bot.drafts.common import (
 from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.drafts.state import Event, State, label, next_state
 from bot.errors import BotError, InvalidTransition, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.service import enqueue
 
 # --- decide ----------------------------------------------------------------------------
@@ -134,6 +135,9 @@ def decide(
                 "最新の決裁依頼を見て判断してください。何も変更していません。"
             )
         raise _already(session, draft=draft, version=target)
+    # The guideline in force when the decision was taken (the text was checked under the
+    # version's own, ``target.guideline_version``).
+    terms = guideline_terms.in_force(session)
     decision = Decision(
         draft_id=draft.id,
         version_id=target.id,
@@ -141,6 +145,8 @@ def decide(
         kind=kind,
         reason=reason,
         decided_at=now,
+        guideline_version=terms.version,
+        guideline_sha256=terms.sha256,
     )
     try:
         with session.begin_nested():
@@ -155,7 +161,12 @@ def decide(
         action=f"draft.{'approved' if kind == 'approve' else 'rejected' if kind == 'reject' else 'changes_requested'}",
         subject_type="draft",
         subject_id=draft.id,
-        data={"version": number, "decision_id": decision.id, "reason_given": reason is not None},
+        data={
+            "version": number,
+            "decision_id": decision.id,
+            "reason_given": reason is not None,
+            "guideline": {"version": terms.version, "sha256": terms.sha256},
+        },
         text=target.text,
         clock=clock,
     )

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.accounts import posting_rules
 from bot.audit.models import AuditEvent
 from bot.directory import service as directory
-from bot.drafts.models import Draft, DraftVersion
+from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.guideline import service
 from bot.guideline.loader import DATA_DIR
 from bot.incidents.models import Incident
@@ -215,6 +215,12 @@ def test_loading_a_new_version_never_rewrites_history(factory, clock):
     with factory() as s:
         old = s.scalars(sa.select(DraftVersion).where(DraftVersion.draft_id == n)).one()
         assert old.guideline_version == "Ver1.00"
+        decision = s.scalars(sa.select(Decision).where(Decision.draft_id == n)).one()
+        assert decision.guideline_version == "第2.1版"  # decided under the version in force
+        decided = s.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "draft.rejected")
+        ).one()
+        assert decided.data["guideline"]["version"] == "第2.1版"
         assert [f["clause"] for f in old.findings] == ["7(1)エ"]
     # A new draft is checked under the new version.
     bot.push("sato", f"/draft {PHONE}")
