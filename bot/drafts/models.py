@@ -45,7 +45,7 @@ class Draft(TenantOwned, Base):
     current_version: Mapped[int] = mapped_column(default=1)
     # The exemption category the author claims, as the guideline file labels it (ア〜エ in
     # the seed city's, 甲・乙 in さくら町's), or None: needs the approver's 決裁. Read with
-    # the guideline version below (migration 0016).
+    # the guideline version below (migration 0019).
     exemption: Mapped[str | None] = mapped_column(sa.String(8))
     # e.g. the URL of the city page that already published the event (4(3)ア).
     evidence: Mapped[str | None] = mapped_column(sa.String(1000))

@@ -1,7 +1,7 @@
 """guideline versions on records; exemption categories are the guideline's labels
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03 16:05:00
 
 * ``guideline_version`` / ``guideline_sha256`` on drafts (the version the exemption was
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
