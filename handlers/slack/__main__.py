@@ -59,9 +59,13 @@ def run(settings: SlackSettings) -> int:
             "starting in HTTP mode on %s:%d (POST /slack/events)", settings.host, settings.port
         )
         assert settings.slack_signing_secret is not None
+        previous = settings.slack_signing_secret_previous
+        if previous is not None:
+            logger.info("SLACK_SIGNING_SECRET_PREVIOUS is set: requests signed with it verify too")
         serve(
             app,
             signing_secret=settings.slack_signing_secret.get_secret_value(),
+            previous_signing_secret=previous.get_secret_value() if previous else None,
             host=settings.host,
             port=settings.port,
         )

@@ -12,7 +12,7 @@ from slack_bolt import App, BoltContext
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
-from handlers.slack import trust
+from handlers.slack import inbound, trust
 from handlers.slack.client import build_client
 from handlers.slack.dedupe import Deduper, InMemoryDeduper, build_event_dedupe_middleware
 from handlers.slack.errors import register_error_handler
@@ -61,18 +61,22 @@ def create_app(
     response_urls at a local stand-in); production never passes it (see ``trust``).
     """
     if settings.slack_signing_secret is not None:
-        signing_secret = settings.slack_signing_secret.get_secret_value()
+        signing_secrets = settings.signing_secrets
     else:
         # Socket Mode needs no signing secret, but an empty one would make a forged HTTP
         # request verifiable. A random secret nobody knows keeps verification meaningful.
-        signing_secret = secrets.token_urlsafe(32)
+        signing_secrets = (secrets.token_urlsafe(32),)
+    bolt_logger = logging.getLogger("handlers.slack.bolt")
     app = App(
         name=APP_NAME,
         client=client or build_client(settings),
-        signing_secret=signing_secret,
-        request_verification_enabled=True,
+        signing_secret=signing_secrets[0],
+        # Bolt's verifier knows one secret; ours, in the same place, knows the rotation
+        # overlap too (SLACK_SIGNING_SECRET_PREVIOUS).
+        request_verification_enabled=False,
+        before_authorize=trust.SigningSecretsVerification(signing_secrets, bolt_logger),
         process_before_response=process_before_response,
-        logger=logging.getLogger("handlers.slack.bolt"),
+        logger=bolt_logger,
         listener_executor=ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="slack-ack"),
     )
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(
@@ -84,6 +88,16 @@ def create_app(
     register_error_handler(app)
     # Global middleware runs after Bolt's built-ins (signature check, authorisation); the
     # trust marker first, so that everything after it knows the request was verified.
+    if response_url_origins is None and settings.extra_response_url_origins:
+        # The test-only setting: Slack's hosts plus the listed origins, loudly.
+        logger.warning(
+            "SLACK_TESTING_EXTRA_RESPONSE_URL_ORIGINS is set: response_urls on %s are "
+            "allowed besides Slack's hosts (tests only; never set it in a deployment)",
+            " ".join(sorted(settings.extra_response_url_origins)),
+        )
+        response_url_origins = (
+            inbound.SLACK_RESPONSE_URL_ORIGINS | settings.extra_response_url_origins
+        )
     trust.install(app, origins=response_url_origins)
     app.use(build_event_dedupe_middleware(deduper))
     app.use(_dependency_injection(core, deduper))

@@ -23,7 +23,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -38,7 +38,8 @@ _MAX_DEPTH = 40
 
 # response_url hosts Slack documents (commercial Slack and GovSlack); nothing else is ever
 # POSTed to. Tests that point response_urls at a local stand-in pass their own origins to
-# ``create_app``; there is deliberately no environment variable that widens this.
+# ``create_app``, or (a test running the real process) name them in the test-only
+# SLACK_TESTING_EXTRA_RESPONSE_URL_ORIGINS, which adds to this list and is empty by default.
 SLACK_RESPONSE_URL_ORIGINS = frozenset({"https://hooks.slack.com", "https://hooks.slack-gov.com"})
 
 
@@ -51,19 +52,38 @@ def verify(
     now: Callable[[], float] = time.time,
 ) -> str | None:
     """None when Slack signed ``body``; otherwise the reason (a fixed word, for the log)."""
+    return verify_any(body, timestamp, signature, secrets=(secret,), now=now)[0]
+
+
+def verify_any(
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    *,
+    secrets: Sequence[str],
+    now: Callable[[], float] = time.time,
+) -> tuple[str | None, int]:
+    """``(None, i)`` when ``secrets[i]`` signed ``body``, else ``(reason, -1)``.
+
+    Several secrets are the rotation overlap (current first, then the previous one). The
+    header checks run once; then each secret's HMAC is compared in constant time.
+    """
     if not timestamp or not signature:
-        return "missing-headers"
+        return "missing-headers", -1
     if _TIMESTAMP.fullmatch(timestamp) is None:
-        return "bad-timestamp"
+        return "bad-timestamp", -1
     if abs(now() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
-        return "stale-timestamp"
+        return "stale-timestamp", -1
     if _SIGNATURE.fullmatch(signature) is None:
-        return "bad-signature"
+        return "bad-signature", -1
     base = b"v0:" + timestamp.encode("ascii") + b":" + body
-    expected = "v0=" + hmac.new(secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
-        return "bad-signature"
-    return None
+    for index, secret in enumerate(secrets):
+        if not secret:  # an empty secret would let anyone sign
+            continue
+        expected = "v0=" + hmac.new(secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(expected, signature):
+            return None, index
+    return "bad-signature", -1
 
 
 def allowed_response_url(url: object, origins: frozenset[str]) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class SlackMode(StrEnum):
@@ -22,11 +24,18 @@ class SlackSettings(BaseSettings):
 
     slack_bot_token: SecretStr
     slack_signing_secret: SecretStr | None = None
+    # Rotation overlap: requests signed with this secret verify too (see docs/security.md,
+    # "Rotating the signing secret"). Unset it when the rotation is over.
+    slack_signing_secret_previous: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     # A web process behind a load balancer listens on all interfaces.
     host: str = "0.0.0.0"
+    # TEST ONLY: origins (scheme://host[:port]) allowed for response_url besides Slack's own
+    # hosts, so that a test can run the real process against a local stand-in. Empty in
+    # every deployment; the process logs a warning at start when it is set.
+    slack_testing_extra_response_url_origins: str = ""
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -43,7 +52,9 @@ class SlackSettings(BaseSettings):
             raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'")
         return value
 
-    @field_validator("slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_signing_secret", "slack_signing_secret_previous", "slack_app_token", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `SLACK_APP_TOKEN=` in an env file means "not configured", not "empty secret".
@@ -59,6 +70,34 @@ class SlackSettings(BaseSettings):
             raise ValueError("SLACK_API_URL must be an http(s) URL")
         # WebClient joins method names onto base_url, so it must end with a slash.
         return text if text.endswith("/") else text + "/"
+
+    @field_validator("slack_testing_extra_response_url_origins")
+    @classmethod
+    def _extra_origins(cls, value: str) -> str:
+        for origin in value.replace(",", " ").split():
+            if _ORIGIN.fullmatch(origin) is None:
+                raise ValueError(
+                    "SLACK_TESTING_EXTRA_RESPONSE_URL_ORIGINS must list origins such as "
+                    "http://127.0.0.1:8080 (scheme, host and port only)"
+                )
+        return value
+
+    @property
+    def extra_response_url_origins(self) -> frozenset[str]:
+        """The test-only response_url origins (empty unless the test variable is set)."""
+        return frozenset(
+            o.lower()
+            for o in self.slack_testing_extra_response_url_origins.replace(",", " ").split()
+        )
+
+    @property
+    def signing_secrets(self) -> tuple[str, ...]:
+        """The secrets a request may be signed with: the current one, then the previous."""
+        return tuple(
+            s.get_secret_value()
+            for s in (self.slack_signing_secret, self.slack_signing_secret_previous)
+            if s is not None
+        )
 
     @property
     def api_url(self) -> str:

@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.middleware.request_verification import RequestVerification
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from handlers.slack import inbound
 
@@ -27,6 +30,38 @@ VERIFIED = "guideline_request_verified"
 logger = logging.getLogger("handlers.slack.trust")
 
 _ORIGINS: weakref.WeakKeyDictionary[App, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+class SigningSecretsVerification(RequestVerification):
+    """Bolt's request verification with the rotation overlap: any of ``secrets`` verifies.
+
+    It takes the place of Bolt's built-in middleware (``create_app`` passes it as
+    ``before_authorize`` with the built-in switched off), so it runs where the built-in
+    would: first, before authorisation and before any app middleware. The check is
+    ``inbound.verify_any``, which never raises; a failure is logged without the body.
+    """
+
+    def __init__(self, secrets: Iterable[str], base_logger: logging.Logger | None = None):
+        self._secrets = tuple(s for s in secrets if s)
+        if not self._secrets:
+            raise ValueError("at least one signing secret is needed")
+        super().__init__(self._secrets[0], base_logger=base_logger)
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        if self._can_skip(req.mode, req.body):
+            return next()
+        reason, _ = inbound.verify_any(
+            req.raw_body.encode("utf-8"),
+            req.headers.get("x-slack-request-timestamp", [""])[0],
+            req.headers.get("x-slack-signature", [""])[0],
+            secrets=self._secrets,
+        )
+        if reason is None:
+            return next()
+        self.logger.info("refused unverified request in Bolt reason=%s", reason)
+        return self._build_error_response()
 
 
 def response_url_origins(app: App) -> frozenset[str]:

@@ -55,10 +55,19 @@ def _empty(start_response: StartResponse) -> Iterable[bytes]:
 
 
 def create_wsgi_app(
-    app: App, *, signing_secret: str, clock: Callable[[], float] = time.time
+    app: App,
+    *,
+    signing_secret: str,
+    previous_signing_secret: str | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> WsgiApp:
-    """WSGI app serving POST /slack/events (verified, then to Bolt) and GET /healthz."""
+    """WSGI app serving POST /slack/events (verified, then to Bolt) and GET /healthz.
+
+    ``previous_signing_secret`` is the rotation overlap: a request signed with it verifies
+    too, and is logged as such (so the operator sees when the old secret stops arriving).
+    """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    secrets = (signing_secret,) + ((previous_signing_secret,) if previous_signing_secret else ())
 
     def events(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         length = environ.get("CONTENT_LENGTH") or "0"
@@ -66,16 +75,18 @@ def create_wsgi_app(
             return _plain(start_response, "413 Payload Too Large", {"error": "too large"})
         stream = environ.get("wsgi.input")
         body = stream.read(int(length)) if stream is not None and int(length) else b""
-        reason = inbound.verify(
+        reason, which = inbound.verify_any(
             body,
             environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
             environ.get("HTTP_X_SLACK_SIGNATURE"),
-            secret=signing_secret,
+            secrets=secrets,
             now=clock,
         )
         if reason is not None:
             logger.info("refused unverified request reason=%s bytes=%d", reason, len(body))
             return _plain(start_response, "401 Unauthorized", {"error": "invalid request"})
+        if which > 0:
+            logger.info("request verified with SLACK_SIGNING_SECRET_PREVIOUS bytes=%d", len(body))
         try:
             payload = inbound.parse(body, environ.get("CONTENT_TYPE"))
         except inbound.Malformed as malformed:
@@ -142,12 +153,22 @@ def _malformed(
     return _empty(start_response)
 
 
-def serve(app: App, *, signing_secret: str, host: str, port: int, threads: int = 8) -> None:
+def serve(
+    app: App,
+    *,
+    signing_secret: str,
+    previous_signing_secret: str | None = None,
+    host: str,
+    port: int,
+    threads: int = 8,
+) -> None:
     """Serve the app with waitress (a production WSGI server) until interrupted."""
     from waitress import serve as waitress_serve
 
     waitress_serve(
-        create_wsgi_app(app, signing_secret=signing_secret),
+        create_wsgi_app(
+            app, signing_secret=signing_secret, previous_signing_secret=previous_signing_secret
+        ),
         host=host,
         port=port,
         threads=threads,

@@ -64,11 +64,15 @@ class _QuietHandler(WSGIRequestHandler):
 class BoltHttpServer:
     """The production WSGI app (handlers.slack.wsgi) around ``app``, on 127.0.0.1:<free>."""
 
-    def __init__(self, app: App, *, signing_secret: str) -> None:
+    def __init__(
+        self, app: App, *, signing_secret: str, previous_signing_secret: str | None = None
+    ) -> None:
         self._server = make_server(
             "127.0.0.1",
             0,
-            create_wsgi_app(app, signing_secret=signing_secret),
+            create_wsgi_app(
+                app, signing_secret=signing_secret, previous_signing_secret=previous_signing_secret
+            ),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )

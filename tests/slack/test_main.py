@@ -71,7 +71,7 @@ def test_http_mode_when_signing_secret_set(
 ) -> None:
     served: list[tuple[str, int]] = []
     monkeypatch.setattr(
-        entry, "serve", lambda app, signing_secret, host, port: served.append((host, port))
+        entry, "serve", lambda app, signing_secret, host, port, **_: served.append((host, port))
     )
     settings = SlackSettings(
         slack_bot_token="xoxb-1",

@@ -68,3 +68,33 @@ def test_mode_selection(fields: dict, mode: SlackMode | None) -> None:
 def test_invalid_values_are_rejected(fields: dict) -> None:
     with pytest.raises(ValidationError):
         SlackSettings(**fields)
+
+
+def test_extra_response_url_origins_are_empty_by_default_and_only_add_to_slacks() -> None:
+    from handlers.slack import inbound, trust
+    from handlers.slack.app import create_app
+    from tests.slack.mock_web_api_server import MockSlackWebApi
+
+    assert SlackSettings(slack_bot_token="xoxb-1").extra_response_url_origins == frozenset()
+    with MockSlackWebApi() as api:
+        plain = SlackSettings(slack_bot_token="xoxb-1", slack_api_url=api.api_url)
+        app = create_app(settings=plain, listeners=False)
+        assert trust.response_url_origins(app) == inbound.SLACK_RESPONSE_URL_ORIGINS
+        widened = SlackSettings(
+            slack_bot_token="xoxb-1",
+            slack_api_url=api.api_url,
+            slack_testing_extra_response_url_origins="http://127.0.0.1:8081, http://localhost:9",
+        )
+        app = create_app(settings=widened, listeners=False)
+        assert trust.response_url_origins(app) == inbound.SLACK_RESPONSE_URL_ORIGINS | {
+            "http://127.0.0.1:8081",
+            "http://localhost:9",
+        }
+
+
+@pytest.mark.parametrize(
+    "value", ["127.0.0.1:8081", "http://127.0.0.1:8081/path", "http://user@host", "ftp://h"]
+)
+def test_extra_response_url_origins_must_be_origins(value: str) -> None:
+    with pytest.raises(ValidationError):
+        SlackSettings(slack_bot_token="xoxb-1", slack_testing_extra_response_url_origins=value)
