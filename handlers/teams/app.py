@@ -62,6 +62,12 @@ def sdk_app(
         secret = None  # the token provider is the credential
     if settings.allow_unauthenticated:
         logger.warning("inbound JWT validation is OFF: local testing only")
+    adapter = http_server_adapter or GuardedFastAPIAdapter()
+    if isinstance(adapter, GuardedFastAPIAdapter):
+        # 401 before the body is parsed or screened (the SDK checks the token again after).
+        adapter.configure_auth(
+            client_id=settings.client_id, allow_unauthenticated=settings.allow_unauthenticated
+        )
     return App(
         client_id=settings.client_id,
         client_secret=secret,
@@ -69,7 +75,7 @@ def sdk_app(
         token=token_provider,
         service_url=settings.service_url,
         dangerously_allow_unauthenticated_requests=settings.allow_unauthenticated,
-        http_server_adapter=http_server_adapter or GuardedFastAPIAdapter(),
+        http_server_adapter=adapter,
         state=False,
     )
 

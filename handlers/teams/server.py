@@ -6,6 +6,12 @@ fault". This adapter answers 400 for malformed input, 200 for activity types we 
 know (ignored, per the Bot Framework protocol), with one log line each, and hands every
 valid activity to the SDK unchanged, JWT validation included.
 
+Authentication comes first: unless unauthenticated requests are allowed (tests, the
+Agents Playground), a request without a valid Bot Framework bearer token gets 401 before its
+body is read, parsed or screened. The token's signature, audience, issuer and lifetime are
+checked here with the SDK's own validator; the SDK then validates it again with the
+activity's ``serviceUrl`` (the ``serviceurl`` claim), which needs the parsed body.
+
 It plugs in through the SDK's documented ``http_server_adapter`` option.
 """
 
@@ -18,6 +24,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from microsoft_teams.api import ActivityTypeAdapter
+from microsoft_teams.apps.auth import InboundActivityTokenValidator
 from microsoft_teams.apps.http import FastAPIAdapter
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
@@ -63,6 +70,29 @@ class GuardedFastAPIAdapter(FastAPIAdapter):
     def __init__(self, *args: Any, messaging_endpoint: str = "/api/messages", **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._messaging_endpoint = messaging_endpoint
+        # Until configure_auth is called every request is refused (fail closed).
+        self._allow_unauthenticated = False
+        self._validator: InboundActivityTokenValidator | None = None
+
+    def configure_auth(self, *, client_id: str | None, allow_unauthenticated: bool) -> None:
+        """Validate bearer tokens for ``client_id`` before anything else (``create_app`` calls it)."""
+        self._allow_unauthenticated = allow_unauthenticated
+        self._validator = InboundActivityTokenValidator(client_id) if client_id else None
+
+    async def _unauthenticated(self, request: Request, path: str) -> str | None:
+        """None when the request carries a valid token (or none is needed), else the reason."""
+        if self._allow_unauthenticated:
+            return None
+        if self._validator is None:
+            return "not-configured"
+        authorization = request.headers.get("authorization", "")
+        if not authorization.startswith("Bearer "):
+            return "missing-authorization"
+        try:
+            await self._validator.validate_token(authorization.removeprefix("Bearer "))
+        except Exception as exc:  # any failure is a refusal; the message may quote the token
+            return f"invalid-token:{type(exc).__name__}"
+        return None
 
     def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
         """Register ``handler``; the messaging endpoint gets the screening wrapper."""
@@ -71,6 +101,9 @@ class GuardedFastAPIAdapter(FastAPIAdapter):
         screening = path == self._messaging_endpoint
 
         async def endpoint(request: Request) -> Response:
+            if screening and (refused := await self._unauthenticated(request, path)) is not None:
+                logger.warning("refused unauthenticated request on %s reason=%s", path, refused)
+                return JSONResponse({"error": "Unauthorized"}, status_code=401)
             raw = await request.body()
             try:
                 body = json.loads(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -82,6 +83,49 @@ def test_without_the_test_switch_unauthenticated_requests_are_401(
 
     assert response.status_code == 401
     assert forged.status_code == 401
+    assert stub.calls == []
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("not JSON", b"{{{{"),
+        ("not an object", b"[{}]"),
+        ("unknown activity type", '{"type": "mystery", "text": "秘密"}'.encode()),
+        ("invalid activity", '{"type": "message", "text": "秘密"}'.encode()),
+        ("valid activity", None),
+    ],
+)
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-jwt", "Basic dXNlcjpwdw=="])
+def test_unauthenticated_requests_get_401_before_the_body_is_parsed_or_screened(
+    loop: LoopThread,
+    stub: StubConnector,
+    core: TeamsCore,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    body: bytes | None,
+    authorization: str | None,
+) -> None:
+    """Whatever the body, no valid token means 401, and the screen never runs (issue 17)."""
+    bot = Bot(loop, stub, core, allow_unauthenticated=False).start()
+    content = body if body is not None else json.dumps(payload("message_personal", stub)).encode()
+    headers = {"Authorization": authorization} if authorization else {}
+    try:
+        with caplog.at_level(logging.INFO, logger="handlers.teams.server"):
+            response = bot.post(content, **headers)
+    finally:
+        bot.stop()
+
+    assert response.status_code == 401, name
+    screened = [r for r in caplog.records if r.name == "handlers.teams.server"]
+    assert [r.getMessage() for r in screened] == [
+        "refused unauthenticated request on /api/messages reason="
+        + (
+            "invalid-token:DecodeError"
+            if authorization == "Bearer not-a-jwt"
+            else "missing-authorization"
+        )
+    ]
     assert stub.calls == []
 
 
