@@ -7,6 +7,7 @@ Refusals are raised as ``BotError`` with a Japanese message; the caller rolls ba
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,29 +80,10 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock) -> OutMessa
         return usage()
     head = words[0]
     rest = words[1] if len(words) > 1 else ""
-    sub = head.lower()
-    if sub in ("help", "ヘルプ"):
-        return usage()
-    if sub == "update":
-        return _update(session, actor, rest, clock)
-    if sub == "status":
-        return _status(session, actor, rest, clock)
-    if sub in ("tick", "untick", "toggle"):
-        done = {"tick": True, "untick": False, "toggle": None}[sub]
-        return _tick(session, actor, rest, clock, done=done)
-    if sub == "close":
-        return _close(session, actor, rest, clock)
-    if sub == "show":
-        return _show(session, rest, clock)
-    if sub == "edit":
-        return _edit(session, actor, rest, clock)
-    if sub == "list":
-        return _list(session)
-    if sub == "respond":
-        return _respond(session, actor, rest, clock)
-    if sub == "comment":
-        return _comment(session, actor, rest, clock)
-    return _declare(session, actor, head, rest, clock)
+    parse_rest = SUBCOMMANDS.get(head.lower())
+    if parse_rest is None:  # not a sub-command: the type of a new incident (炎上 …)
+        return _declare(session, actor, head, rest, clock)
+    return execute(session, actor=actor, command=parse_rest(rest), clock=clock)
 
 
 def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock) -> OutMessage:
@@ -154,49 +136,211 @@ def _need(parts: list[str], n: int, example: str) -> None:
         raise ValidationFailed(f"指定が足りません。例: {example}")
 
 
-def _update(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
+# --- sub-commands: parsed once into typed inputs, then executed -------------------------
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Update:
+    incident_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    incident_id: int
+    status: str  # 収束 | 終了 (or the code)
+    note: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    incident_id: int
+    item: str  # the item's number or label
+    done: bool | None  # None: toggle
+
+
+@dataclass(frozen=True)
+class Close:
+    incident_id: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Show:
+    incident_id: int
+
+
+@dataclass(frozen=True)
+class EventEdit:
+    event_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ListOpen:
+    pass
+
+
+@dataclass(frozen=True)
+class ResponsePost:
+    """A response post to draft for an incident (``/incident respond`` or the 起案 button)."""
+
+    incident_id: int
+    purpose: str  # 説明 | 訂正 | 謝罪 | 対応中
+    text: str  # the post, exactly as written
+
+
+@dataclass(frozen=True)
+class DeletedComment:
+    account_code: str
+    why: str  # the 7(1) clause
+    what: str
+
+
+Command = (
+    Help
+    | Update
+    | StatusChange
+    | Tick
+    | Close
+    | Show
+    | EventEdit
+    | ListOpen
+    | ResponsePost
+    | DeletedComment
+)
+
+
+def _parse_update(rest: str) -> Update:
     parts = _split(rest, 1)
     _need(parts, 2, "/incident update 12 削除依頼を送付しました")
-    event = service.post_update(
-        session, incident_id=_id(parts[0]), actor=actor, text=parts[1], clock=clock
-    )
-    return OutMessage(
-        kind="incident.ack",
-        title=f"事案#{event.incident_id}に状況報告を追加しました（記録#{event.id}）",
-    )
+    return Update(_id(parts[0]), parts[1])
 
 
-def _status(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
+def _parse_status(rest: str) -> StatusChange:
     parts = _split(rest, 2)
     _need(parts, 2, "/incident status 12 収束 批判は落ち着きました")
-    note = parts[2] if len(parts) > 2 else ""
-    incident = service.change_status(
-        session, incident_id=_id(parts[0]), actor=actor, status=parts[1], text=note, clock=clock
-    )
-    return OutMessage(
-        kind="incident.ack",
-        title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
-    )
+    return StatusChange(_id(parts[0]), parts[1], parts[2] if len(parts) > 2 else "")
 
 
-def _tick(
-    session: Session, actor: Person, rest: str, clock: Clock, *, done: bool | None
-) -> OutMessage:
-    parts = _split(rest, 1)
-    _need(parts, 2, "/incident tick 12 1")
-    incident_id = _id(parts[0])
-    item = service.set_item(
-        session, incident_id=incident_id, item=parts[1].strip(), actor=actor, done=done, clock=clock
-    )
-    mark = "☑" if item.done_at is not None else "☐"
-    return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
+def _parse_tick(done: bool | None) -> Callable[[str], Tick]:
+    def parse(rest: str) -> Tick:
+        parts = _split(rest, 1)
+        _need(parts, 2, "/incident tick 12 1")
+        return Tick(_id(parts[0]), parts[1].strip(), done)
+
+    return parse
 
 
-def _close(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
+def _parse_close(rest: str) -> Close:
     parts = _split(rest, 1)
     _need(parts, 1, "/incident close 12 経緯と対応結果のまとめ")
-    summary = parts[1] if len(parts) > 1 else ""
-    return close(session, actor=actor, incident_id=_id(parts[0]), summary=summary, clock=clock)
+    return Close(_id(parts[0]), parts[1] if len(parts) > 1 else "")
+
+
+def _parse_show(rest: str) -> Show:
+    parts = _split(rest, 0)
+    _need(parts, 1, "/incident show 12")
+    return Show(_id(parts[0]))
+
+
+def _parse_edit(rest: str) -> EventEdit:
+    parts = _split(rest, 1)
+    _need(parts, 2, "/incident edit 34 正しい本文")
+    return EventEdit(_id(parts[0], "記録番号"), parts[1])
+
+
+def _parse_respond(rest: str) -> ResponsePost:
+    parts = _split(rest, 2)
+    _need(parts, 3, "/incident respond 12 謝罪 先日の投稿に誤りがありました。…")
+    return ResponsePost(incident_id=_id(parts[0]), purpose=parts[1], text=parts[2])
+
+
+def _parse_comment(rest: str) -> DeletedComment:
+    parts = _split(rest, 2)
+    _need(parts, 3, "/incident comment city_x 7(1)イ 差別的な書き込み（URL）")
+    return DeletedComment(parts[0], parts[1], parts[2])
+
+
+# The sub-command words (lower-cased) and how the rest of the line is parsed. Any other
+# first word is the type of a new incident (``_declare``).
+SUBCOMMANDS: dict[str, Callable[[str], Command]] = {
+    "help": lambda rest: Help(),
+    "ヘルプ": lambda rest: Help(),
+    "update": _parse_update,
+    "status": _parse_status,
+    "tick": _parse_tick(True),
+    "untick": _parse_tick(False),
+    "toggle": _parse_tick(None),
+    "close": _parse_close,
+    "show": _parse_show,
+    "edit": _parse_edit,
+    "list": lambda rest: ListOpen(),
+    "respond": _parse_respond,
+    "comment": _parse_comment,
+}
+
+
+def execute(session: Session, *, actor: Person, command: Command, clock: Clock) -> OutMessage:
+    """Run a parsed sub-command (from a text line or a button) and return the reply."""
+    match command:
+        case Help():
+            return usage()
+        case Update(incident_id, text):
+            event = service.post_update(
+                session, incident_id=incident_id, actor=actor, text=text, clock=clock
+            )
+            return OutMessage(
+                kind="incident.ack",
+                title=f"事案#{event.incident_id}に状況報告を追加しました（記録#{event.id}）",
+            )
+        case StatusChange(incident_id, status, note):
+            incident = service.change_status(
+                session, incident_id=incident_id, actor=actor, status=status, text=note, clock=clock
+            )
+            return OutMessage(
+                kind="incident.ack",
+                title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
+            )
+        case Tick(incident_id, item_name, done):
+            item = service.set_item(
+                session,
+                incident_id=incident_id,
+                item=item_name,
+                actor=actor,
+                done=done,
+                clock=clock,
+            )
+            mark = "☑" if item.done_at is not None else "☐"
+            return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
+        case Close(incident_id, summary):
+            return close(
+                session, actor=actor, incident_id=incident_id, summary=summary, clock=clock
+            )
+        case Show(incident_id):
+            return show(session, incident_id=incident_id, clock=clock)
+        case EventEdit(event_id, text):
+            edited = service.edit_event(
+                session, event_id=event_id, actor=actor, text=text, clock=clock
+            )
+            return OutMessage(
+                kind="incident.ack",
+                title=f"記録#{edited.id}を修正しました（修正前の本文も記録に残ります）",
+            )
+        case ListOpen():
+            return _list(session)
+        case ResponsePost():
+            return respond(session, actor=actor, post=command, clock=clock)
+        case DeletedComment(account_code, why, what):
+            comment = service.record_deleted_comment(
+                session, account_code=account_code, why=why, what=what, actor=actor, clock=clock
+            )
+            return messaging.comment_recorded_message(comment)
 
 
 def close(
@@ -211,33 +355,11 @@ def close(
     return OutMessage(kind="incident.ack", title=f"事案#{incident.id}を終了しました", text=text)
 
 
-def _show(session: Session, rest: str, clock: Clock) -> OutMessage:
-    parts = _split(rest, 0)
-    _need(parts, 1, "/incident show 12")
-    return show(session, incident_id=_id(parts[0]), clock=clock)
-
-
 def show(session: Session, *, incident_id: int, clock: Clock) -> OutMessage:
     """An incident's detail, with its response drafts' decisions caught up."""
     incident = service.get(session, incident_id=incident_id)
     responses.sync_decisions(session, incident=incident, clock=clock)
     return messaging.detail_message(incident)
-
-
-@dataclass(frozen=True)
-class ResponsePost:
-    """A response post to draft for an incident (``/incident respond`` or the 起案 button)."""
-
-    incident_id: int
-    purpose: str  # 説明 | 訂正 | 謝罪 | 対応中
-    text: str  # the post, exactly as written
-
-
-def _respond(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
-    parts = _split(rest, 2)
-    _need(parts, 3, "/incident respond 12 謝罪 先日の投稿に誤りがありました。…")
-    post = ResponsePost(incident_id=_id(parts[0]), purpose=parts[1], text=parts[2])
-    return respond(session, actor=actor, post=post, clock=clock)
 
 
 def respond(session: Session, *, actor: Person, post: ResponsePost, clock: Clock) -> OutMessage:
@@ -254,18 +376,6 @@ def respond(session: Session, *, actor: Person, post: ResponsePost, clock: Clock
     return result.receipt
 
 
-def _edit(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
-    parts = _split(rest, 1)
-    _need(parts, 2, "/incident edit 34 正しい本文")
-    event = service.edit_event(
-        session, event_id=_id(parts[0], "記録番号"), actor=actor, text=parts[1], clock=clock
-    )
-    return OutMessage(
-        kind="incident.ack",
-        title=f"記録#{event.id}を修正しました（修正前の本文も記録に残ります）",
-    )
-
-
 def _list(session: Session) -> OutMessage:
     incidents = service.list_incidents(session)
     lines = [
@@ -280,13 +390,22 @@ def _list(session: Session) -> OutMessage:
     )
 
 
-def _comment(session: Session, actor: Person, rest: str, clock: Clock) -> OutMessage:
-    parts = _split(rest, 2)
-    _need(parts, 3, "/incident comment city_x 7(1)イ 差別的な書き込み（URL）")
-    comment = service.record_deleted_comment(
-        session, account_code=parts[0], why=parts[1], what=parts[2], actor=actor, clock=clock
-    )
-    return messaging.comment_recorded_message(comment)
+def _toggle(incident_id: int, value: dict[str, Any], reason: str) -> Tick:
+    done = value.get("done")
+    return Tick(incident_id, str(value.get("item", "")), None if done is None else bool(done))
+
+
+# The incident buttons (``action_id``) and the sub-command each one is: (incident id, the
+# button's value, the text the adapter asked for when the action needs a reason).
+BUTTONS: dict[str, Callable[[int, dict[str, Any], str], Command]] = {
+    "incident.toggle": _toggle,
+    "incident.update": lambda incident_id, value, reason: Update(incident_id, reason),
+    "incident.status": lambda incident_id, value, reason: StatusChange(
+        incident_id, str(value.get("status", "")), reason
+    ),
+    "incident.close": lambda incident_id, value, reason: Close(incident_id, reason),
+    "incident.show": lambda incident_id, value, reason: Show(incident_id),
+}
 
 
 def run_action(
@@ -307,53 +426,22 @@ def run_action(
         incident_id = int(value["incident_id"])
     except (KeyError, TypeError, ValueError):
         raise ValidationFailed("ボタンの情報が不正です。メッセージを開き直してください。") from None
-    if action_id == "incident.toggle":
-        done = value.get("done")
-        item = service.set_item(
-            session,
-            incident_id=incident_id,
-            item=str(value.get("item", "")),
-            actor=actor,
-            done=None if done is None else bool(done),
-            clock=clock,
-        )
-        mark = "☑" if item.done_at is not None else "☐"
-        return OutMessage(kind="incident.ack", title=f"事案#{incident_id}: {mark} {item.label}")
-    if action_id == "incident.update":
-        event = service.post_update(
-            session, incident_id=incident_id, actor=actor, text=reason or "", clock=clock
-        )
-        return OutMessage(
-            kind="incident.ack",
-            title=f"事案#{incident_id}に状況報告を追加しました（記録#{event.id}）",
-        )
-    if action_id == "incident.status":
-        incident = service.change_status(
-            session,
-            incident_id=incident_id,
-            actor=actor,
-            status=str(value.get("status", "")),
-            text=reason or "",
-            clock=clock,
-        )
-        return OutMessage(
-            kind="incident.ack",
-            title=f"事案#{incident.id}の状態を「{STATUS_NAMES[incident.status]}」にしました",
-        )
-    if action_id == "incident.close":
-        return close(
-            session, actor=actor, incident_id=incident_id, summary=reason or "", clock=clock
-        )
-    if action_id == "incident.show":
-        return show(session, incident_id=incident_id, clock=clock)
-    raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
+    build = BUTTONS.get(action_id)
+    if build is None:
+        raise ValidationFailed(f"この操作（{action_id}）には対応していません。")
+    command = build(incident_id, value, reason or "")
+    return execute(session, actor=actor, command=command, clock=clock)
 
 
 __all__ = [
+    "BUTTONS",
+    "SUBCOMMANDS",
     "USAGE",
+    "Command",
     "ResponsePost",
     "close",
     "declared_reply",
+    "execute",
     "respond",
     "run",
     "run_action",
