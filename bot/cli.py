@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot import logsafe
+from bot import logsafe, tenant_cli
 from bot.accounts import cli as accounts_cli
 from bot.app import Adapters, wire
 from bot.audit import check
@@ -38,7 +38,14 @@ from bot.tenancy import DEFAULT_TENANT, Tenant, TenantError, acting_for, check_t
 log = logging.getLogger("bot")
 
 # Modules that contribute sub-commands (each defines ``add_commands(subparsers)``).
-COMMAND_MODULES = (accounts_cli, incidents_cli, scheduler_cli, feedback_cli, guideline_cli)
+COMMAND_MODULES = (
+    accounts_cli,
+    incidents_cli,
+    scheduler_cli,
+    feedback_cli,
+    guideline_cli,
+    tenant_cli,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -41,6 +41,7 @@ from bot.incidents.models import (
 from bot.notify.models import OutboxMessage
 from bot.scheduler.models import Reminder
 from bot.tenancy import Tenant
+from bot.workspaces import WorkspaceLink
 
 __all__ = [
     "Account",
@@ -80,4 +81,5 @@ __all__ = [
     "Tenant",
     "Transfer",
     "TransferBatch",
+    "WorkspaceLink",
 ]

@@ -85,6 +85,9 @@ ALLOWED: frozenset[str] = frozenset(
         *["resume", "close", "manager", "operators", "history", "rules", "form"],
         # python -m bot rules / guideline sub-commands and their option values
         *["guideline", "feedback", "allowances", "allow", "show", "diff", "load"],
+        # python -m bot tenant sub-commands (docs/slack.md, "Many workspaces")
+        *["tenant", "add", "list", "link-slack", "link-teams", "install-url", "org-wide"],
+        *["move", "enterprise"],
         *["allow_phrase", "public_number", "trusted_domain", "disable_rule"],
         "Ctrl-C",
         "h",

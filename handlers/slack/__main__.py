@@ -25,11 +25,11 @@ EXIT_CONFIG = 2
 def load_settings() -> SlackSettings | None:
     """Settings from the environment; None (after logging what is wrong) when invalid."""
     try:
-        return SlackSettings()  # type: ignore[call-arg]  # fields come from the environment
+        return SlackSettings()
     except ValidationError as error:
         # Name the variable and the problem, never the value: it may be a secret.
         for problem in error.errors():
-            name = "_".join(str(part) for part in problem["loc"]).upper()
+            name = "_".join(str(part) for part in problem["loc"]).upper() or "SLACK"
             logger.error("invalid configuration: %s: %s", name, problem["msg"])
         return None
 
@@ -44,10 +44,32 @@ def run(settings: SlackSettings) -> int:
         )
         return EXIT_CONFIG
     client = build_client(settings)
-    core = build_core(get_settings().database_url, client=client)
+    if settings.multi_workspace:
+        if mode is not SlackMode.HTTP:
+            logger.error(
+                "refusing to start: installs into many workspaces (SLACK_CLIENT_ID) need HTTP "
+                "mode for /slack/oauth_redirect: set SLACK_SIGNING_SECRET and unset "
+                "SLACK_APP_TOKEN (see docs/slack.md)"
+            )
+            return EXIT_CONFIG
+        from handlers.slack.runtime import build_multi_workspace_core
+
+        core, oauth_flow = build_multi_workspace_core(
+            get_settings().database_url, settings=settings, client=client
+        )
+        logger.info("many workspaces: installs at /slack/install (signed links per tenant)")
+    else:
+        core = build_core(get_settings().database_url, client=client)
+        oauth_flow = None
     assert core.courier is not None
     core.courier.start()
-    app = create_app(settings=settings, core=core, client=client, deduper=DbDeduper(core.factory))
+    app = create_app(
+        settings=settings,
+        core=core,
+        client=client,
+        deduper=DbDeduper(core.factory),
+        oauth_flow=oauth_flow,
+    )
     if mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
         if settings.slack_signing_secret is not None:

@@ -10,9 +10,10 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 
-from handlers.slack import inbound, trust
+from handlers.slack import inbound, oauth, trust
 from handlers.slack.client import build_client
 from handlers.slack.dedupe import Deduper, InMemoryDeduper, build_event_dedupe_middleware
 from handlers.slack.errors import register_error_handler
@@ -33,7 +34,8 @@ def _dependency_injection(core: Any, deduper: Deduper) -> Callable[..., None]:
     # Bolt injects context entries into listeners by name: a listener that declares a
     # `core` or `deduper` parameter receives these, with no globals involved.
     def inject_dependencies(context: BoltContext, next: Callable[[], None]) -> None:
-        context["core"] = core
+        # With many workspaces the TenantResolver has put the tenant's core here already.
+        context.setdefault("core", core)
         context["deduper"] = deduper
         next()
 
@@ -49,6 +51,7 @@ def create_app(
     process_before_response: bool = False,
     listeners: bool = True,
     response_url_origins: Iterable[str] | None = None,
+    oauth_flow: OAuthFlow | None = None,
 ) -> App:
     """Build the Bolt app: verified requests, retried Web API calls, deduplicated events.
 
@@ -59,6 +62,12 @@ def create_app(
 
     ``response_url_origins`` replaces Slack's own response_url hosts (tests pointing
     response_urls at a local stand-in); production never passes it (see ``trust``).
+
+    ``oauth_flow`` (``oauth.build_oauth_flow``, many workspaces): Bolt serves
+    /slack/install and /slack/oauth_redirect, authorizes each request with the workspace's
+    token from the installation store, and the ``TenantResolver`` gives listeners the
+    core of the workspace's tenant (``core.for_tenant``); an unlinked workspace is answered
+    before any listener or database access.
     """
     if settings.slack_signing_secret is not None:
         signing_secrets = settings.signing_secrets
@@ -67,6 +76,12 @@ def create_app(
         # request verifiable. A random secret nobody knows keeps verification meaningful.
         signing_secrets = (secrets.token_urlsafe(32),)
     bolt_logger = logging.getLogger("handlers.slack.bolt")
+    extra: dict[str, Any] = {}
+    if oauth_flow is not None:
+        extra = {
+            "oauth_flow": oauth_flow,
+            "user_facing_authorize_error_message": oauth.AUTHORIZE_ERROR_MESSAGE,
+        }
     app = App(
         name=APP_NAME,
         client=client or build_client(settings),
@@ -75,6 +90,7 @@ def create_app(
         # overlap too (SLACK_SIGNING_SECRET_PREVIOUS).
         request_verification_enabled=False,
         before_authorize=trust.SigningSecretsVerification(signing_secrets, bolt_logger),
+        **extra,
         process_before_response=process_before_response,
         logger=bolt_logger,
         listener_executor=ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="slack-ack"),
@@ -99,6 +115,10 @@ def create_app(
             inbound.SLACK_RESPONSE_URL_ORIGINS | settings.extra_response_url_origins
         )
     trust.install(app, origins=response_url_origins)
+    if oauth_flow is not None:
+        if core is None:
+            raise ValueError("many workspaces need the core (its tenants) to serve requests")
+        app.use(oauth.TenantResolver(core.factory, core.for_tenant))
     app.use(build_event_dedupe_middleware(deduper))
     app.use(_dependency_injection(core, deduper))
     if listeners:

@@ -149,9 +149,15 @@ def retry_handlers(*, sleep: Sleep = time.sleep) -> list[RetryHandler]:
 def build_client(
     settings: SlackSettings, *, sleep: Sleep = time.sleep, timeout: int = 10
 ) -> WebClient:
-    """A WebClient for the bot token, pointed at SLACK_API_URL when set, with retries."""
+    """A WebClient for the bot token, pointed at SLACK_API_URL when set, with retries.
+
+    With OAuth installs there is no deployment-wide token: Bolt copies this client for each
+    request with the workspace's token, and ``oauth.TenantClients`` does the same for
+    outbound delivery.
+    """
+    token = settings.slack_bot_token
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=token.get_secret_value() if token is not None else None,
         base_url=settings.api_url,
         timeout=timeout,
         retry_handlers=retry_handlers(sleep=sleep),

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,24 +24,34 @@ from bot.errors import is_unavailable
 from bot.interaction import Actor
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
+from bot.tenancy import DEFAULT_TENANT, for_tenant, tenant_ids
 from handlers.slack.notifier import SlackNotifier, directory_user_ids
+from handlers.slack.settings import SlackSettings
 
 logger = logging.getLogger("handlers.slack.runtime")
 
 
 class Courier:
-    """One background thread that delivers the outbox when kicked, and every ``interval``."""
+    """One background thread that delivers the outbox when kicked, and every ``interval``.
+
+    With ``notifier_for`` (many workspaces: ``oauth.TenantNotifiers``) each sweep delivers
+    every tenant's outbox in sessions of that tenant, with that tenant's notifier.
+    """
 
     def __init__(
         self,
         factory: sessionmaker[Session],
-        notifier: Notifier,
+        notifier: Notifier | None,
         *,
         clock: Clock | None = None,
         interval: float | None = 30.0,
+        notifier_for: Callable[[str], Notifier] | None = None,
     ) -> None:
+        if notifier is None and notifier_for is None:
+            raise ValueError("a Courier needs a notifier or notifier_for")
         self.factory = factory
         self.notifier = notifier
+        self.notifier_for = notifier_for
         self.clock = clock or SystemClock()
         self.interval = interval
         self._wake = threading.Event()
@@ -72,16 +84,26 @@ class Courier:
         """Wait until no kick is pending (tests and benchmarks)."""
         return self._idle.wait(timeout)
 
+    def _targets(self) -> list[tuple[sessionmaker[Session], Notifier]]:
+        if self.notifier_for is None:
+            assert self.notifier is not None
+            return [(self.factory, self.notifier)]
+        with self.factory() as session:
+            tenants = tenant_ids(session)
+        return [(for_tenant(self.factory, t), self.notifier_for(t)) for t in tenants]
+
     def sweep(self) -> DeliveryStats:
         """Deliver everything that is due now, in this thread."""
         total = DeliveryStats()
-        while True:
-            stats = deliver_pending(self.factory, self.notifier, clock=self.clock)
-            total.sent += stats.sent
-            total.retried += stats.retried
-            total.waiting += stats.waiting
-            if stats.sent == 0:
-                return total
+        for factory, notifier in self._targets():
+            while True:
+                stats = deliver_pending(factory, notifier, clock=self.clock)
+                total.sent += stats.sent
+                total.retried += stats.retried
+                total.waiting += stats.waiting
+                if stats.sent == 0:
+                    break
+        return total
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -107,6 +129,11 @@ class Core:
     factory: sessionmaker[Session]
     clock: Clock
     courier: Courier | None = None
+    tenant: str = DEFAULT_TENANT
+
+    def for_tenant(self, tenant_id: str) -> Core:
+        """This core with sessions that work for ``tenant_id`` (same clock and courier)."""
+        return replace(self, factory=for_tenant(self.factory, tenant_id), tenant=tenant_id)
 
     def __deepcopy__(self, memo: dict) -> Core:
         # Bolt deep-copies the context for lazy listeners; a service object is shared.
@@ -130,3 +157,21 @@ def build_core(database_url: str, *, client: WebClient, interval: float | None =
     return Core(
         app.factory, app.clock, Courier(app.factory, notifier, clock=app.clock, interval=interval)
     )
+
+
+def build_multi_workspace_core(
+    database_url: str, *, settings: SlackSettings, client: WebClient, interval: float | None = 30.0
+) -> tuple[Core, OAuthFlow]:
+    """The core of a deployment installed into many workspaces, and its OAuth flow.
+
+    The courier delivers each tenant's outbox with the bot token of the tenant's workspace
+    (``oauth.TenantNotifiers`` on the installation store of the flow).
+    """
+    from handlers.slack.oauth import TenantNotifiers, build_oauth_flow
+
+    app = build_app(database_url)
+    flow = build_oauth_flow(settings, factory=app.factory, client=client, clock=app.clock)
+    store = flow.settings.installation_store
+    notifiers = TenantNotifiers(app.factory, store, base=client)  # type: ignore[arg-type]
+    courier = Courier(app.factory, None, clock=app.clock, interval=interval, notifier_for=notifiers)
+    return Core(app.factory, app.clock, courier), flow

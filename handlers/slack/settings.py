@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+# The bot scopes of manifest.yaml: what an OAuth install asks the workspace for.
+DEFAULT_SCOPES = (
+    "commands,chat:write,im:write,users:read,users:read.email,channels:read,groups:read"
+)
 
 
 class SlackMode(StrEnum):
@@ -22,11 +26,19 @@ class SlackSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
-    slack_bot_token: SecretStr
+    # Single-workspace token mode (today's default). Not needed when the app is installed
+    # through OAuth (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): each workspace's bot token
+    # then comes from the installation store (docs/slack.md, "Many workspaces").
+    slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     # Rotation overlap: requests signed with this secret verify too (see docs/security.md,
     # "Rotating the signing secret"). Unset it when the rotation is over.
     slack_signing_secret_previous: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str = DEFAULT_SCOPES
+    # Only when the app's Redirect URL is not <public URL>/slack/oauth_redirect as registered.
+    slack_redirect_uri: str | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
     port: int = Field(default=3000, ge=1, le=65535)
@@ -39,9 +51,9 @@ class SlackSettings(BaseSettings):
 
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         # A user token (xoxp-) or an app token here would act with the wrong identity.
-        if not value.get_secret_value().startswith("xoxb-"):
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
         return value
 
@@ -53,7 +65,14 @@ class SlackSettings(BaseSettings):
         return value
 
     @field_validator(
-        "slack_signing_secret", "slack_signing_secret_previous", "slack_app_token", mode="before"
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_signing_secret_previous",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_redirect_uri",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -98,6 +117,28 @@ class SlackSettings(BaseSettings):
             for s in (self.slack_signing_secret, self.slack_signing_secret_previous)
             if s is not None
         )
+
+    @model_validator(mode="after")
+    def _token_or_oauth(self) -> SlackSettings:
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            raise ValueError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must be set together")
+        if self.slack_bot_token is None and not self.multi_workspace:
+            # Reported against the token, as before OAuth existed.
+            raise ValueError(
+                "SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "for installs into many workspaces)"
+            )
+        return self
+
+    @property
+    def multi_workspace(self) -> bool:
+        """True when workspaces install the app through OAuth (client id and secret set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
+    def scopes(self) -> list[str]:
+        """The bot scopes an install asks for."""
+        return [s.strip() for s in self.slack_scopes.split(",") if s.strip()]
 
     @property
     def api_url(self) -> str:

@@ -1,5 +1,8 @@
 """HTTP mode: the only web-framework code of the Slack adapter (a plain WSGI app).
 
+With many workspaces (OAuth) it also serves ``GET /slack/install`` and
+``GET /slack/oauth_redirect`` through Bolt's OAuth flow (``handlers.slack.oauth``).
+
 Every ``POST /slack/events`` is checked here, on the raw bytes, before Bolt parses anything
 (``handlers.slack.inbound``): a request whose signature, timestamp or body does not verify
 is answered 401 and nothing else happens (no listener, no error handler, no database, no
@@ -33,6 +36,7 @@ from handlers.slack.trust import response_url_origins
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+OAUTH_PATHS = frozenset({"/slack/install", "/slack/oauth_redirect"})
 # Slack payloads are a few KiB; refuse huge bodies before reading them into memory.
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -113,6 +117,9 @@ def create_wsgi_app(
             return _plain(start_response, "200 OK", {"status": "ok"})
         if path == EVENTS_PATH and method == "POST":
             return events(environ, start_response)
+        if app.oauth_flow is not None and method == "GET" and path in OAUTH_PATHS:
+            # The browser's install and Slack's redirect back (handlers.slack.oauth).
+            return slack(environ, start_response)
         return _plain(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi_app

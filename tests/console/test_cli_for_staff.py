@@ -49,6 +49,8 @@ HELP = [
     ("bot", "rules", "--help"),
     ("bot", "rules", "allow", "--help"),
     ("bot", "guideline", "--help"),
+    ("bot", "tenant", "--help"),
+    ("bot", "tenant", "link-slack", "--help"),
     ("bot", "guideline", "load", "--help"),
     ("handlers.teams", "--help"),
     ("handlers.teams", "package", "--help"),

@@ -80,6 +80,9 @@ class MockSlackWebApi:
         self._thread: threading.Thread | None = None
         # apps.connections.open answers with a URL from this (a Socket Mode stand-in's).
         self.socket_mode_url: Callable[[], str] | None = None
+        # OAuth installs: code -> what oauth.v2.access answers; bot token -> its workspace.
+        self._codes: dict[str, Json] = {}
+        self._workspaces: dict[str, Json] = {}
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> MockSlackWebApi:
@@ -142,6 +145,38 @@ class MockSlackWebApi:
     def respond_next(self, method: str, body: Json) -> None:
         """Answer the next call of ``method`` with ``body`` (e.g. an ``ok: false`` error)."""
         self._overrides[method].append(body)
+
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        token: str,
+        code: str,
+        name: str = "",
+        enterprise_id: str | None = None,
+        installer: str = "U0ADMIN001",
+        client_id: str | None = None,
+    ) -> None:
+        """Let ``oauth.v2.access`` exchange ``code`` for ``token``, a bot token of ``team_id``.
+
+        ``auth.test`` with that token then names this workspace. ``client_id`` (when given)
+        must match the one the app presents, as Slack checks it against the code.
+        """
+        workspace = {"id": team_id, "name": name or team_id}
+        self._workspaces[token] = {"team_id": team_id, "team": workspace["name"]}
+        self._codes[code] = {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": installer},
+            "scope": "commands,chat:write,im:write,users:read",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER_ID,
+            "team": workspace,
+            "enterprise": {"id": enterprise_id, "name": enterprise_id} if enterprise_id else None,
+            "is_enterprise_install": False,
+            "_client_id": client_id,
+        }
 
     def add_user(self, user_id: str, **fields: Any) -> Json:
         """Register a user for users.info; ``fields`` override the generated profile."""
@@ -213,6 +248,8 @@ class MockSlackWebApi:
             return 200, self._overrides[method].popleft(), {}
         if method == "response_url":
             return 200, {"ok": True}, {}
+        if method == "oauth.v2.access":  # authenticated by client id and secret, not a token
+            return 200, _oauth_v2_access(self, params), {}
         if not token:
             return 200, {"ok": False, "error": "not_authed"}, {}
         if self.valid_tokens is not None and token not in self.valid_tokens:
@@ -220,6 +257,8 @@ class MockSlackWebApi:
         handler = _METHODS.get(method)
         if handler is None:
             return 404, {"ok": False, "error": "unknown_method", "req_method": method}, {}
+        if method == "auth.test":
+            return 200, _auth_test(self, params, token), {}
         return 200, handler(self, params), {}
 
 
@@ -500,13 +539,24 @@ def _users_info(api: MockSlackWebApi, params: Json) -> Json:
     return {"ok": True, "user": api._users.get(user_id) or _user(user_id)}
 
 
-def _auth_test(api: MockSlackWebApi, params: Json) -> Json:
+def _oauth_v2_access(api: MockSlackWebApi, params: Json) -> Json:
+    answer = api._codes.pop(str(params.get("code", "")), None)  # a code works once
+    if answer is None:
+        return {"ok": False, "error": "invalid_code"}
+    expected = answer.get("_client_id")
+    if expected is not None and params.get("client_id") != expected:
+        return {"ok": False, "error": "invalid_client_id"}
+    return {k: v for k, v in answer.items() if not k.startswith("_")}
+
+
+def _auth_test(api: MockSlackWebApi, params: Json, token: str | None = None) -> Json:
+    workspace = api._workspaces.get(token or "", {"team_id": TEAM_ID, "team": "Example City"})
     return {
         "ok": True,
         "url": f"https://{TEAM_DOMAIN}.slack.com/",
-        "team": "Example City",
+        "team": workspace["team"],
         "user": "guideline-bot",
-        "team_id": TEAM_ID,
+        "team_id": workspace["team_id"],
         "user_id": BOT_USER_ID,
         "bot_id": BOT_ID,
         "is_enterprise_install": False,
@@ -575,6 +625,11 @@ def _make_handler(api: MockSlackWebApi) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             auth = headers.get("authorization", "")
             token = auth[7:] if auth.lower().startswith("bearer ") else params.get("token")
+            if auth.lower().startswith("basic "):  # oauth.v2.access: client id and secret
+                import base64
+
+                client_id, _, _secret = base64.b64decode(auth[6:]).decode().partition(":")
+                params.setdefault("client_id", client_id)
             try:
                 status, payload, extra = api._handle(method, params, token)
             except _DropConnection:
