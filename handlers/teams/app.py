@@ -30,6 +30,7 @@ from .notifier import Connector, MentionLookup, RetryPolicy, Sleep, TeamsNotifie
 from .private import PrivateReplies
 from .server import GuardedFastAPIAdapter
 from .settings import TeamsSettings
+from .tenants import tenant_scope
 
 logger = logging.getLogger("handlers.teams")
 
@@ -108,6 +109,8 @@ def create_app(
     )
     deliverer = Deliverer(lambda: core.deliver(notifier), binding=binding)
     deps = Deps(core=core, deliverer=deliverer, private=PrivateReplies(connector), call=call_core)
+    # First: the activity's Teams tenant picks our tenant before any listener runs.
+    app.use(tenant_scope(core.base_factory))
     register_listeners(app, deps)
     _RUNTIMES[app] = Runtime(connector, notifier, deliverer)
     return app

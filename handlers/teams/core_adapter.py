@@ -41,12 +41,14 @@ from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending, enqueue
+from bot.tenancy import for_tenant, tenant_ids
 
 from . import addresses, forms
 from .commands import HELP_TEXT, TextCommand
 from .convert import thread_link
 from .demo import act_as
 from .render import MentionTarget, split_action_data
+from .tenants import CURRENT
 
 logger = logging.getLogger("handlers.teams.core")
 
@@ -92,10 +94,18 @@ class TeamsCore:
         deduper: DbDeduper | None = None,
         demo: bool = False,
     ) -> None:
-        self.factory = factory
+        self.base_factory = factory
         self.demo = demo
         self.clock = clock or SystemClock()
         self.deduper = deduper or DbDeduper(factory, clock=self.clock)
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        """Sessions for the tenant of the activity being handled (``tenants.CURRENT``)."""
+        tenant = CURRENT.get()
+        if tenant is None:
+            return self.base_factory
+        return for_tenant(self.base_factory, tenant)
 
     @staticmethod
     def actor(seen: addresses.Seen) -> Actor:
@@ -127,8 +137,19 @@ class TeamsCore:
         return addresses.read_mention_targets(engine, handles=handles)
 
     def deliver(self, notifier: Notifier) -> DeliveryStats:
-        """Deliver what the outbox holds for Teams."""
-        return deliver_pending(self.factory, notifier, clock=self.clock)
+        """Deliver what the outbox holds for Teams, tenant by tenant (one bot serves all:
+        each conversation reference carries its own service URL)."""
+        total = DeliveryStats()
+        with self.base_factory() as session:
+            tenants = tenant_ids(session)
+        for tenant in tenants:
+            stats = deliver_pending(
+                for_tenant(self.base_factory, tenant), notifier, clock=self.clock
+            )
+            total.sent += stats.sent
+            total.retried += stats.retried
+            total.waiting += stats.waiting
+        return total
 
     # --- text commands ----------------------------------------------------------------
 
