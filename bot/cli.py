@@ -44,7 +44,6 @@ COMMAND_MODULES = (
     scheduler_cli,
     feedback_cli,
     guideline_cli,
-    tenant_cli,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -361,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     tenant.add_parser("list", help="登録済みのテナントを表示する").set_defaults(
         handler=_cmd_tenant_list
     )
+    # link-slack, link-teams, links, install-url: workspaces of a tenant (docs/slack.md).
+    tenant_cli.add_tenant_commands(tenant)
 
     for module in COMMAND_MODULES:
         module.add_commands(sub)

@@ -1,8 +1,9 @@
-"""``python -m bot tenant add|list|link-slack|link-teams|install-url`` (issue 15 item 5).
+"""``python -m bot tenant link-slack|link-teams|links|install-url`` (issue 15 item 5).
 
-The operator's side of many municipalities in one deployment: create a tenant, hand its
-Slack workspace admin a signed install link (or link a workspace by id), and link a Teams
-(Microsoft Entra) tenant id. See docs/slack.md, "Many workspaces".
+The operator's side of many municipalities in one deployment, after ``tenant add``
+(bot.cli): hand a tenant's Slack workspace admin a signed install link (or link a
+workspace by id), and link a Teams (Microsoft Entra) tenant id. See docs/slack.md,
+"Many workspaces".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from bot.clock import SystemClock, format_jst
 from bot.config import get_settings
 from bot.db import configured_sessionmaker, transaction
-from bot.tenancy import Tenant, TenantError, check_tenant_id, ensure_tenant
+from bot.tenancy import Tenant, TenantError
 from bot.workspaces import (
     SLACK,
     TEAMS,
@@ -38,23 +39,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _cmd_add(args: argparse.Namespace) -> int:
-    try:
-        check_tenant_id(args.tenant)
-    except TenantError as exc:
-        return _fail(str(exc))
-    with transaction(configured_sessionmaker()) as session:
-        existed = session.get(Tenant, args.tenant) is not None
-        tenant = ensure_tenant(session, tenant_id=args.tenant, name=args.name, clock=SystemClock())
-        name = tenant.name
-    if existed:
-        print(f"テナント {args.tenant}（{name}）は既に登録されています。変更はありません。")
-    else:
-        print(f"テナント {args.tenant}（{name}）を登録しました。")
-    return 0
-
-
-def _cmd_list(args: argparse.Namespace) -> int:
+def _cmd_links(args: argparse.Namespace) -> int:
     with configured_sessionmaker()() as session:
         tenants = list(session.scalars(sa.select(Tenant).order_by(Tenant.id)))
         links: dict[str, list[WorkspaceLink]] = {}
@@ -154,19 +139,10 @@ def format_jst_unix(seconds: int) -> str:
     return format_jst(datetime.fromtimestamp(seconds, UTC))
 
 
-def add_commands(sub: Any) -> None:
-    """``tenant add|list|link-slack|link-teams|install-url``."""
-    t = sub.add_parser(
-        "tenant", help="テナント（自治体）とワークスペースの接続（docs/slack.md）"
-    ).add_subparsers(dest="tenant_command", required=True, metavar="操作")
-    add = t.add_parser("add", help="テナントを登録する")
-    add.add_argument(
-        "tenant", metavar="テナントID", help="英小文字・数字・ハイフン（例: minami-town）"
-    )
-    add.add_argument("name", metavar="名称", help="自治体名（例: 南町）")
-    add.set_defaults(handler=_cmd_add)
-    t.add_parser("list", help="テナントと接続済みのワークスペースを表示する").set_defaults(
-        handler=_cmd_list
+def add_tenant_commands(t: Any) -> None:
+    """``link-slack``, ``link-teams``, ``links`` and ``install-url`` under ``tenant``."""
+    t.add_parser("links", help="テナントごとの接続済みワークスペースを表示する").set_defaults(
+        handler=_cmd_links
     )
     slack = t.add_parser("link-slack", help="Slack のワークスペースをテナントに接続する")
     slack.add_argument("tenant", metavar="テナントID")

@@ -86,7 +86,7 @@ ALLOWED: frozenset[str] = frozenset(
         # python -m bot rules / guideline sub-commands and their option values
         *["guideline", "feedback", "allowances", "allow", "show", "diff", "load"],
         # python -m bot tenant sub-commands (docs/slack.md, "Many workspaces")
-        *["tenant", "add", "list", "link-slack", "link-teams", "install-url", "org-wide"],
+        *["tenant", "add", "list", "links", "link-slack", "link-teams", "install-url", "org-wide"],
         *["move", "enterprise"],
         *["allow_phrase", "public_number", "trusted_domain", "disable_rule"],
         "Ctrl-C",

@@ -1,4 +1,4 @@
-"""``python -m bot tenant …``: the operator creates tenants, links workspaces, issues install links."""
+"""``python -m bot tenant …``: the operator links workspaces to tenants and issues install links."""
 
 from __future__ import annotations
 
@@ -19,19 +19,15 @@ def test_tenant_commands(committed_factory, db_url, monkeypatch, capsys) -> None
     get_settings.cache_clear()
     try:
         assert cli.main(["tenant", "add", "minami-town", "南町"]) == 0
-        assert "テナント minami-town（南町）を登録しました" in capsys.readouterr().out
-        assert cli.main(["tenant", "add", "minami-town", "別名"]) == 0
-        assert "既に登録されています" in capsys.readouterr().out
-        assert cli.main(["tenant", "add", "Minami Town", "南町"]) == 1
-        assert "テナントIDが正しくありません" in capsys.readouterr().err
+        capsys.readouterr()
 
         assert cli.main(["tenant", "link-slack", "minami-town", "T0MINAMI01"]) == 0
         assert "T0MINAMI01 をテナント minami-town に接続しました" in capsys.readouterr().out
         # The same workspace for another tenant: refused unless moved explicitly.
         assert cli.main(["tenant", "link-slack", "default", "T0MINAMI01"]) == 1
         assert "既にテナント minami-town に接続されています" in capsys.readouterr().err
-        assert cli.main(["tenant", "link-slack", "nowhere", "T0OTHER001"]) == 1
-        assert "nowhere は登録されていません" in capsys.readouterr().err
+        assert cli.main(["tenant", "link-slack", "nowhere", "T0OTHER001"]) == 2
+        assert "「nowhere」は登録されていません" in capsys.readouterr().err
         # One Slack workspace per tenant.
         assert cli.main(["tenant", "link-slack", "minami-town", "T0SECOND01"]) == 1
         assert "既に別のワークスペース" in capsys.readouterr().err
@@ -41,7 +37,7 @@ def test_tenant_commands(committed_factory, db_url, monkeypatch, capsys) -> None
         assert cli.main(["tenant", "link-teams", "minami-town", guid]) == 0
         capsys.readouterr()
 
-        assert cli.main(["tenant", "list"]) == 0
+        assert cli.main(["tenant", "links"]) == 0
         out = capsys.readouterr().out.splitlines()
         default = next(line for line in out if line.startswith("default\t"))
         minami = next(line for line in out if line.startswith("minami-town\t"))
@@ -75,6 +71,6 @@ def test_tenant_commands(committed_factory, db_url, monkeypatch, capsys) -> None
             verify_install_link(key, tenant_id="default", expires=q["exp"], sig=q["sig"], now=now)
             is None
         )
-        assert cli.main(["tenant", "install-url", "nowhere"]) == 1
+        assert cli.main(["tenant", "install-url", "nowhere"]) == 2
     finally:
         get_settings.cache_clear()

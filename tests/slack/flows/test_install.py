@@ -44,7 +44,7 @@ from handlers.slack.oauth import (
 )
 from handlers.slack.runtime import Core, Courier
 from handlers.slack.settings import SlackSettings
-from tests.slack.flows.conftest import SLACK_IDS
+from tests.slack.flows.conftest import SLACK_IDS, text_of
 from tests.slack.harness import BoltHttpServer
 from tests.slack.mock_web_api_server import TEAM_ID, MockSlackWebApi
 
@@ -303,3 +303,28 @@ def test_a_workspace_of_one_tenant_cannot_be_installed_for_another(
     with committed_factory() as session:
         tokens = set(session.scalars(sa.select(slack_bots.c.bot_token)))
     assert tokens == {TOKEN_A}
+
+
+def test_team_b_never_sees_team_a(
+    bolt_server, slack, slack_api, committed_factory, core, tenant_b
+) -> None:
+    install(bolt_server, slack_api, tenant=DEFAULT_TENANT, team=TEAM_A, token=TOKEN_A, name="北市")
+    install(bolt_server, slack_api, tenant=tenant_b, team=TEAM_B, token=TOKEN_B, name="南町")
+    slack.command("/incident", "炎上 kanko-x 投稿への批判が急増", user_id=AUTHOR, team_id=TEAM_A)
+    slack_api.wait_for("chat.postMessage")
+    core.courier.wait_idle()
+    slack_api.clear()
+
+    # The same Slack user id (an Enterprise Grid user in both workspaces) from team B: the
+    # directory, accounts and incident of tenant A do not exist there.
+    slack.command("/draft", "", user_id=AUTHOR, team_id=TEAM_B)
+    (hook,) = slack_api.wait_for("response_url")
+    assert "kanko-x" not in str(hook.params) and "views.open" not in [
+        c.method for c in slack_api.calls
+    ]
+    assert "登録" in text_of(hook)
+    slack_api.clear()
+    slack.command("/incident", "list", user_id=AUTHOR, team_id=TEAM_B)
+    (hook,) = slack_api.wait_for("response_url")
+    assert "炎上" not in text_of(hook) and "批判" not in text_of(hook)
+    assert all(c.token in (None, TOKEN_B) for c in slack_api.calls if c.method != "response_url")
