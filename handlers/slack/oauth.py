@@ -120,7 +120,7 @@ def build_stores(
 ) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
     """slack_sdk's SQLAlchemy installation and state stores on the bot's database.
 
-    Their tables come from the migrations (0019); ``create_tables()`` is never called.
+    Their tables come from the migrations (0020); ``create_tables()`` is never called.
     """
     installations = SQLAlchemyInstallationStore(
         client_id=client_id, engine=engine, logger=logging.getLogger("handlers.slack.store")

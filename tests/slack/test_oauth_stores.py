@@ -1,6 +1,6 @@
 """slack_sdk's SQLAlchemy installation and state stores on the migrated schema, both backends.
 
-The migration (0019) creates the stores' tables; ``create_tables()`` is never called. If
+The migration (0020) creates the stores' tables; ``create_tables()`` is never called. If
 slack_sdk changes its tables, the first test fails before an install does.
 """
 

@@ -1,7 +1,7 @@
 """workspace links and slack_sdk's OAuth store tables (issue 15 item 5)
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 16:00:00
 
 ``slack_installations``, ``slack_bots`` and ``slack_oauth_states`` are exactly the tables
@@ -19,8 +19,8 @@ from alembic import op
 
 import bot.db
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
