@@ -1,10 +1,8 @@
 """What every command line of the bot shares: argparse speaking Japanese, a quiet closed pipe.
 
-Staff read ``--help``, usage lines and errors too, so argparse's own strings (``usage:``,
-``options``, ``error:``, ``the following arguments are required``…) are given in Japanese.
-argparse looks its strings up through the module-level ``_``/``ngettext`` (gettext) at the
-moment it formats them; ``JapaneseArgumentParser`` swaps in a Japanese catalogue for the
-duration of its own calls only, so other parsers in the process are left as they are.
+Staff read ``--help``, usage lines and errors too: ``JapaneseArgumentParser`` (defined in
+``rules.argparse_ja``, shared with ``python -m rules``) gives argparse's own strings in
+Japanese.
 
 ``exit_quietly_on_closed_pipe`` turns ``python -m bot directory show | head`` into a quiet
 exit instead of a ``BrokenPipeError`` traceback.
@@ -12,102 +10,20 @@ exit instead of a ``BrokenPipeError`` traceback.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
-# argparse's msgids (CPython 3.11–3.13) → Japanese. Unknown strings stay as they are.
-CATALOGUE: dict[str, str] = {
-    "usage: ": "使い方: ",
-    "options": "オプション",
-    "positional arguments": "引数",
-    "show this help message and exit": "このヘルプを表示して終了します",
-    "show program's version number and exit": "バージョンを表示して終了します",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
-    "the following arguments are required: %s": "次の引数を指定してください: %s",
-    "unrecognized arguments: %s": "知らない引数があります: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": (
-        "%(value)r は指定できません（%(choices)s のどれかを指定してください）"
-    ),
-    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
-    "expected one argument": "値を1つ指定してください",
-    "expected at least one argument": "値を1つ以上指定してください",
-    "expected at most one argument": "値は1つまでです",
-    "ignored explicit argument %r": "値 %r は指定できません",
-    "invalid %(type)s value: %(value)r": "%(value)r が読み取れません",
-    "one of the arguments %s is required": "%s のどれかを指定してください",
-    "not allowed with argument %s": "%s と一緒には指定できません",
-    "ambiguous option: %(option)s could match %(matches)s": (
-        "%(option)s では %(matches)s のどれか分かりません（省略せずに指定してください）"
-    ),
-    "unexpected option string: %s": "予期しないオプションです: %s",
-    "unknown parser %(parser_name)r (choices: %(choices)s)": (
-        "%(parser_name)r というコマンドはありません（使えるのは %(choices)s）"
-    ),
-    "can't open '%(filename)s': %(error)s": "「%(filename)s」を開けません: %(error)s",
-    "subcommands": "コマンド",
-}
-PLURALS: dict[str, str] = {
-    "expected %s argument": "値を%s個指定してください",
-    "conflicting option string: %s": "オプションが重複しています: %s",
-}
+from rules.argparse_ja import CATALOGUE, PLURALS, JapaneseArgumentParser, japanese
 
-
-def _gettext(message: str) -> str:
-    return CATALOGUE.get(message, message)
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return PLURALS.get(singular, singular if n == 1 else plural)
-
-
-@contextlib.contextmanager
-def japanese() -> Iterator[None]:
-    """argparse's strings in Japanese while the block runs (re-entrant)."""
-    module: Any = argparse
-    saved = (module._, module.ngettext)
-    module._, module.ngettext = _gettext, _ngettext
-    try:
-        yield
-    finally:
-        module._, module.ngettext = saved
-
-
-class JapaneseArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose help, usage and errors are Japanese (sub-parsers too)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        with japanese():
-            super().__init__(*args, **kwargs)
-
-    def add_subparsers(self, **kwargs: Any) -> Any:
-        kwargs.setdefault("parser_class", type(self))
-        with japanese():
-            return super().add_subparsers(**kwargs)
-
-    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
-        with japanese():
-            return super().parse_args(*args, **kwargs)
-
-    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
-        with japanese():
-            return super().parse_known_args(*args, **kwargs)
-
-    def format_usage(self) -> str:
-        with japanese():
-            return super().format_usage()
-
-    def format_help(self) -> str:
-        with japanese():
-            return super().format_help()
-
-    def error(self, message: str) -> Any:
-        with japanese():
-            super().error(message)
-
+__all__ = [
+    "CATALOGUE",
+    "PLURALS",
+    "JapaneseArgumentParser",
+    "exit_quietly_on_closed_pipe",
+    "japanese",
+]
 
 T = TypeVar("T")
 

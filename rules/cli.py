@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from .argparse_ja import JapaneseArgumentParser
 from .checker import Checker
 from .data import DataError
 from .model import Report, line_col
@@ -17,42 +18,52 @@ EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = JapaneseArgumentParser(
         prog="python -m rules",
         description="ソーシャルメディアガイドライン（7(1)・5(9)・7(2)）の内容チェック",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    chk = sub.add_parser("check", help="check files (stdin when no FILE is given)")
-    chk.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; '-' is stdin")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{check,eval,docs}")
+    chk = sub.add_parser("check", help="ファイルの文章をチェックする（FILE を省略すると標準入力）")
+    chk.add_argument(
+        "files", nargs="*", metavar="FILE", help="UTF-8 のテキストファイル（「-」は標準入力）"
+    )
     mode = chk.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true", help="print reports as JSON")
+    mode.add_argument("--json", action="store_true", help="結果を JSON で出力する")
     mode.add_argument(
         "--jsonl",
         action="store_true",
-        help='read {"id":…,"text":…} per line from stdin, write one result per line',
+        help='標準入力から1行に1件 {"id":…,"text":…} を読み、1行に1件の結果を出力する',
     )
-    chk.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    chk.add_argument(
+        "--data-dir", metavar="フォルダ", help="同梱のデータファイルの代わりに使うフォルダ"
+    )
     ev = sub.add_parser(
         "eval",
-        help="score the check on a labelled JSONL corpus (recall, false positives, per clause)",
+        help="正解付きの JSONL コーパスでチェックを評価する（検出率・誤検知、条項別）",
     )
-    ev.add_argument("corpus", metavar="FILE.jsonl", help="id, text, expect, must_cover, kind, note")
-    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
-    ev.add_argument("--data-dir", help="folder of data files overriding the bundled ones")
+    ev.add_argument(
+        "corpus",
+        metavar="FILE",
+        help="1行に1件の JSON（キーは id・text・expect・must_cover・kind・note）",
+    )
+    ev.add_argument("--json", action="store_true", help="評価結果を JSON で出力する")
+    ev.add_argument(
+        "--data-dir", metavar="フォルダ", help="同梱のデータファイルの代わりに使うフォルダ"
+    )
     ev.add_argument(
         "--trusted-url",
         action="append",
         default=[],
         metavar="URL",
-        help="an official account URL to trust (repeatable), as the bot passes them",
+        help="信頼する公式アカウントのURL（繰り返し指定可。ボットが渡すものと同じ）",
     )
-    docs = sub.add_parser("docs", help="print the generated part of docs/rules.md")
+    docs = sub.add_parser("docs", help="docs/rules.md の自動生成部分を出力する")
     docs.add_argument(
         "--write",
         metavar="PATH",
         nargs="?",
         const="docs/rules.md",
-        help="regenerate PATH (default docs/rules.md) in place, keeping its hand-written part",
+        help="PATH（既定は docs/rules.md）の自動生成部分を書き直す（手書きの部分は残す）",
     )
     return parser
 
