@@ -31,16 +31,15 @@ from bot.directory.models import ACCOUNT_STATUS_LABELS, ACCOUNT_STATUSES, CLOSED
 from bot.errors import ValidationFailed
 from bot.notify.messages import OutMessage
 
-USAGE = """/account の使い方:
-/account new 項目=値 …（項目を省略すると入力用の書式を表示します）
-/account edit CODE 項目=値 …（提出前・差し戻し後の修正）
-/account submit CODE（開設届を広報課長へ提出、4(2)）
-/account confirm CODE / /account return CODE 理由（広報課長のみ）
-/account rule CODE ア 本文 / /account revoke CODE ア [理由]（4(3)ただし書の掲載ルール、所属長のみ）
-/account check CODE 5(4)|5(5) [未]（プロフィールの確認項目）
-/account manager CODE ハンドル [理由] / /account operators CODE a,b,c
-/account suspend|resume|close CODE 理由
-/account show CODE / /account list [all]"""
+USAGE = """/account new 項目=値 …（項目を省略すると入力用の書式を表示します）
+/account edit コード 項目=値 …（提出前・差し戻し後の修正）
+/account submit コード（開設届を広報課長へ提出、4(2)）
+/account confirm コード / /account return コード 理由（広報課長のみ）
+/account rule コード ア 本文 / /account revoke コード ア [理由]（4(3)ただし書の掲載ルール、所属長のみ）
+/account check コード 5(4)|5(5) [未]（プロフィールの確認項目）
+/account manager コード ハンドル [理由] / /account operators コード ハンドル,ハンドル,…
+/account suspend|resume|close コード 理由
+/account show コード / /account list [all]"""
 
 _UNCHECK = {"未", "未確認", "off", "no", "false", "0", "取消"}
 _LINE_KV = re.compile(r"^\s*([^=:：＝\s]+)\s*[=:：＝]\s*(.*)$")
@@ -142,7 +141,7 @@ def _split(args: str, n: int) -> list[str]:
 
 def _need(value: str, what: str) -> str:
     if not value:
-        raise ValidationFailed(f"{what}を指定してください。\n{USAGE}", fields={"args": what})
+        raise ValidationFailed(f"{what}を指定してください。", fields={"args": what})
     return value
 
 
@@ -152,9 +151,30 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock | None = Non
     m = re.match(r"\s*(\S*)\s*(.*)", text, re.DOTALL)
     sub, rest = (m.group(1), m.group(2)) if m else ("", "")
     handler = _COMMANDS.get(sub.lower())
+    if handler is None and sub:
+        return _reply(f"/account に「{sub}」という操作はありません", USAGE, kind="account.help")
     if handler is None:
-        return _reply("/account", USAGE, kind="account.help")
-    return handler(session, actor, rest, clock)
+        return _help()
+    try:
+        return handler(session, actor, rest, clock)
+    except ValidationFailed as exc:
+        if "args" not in exc.fields:
+            raise
+        # Something is missing from the command: show how this sub-command is written.
+        raise ValidationFailed(
+            f"{exc.message}\n使い方: {_usage_of(sub.lower())}", fields=exc.fields
+        ) from None
+
+
+def _help() -> OutMessage:
+    return _reply("/account の使い方", USAGE, kind="account.help")
+
+
+def _usage_of(sub: str) -> str:
+    """The lines of the usage that show ``sub``; the whole usage if none does."""
+    pattern = re.compile(rf"/account (?:\w+\|)*{re.escape(sub)}\b")
+    lines = [line for line in USAGE.splitlines() if pattern.search(line)]
+    return "\n".join(lines) if lines else "\n" + USAGE
 
 
 def _new(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
@@ -178,10 +198,13 @@ def _submit(session: Session, actor: Person, args: str, clock: Clock | None) -> 
     reg = service.submit_registration(
         session, actor=actor, code=_need(args.strip(), "アカウントコード"), clock=clock
     )
-    heads = "、".join(sorted(reg.request_messages))
+    heads = "、".join(
+        messaging.person_label(directory.get_person(session, handle=handle))
+        for handle in sorted(reg.request_messages)
+    )
     return _reply(
         f"開設届を提出しました: {reg.account.name}",
-        f"広報課長（{heads}）に開設届（#{reg.id}）を送りました。確認の結果はお知らせします。",
+        f"広報課長の{heads}に開設届（#{reg.id}）を送りました。確認の結果はお知らせします。",
     )
 
 
@@ -315,5 +338,5 @@ _COMMANDS: dict[str, Callable[[Session, Person, str, Clock | None], OutMessage]]
     "close": _status("閉鎖", service.close_account),
     "show": _show,
     "list": _list,
-    "help": lambda *_: _reply("/account", USAGE, kind="account.help"),
+    "help": lambda *_: _help(),
 }

@@ -146,7 +146,7 @@ def decision_notice(account: Account, registration: AccountRegistration) -> OutM
     if registration.decision == CONFIRMED:
         title = f"開設届が確認されました: {account.name}"
         text = (
-            f"広報課長（{who}）が「{account.name}」の開設届を確認しました（4(2)）。"
+            f"広報課長の{who}が「{account.name}」の開設届を確認しました（4(2)）。"
             "この公式アカウントで投稿の下書き（/draft）を作成できます。"
             "市ホームページの公式アカウント一覧にも掲載されます。"
             "プロフィールの確認項目（5(4) 運用組織・連絡先、5(5) 市ホームページのURL）も"
@@ -155,7 +155,7 @@ def decision_notice(account: Account, registration: AccountRegistration) -> OutM
     else:
         title = f"開設届が差し戻されました: {account.name}"
         text = (
-            f"広報課長（{who}）が「{account.name}」の開設届を差し戻しました（4(2)）。\n"
+            f"広報課長の{who}が「{account.name}」の開設届を差し戻しました（4(2)）。\n"
             f"理由: {registration.reason or '—'}\n"
             f"運用ポリシーを修正（/account edit {account.code} 項目=値）してから、"
             f"/account submit {account.code} で再提出してください。"

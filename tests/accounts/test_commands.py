@@ -25,7 +25,7 @@ def test_whole_registration_by_command(session, org, clock):
     assert reply.title == "公式アカウント「松本市観光課」を登録しました（kankou-x）"
     assert "/account submit kankou-x" in reply.text
     reply = say(session, clock, "sato", "submit kankou-x")
-    assert "広報課長（hirose）" in reply.text
+    assert "広報課長の広瀬 広報課長（hirose）に開設届" in reply.text
     reply = say(session, clock, "hirose", "return kankou-x 利用目的をもっと具体的に")
     assert "利用目的をもっと具体的に" in reply.text
     say(session, clock, "sato", 'edit kankou-x purpose="夏祭り・花火大会の告知"')
