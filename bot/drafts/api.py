@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.accounts.inbox import awaiting_confirmation
 from bot.clock import Clock, SystemClock
-from bot.directory import service as directory
-from bot.directory.models import CONFIRMED, Account, Person
+from bot.directory.models import Person
 from bot.drafts import messaging
 from bot.drafts import service as drafts
 from bot.drafts.checking import (
@@ -26,6 +25,7 @@ from bot.drafts.checking import (
     section7_reminders,
     validate_text,
 )
+from bot.drafts.common import NO_POSTABLE_ACCOUNT, postable_accounts
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.feedback.service import city_check
 from bot.guideline import terms as guideline_terms
@@ -69,18 +69,8 @@ class DraftRevision:
             raise ValueError(f"unknown changes: {sorted(unknown)}")
 
 
-def postable_accounts(session: Session, person: Person) -> list[Account]:
-    """The confirmed accounts ``person`` operates or manages (4(2)): where they may post."""
-    return [
-        a for a in directory.accounts_operated_by(session, person=person) if a.status == CONFIRMED
-    ]
-
-
 def no_postable_account() -> NotFound:
-    return NotFound(
-        "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
-        "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
-    )
+    return NotFound(NO_POSTABLE_ACCOUNT)
 
 
 def only_account(session: Session, person: Person) -> str:

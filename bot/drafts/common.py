@@ -102,7 +102,10 @@ def decision_for(session: Session, *, version: DraftVersion) -> Decision | None:
 
 
 def postable_account(session: Session, *, author: Person, account_code: str) -> Account:
-    account = directory.get_account(session, code=account_code, for_routing=True)
+    try:
+        account = directory.get_account(session, code=account_code, for_routing=True)
+    except NotFound:
+        raise NotFound(_unknown_account(session, author=author, code=account_code)) from None
     _require_open_account(account, doing="下書きを登録")
     if not directory.can_post_for(account, author):
         raise PermissionDenied(
@@ -110,6 +113,29 @@ def postable_account(session: Session, *, author: Person, account_code: str) -> 
             "アカウントの管理者に確認してください。"
         )
     return account
+
+
+NO_POSTABLE_ACCOUNT = (
+    "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
+    "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
+)
+
+
+def postable_accounts(session: Session, person: Person) -> list[Account]:
+    """The confirmed accounts ``person`` operates or manages (4(2)): where they may post."""
+    return [
+        a for a in directory.accounts_operated_by(session, person=person) if a.status == CONFIRMED
+    ]
+
+
+def _unknown_account(session: Session, *, author: Person, code: str) -> str:
+    """No account has this code: say which ones this person may post for (4(1)キ)."""
+    head = f"公式アカウント「{code.strip()}」は登録されていません。"
+    mine = postable_accounts(session, author)
+    if not mine:
+        return head + NO_POSTABLE_ACCOUNT
+    listed = "、".join(f"「{a.name}」（{a.code}）" for a in mine)
+    return head + f"あなたが投稿できる公式アカウント: {listed}"
 
 
 def account_in_operation(session: Session, *, draft: Draft, doing: str) -> Account:
@@ -185,7 +211,8 @@ def check_photo(photo_people: str, photo_consent: bool, *, emergency: bool) -> N
     if photo_people == "identifiable" and not photo_consent and not emergency:
         raise ValidationFailed(
             "個人が特定できる写真・映像を投稿するには、事前に本人（または所属団体・企業等）の了解が必要です"
-            "（7(1)ク、7(2)ア）。了解を得てから、了解済みとして送り直してください。",
+            "（7(1)ク、7(2)ア）。了解を得てから「本人の同意あり」を選んで（コマンドでは consent=yes を"
+            "付けて）送り直すか、写真・映像を外してください。",
             fields={"photo_consent": "必要"},
         )
 

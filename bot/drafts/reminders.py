@@ -4,8 +4,9 @@ Rules (``kind``, recipient, counted from):
 
 - ``approval.pending``     所属長; the current version's submission; business hours
 - ``approval.escalated``   each active 代理 of the department; same anchor, later threshold
-- ``exempt.unreported``    the author; the planned time (else the submission) of an exempt
-                           post with no 投稿 registered and no 事後報告 filed (4(3) ただし書)
+- ``exempt.unreported``    the author; when the exempt post went online (``/published``),
+                           else its planned time, else the current version's submission;
+                           while no 事後報告 is filed (4(3) ただし書)
 - ``report.unacknowledged`` 所属長; when the 事後報告 was filed
 
 Items claiming 4(3)エ (大規模災害時の緊急情報) run on wall-clock time with the emergency

@@ -98,14 +98,21 @@ TRANSITIONS: dict[tuple[State | None, Event], State] = {
 EDITABLE_STATES = frozenset(_EDITABLE)
 FINAL_STATES = frozenset({State.REJECTED, State.PUBLISHED, State.ACKNOWLEDGED, State.WITHDRAWN})
 
-# Why an event is refused in a state, when the generic message would not help.
+# Why an event is refused in a state, when the generic message would not help. Each is a
+# whole refusal: it replaces the generic sentence instead of repeating it.
 _HINTS: dict[tuple[State, Event], str] = {
-    (State.PENDING_APPROVAL, Event.PUBLISH): "所属長の決裁（4(3)）が済むまで掲載できません。",
+    (
+        State.PENDING_APPROVAL,
+        Event.PUBLISH,
+    ): "この下書きは決裁待ちです。所属長の決裁（4(3)）が済むまで掲載できません。",
     (
         State.CHANGES_REQUESTED,
         Event.PUBLISH,
-    ): "差し戻された下書きは、修正して再度決裁を受けるまで掲載できません。",
-    (State.APPROVED, Event.REPORT): "決裁を受けた投稿に事後報告は不要です。",
+    ): "この下書きは差し戻されています。修正して再度決裁を受けるまで掲載できません。",
+    (
+        State.APPROVED,
+        Event.REPORT,
+    ): "この下書きは所属長の決裁を受けているため、事後報告は不要です。",
     (
         State.PUBLISHED,
         Event.EDIT,
@@ -137,6 +144,9 @@ def next_state(state: str | State | None, event: Event) -> State:
         pass
     if current is None:
         raise InvalidTransition(f"新しい下書きに「{EVENT_LABELS[event]}」はできません。")
-    hint = _HINTS.get((current, event), "")
-    message = f"この下書きは「{LABELS[current]}」の状態のため、{EVENT_LABELS[event]}はできません。"
-    raise InvalidTransition(message + hint)
+    hint = _HINTS.get((current, event))
+    if hint is not None:
+        raise InvalidTransition(hint)
+    raise InvalidTransition(
+        f"この下書きは「{LABELS[current]}」の状態のため、{EVENT_LABELS[event]}はできません。"
+    )
