@@ -26,6 +26,15 @@ class Field:
     value: str
 
 
+def position(start: int, end: int) -> str:
+    """Offsets ``[start, end)`` as people count characters: 「3文字目」, 「3〜5文字目」."""
+    if end <= start:
+        return ""
+    if end == start + 1:
+        return f"{end}文字目"
+    return f"{start + 1}〜{end}文字目"
+
+
 @dataclass(frozen=True)
 class FindingView:
     """A content-check finding as shown to people."""
@@ -37,6 +46,11 @@ class FindingView:
     start: int = 0
     end: int = 0
     rule: str = ""
+
+    @property
+    def position(self) -> str:
+        """Where in the text, as people count: 「3文字目」 or 「3〜5文字目」 ("" if unknown)."""
+        return position(self.start, self.end)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 
 from bot.notify.messages import Action, OutMessage
 
@@ -21,14 +22,18 @@ def action_command(action: Action) -> str:
     fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     values = {k: action.value.get(k, "?") for k in fields}
     command = template.format(**values)
-    if action.needs_reason:
+    if action.needs_reason and template.rstrip().endswith("}"):
+        # The button asks for a text; the template names it ("本文", "まとめ") unless it
+        # ends at its last value, where the text asked for is a reason.
         command += " 理由"
     return f"{action.label}: {command}"
 
 
-def render(message: OutMessage, *, width: int = 72) -> str:
-    """The message as plain text."""
+def render(message: OutMessage, *, width: int = 72, mentioned: Sequence[str] = ()) -> str:
+    """The message as plain text; ``mentioned`` names the people it mentions (宛先)."""
     lines = [f"■ {message.title}"]
+    if mentioned:
+        lines.append("宛先: " + "、".join(mentioned))
     if message.text:
         lines.extend(message.text.splitlines())
     for fld in message.fields:
@@ -42,7 +47,7 @@ def render(message: OutMessage, *, width: int = 72) -> str:
         for f in message.findings:
             lines.append(
                 f"  ・[{f.clause}] {SEVERITY.get(f.severity, f.severity)} "
-                f"{f.start + 1}〜{f.end}文字目「{f.excerpt}」: {f.message}"
+                f"{f.position}「{f.excerpt}」: {f.message}"
             )
     if message.actions:
         lines.append("  操作:")

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from bot.notify.messages import position
+
 Block = dict[str, Any]
 
 # Slack's documented limits (https://docs.slack.dev/reference/block-kit/).
@@ -345,7 +347,7 @@ def finding_text(finding: Finding) -> str:
     label = SEVERITY_LABELS[severity_key(finding.severity)]
     excerpt = truncate(finding.excerpt.replace("\n", " "), EXCERPT_MAX, ELLIPSIS)
     return (
-        f"*{label}*　{escape(finding.clause)}　（{finding.start + 1}〜{finding.end}文字目）\n"
+        f"*{label}*　{escape(finding.clause)}　（{position(finding.start, finding.end)}）\n"
         f"> 「{escape(excerpt)}」\n"
         f"{escape(finding.message)}"
     )

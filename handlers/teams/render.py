@@ -104,7 +104,7 @@ def _quote(text: str) -> Container:
 def _finding(f: FindingView) -> RichTextBlock:
     label = SEVERITY_LABELS.get(f.severity, f.severity)
     color = _SEVERITY_COLORS.get(f.severity)
-    position = f"（{f.start + 1}〜{f.end}文字目）" if f.end > f.start else ""
+    position = f"（{f.position}）" if f.position else ""
     inlines: list[CardElement] = [
         TextRun(text=f"【{f.clause}・{label}】", weight="Bolder", color=color),
         TextRun(text=f"「{f.excerpt}」"),
