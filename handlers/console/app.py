@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 import sqlalchemy as sa
@@ -20,7 +20,6 @@ from bot.notify.messages import OutMessage
 from bot.notify.service import deliver_pending
 from handlers.console.commands import build_registry
 from handlers.console.notifier import ConsoleNotifier, Received
-from handlers.console.render import render
 from handlers.console.router import (
     Command,
     Context,
@@ -55,11 +54,12 @@ class ConsoleApp:
         self.clock = clock or SystemClock()
         self.registry = registry or build_registry()
         self.on_output = on_output
-        self.notifier = ConsoleNotifier(sink=self._emit)
+        self.notifier = ConsoleNotifier(sink=self._emit, names=self._names)
         self.user = user or self.default_user()
         # A multi-line body being collected: (command, the first line's arguments, lines).
         self._collecting: tuple[Command, str, list[str]] | None = None
         self.finished = False  # /quit was entered
+        self._people: dict[str, str] = {}  # handle -> 「山田 花子（yamada）」, for mentions
 
     # --- setup ---------------------------------------------------------------------
 
@@ -77,6 +77,17 @@ class ConsoleApp:
                 return op
             anyone = session.scalar(sa.select(Person.handle).order_by(Person.handle).limit(1))
         return anyone or "guest"
+
+    def _names(self, handles: Sequence[str]) -> tuple[str, ...]:
+        """The people mentioned, named as staff see them: 「山田 花子（yamada）」."""
+        return tuple(self._people.get(h, h) for h in handles)
+
+    def _load_names(self) -> None:
+        # Read before delivering: a delivery runs inside the outbox's transaction, where
+        # SQLite allows no second connection.
+        with self.factory() as session:
+            rows = session.execute(sa.select(Person.handle, Person.name))
+            self._people = {handle: f"{name}（{handle}）" for handle, name in rows}
 
     # --- running lines -------------------------------------------------------------
 
@@ -143,6 +154,7 @@ class ConsoleApp:
 
     def deliver(self) -> None:
         """Deliver every due outbox message to the console."""
+        self._load_names()
         for _ in range(100):
             stats = deliver_pending(self.factory, self.notifier, clock=self.clock)
             if stats.sent == 0:
@@ -220,11 +232,11 @@ def printer(out: TextIO) -> Callable[[Received], None]:
 
     def show(received: Received) -> None:
         if received.via == "reply":
-            out.write(render(received.message) + "\n\n")
+            out.write(str(received) + "\n\n")
             return
         label = "更新" if received.via == "update" else "受信"
         where = received.recipient
-        out.write(f"── {where} が{label} ──\n{render(received.message)}\n\n")
+        out.write(f"── {where} が{label} ──\n{received}\n\n")
         out.flush()
 
     return show

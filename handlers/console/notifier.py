@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.notify.messages import OutMessage
@@ -21,6 +21,7 @@ class Received:
     via: str  # "reply" (to the command's author) | "send" | "update"
     ref: SentRef | None = None
     thread: SentRef | None = None
+    mentioned: tuple[str, ...] = ()  # the people the message mentions, as staff name them
 
     @property
     def kind(self) -> str:
@@ -44,7 +45,7 @@ class Received:
         return self.via == "update"
 
     def __str__(self) -> str:
-        return render(self.message)
+        return render(self.message, mentioned=self.mentioned)
 
     def __contains__(self, needle: str) -> bool:
         return needle in str(self)
@@ -55,9 +56,16 @@ class ConsoleNotifier:
 
     platform = "console"
 
-    def __init__(self, sink: Callable[[Received], None] | None = None) -> None:
+    def __init__(
+        self,
+        sink: Callable[[Received], None] | None = None,
+        *,
+        names: Callable[[Sequence[str]], tuple[str, ...]] | None = None,
+    ) -> None:
         self._ids = itertools.count(1)
         self.sink = sink
+        # handles -> 「山田 花子（yamada）」…, for the mentions (the handles themselves if None)
+        self.names = names or (lambda handles: tuple(handles))
         self.log: list[Received] = []
         # The current content of every message sent, by message id (updates replace it).
         self.current: dict[str, OutMessage] = {}
@@ -77,9 +85,11 @@ class ConsoleNotifier:
             thread_id=(thread.thread_id or thread.message_id) if thread is not None else None,
         )
         self.current[message_id] = message
-        self._emit(Received(recipient, message, "send", ref, thread))
+        mentioned = self.names(message.mentions) if message.mentions else ()
+        self._emit(Received(recipient, message, "send", ref, thread, mentioned))
         return ref
 
     def update(self, ref: SentRef, message: OutMessage) -> None:
         self.current[ref.message_id] = message
-        self._emit(Received(ref.channel, message, "update", ref))
+        mentioned = self.names(message.mentions) if message.mentions else ()
+        self._emit(Received(ref.channel, message, "update", ref, mentioned=mentioned))

@@ -25,9 +25,9 @@ def register(registry: Registry) -> None:
         aliases=("インシデント",),
     )
     registry.action("incident.toggle", "/incident toggle {incident_id} {item}")
-    registry.action("incident.update", "/incident update {incident_id}")
+    registry.action("incident.update", "/incident update {incident_id} 本文")
     registry.action("incident.status", "/incident status {incident_id} {status}")
-    registry.action("incident.close", "/incident close {incident_id}")
+    registry.action("incident.close", "/incident close {incident_id} まとめ")
     registry.action(
         "incident.respond", "/incident respond {incident_id} 説明|訂正|謝罪|対応中 本文"
     )
