@@ -31,8 +31,8 @@ from bot.errors import ValidationFailed
 from bot.notify.messages import OutMessage
 
 USAGE = (
-    "/custody [list] | /custody show CODE | /custody set CODE 項目=値 … | "
-    "/custody medium CODE label=… kind=… holder=… storage=… [retire] | /custody confirm CODE | "
+    "/custody [list] | /custody show コード | /custody set コード 項目=値 … | "
+    "/custody medium コード label=… kind=… holder=… storage=… [retire] | /custody confirm コード | "
     "/custody handovers | /custody handover 番号 手順 [新しい管理者]"
 )
 
@@ -42,12 +42,12 @@ HELP = OutMessage(
     text="\n".join(
         [
             "/custody — 見られる公式アカウントの一覧",
-            "/custody show CODE — 管理記録の表示",
-            "/custody set CODE 項目=値 … — 項目: "
+            "/custody show コード — 管理記録の表示",
+            "/custody set コード 項目=値 … — 項目: "
             + "、".join(f"{k}（{v}）" for k, v in service.FIELDS.items()),
-            "/custody medium CODE label=名前 kind=ic_card|security_key|recovery_codes|other"
+            "/custody medium コード label=名前 kind=ic_card|security_key|recovery_codes|other"
             ' holder=保管責任者 storage="保管場所" [retire]',
-            "/custody confirm CODE — 記録どおりであることの確認",
+            "/custody confirm コード — 記録どおりであることの確認",
             "/custody handovers — 引継ぎの一覧",
             "/custody handover 番号 手順 [新しい管理者] — 手順: "
             + "、".join(f"{k}（{v}）" for k, v in STEP_LABELS.items()),

@@ -39,8 +39,8 @@ def _day(when: Any) -> str:
 
 def _twofa(record: CustodyRecord) -> str:
     if not record.twofa_enabled:
-        return "off（未設定）⚠"
-    return f"on（{TWOFA_LABELS.get(record.twofa_method or '', '方式未記録')}）"
+        return "未設定 ⚠"
+    return f"設定済み（{TWOFA_LABELS.get(record.twofa_method or '', '方式未記録')}）"
 
 
 def _recovery(value: str | None, personal: bool) -> str:

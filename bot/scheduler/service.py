@@ -488,10 +488,13 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
     ).all()
     if failed:
         fields.append(Field("配信できていない通知", f"{len(failed)}件"))
-        for oid, kind, key, status, attempts, error in failed[:max_lines]:
+        shown_failed = failed[:max_lines]
+        people = _people_named(session, [r[2] for r in shown_failed if r[1] == "person"])
+        for oid, kind, key, status, attempts, error in shown_failed:
             state = "配信を断念" if status == "failed" else f"再試行中（{attempts}回失敗）"
-            who = f"{key}さん" if kind == "person" else f"チャンネル {key}"
-            lines.append(f"・通知 #{oid} → {who}: {state}（{error or '原因不明'}）")
+            who = people.get(key, key) if kind == "person" else f"チャンネル {key}"
+            cause = f"原因の記録: {error}" if error else "原因不明"
+            lines.append(f"・通知 #{oid} → {who}: {state}（{cause}）")
     shown = len(lines)
     if total + len(failed) > shown:
         lines.append(f"ほか {total + len(failed) - shown}件（一覧は省略しています）")

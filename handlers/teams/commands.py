@@ -51,7 +51,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("/check", "投稿前の内容チェック（7）", "/check 本文"),
     ("/incident", "炎上・なりすまし・訂正の対応（6）", "/incident 炎上|なりすまし|訂正 概要"),
     ("/account", "公式アカウントの登録・一覧（4(1)、4(2)）", "/account list"),
-    ("/custody", "認証情報の管理状況と異動の引継ぎ（5(10)）", "/custody show CODE"),
+    ("/custody", "認証情報の管理状況と異動の引継ぎ（5(10)）", "/custody show コード"),
     ("/drafts", "自分の下書きの一覧", "/drafts"),
     ("/inbox", "決裁・確認の待ち一覧", "/inbox"),
     ("/edit", "下書きを修正して送り直す", "/edit 番号 修正後の本文"),

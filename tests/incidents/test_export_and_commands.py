@@ -189,7 +189,7 @@ def test_two_closes_racing_exactly_one_wins(committed_factory, clock):
             type="炎上",
             account_code="kanko_x",
             actor=who(session, "ito"),
-            summary="x",
+            summary="投稿に批判が集まっています",
             clock=clock,
         ).id
     barrier = threading.Barrier(2)
