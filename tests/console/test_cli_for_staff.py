@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main as bot_main
 from handlers.teams.__main__ import main as teams_main
+from rules.cli import main as rules_main
 from tests.wording import english_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +55,16 @@ HELP = [
     ("bot", "guideline", "load", "--help"),
     ("handlers.teams", "--help"),
     ("handlers.teams", "package", "--help"),
+    ("rules", "--help"),
+    ("rules", "check", "--help"),
+    ("rules", "eval", "--help"),
+    ("rules", "docs", "--help"),
 ]
 
 
 def run_inline(capsys, args: tuple[str, ...]) -> tuple[int, str, str]:
     """The command line in this process (argparse's help and errors need no database)."""
-    main = bot_main if args[0] == "bot" else teams_main
+    main = {"bot": bot_main, "handlers.teams": teams_main, "rules": rules_main}[args[0]]
     with pytest.raises(SystemExit) as exited:
         main(list(args[1:]))
     out, err = capsys.readouterr()
@@ -84,6 +89,8 @@ def test_help_is_japanese(capsys, args):
         (("bot", "audit", "export", "--from", "12/5"), "日付は YYYY-MM-DD で指定してください"),
         (("bot", "db", "upgrade", "--bogus"), "知らない引数があります: --bogus"),
         (("handlers.teams", "bogus"), "'bogus' は指定できません"),
+        (("rules", "bogus"), "'bogus' は指定できません"),
+        (("rules", "check", "--bogus"), "知らない引数があります: --bogus"),
     ],
 )
 def test_usage_errors_are_japanese(capsys, args, words):
