@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import wire
 from bot.clock import FakeClock
 from bot.db import Base, make_engine, upgrade
+from tests.wording import Recorder
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -44,6 +45,48 @@ def scrubbed_logs() -> Iterator[None]:
     logsafe.install()
     yield
     logsafe.uninstall()
+
+
+WORDING = Recorder()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    WORDING.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    WORDING.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def staff_read_japanese(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every message a test renders is checked for English (tests/wording.py): a test
+    whose messages contain words outside the allow-list fails at teardown, naming them."""
+    WORDING.test = request.node.nodeid
+    seen = len(WORDING.offenders)
+    yield
+    WORDING.test = "(outside a test)"
+    found = WORDING.offenders[seen:]
+    if found:
+        shown = "\n\n".join(f"{words}:\n{text}" for _, words, text in found[:5])
+        pytest.fail(
+            f"{len(found)} message(s) staff read contain English words "
+            f"(tests/wording.py ALLOWED lists commands and identifiers):\n{shown}",
+            pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    tests = {test for test, _, _ in WORDING.offenders}
+    terminalreporter.write_line(
+        f"wording: {WORDING.count} messages rendered, "
+        f"{len(WORDING.offenders)} with English words (in {len(tests)} tests)"
+    )
+    report = os.environ.get("WORDING_REPORT")  # a file to list every offender in
+    if report:
+        with open(report, "w", encoding="utf-8") as out:
+            for test, words, text in WORDING.offenders:
+                out.write(f"### {test} {words}\n{text}\n\n")
 
 
 @pytest.fixture(scope="session", autouse=True)
