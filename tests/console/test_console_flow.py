@@ -168,7 +168,7 @@ def test_bad_input_gets_a_japanese_message(bot, factory, user, line, words):
 
 
 def test_help_lists_every_command(bot):
-    from handlers.console.router import build_registry
+    from handlers.console.commands import build_registry
 
     bot.push("sato", "/help")
     text = str(bot.pop("sato"))
