@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bot.audit import verify
 from bot.drafts.models import Draft
+from handlers.console.commands import build_registry
 from handlers.console.testing import TestBot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,8 +169,6 @@ def test_bad_input_gets_a_japanese_message(bot, factory, user, line, words):
 
 
 def test_help_lists_every_command(bot):
-    from handlers.console.commands import build_registry
-
     bot.push("sato", "/help")
     text = str(bot.pop("sato"))
     commands = build_registry().order
