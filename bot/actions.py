@@ -89,7 +89,7 @@ PROMPTS: dict[str, Prompt] = {
     "draft.publish": Prompt(
         "掲載の登録",
         "登録する",
-        (PromptInput("url", "掲載先の URL", multiline=False, max_length=1000),),
+        (PromptInput("url", "掲載先のURL", multiline=False, max_length=1000),),
     ),
     "draft.report": Prompt(
         "事後報告",
@@ -97,7 +97,7 @@ PROMPTS: dict[str, Prompt] = {
         (
             PromptInput(
                 "url",
-                "掲載先の URL",
+                "掲載先のURL",
                 multiline=False,
                 max_length=1000,
                 hint="4(3)ただし書: 決裁不要の投稿は、掲載後速やかに所属長へ報告します。",

@@ -248,7 +248,7 @@ def check_evidence(exemption: str | None, evidence: str | None, terms: Terms) ->
         assert found is not None
         raise ValidationFailed(
             f"{terms.exemption_ref(exemption)}（{found.name}）を選んだ場合は、"
-            "掲載済みのページの URL や広報紙の号などの根拠を入力してください（例: evidence=https://…）。",
+            "掲載済みのページのURLや広報紙の号などの根拠を入力してください（例: evidence=https://…）。",
             fields={"evidence": "必須"},
         )
     return evidence

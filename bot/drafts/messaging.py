@@ -232,7 +232,7 @@ def decided(
     if decision.reason:
         text += f"\n{reason_label(kind)}: {decision.reason}"
     if kind == "approve":
-        text += "\n掲載したら［掲載しました］から掲載先の URL を登録してください。"
+        text += "\n掲載したら［掲載しました］から掲載先のURLを登録してください。"
     elif kind == "request_changes":
         text += "\n［修正する］から本文を修正して再度送ってください。修正後は改めて決裁が必要です。"
     else:

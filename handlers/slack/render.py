@@ -227,7 +227,7 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
     )
     blocks.append(
         bk.input_block(
-            "根拠（掲載済みページの URL など）",
+            "根拠（掲載済みページのURLなど）",
             bk.plain_text_input(
                 "evidence", max_length=1000, initial_value=values.get("evidence") or None
             ),
@@ -366,10 +366,10 @@ def incident_modal(form: IncidentForm) -> bk.Block:
             ),
             block_id="summary",
             optional=True,
-            hint="何が起きているか。概要か URL のどちらかは必須です。",
+            hint="何が起きているか。概要かURLのどちらかは必須です。",
         ),
         bk.input_block(
-            "該当する投稿の URL",
+            "該当する投稿のURL",
             bk.plain_text_input("url", max_length=1000, initial_value=values.get("url")),
             block_id="url",
             optional=True,

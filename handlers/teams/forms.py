@@ -110,7 +110,7 @@ def form_card(
         ),
         TextInput(
             id="evidence",
-            label="例外の根拠（公開済みページの URL など）",
+            label="例外の根拠（公開済みページのURLなど）",
             value=_s(current, "evidence"),
         ),
         ChoiceSetInput(
@@ -258,7 +258,7 @@ def incident_card(
             max_length=2000,
             value=_s(current, "summary"),
         ),
-        TextInput(id="url", label="該当する投稿の URL", max_length=1000, value=_s(current, "url")),
+        TextInput(id="url", label="該当する投稿のURL", max_length=1000, value=_s(current, "url")),
     ]
     submit = ExecuteAction(title="報告する", verb=INCIDENT_VERB, data={}, style="positive")
     return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=[submit], fallback_text=title)

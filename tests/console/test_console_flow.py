@@ -42,7 +42,7 @@ def test_draft_approve_publish(bot, factory):
     approved = bot.pop("sato")
     assert "承認されました" in approved.title
     # The text names the button (neutral on every platform); the console shows its command.
-    assert "［掲載しました］から掲載先の URL を登録" in approved
+    assert "［掲載しました］から掲載先のURLを登録" in approved
     assert f"掲載しました: /published {n} 掲載先のURL" in approved
 
     bot.push("sato", f"/published {n} https://x.com/midori_kanko_demo/status/1")

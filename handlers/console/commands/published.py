@@ -12,7 +12,7 @@ USAGE = "/published 番号 URL [掲載日時]　例: /published 1 https://x.com/
 def handle(ctx: Context, args: str) -> None:
     words = args.split()
     if len(words) < 2:
-        ctx.usage("published", "下書きの番号と掲載先の URL を指定してください。")
+        ctx.usage("published", "下書きの番号と掲載先のURLを指定してください。")
         return
     at = when(" ".join(words[2:]), what="掲載日時") if len(words) > 2 else None
     ctx.answer(
