@@ -31,6 +31,7 @@ ALLOWED: frozenset[str] = frozenset(
             "hirose",
             "system",
             "guest",
+            "pr2",
         ],
         # account, department and channel codes
         *[
