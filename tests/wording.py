@@ -186,7 +186,8 @@ _QUOTED = re.compile(r"'[^'\n]*'|「[^」\n]*」|\"[^\"\n]*\"")  # what the pers
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2})?)?")
 _KEY = re.compile(r"\b[a-z_]+(?==)")
 _HANDLE = re.compile(r"@[\w.-]+")
-_VERSION = re.compile(r"\bv\d+\b")
+# 「v2」, and a guideline's own version as the city writes it (「Ver1.00」, from the guideline file)
+_VERSION = re.compile(r"\b(?:v|Ver\.?\s?)\d+(?:\.\d+)*\b")
 _ACTION_ID = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")  # draft.approve, an action id echoed
 _ENV = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # AUDIT_SIGNING_KEY, a setting's name
 _CODEPOINT = re.compile(r"\bU\+[0-9A-F]{4,6}\b")
