@@ -217,21 +217,26 @@ def admin_host(host: str) -> bool:
     return False
 
 
+def _block(ctx: Context, doc: RuleDoc, a: int, b: int) -> Finding:
+    """A blocking finding of ``doc`` on ``norm[a:b]``."""
+    return ctx.finding(
+        ctx.norm,
+        a,
+        b,
+        rule=doc.id,
+        clause=CLAUSE,
+        severity="block",
+        message=doc.format(ctx.display(ctx.norm, a, b)),
+    )
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     """Credentials, internal hosts and IPs, admin/VPN URLs."""
     norm = ctx.norm
     lowered = norm.text.lower()  # a cheap test before the regexes
     hint = any(h in lowered for h in _PASSWORD_HINTS)
     for m in _DEFAULT_PAIR.finditer(norm.text) if hint else ():
-        yield ctx.finding(
-            norm,
-            m.start(),
-            m.end(),
-            rule=PASSWORD.id,
-            clause=CLAUSE,
-            severity="block",
-            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
-        )
+        yield _block(ctx, PASSWORD, m.start(), m.end())
     for m in _PASSWORD_RE.finditer(norm.text) if hint else ():
         value = m.group("value").rstrip("」』\"')。、.,")
         if "@" in value:
@@ -239,27 +244,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
             pair = _AFTER_ADDRESS.match(norm.text, m.start("value") + len(value))
             if pair is not None:
                 end = pair.end("value")
-                yield ctx.finding(
-                    norm,
-                    pair.start("value"),
-                    end,
-                    rule=PASSWORD.id,
-                    clause=CLAUSE,
-                    severity="block",
-                    message=PASSWORD.format(ctx.display(norm, pair.start("value"), end)),
-                )
+                yield _block(ctx, PASSWORD, pair.start("value"), end)
         if len(set(value)) <= 1 or value.lower() in {"****", "xxxx", "none", "null"}:
             continue  # masked
         end = m.start("value") + len(value)
-        yield ctx.finding(
-            norm,
-            m.start(),
-            end,
-            rule=PASSWORD.id,
-            clause=CLAUSE,
-            severity="block",
-            message=PASSWORD.format(ctx.display(norm, m.start(), end)),
-        )
+        yield _block(ctx, PASSWORD, m.start(), end)
     for rx in (_PASSWORD_SPACED_RE, _WIFI_KEY_RE, _PASSWORD_LATER_RE) if hint else ():
         for m in rx.finditer(norm.text):
             value = m.group("value").rstrip("」』\"')。、.,")
@@ -267,41 +256,17 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 continue  # masked
             end = m.start("value") + len(value)
             start = m.start("key") if "key" in rx.groupindex else m.start()
-            yield ctx.finding(
-                norm,
-                start,
-                end,
-                rule=PASSWORD.id,
-                clause=CLAUSE,
-                severity="block",
-                message=PASSWORD.format(ctx.display(norm, start, end)),
-            )
+            yield _block(ctx, PASSWORD, start, end)
     # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
     for m in _PIN_RE.finditer(norm.text) if hint else ():
-        yield ctx.finding(
-            norm,
-            m.start(),
-            m.end(),
-            rule=PASSWORD.id,
-            clause=CLAUSE,
-            severity="block",
-            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
-        )
+        yield _block(ctx, PASSWORD, m.start(), m.end())
     text = norm.text
     found_scheme = False
     for m in _SCHEME_RE.finditer(text) if hint else ():
         if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             continue
         found_scheme = True
-        yield ctx.finding(
-            norm,
-            m.start(),
-            m.end(),
-            rule=PASSWORD.id,
-            clause=CLAUSE,
-            severity="block",
-            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
-        )
+        yield _block(ctx, PASSWORD, m.start(), m.end())
     if (found_scheme or hint) and _ACCOUNT_CONTEXT.search(text):
         for m in _ACCOUNT_RE.finditer(text):
             if m.group("pw") is None and "共" not in m.group():
@@ -309,70 +274,22 @@ def scan(ctx: Context) -> Iterator[Finding]:
             a = m.start("user")
             last = "pw" if m.group("pw") is not None else "user"
             b = m.start(last) + len(m.group(last).rstrip("()[]「」『』\"'。、.,"))
-            yield ctx.finding(
-                norm,
-                a,
-                b,
-                rule=PASSWORD.id,
-                clause=CLAUSE,
-                severity="block",
-                message=PASSWORD.format(ctx.display(norm, a, b)),
-            )
+            yield _block(ctx, PASSWORD, a, b)
     for m in _WEAKNESS_RE.finditer(text):
-        yield ctx.finding(
-            norm,
-            m.start(),
-            m.end(),
-            rule=WEAKNESS.id,
-            clause=CLAUSE,
-            severity="block",
-            message=WEAKNESS.format(ctx.display(norm, m.start(), m.end())),
-        )
+        yield _block(ctx, WEAKNESS, m.start(), m.end())
     secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
     for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
-        yield ctx.finding(
-            norm,
-            m.start(),
-            m.end(),
-            rule=PASSWORD.id,
-            clause=CLAUSE,
-            severity="block",
-            message=PASSWORD.format(ctx.display(norm, m.start(), m.end())),
-        )
+        yield _block(ctx, PASSWORD, m.start(), m.end())
     for ip in ctx.ips:
         if _private(ip.octets):
-            yield ctx.finding(
-                norm,
-                ip.start,
-                ip.end,
-                rule=INTERNAL_HOST.id,
-                clause=CLAUSE,
-                severity="block",
-                message=INTERNAL_HOST.format(ctx.display(norm, ip.start, ip.end)),
-            )
+            yield _block(ctx, INTERNAL_HOST, ip.start, ip.end)
     for hit in ctx.urls:
         if hit.kind == "email":
             continue
         if internal_host(hit.host) and not hit.host.replace(".", "").isdigit():
-            yield ctx.finding(
-                norm,
-                hit.start,
-                hit.end,
-                rule=INTERNAL_HOST.id,
-                clause=CLAUSE,
-                severity="block",
-                message=INTERNAL_HOST.format(ctx.display(norm, hit.start, hit.end)),
-            )
+            yield _block(ctx, INTERNAL_HOST, hit.start, hit.end)
         elif admin_host(hit.host) or (hit.path and _ADMIN_PATH.match(hit.path)):
-            yield ctx.finding(
-                norm,
-                hit.start,
-                hit.end,
-                rule=ADMIN_URL.id,
-                clause=CLAUSE,
-                severity="block",
-                message=ADMIN_URL.format(ctx.display(norm, hit.start, hit.end)),
-            )
+            yield _block(ctx, ADMIN_URL, hit.start, hit.end)
 
 
 FAMILY = Family(
