@@ -130,8 +130,9 @@ def _context(draft: Draft, version: DraftVersion) -> str:
     return f"下書き #{draft.id} 第{version.number}版・本文ハッシュ {version.text_hash[:12]}"
 
 
-def _decision_actions(draft: Draft, version: DraftVersion) -> list[Action]:
-    value = {"draft_id": draft.id, "version": version.number}
+def decision_actions(draft_id: int, version: int) -> list[Action]:
+    """The 所属長's three buttons on a draft version (決裁依頼 and its reminders)."""
+    value = {"draft_id": draft_id, "version": version}
     return [
         Action("draft.approve", "承認", value, style="primary"),
         Action("draft.request_changes", "差し戻し", value, needs_reason=True),
@@ -169,7 +170,7 @@ def approval_request(
         text=text,
         fields=_draft_fields(draft, account, version),
         findings=finding_views(version.findings),
-        actions=_decision_actions(draft, version)
+        actions=decision_actions(draft.id, version.number)
         + ([related.action] if related is not None and related.action is not None else []),
         quote=version.text,
         context=_context(draft, version),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.business_calendar import BusinessCalendar
 from bot.clock import format_jst
 from bot.directory.models import Account, Department, Deputy, Person
+from bot.drafts.messaging import decision_actions
 from bot.drafts.models import AfterReport, Draft, DraftVersion
 from bot.notify.messages import Action, Field, OutMessage
 from bot.scheduler.models import Reminder
@@ -290,7 +291,6 @@ def _message(
         Field("作成者", _who(author)),
     ]
     context = f"リマインダー #{reminder.id}・{ordinal}回目・{format_jst(now)}"
-    decision_value = {"draft_id": draft.id, "version": draft.current_version}
     if reminder.kind == "approval.pending":
         fields.append(Field("決裁依頼から", waited))
         return OutMessage(
@@ -302,9 +302,7 @@ def _message(
             ),
             fields=fields,
             actions=[
-                Action("draft.approve", "承認", decision_value, style="primary"),
-                Action("draft.request_changes", "差し戻し", decision_value, needs_reason=True),
-                Action("draft.reject", "却下", decision_value, style="danger", needs_reason=True),
+                *decision_actions(draft.id, draft.current_version),
                 *snooze_actions(reminder),
             ],
             context=context,
@@ -322,9 +320,7 @@ def _message(
             ),
             fields=fields,
             actions=[
-                Action("draft.approve", "承認", decision_value, style="primary"),
-                Action("draft.request_changes", "差し戻し", decision_value, needs_reason=True),
-                Action("draft.reject", "却下", decision_value, style="danger", needs_reason=True),
+                *decision_actions(draft.id, draft.current_version),
                 *snooze_actions(reminder),
             ],
             context=context,
