@@ -219,7 +219,9 @@ def _scope_statement(state: ORMExecuteState) -> None:
     tenant = _remember_on_connection(state.session)
     if state.is_column_load:
         return  # refreshes an object already loaded (under this criteria) by primary key
-    if state.is_select or state.is_update or state.is_delete:
+    # INSERT … SELECT (the reminder sweep's ``insert(Reminder).from_select``): the criteria
+    # reach the embedded SELECT's entities too, so it copies only this tenant's rows.
+    if state.is_select or state.is_update or state.is_delete or state.is_insert:
         state.statement = state.statement.options(
             with_loader_criteria(
                 TenantOwned,

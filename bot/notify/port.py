@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.notify.messages import OutMessage
 
@@ -49,4 +49,21 @@ class Notifier(Protocol):
 
     def update(self, ref: SentRef, message: OutMessage) -> None:
         """Replace a message the bot sent earlier (e.g. remove buttons after a decision)."""
+        ...
+
+
+@runtime_checkable
+class PerTenantNotifier(Protocol):
+    """A notifier that holds each tenant's own credentials (one Slack workspace per tenant).
+
+    ``python -m bot worker`` delivers each tenant's outbox with ``for_tenant(t)``. None means
+    the tenant cannot be reached on this platform yet (its workspace has no installation):
+    its messages stay in the outbox, untouched, and go out once it is installed. No other
+    tenant's credentials are ever used for it.
+    """
+
+    platform: str
+
+    def for_tenant(self, tenant_id: str) -> Notifier | None:
+        """The notifier of ``tenant_id``, or None while it has no credentials."""
         ...

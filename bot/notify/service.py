@@ -238,6 +238,17 @@ class DeliveryStats:
     sent: int = 0
     retried: int = 0
     waiting: int = 0
+    held: int = 0  # due messages of tenants that cannot be reached yet (kept, not tried)
+
+
+def pending_count(factory: sessionmaker[Session]) -> int:
+    """How many messages of the factory's tenant wait in the outbox (pending, any due time)."""
+    with factory() as session:
+        stmt = sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.tenant_id == current_tenant(session),
+        )
+        return int(session.scalar(stmt) or 0)
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -76,9 +76,10 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     )
     if args.once:
         stats, delivery = worker.run_once(digest=args.digest)
+        held = f"・保留 {delivery.held}件（アプリ未導入のテナント）" if delivery.held else ""
         print(
             f"リマインダー: 予定 {stats.scheduled}件・送信 {stats.sent}件・取消 {stats.cancelled}件"
-            f"／通知の配信 {delivery.sent}件（ワーカー {worker.name}）"
+            f"／通知の配信 {delivery.sent}件{held}（ワーカー {worker.name}）"
         )
         return 0
     scheduler = build_scheduler(worker, worker_jobs(worker))

@@ -26,8 +26,8 @@ from bot.clock import Clock, format_jst
 from bot.custody.transfers import apply_due
 from bot.db import transaction
 from bot.errors import is_unavailable
-from bot.notify.port import Notifier
-from bot.notify.service import DeliveryStats, deliver_pending
+from bot.notify.port import Notifier, PerTenantNotifier
+from bot.notify.service import DeliveryStats, deliver_pending, pending_count
 from bot.scheduler.service import Plan, SweepStats, send_digest, sweep
 from bot.tenancy import for_tenant, tenant_ids
 
@@ -46,7 +46,9 @@ class Worker:
     One worker serves every tenant of the deployment: each job runs once per tenant
     (``bot.tenancy.tenant_ids``), in sessions of that tenant, so reminders, the outbox,
     transfers and audit checkpoints never mix two cities. ``notifier_for(tenant)`` gives
-    the notifier of a tenant (its own Slack token, say); without it ``notifier`` serves all.
+    the notifier of a tenant (its own Slack token: ``PerTenantNotifier.for_tenant``), or
+    None while the tenant has no credentials: its messages then stay in the outbox; they
+    are never sent with another tenant's. Without ``notifier_for``, ``notifier`` serves all.
     """
 
     factory: sessionmaker[Session]
@@ -55,7 +57,11 @@ class Worker:
     clock: Clock
     name: str
     audit: AuditSettings = field(default_factory=AuditSettings)
-    notifier_for: Callable[[str], Notifier] | None = None
+    notifier_for: Callable[[str], Notifier | None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.notifier_for is None and isinstance(self.notifier, PerTenantNotifier):
+            self.notifier_for = self.notifier.for_tenant
 
     def tenants(self) -> list[tuple[str, sessionmaker[Session]]]:
         """Every tenant with a session factory of its own (the default tenant first)."""
@@ -92,6 +98,18 @@ class Worker:
         total = DeliveryStats()
         for tenant, factory in self.tenants():
             notifier = self.notifier_for(tenant) if self.notifier_for else self.notifier
+            if notifier is None:
+                held = pending_count(factory)
+                total.held += held
+                if held:
+                    log.warning(
+                        "outbox of tenant %s: %d message(s) kept, not sent: "
+                        "no %s installation for this tenant's workspace",
+                        tenant,
+                        held,
+                        self.notifier.platform,
+                    )
+                continue
             while True:
                 stats = deliver_pending(factory, notifier, clock=self.clock)
                 total.sent += stats.sent

@@ -430,26 +430,14 @@ def _unknown_workspace_answer(context: BoltContext, body: dict[str, Any]) -> Bol
 
 
 # --------------------------------------------------------------------- outbound
-class _NoInstallation:
-    """The notifier of a tenant whose Slack workspace has no bot token (yet): keeps messages."""
-
-    platform = "slack"
-
-    def __init__(self, tenant_id: str) -> None:
-        self.reason = f"slack: no installation for tenant {tenant_id}"
-
-    def send(self, to: Address, message: OutMessage, *, thread: SentRef | None = None) -> SentRef:
-        raise DeliveryError(self.reason)
-
-    def update(self, ref: SentRef, message: OutMessage) -> None:
-        raise DeliveryError(self.reason)
-
-
 class TenantNotifiers:
     """``notifier_for(tenant)``: a SlackNotifier with the bot token of the tenant's workspace.
 
     The token is read from the installation store at each call (a reinstall replaces it),
-    so callers ask once per sweep, not once per message.
+    so callers ask once per sweep, not once per message. A tenant whose workspace has no
+    installation (not installed yet, or uninstalled) gets None: the worker and the courier
+    keep its messages in the outbox (``bot.notify.port.PerTenantNotifier``). Never another
+    tenant's token, and never the base client's.
     """
 
     def __init__(
@@ -486,24 +474,31 @@ class TenantNotifiers:
             retry_handlers=list(self.base.retry_handlers),
         )
 
-    def __call__(self, tenant_id: str) -> Notifier:
+    def __call__(self, tenant_id: str) -> Notifier | None:
         token = self.token(tenant_id)
         if token is None:
-            return _NoInstallation(tenant_id)
+            return None
         from bot.tenancy import for_tenant
 
         user_ids = directory_user_ids(for_tenant(self.factory, tenant_id))
         return SlackNotifier(self.client(token), user_ids=user_ids)
 
-    # ``python -m bot worker`` asks its notifier for ``for_tenant`` (bot.scheduler.worker's
-    # ``notifier_for``); used as a plain Notifier this serves the default tenant.
+    # ``python -m bot worker`` delivers each tenant with ``for_tenant`` (bot.scheduler.worker
+    # picks it up as ``notifier_for``); used as a plain Notifier this serves the default
+    # tenant only.
     for_tenant = __call__
     platform = "slack"
 
+    def _default(self) -> Notifier:
+        notifier = self(DEFAULT_TENANT)
+        if notifier is None:
+            raise DeliveryError(f"slack: no installation for tenant {DEFAULT_TENANT}")
+        return notifier
+
     def send(self, to: Address, message: OutMessage, *, thread: SentRef | None = None) -> SentRef:
         """Send for the default tenant (callers that know the tenant use ``for_tenant``)."""
-        return self(DEFAULT_TENANT).send(to, message, thread=thread)
+        return self._default().send(to, message, thread=thread)
 
     def update(self, ref: SentRef, message: OutMessage) -> None:
         """Update for the default tenant."""
-        self(DEFAULT_TENANT).update(ref, message)
+        self._default().update(ref, message)

@@ -45,7 +45,7 @@ class Courier:
         *,
         clock: Clock | None = None,
         interval: float | None = 30.0,
-        notifier_for: Callable[[str], Notifier] | None = None,
+        notifier_for: Callable[[str], Notifier | None] | None = None,
     ) -> None:
         if notifier is None and notifier_for is None:
             raise ValueError("a Courier needs a notifier or notifier_for")
@@ -90,7 +90,13 @@ class Courier:
             return [(self.factory, self.notifier)]
         with self.factory() as session:
             tenants = tenant_ids(session)
-        return [(for_tenant(self.factory, t), self.notifier_for(t)) for t in tenants]
+        targets = []
+        for tenant in tenants:
+            notifier = self.notifier_for(tenant)
+            if notifier is None:  # no installation: its messages wait (the worker logs them)
+                continue
+            targets.append((for_tenant(self.factory, tenant), notifier))
+        return targets
 
     def sweep(self) -> DeliveryStats:
         """Deliver everything that is due now, in this thread."""

@@ -66,6 +66,32 @@ def test_an_orm_update_or_delete_of_another_citys_row_changes_nothing(two_cities
         assert b.get(Account, b_id).name == b_name
 
 
+def test_the_reminder_sweep_schedules_only_its_own_citys_items(two_cities):
+    """INSERT … SELECT (the sweep's insert(Reminder).from_select) is scoped like a SELECT:
+    A's sweep used to copy B's due drafts into A's reminders, and B's were then never sent."""
+    from bot.app import reminder_sources
+    from bot.scheduler.models import Reminder
+    from bot.scheduler.service import build_plan, schedule_due
+    from bot.scheduler.settings import ReminderSettings
+    from tests.scheduler.conftest import jst, make_draft, make_world
+
+    drafts = {}
+    for tenant in ("town-a", "city-b"):
+        with tenant_session(two_cities, tenant) as s, s.begin():
+            world = make_world(s, suffix="-r")
+            drafts[tenant] = make_draft(s, world, submitted=jst("2026-11-25 09:00")).id
+    settings = ReminderSettings(_env_file=None)  # type: ignore[call-arg]
+    plan = build_plan(settings, reminder_sources(settings))
+    now = jst("2026-11-25 17:00")
+    for tenant in ("town-a", "city-b"):
+        with tenant_session(two_cities, tenant) as s, s.begin():
+            assert schedule_due(s, plan=plan, now=now) >= 1
+    for tenant in ("town-a", "city-b"):
+        with tenant_session(two_cities, tenant) as s:
+            items = set(s.scalars(sa.select(Reminder.item_id).where(Reminder.item_type == "draft")))
+            assert items == {drafts[tenant]}
+
+
 def test_a_new_object_gets_the_sessions_tenant_and_another_tenant_is_refused(two_cities):
     with tenant_session(two_cities, "town-a") as a, a.begin():
         p = Person(handle="newcomer", name="新人")
