@@ -81,20 +81,21 @@ _PHRASES = ()
 _PASSWORD_RE = re.compile(
     r"(?:パスワ[ー一\-]ド|ぱすわ[ーー一\-]ど|ﾊﾟｽﾜｰﾄﾞ|パスコード|暗証番号|認証コード|ログインID|ログインＩＤ|"
     r"(?<![A-Za-z])(?:password|passwd|passcode|pwd|pass|p ?w|pin)(?![A-Za-z]))"
-    r"[ \t]{0,2}(?:は|:|=|:|は、|を?[^\n。]{0,10}?(?:→|⇒|->))[ \t]{0,2}[「『\"'(]?[ \t]?"
+    r"[ \t]{0,2}(?:は|:|=|:|は、|を?[^\n。]{0,20}?(?:→|⇒|->))[ \t]{0,2}[「『\"'(]?[ \t]?"
     r"(?P<value>[!-~]{4,64})",
     re.IGNORECASE,
 )
 # 「パスワード Hamano#2026」: only a space after the word; the value then has to look like a
 # credential (letters and digits, 6+ characters) so that 「パスワード reset の手順」 stays quiet.
 _PASSWORD_SPACED_RE = re.compile(
-    r"(?:パスワ[ー一\-]ド|ぱすわ[ー一\-]ど|パスコード|(?<![A-Za-z])(?:password|passwd|pass|pw)(?![A-Za-z]))"
+    r"(?:パスワ[ー一\-]ド|ぱすわ[ー一\-]ど|パスコード|(?<![ァ-ヴー])パス(?![ァ-ヴー])|"
+    r"(?<![A-Za-z])(?:password|passwd|pass|pw)(?![A-Za-z]))"
     r"[ \t\u3000]{1,3}(?P<value>(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])[!-~]{6,64})",
     re.IGNORECASE,
 )
 # 「SSIDは…、キーはhamano2026staff」: a wireless network key named after the network.
 _WIFI_KEY_RE = re.compile(
-    r"(?:Wi-?Fi|WiFi|SSID|無線LAN|ワイファイ)[^\n。]{0,40}?"
+    r"(?:Wi-?Fi|WiFi|SSID|無線LAN|ワイファイ)[^\n]{0,50}?"
     r"(?P<key>暗号化キー|セキュリティキー|ネットワークキー|キー|key|パス)[ \t]{0,2}(?:は|:|：|=)[ \t]{0,2}"
     r"(?P<value>(?=[!-~]*[0-9A-Za-z])[!-~]{6,64})",
     re.IGNORECASE,
@@ -124,9 +125,47 @@ _ADVICE = re.compile(
 )
 # 「アカウント：bousai / musen2024」「IDは共通の kouhou01」: an account written out.
 _ACCOUNT_RE = re.compile(
-    r"(?:アカウント|ログイン(?:ID|ＩＤ)?|(?<![A-Za-z])ID)[^\n。]{0,10}?(?:は|:|：)[ \t]?"
-    r"(?:[^\n。]{0,6}?(?:共通|共有)の[ \t]?)?"
-    r"(?P<user>[A-Za-z][A-Za-z0-9_.\-]{3,31})(?:[ \t]?/[ \t]?(?P<pw>[!-~]{4,64}))?"
+    r"(?:アカウント|ログイン(?:ID|ＩＤ)?|ユーザー?(?:名|ID|ＩＤ)|利用者ID|(?<![A-Za-z])ID)[^\n。]{0,10}?"
+    r"(?:は|:|：)[ \t]?(?:[^\n。]{0,6}?(?:共通|共有)の[ \t]?)?"
+    r"(?P<user>[A-Za-z][A-Za-z0-9_.\-]{3,31})"
+    # the password after a slash, perhaps with its own label: 「guest-vpn／パス Haru#0301」
+    r"(?:[ \t]?/[ \t]?(?:(?:パス(?:ワード)?|PW|pass(?:word)?)[ \t:：は]{0,2})?(?P<pw>[!-~]{4,64}))?"
+)
+# What makes a lone user name a credential: the account is shared or for maintenance
+# (「共通ID は guest-vpn」「保守用アカウントは mnt_ops」), not someone's public handle.
+_SHARED_ACCOUNT = re.compile(r"共通|共有|保守用?|管理者用?|管理用|作業用|職員用|庁内|運用")
+# A lone user name in a system context must look like an account id, not a word.
+_ID_LIKE = re.compile(r"[0-9_]")
+# 「IDとPWは前と同じ（city/city1234）」: a user/password pair after both labels.
+_PAIR_LABELS = re.compile(
+    r"(?:ID|ＩＤ|ユーザー?名|アカウント)[^\n。]{0,4}?(?:PW|パスワ|パス|pass)", re.I
+)
+_PAIR_RE = re.compile(
+    r"(?<![A-Za-z0-9_.\-/:@])(?P<user>[A-Za-z][A-Za-z0-9_.\-]{2,31})[ \t]?/[ \t]?"
+    r"(?P<pw>(?=[!-~]*[0-9!#$%&*@])[!-~]{4,64}?)(?=[)）」』\s。、]|です|$)"
+)
+# 「パスはいつもの「cityPR」＋今年の西暦」: a password made of a given word plus something known.
+_COMPOSED_RE = re.compile(
+    r"(?:パスワ[ー一\-]ド|ぱすわ[ー一\-]ど|(?<![ァ-ヴー])パス(?![ァ-ヴー])|PW|password)"
+    r"[^\n。]{0,12}?[「『\"'](?P<word>[!-~]{3,32})[」』\"'][ \t]?[+＋][ \t]?[^\n。、]{1,12}?"
+    r"(?=です|で[^\n。]{0,6}(?:OK|可|大丈夫|ログイン)|[。、\n]|$)",
+    re.IGNORECASE,
+)
+# After a scheme (「パスワードは全員共通で Sakura2026! です」) the value itself may follow.
+_SCHEME_VALUE = re.compile(
+    r"[^\n。]{0,6}?[ \t]?(?P<value>(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])[!-~]{6,64})"
+)
+# 「職員用のSSID「koho-staff-5G」」: the name of a network meant for staff only.
+_STAFF_SSID = re.compile(
+    r"(?:職員用|職員専用|庁内用?|内部用?|業務用)の?[ \t]?(?:Wi-?Fi|無線LAN)?(?:の)?SSID[ \t]?"
+    r"(?:は|:|：)?[ \t]?[「『\"']?(?P<value>[!-~]{3,32}?)[」』\"']?(?=[ \t、。」』]|が|で|は|$)",
+    re.IGNORECASE,
+)
+# 「入室暗証番号が変わりました。新しい番号は 0417# です」: the code in the next sentence.
+_PIN_NEXT = re.compile(
+    r"(?:暗証番号|解錠番号|テンキー|ロック番号|PIN)[^\n。]{0,20}。[ \t]?"
+    r"(?:新しい|変更後の|今度の|今の)?(?:番号|暗証番号|コード)(?:は|:|：)[ \t]?"
+    r"(?P<value>[0-9]{4,8}[#*＃＊]?)(?![0-9])"
 )
 _WEAKNESS_RE = re.compile(
     r"(?:サーバ[ー]?室|電算室|マシン室|金庫|書庫|庁舎|通用口|裏口)の(?:鍵|カギ|合鍵|スペアキー)は[^\n。]{0,30}?"
@@ -166,6 +205,8 @@ _PASSWORD_HINTS = (
     "ワンタイム",
     "番号",
     "/",
+    "アカウント",
+    "ユーザ",
 )
 _AFTER_ADDRESS = re.compile(r"\s?[/／、,]\s?(?P<value>[!-~]{4,64}?)(?=[\s。、]|です|$)")
 _ADMIN_PATH = re.compile(
@@ -266,15 +307,36 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             continue
         found_scheme = True
-        yield _block(ctx, PASSWORD, m.start(), m.end())
+        value = _SCHEME_VALUE.match(text, m.end())
+        end = m.end() if value is None else value.end("value")
+        yield _block(ctx, PASSWORD, m.start(), end)
     if (found_scheme or hint) and _ACCOUNT_CONTEXT.search(text):
         for m in _ACCOUNT_RE.finditer(text):
-            if m.group("pw") is None and "共" not in m.group():
-                continue  # a lone user name is not a credential unless it is shared
+            shared = "共" in m.group() or _SHARED_ACCOUNT.search(
+                text, max(0, m.start() - 6), m.start()
+            )
+            # a lone user name is not a credential unless it is shared, or an account id
+            # given in a sentence about logging in or a system
+            lone_ok = _ID_LIKE.search(m.group("user")) and _ACCOUNT_CONTEXT.search(
+                ctx.sentence_text(m.start(), m.end())
+            )
+            if m.group("pw") is None and not shared and not lone_ok:
+                continue
             a = m.start("user")
             last = "pw" if m.group("pw") is not None else "user"
             b = m.start(last) + len(m.group(last).rstrip("()[]「」『』\"'。、.,"))
             yield _block(ctx, PASSWORD, a, b)
+    for m in _COMPOSED_RE.finditer(text) if hint else ():
+        yield _block(ctx, PASSWORD, m.start(), m.end())
+    for m in _PIN_NEXT.finditer(text) if hint else ():
+        yield _block(ctx, PASSWORD, m.start("value"), m.end("value"))
+    for m in _STAFF_SSID.finditer(text) if "ssid" in lowered else ():
+        yield _block(ctx, PASSWORD, m.start(), m.end("value"))
+    if hint and "/" in text:
+        for m in _PAIR_RE.finditer(text):
+            sa, _ = ctx.sentence(m.start(), m.end())
+            if _PAIR_LABELS.search(text, sa, m.start()):
+                yield _block(ctx, PASSWORD, m.start(), m.end())
     for m in _WEAKNESS_RE.finditer(text):
         yield _block(ctx, WEAKNESS, m.start(), m.end())
     secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
