@@ -17,7 +17,7 @@ _DATE = (
     r"[0-9]{1,2} ?[月./-] ?[0-9]{1,2} ?日?"
 )
 _BIRTH = re.compile(
-    rf"(?:生年月日|誕生日)[ \t:：は、]{{0,3}}(?:[(（]?[^0-9\n]{{0,6}})?{_DATE}"
+    rf"(?:生年月日|誕生日)[ \t:：はが、]{{0,3}}(?:[(（]?[^0-9\n]{{0,6}})?{_DATE}"
     rf"|{_DATE}(?: ?生まれ| ?生(?![\u4e00-\u9fffぁ-ん])| ?出生| ?誕生(?!日?[会祭]))"
 )
 
@@ -46,6 +46,9 @@ def _historical(text: str, start: int, match: str) -> bool:
 
 _RANGE_BEFORE = re.compile(r"[〜~～\-]|から")
 _RANGE_AFTER = re.compile(r"(の方|の人|のお子|の児童|の子ども|の子供|以降|以前|まで|から|〜|~)")
+# After 「生年月日が…」 one date names one person (「生年月日が…の方、忘れ物が…」); only a
+# range (…から, …以前) names a group.
+_RANGE_AFTER_LABEL = re.compile(r"(以降|以前|まで|から|〜|~)")
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -59,7 +62,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
         # An eligibility range names no one: 「2004年4月2日〜2005年4月1日生まれの方」.
         before = num.text[max(0, m.start() - 3) : m.start()]
         after = num.text[m.end() : m.end() + 6]
-        if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+        labelled = s.startswith(("生年月日", "誕生日"))
+        range_after = (_RANGE_AFTER_LABEL if labelled else _RANGE_AFTER).match(after)
+        if _RANGE_BEFORE.search(before) or range_after:
             continue
         if _historical(num.text, m.start(), s):
             continue  # 「宮沢賢治（1896年8月27日生まれ）」: a historical figure

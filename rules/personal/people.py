@@ -22,11 +22,13 @@ _HONORIFIC_AFTER = re.compile(r"[一-龥]{0,2}?(?:くん|君|ちゃん|さん|�
 _SCHOOL = re.compile(
     r"(?:小学校|中学校|高等学校|高校|保育園|幼稚園|こども園)\s?(?:[0-9]{1,2}\s?年(?!生まれ)|の)"
     r"|(?<=[一-龥ぁ-んァ-ヴー])(?:小|中|高)\s?[0-9]{1,2}\s?年(?!生まれ)"
+    # a class: 「1年2組の」「同5年2組 」
+    r"|(?<![0-9])[0-9]{1,2}\s?年\s?[0-9]{1,2}\s?組"
 )
 _AGE = re.compile(
     r"(?<![0-9])(?:[0-9]{1,3}\s?(?:歳|才|さい|か月|ヶ月|カ月)|[0-9]{1,2}\s?年生(?!まれ))"
     # the newspaper style 「松本和夫さん（81）」: a bare age in brackets after an honorific
-    r"|(?<=[ん君様氏])\s?[（(][0-9]{1,3}[)）]"
+    r"|(?<=[ん君様氏])\s?[（(][0-9]{1,3}(?:歳|才)?(?:[・、,][^（）()\n]{1,12})?[)）]"
 )
 # What a named person's home, income or health data makes identifiable: 「田村博さん（東町5丁目
 # 3番9号）」「吉田さんの年収が…」「近藤さんの血糖値が…」.
@@ -34,6 +36,28 @@ _PRIVATE_DETAIL = re.compile(
     r"[0-9]+丁目|[0-9]+番地|[0-9]+番[0-9]+号|年収|所得|収入|給料|貯金|借金|滞納|負債|"
     r"血糖値|血圧|検査結果|検査値|体重|病歴|通院"
 )
+# Where someone lives, just before the name or in brackets after it: 「北野町三丁目の佐伯さん」
+# 「団地4号棟の吉岡さん」「清水さん（白樺町在住の70代）」. A name with its home is personal
+# information whatever the sentence is about.
+_RESIDENCE_BEFORE = re.compile(
+    r"(?:[0-9一二三四五六七八九十]+\s?丁目|[0-9]+\s?番地?|[0-9]+\s?号棟|"
+    r"[一-龥ァ-ヴー]{1,6}(?:丁目|団地|地区|在住|にお住まい))(?:の|に住む)\s?$"
+)
+_RESIDENCE_AFTER = re.compile(
+    r"\s?[（(][^（）()\n]{0,12}?(?:在住|丁目|にお住まい)[^（）()\n]{0,12}[)）]"
+)
+# A one-word place before 「の」 and a full name: 「中川原の今井房江さん」 (the tagger often reads
+# the place as a surname).
+_PLACE_NO = re.compile(r"(?<![一-龥ァ-ヴー])[一-龥]{2,4}の$")
+_RESIDENCE_CUE = Cue(r"丁目|団地|号棟|地区|在住|番地|にお住まい")
+# What else the sentence, or the one after, says about the named person's life: their
+# household, health, home (「3人のお子さんを抱えて」「一人暮らしで」「ご自宅の前を通ると」).
+_LIFE = re.compile(
+    r"一人暮らし|独り暮らし|ひとり暮らし|[0-9]人のお子さん|お子さんを抱え|シングルマザー|"
+    r"母子家庭|父子家庭|ひとり親|夜勤|離婚|介護が必要|要介護|ご自宅|お宅|自宅の"
+)
+_HOME_NEXT = re.compile(r"ご自宅|お宅|自宅の")
+_REACH = 30  # characters either side of the name within which the sentence's detail is joined
 _QUOTED_KANA_NAME = re.compile(r"「([ぁ-んァ-ヴー]{2,8}[\s　]?[ぁ-んァ-ヴー]{1,8})」")
 _NAME_GIVEN = re.compile(r"(?:お名前|名前|氏名|児童名|本名)(?:は|:|：)\s?")
 _ILLNESS = re.compile(
@@ -68,14 +92,23 @@ _KANA_CHILD = re.compile(
 )
 _NOT_NAME = frozenset({"助詞", "助動詞", "動詞", "形容詞", "補助記号", "空白"})
 _KIN = ("ばあ", "じい", "にい", "ねえ", "かあ", "とう", "ばぁ", "じぃ", "あか", "ぼう", "嬢")
-_PHOTO = re.compile(r"写真|画像|動画|映像|撮影|撮っ|📷|📸")
+# A child's kana name in brackets after what the child is: 「2年生の男の子（ゆうまくん）」.
+_KANA_CHILD_BRACKET = re.compile(
+    rf"(?:男の子|女の子|児童|生徒|お子さん|長男|長女|次男|次女)\s?[（(]\s?"
+    rf"(?P<name>[{_KANA}]{{2,5}})(?:くん|ちゃん)\s?[)）]"
+)
+# Where a named person's portrait or whereabouts goes out: a photo caption, a list of who is
+# in a shelter (安否情報). Then the person's consent is at stake too (7(1)ク).
+_PHOTO = re.compile(r"写真|画像|動画|映像|撮影|撮っ|📷|📸|安否|避難されている|避難している")
 
 
 def _kana_children(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
     if "くん" not in text and "ちゃん" not in text:
         return
-    clause = "7(1)ク" if _PHOTO.search(text) else CLAUSE
+    portrait = _PHOTO.search(text) is not None
+    for m in _KANA_CHILD_BRACKET.finditer(text):
+        yield from _person(ctx, m.start(), m.end(), portrait)
     for m in _KANA_CHILD.finditer(text):
         if m.group("age") is None and m.start("name") == m.start():
             continue  # a name alone (「みんなのあおいちゃん」) is not enough
@@ -94,15 +127,7 @@ def _kana_children(ctx: Context) -> Iterator[Finding]:
         if len(name) < 2 or name.endswith(_KIN):
             continue  # 「おばあちゃん（85）」 is a relation, not a name
         start = m.start() if m.start() < m.start("name") else a
-        yield ctx.finding(
-            ctx.norm,
-            start,
-            m.end(),
-            rule=NAMED_PERSON.id,
-            clause=clause,
-            severity="block",
-            message=NAMED_PERSON.format(ctx.display(ctx.norm, m.start(), m.end())),
-        )
+        yield from _person(ctx, start, m.end(), portrait)
 
 
 def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
@@ -120,13 +145,57 @@ def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _finding(ctx: Context, a: int, b: int, severity: Severity = "block") -> Finding:
+def _person(ctx: Context, a: int, b: int, portrait: bool) -> Iterator[Finding]:
+    """A person identified by age, school or home: 7(1)エ, and 7(1)ク in a caption or list."""
+    yield _finding(ctx, a, b)
+    if portrait:
+        yield _finding(ctx, a, b, clause="7(1)ク")
+
+
+def _residence_start(ctx: Context, s: int, a: int, tokens: list[Token], i: int) -> int:
+    """Where the home named before the person at ``norm[a]`` starts (``a`` if none)."""
+    text = ctx.norm.text
+    m = _RESIDENCE_BEFORE.search(text, max(s, a - 16), a)
+    if m is not None:
+        return m.start()
+    if (
+        i >= 2
+        and tokens[i - 1].surface == "の"
+        and tokens[i - 2].pos2 == "固有名詞"
+        and tokens[i - 2].end == tokens[i - 1].start
+        and _PLACE_NO.search(text, max(s, a - 5), a)
+    ):
+        return tokens[i - 2].start
+    return a
+
+
+def _widen(
+    ctx: Context, lo: int, hi: int, sentence: tuple[int, int], after: tuple[int, int] | None
+) -> tuple[int, int]:
+    """Reach what the sentence (or the next one) says about the person's life or health."""
+    text = ctx.norm.text
+    s, e = sentence
+    a, b = lo, hi
+    for rx in (_LIFE, _ILLNESS):
+        for m in rx.finditer(text, max(s, a - _REACH), min(e, b + _REACH)):
+            lo, hi = min(lo, m.start()), max(hi, m.end())
+    if after is not None and not _HONORIFIC_AFTER.search(text, *after):
+        end = min(after[1], after[0] + _REACH)
+        nxt = _HOME_NEXT.search(text, after[0], end) or _ILLNESS.search(text, after[0], end)
+        if nxt is not None:
+            hi = max(hi, nxt.end())
+    return lo, hi
+
+
+def _finding(
+    ctx: Context, a: int, b: int, severity: Severity = "block", clause: str = CLAUSE
+) -> Finding:
     return ctx.finding(
         ctx.norm,
         a,
         b,
         rule=NAMED_PERSON.id,
-        clause=CLAUSE,
+        clause=clause,
         severity=severity,
         message=NAMED_PERSON.format(ctx.display(ctx.norm, a, b)),
     )
@@ -153,9 +222,13 @@ def scan(ctx: Context) -> Iterator[Finding]:
     has_illness = _ILLNESS_CUE.search(text)
     has_given = _NAME_GIVEN_CUE.search(text)
     has_detail = _PRIVATE_DETAIL_CUE.search(num)
-    if not (has_age or has_illness or has_given or has_detail):
+    has_residence = _RESIDENCE_CUE.search(text)
+    if not (has_age or has_illness or has_given or has_detail or has_residence):
         return
-    for s, e in ctx.sentences():
+    portrait = _PHOTO.search(text) is not None
+    sentences = ctx.sentences()
+    for k, (s, e) in enumerate(sentences):
+        after = sentences[k + 1] if k + 1 < len(sentences) else None
         sent_num = num[s:e] if len(num) == len(text) else None
         if sent_num is None:  # the num view changed lengths: fall back to the norm view
             sent_num = text[s:e]
@@ -163,7 +236,12 @@ def scan(ctx: Context) -> Iterator[Finding]:
         ill_here = _ILLNESS.search(text, s, e)
         given_here = _NAME_GIVEN.search(text, s, e)
         detail_here = _PRIVATE_DETAIL.search(sent_num)
-        if not (age_here or ill_here or given_here or detail_here):
+        res_here = (
+            has_residence
+            and _RESIDENCE_CUE.search(text, s, e)
+            and _HONORIFIC_AFTER.search(text, s, e)
+        )
+        if not (age_here or ill_here or given_here or detail_here or res_here):
             continue
         quoted = _QUOTED_KANA_NAME.search(text, s, e)
         if quoted and (age_here or given_here):
@@ -184,6 +262,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
             if given_here and given_here.end() <= a and a - given_here.end() <= 2:
                 yield _finding(ctx, given_here.start(), end)
                 break
+            home = _residence_start(ctx, s, a, tokens, i) if hon else a
+            home_after = _RESIDENCE_AFTER.match(text, end) if hon else None
             if age_here:
                 w0 = max(s, a - 20)
                 near = [
@@ -193,10 +273,16 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 ]
                 if near:
                     # The span reaches the school or age too: 「〇〇小学校3年の田中ゆいちゃん（9歳）」.
-                    lo = min([a] + [s + m.start() for m in near])
+                    lo = min([home] + [s + m.start() for m in near])
                     hi = max([end] + [s + m.end() for m in near])
-                    yield _finding(ctx, lo, hi)
+                    if home_after is not None:
+                        hi = max(hi, home_after.end())
+                    yield from _person(ctx, *_widen(ctx, lo, hi, (s, e), after), portrait)
                     break
+            if home < a or home_after is not None:
+                hi = home_after.end() if home_after is not None else end
+                yield from _person(ctx, *_widen(ctx, home, hi, (s, e), after), portrait)
+                break
             if hon and detail_here:
                 detail = _PRIVATE_DETAIL.search(sent_num, end - s, min(e, end + 16) - s)
                 if detail is not None:
