@@ -49,7 +49,11 @@ _RESIDENCE_AFTER = re.compile(
 # A one-word place before 「の」 and a full name: 「中川原の今井房江さん」 (the tagger often reads
 # the place as a surname).
 _PLACE_NO = re.compile(r"(?<![一-龥ァ-ヴー])[一-龥]{2,4}の$")
-_RESIDENCE_CUE = Cue(r"丁目|団地|号棟|地区|在住|番地|にお住まい")
+# A home word with a name's honorific a few characters on, or a bracket with the home.
+_RESIDENCE_NEAR = Cue(
+    r"(?:丁目|団地|号棟|地区|在住|番地|にお住まい)[^。\n]{0,14}?(?:さん|様|さま|氏|くん|ちゃん)"
+    r"|(?:さん|様|さま|氏|くん|ちゃん)\s?[（(][^（）()\n]{0,12}?(?:在住|丁目|にお住まい)"
+)
 # What else the sentence, or the one after, says about the named person's life: their
 # household, health, home (「3人のお子さんを抱えて」「一人暮らしで」「ご自宅の前を通ると」).
 _LIFE = re.compile(
@@ -222,7 +226,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     has_illness = _ILLNESS_CUE.search(text)
     has_given = _NAME_GIVEN_CUE.search(text)
     has_detail = _PRIVATE_DETAIL_CUE.search(num)
-    has_residence = _RESIDENCE_CUE.search(text)
+    has_residence = _RESIDENCE_NEAR.search(text)
     if not (has_age or has_illness or has_given or has_detail or has_residence):
         return
     portrait = _PHOTO.search(text) is not None
@@ -232,15 +236,12 @@ def scan(ctx: Context) -> Iterator[Finding]:
         sent_num = num[s:e] if len(num) == len(text) else None
         if sent_num is None:  # the num view changed lengths: fall back to the norm view
             sent_num = text[s:e]
-        age_here = _AGE.search(sent_num) or _SCHOOL.search(sent_num)
-        ill_here = _ILLNESS.search(text, s, e)
-        given_here = _NAME_GIVEN.search(text, s, e)
-        detail_here = _PRIVATE_DETAIL.search(sent_num)
-        res_here = (
-            has_residence
-            and _RESIDENCE_CUE.search(text, s, e)
-            and _HONORIFIC_AFTER.search(text, s, e)
-        )
+        # (a pattern the whole post does not match cannot match one of its sentences)
+        age_here = has_age and (_AGE.search(sent_num) or _SCHOOL.search(sent_num))
+        ill_here = _ILLNESS.search(text, s, e) if has_illness else None
+        given_here = _NAME_GIVEN.search(text, s, e) if has_given else None
+        detail_here = has_detail and _PRIVATE_DETAIL.search(sent_num)
+        res_here = has_residence and _RESIDENCE_NEAR.search(text, s, e)
         if not (age_here or ill_here or given_here or detail_here or res_here):
             continue
         quoted = _QUOTED_KANA_NAME.search(text, s, e)

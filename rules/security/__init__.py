@@ -327,13 +327,14 @@ def scan(ctx: Context) -> Iterator[Finding]:
             last = "pw" if m.group("pw") is not None else "user"
             b = m.start(last) + len(m.group(last).rstrip("()[]「」『』\"'。、.,"))
             yield _block(ctx, PASSWORD, a, b)
-    for m in _COMPOSED_RE.finditer(text) if hint else ():
+    for m in _COMPOSED_RE.finditer(text) if hint and "+" in text else ():
         yield _block(ctx, PASSWORD, m.start(), m.end())
-    for m in _PIN_NEXT.finditer(text) if hint else ():
+    pin_word = hint and any(w in text for w in ("暗証", "解錠", "テンキー", "ロック番号", "PIN"))
+    for m in _PIN_NEXT.finditer(text) if pin_word else ():
         yield _block(ctx, PASSWORD, m.start("value"), m.end("value"))
     for m in _STAFF_SSID.finditer(text) if "ssid" in lowered else ():
         yield _block(ctx, PASSWORD, m.start(), m.end("value"))
-    if hint and "/" in text:
+    if hint and "/" in text and _PAIR_LABELS.search(text):
         for m in _PAIR_RE.finditer(text):
             sa, _ = ctx.sentence(m.start(), m.end())
             if _PAIR_LABELS.search(text, sa, m.start()):
