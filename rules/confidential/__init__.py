@@ -24,7 +24,9 @@ MARKING = RuleDoc(
     severity="block",
     title="秘密区分・非公開の表示",
     what="部外秘・極秘・機密・㊙（7(1)サ）、取扱注意・内部資料（7(1)エ）、非公開・未公表（7(1)コ）の"
-    "表示や語句を見つけます。「非公開で開催」のような会議の運営の説明は対象外です。",
+    "表示や語句を見つけます。「非公開で開催」のような会議の運営の説明は対象外です。"
+    "「ここだけの話」「オフレコ」などの前置きは、それが導く文まで職務上知り得た情報（7(1)エ）として"
+    "報告します（その文が未確定の施策なら 7(2)キ(ウ) の指摘に任せます）。",
     why="秘密区分の付いた情報や非公開情報は公開の場に掲載できません。",
     example="【部外秘】来年度の組織改編案について",
     use_instead="公表済みの資料や市ホームページの公開情報だけを使ってください。",
@@ -94,8 +96,49 @@ def _finding(ctx: Context, a: int, b: int, clause: str) -> Finding:
     )
 
 
+# 「ここだけの話、…」「…まだ内緒ですが」: a frame saying that what it introduces was learned at
+# work and is not public (7(1)エ 職務上知り得た機密情報). The frame is not the violation; what it
+# frames is, so the finding reaches the sentence it introduces (or, when the frame closes its
+# sentence, the sentence before). When that sentence is an undecided plan, the undecided
+# policy finding says so (7(2)キ(ウ)) and the frame adds nothing.
+_FRAME = Cue(
+    r"ここだけの話|オフレコ|他言無用|口外無用|口外禁止|口外しないで|内緒の話|内緒ですが|まだ内緒|"
+    r"外部に漏らさない|外に出さないで"
+)
+_FRAME_CLAUSE = "7(1)エ"
+
+
+def _frames(ctx: Context) -> Iterator[Finding]:
+    text = ctx.norm.text
+    undecided = ctx.data("undecided")
+    for m in _FRAME.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        rest = text[m.end() : e].strip("、,。 　")
+        if len(rest) >= 8 or s == 0:
+            lo, hi = m.start(), e
+            about = (ctx.sentence(s - 1)[0] if s else s, e)
+        else:
+            ps = ctx.sentence(s - 1)[0]
+            lo, hi = ps, m.end()
+            about = (ctx.sentence(ps - 1)[0] if ps else ps, e)
+        if undecided["modality"].search(text, lo, hi) and undecided["topic"].search(text, *about):
+            continue
+        while hi > lo and text[hi - 1] in "。．！？!?\n 　":
+            hi -= 1
+        yield ctx.finding(
+            ctx.norm,
+            lo,
+            hi,
+            rule=MARKING.id,
+            clause=_FRAME_CLAUSE,
+            severity="review",
+            message=MARKING.format(ctx.display(ctx.norm, m.start(), m.end()), _FRAME_CLAUSE),
+        )
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Undisclosed bid prices and amounts, unannounced personnel moves."""
+    """Undisclosed bid prices and amounts, unannounced personnel moves, framed secrets."""
+    yield from _frames(ctx)
     d: Shapes = ctx.data(FAMILY.name)
     text = ctx.num.text  # same sentence bounds: the num view only rewrites digits
     public_post = d.public.search(text) is not None

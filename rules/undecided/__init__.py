@@ -22,7 +22,8 @@ UNDECIDED = RuleDoc(
     clause=CLAUSE,
     severity="review",
     title="意思形成過程の未確定情報",
-    what="市の施策について「検討中」「調整中」「未定」「内定」「見込み」などの未確定を示す語を見つけます。",
+    what="市の施策について「検討中」「調整中」「未定」「内定」「見込み」などの未確定を示す語を見つけます。"
+    "内部資料・庁内限り・機密性2などの表示のある投稿では、来年度の候補・方針・案も報告します。",
     why="決まっていない施策を発信すると誤解や混乱を招きます（パブリックコメント等を除く）。",
     example="市は新庁舎の移転先を検討中です。",
     use_instead="決定・公表された内容だけを発信し、決定時期が公表済みならそれを案内してください。",
@@ -35,8 +36,8 @@ _PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (C
 
 
 def load(files: DataFiles) -> CueSet:
-    """Read cues.tsv (kinds modality, topic, exempt)."""
-    return files.cues("undecided/cues.tsv", ("modality", "topic", "exempt"))
+    """Read cues.tsv (kinds modality, topic, exempt, marked, plan)."""
+    return files.cues("undecided/cues.tsv", ("modality", "topic", "exempt", "marked", "plan"))
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -44,7 +45,12 @@ def scan(ctx: Context) -> Iterator[Finding]:
     cues: CueSet = ctx.data(FAMILY.name)
     text = ctx.norm.text
     modality, topic, exempt = cues["modality"], cues["topic"], cues["exempt"]
-    if not modality.search(text) or (exempt.search(text) and _public_comment(text)):
+    if exempt.search(text) and _public_comment(text):
+        return
+    if cues["marked"].search(text):
+        # a marked document's plan for next year: the plan itself is not yet decided
+        yield from cue_findings(ctx, cues["plan"], UNDECIDED)
+    if not modality.search(text):
         return
 
     def about_a_measure(_m: re.Match[str], s: int, e: int) -> bool:
