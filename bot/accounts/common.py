@@ -40,6 +40,7 @@ from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
+from bot.tenancy import current_tenant
 from bot.text import visible_or_empty
 
 # Serialises registry writes that check uniqueness across accounts (PostgreSQL; SQLite
@@ -199,8 +200,18 @@ def transition_status(
 
 
 def lock_registry(session: Session) -> None:
+    """Serialise this tenant's registry writes until the transaction ends (PostgreSQL).
+
+    One lock per tenant (the two-key form: registry, hash of the tenant id), so one city's
+    account registration never waits for another's; uniqueness is per tenant anyway.
+    A hash collision between two tenants only makes them share a lock (they wait, nothing
+    breaks).
+    """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_REGISTRY_LOCK})
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), hashtext(:t))"),
+            {"k": _PG_REGISTRY_LOCK, "t": current_tenant(session)},
+        )
 
 
 def directory_errors(

@@ -20,10 +20,16 @@ def make_notifier(settings: Any) -> Any:
     # package for every command) and the other platforms' deployments need not load.
     from . import addresses
     from .app import standalone_notifier
+    from .notifier import TenantTeamsNotifiers
 
     engine = make_engine(settings.database_url)
 
-    def mentions(handles: Any) -> Any:
-        return addresses.read_mention_targets(engine, handles=handles)
+    def mentions_for(tenant: str) -> Any:
+        def mentions(handles: Any) -> Any:
+            return addresses.read_mention_targets(engine, handles=handles, tenant=tenant)
 
-    return standalone_notifier(TeamsSettings(), mentions=mentions)
+        return mentions
+
+    # The worker delivers tenant by tenant with ``for_tenant``: mentions name that
+    # tenant's people.
+    return TenantTeamsNotifiers(standalone_notifier(TeamsSettings()), mentions_for)

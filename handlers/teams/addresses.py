@@ -33,7 +33,7 @@ from bot.audit import record
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
 from bot.notify.service import release
-from bot.tenancy import DEFAULT_TENANT, scoped
+from bot.tenancy import scoped
 
 from .render import MentionTarget
 
@@ -231,9 +231,12 @@ def forget_conversation(
 
 
 def read_mention_targets(
-    engine: Engine, *, handles: Sequence[str], tenant: str = DEFAULT_TENANT
+    engine: Engine, *, handles: Sequence[str], tenant: str
 ) -> dict[str, MentionTarget]:
     """:func:`mention_targets` for a notifier, which runs inside the outbox's transaction.
+
+    ``tenant`` is required: the handles of a message are looked up among the people of
+    the tenant whose outbox is being delivered (the same handle exists in many cities).
 
     On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (``bot.db``), so opening a
     second one while the outbox holds the write lock would wait for itself. In WAL mode a

@@ -41,7 +41,7 @@ from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending, enqueue
-from bot.tenancy import for_tenant, tenant_ids
+from bot.tenancy import DEFAULT_TENANT, for_tenant, tenant_ids
 
 from . import addresses, forms
 from .commands import HELP_TEXT, TextCommand
@@ -132,9 +132,11 @@ class TeamsCore:
             )
 
     def mention_targets(self, handles: Sequence[str]) -> dict[str, MentionTarget]:
-        """Names and Teams ids of ``handles`` (for ``<at>`` mentions)."""
-        engine = self.factory.kw["bind"]
-        return addresses.read_mention_targets(engine, handles=handles)
+        """Names and Teams ids of ``handles`` (for ``<at>`` mentions), among the people of
+        the tenant being served: the activity's, or the one ``deliver`` is delivering."""
+        engine = self.base_factory.kw["bind"]
+        tenant = CURRENT.get() or DEFAULT_TENANT
+        return addresses.read_mention_targets(engine, handles=handles, tenant=tenant)
 
     def deliver(self, notifier: Notifier) -> DeliveryStats:
         """Deliver what the outbox holds for Teams, tenant by tenant (one bot serves all:
@@ -143,9 +145,14 @@ class TeamsCore:
         with self.base_factory() as session:
             tenants = tenant_ids(session)
         for tenant in tenants:
-            stats = deliver_pending(
-                for_tenant(self.base_factory, tenant), notifier, clock=self.clock
-            )
+            # The notifier's mention lookup (``mention_targets``) reads CURRENT: this tenant.
+            token = CURRENT.set(tenant)
+            try:
+                stats = deliver_pending(
+                    for_tenant(self.base_factory, tenant), notifier, clock=self.clock
+                )
+            finally:
+                CURRENT.reset(token)
             total.sent += stats.sent
             total.retried += stats.retried
             total.waiting += stats.waiting

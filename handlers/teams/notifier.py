@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -40,6 +41,7 @@ from microsoft_teams.apps import App
 from bot.notify.messages import OutMessage
 from bot.notify.port import Address, SentRef
 from bot.notify.port import DeliveryError as PortDeliveryError
+from bot.tenancy import DEFAULT_TENANT
 
 from .convert import base_conversation_id, to_activity
 from .render import MentionTarget
@@ -370,6 +372,12 @@ class TeamsNotifier:
             )
         )
 
+    def with_mentions(self, mentions: MentionLookup | None) -> TeamsNotifier:
+        """This notifier (same connector and loop) naming mentions with ``mentions``."""
+        other = copy.copy(self)
+        other._mentions = mentions
+        return other
+
     @staticmethod
     def _ref(sent: Sent, *, thread_id: str | None = None) -> SentRef:
         return SentRef(
@@ -379,3 +387,30 @@ class TeamsNotifier:
             thread_id=thread_id,
             extra={"service_url": sent.service_url},
         )
+
+
+class TenantTeamsNotifiers:
+    """The worker's Teams notifier for every tenant (``bot.notify.port.PerTenantNotifier``).
+
+    One bot serves every tenant (each conversation reference carries its service URL);
+    what differs is whom a mention names: tenant T's messages look handles up among T's
+    people only (the same handle exists in many cities).
+    """
+
+    platform = "teams"
+
+    def __init__(self, base: TeamsNotifier, mentions_for: Callable[[str], MentionLookup]) -> None:
+        self.base = base  # keeps the base (and its loop thread) alive
+        self.mentions_for = mentions_for
+
+    def for_tenant(self, tenant_id: str) -> TeamsNotifier:
+        """The notifier for ``tenant_id``'s outbox."""
+        return self.base.with_mentions(self.mentions_for(tenant_id))
+
+    def send(self, to: Address, message: OutMessage, *, thread: SentRef | None = None) -> SentRef:
+        """Send for the default tenant (the worker uses ``for_tenant``)."""
+        return self.for_tenant(DEFAULT_TENANT).send(to, message, thread=thread)
+
+    def update(self, ref: SentRef, message: OutMessage) -> None:
+        """Update for the default tenant."""
+        self.for_tenant(DEFAULT_TENANT).update(ref, message)

@@ -23,9 +23,10 @@ from bot.scheduler.notifiers import make_notifier
 from bot.scheduler.service import build_plan
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.worker import Worker
+from bot.tenancy import DEFAULT_TENANT
 from handlers.teams.addresses import read_mention_targets
 from handlers.teams.app import standalone_notifier
-from handlers.teams.notifier import TeamsNotifier
+from handlers.teams.notifier import TeamsNotifier, TenantTeamsNotifiers
 from handlers.teams.settings import TeamsSettings
 
 from .harness import (
@@ -99,7 +100,10 @@ def test_worker_gets_the_teams_notifier_by_platform_name(
         "teams", Settings(DATABASE_URL=db_url, BOT_PLATFORM="teams"), ADAPTERS.notifiers
     )
 
-    assert isinstance(notifier, TeamsNotifier) and notifier.platform == "teams"
+    # Per tenant: the worker delivers tenant T's outbox with for_tenant(T), whose mentions
+    # name T's people.
+    assert isinstance(notifier, TenantTeamsNotifiers) and notifier.platform == "teams"
+    assert isinstance(notifier.for_tenant(DEFAULT_TENANT), TeamsNotifier)
 
 
 def test_standalone_notifier_sends_from_its_own_loop_thread(
@@ -112,7 +116,9 @@ def test_standalone_notifier_sends_from_its_own_loop_thread(
     notifier = standalone_notifier(
         TeamsSettings(CLIENT_ID=BOT_APP_ID, TENANT_ID=TENANT, SERVICE_URL=stub.base_url),
         token_provider=StubTokenProvider(stub),
-        mentions=lambda handles: read_mention_targets(engine, handles=handles),
+        mentions=lambda handles: read_mention_targets(
+            engine, handles=handles, tenant=DEFAULT_TENANT
+        ),
     )
     with city() as session:
         address = resolve_address(session, "teams", "person", "yamada")
