@@ -24,6 +24,8 @@ from bot.db import transaction
 from bot.directory import service as directory
 from bot.directory.models import CLOSED, Account, Person
 from bot.errors import BotError, NotFound, ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
 from bot.incidents.checklists import TYPES, parse_type
@@ -78,6 +80,7 @@ class OpenForm:
     incident: IncidentForm | None = None
     values: dict[str, str] = field(default_factory=dict)
     refusal: Reply | None = None
+    terms: Terms | None = None  # the guideline in force, whose words the form uses
 
 
 def form_for(command: str, text: str) -> FormRequest | None:
@@ -117,9 +120,17 @@ def account_form(factory: sessionmaker[Session], *, actor: Actor) -> OpenForm:
     return as_person(
         factory,
         actor,
-        lambda session, person: OpenForm(True, values={"manager": person.handle}),
+        lambda session, person: OpenForm(
+            True, values={"manager": person.handle}, terms=guideline_terms.in_force(session)
+        ),
         refused=_refused,
     )
+
+
+def terms_in_force(factory: sessionmaker[Session]) -> Terms:
+    """The guideline in force, for a form redrawn after a refused submission."""
+    with factory() as session:
+        return guideline_terms.in_force(session)
 
 
 def submit_account_form(

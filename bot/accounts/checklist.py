@@ -13,19 +13,23 @@ from bot.clock import Clock
 from bot.directory import service as directory
 from bot.directory.models import CLOSED, Person
 from bot.errors import InvalidTransition, ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 
 # ---------------------------------------------------------------------------- checklist
 
 
-def parse_check_item(value: str) -> str:
-    """ "5(4)" / "contact" / "5(5)" / "city_page" -> the checklist key."""
+def parse_check_item(value: str, terms: Terms) -> str:
+    """ "5(4)" / "contact" / "5(5)" / "city_page" -> the checklist key (the clauses as the
+    guideline in force numbers them)."""
     text = value.strip().replace("（", "(").replace("）", ")")
-    for key, (clause, _label) in CHECK_ITEMS.items():
-        if text in (key, clause):
+    for key, (topic, _label) in CHECK_ITEMS.items():
+        if text in (key, terms.ref(topic)):
             return key
+    contact, page = terms.ref("account_contact"), terms.ref("publication")
     raise ValidationFailed(
-        f"確認項目「{value}」はありません。5(4)（運用組織・連絡先）か5(5)（市ホームページのURL）を指定してください。",
-        fields={"item": "5(4) か 5(5) を指定してください。"},
+        f"確認項目「{value}」はありません。{contact}（運用組織・連絡先）か{page}（市ホームページのURL）を指定してください。",
+        fields={"item": f"{contact} か {page} を指定してください。"},
     )
 
 
@@ -39,7 +43,8 @@ def set_check(
     clock: Clock | None = None,
 ) -> AccountCheck:
     """Record a profile checklist item (5(4), 5(5)) as checked or unchecked, with who/when."""
-    key = parse_check_item(item)
+    terms = guideline_terms.in_force(session)
+    key = parse_check_item(item, terms)
     account = directory.get_account(session, code=code, lock=True)
     now = current_time(clock)
     require_edit(session, account, actor, now)
@@ -64,6 +69,6 @@ def set_check(
         actor=actor,
         kind="checklist",
         clock=clock,
-        data={"item": key, "clause": CHECK_ITEMS[key][0], "checked": checked},
+        data={"item": key, "clause": terms.ref(CHECK_ITEMS[key][0]), "checked": checked},
     )
     return row

@@ -24,19 +24,22 @@ from sqlalchemy.orm import Session
 
 from bot.accounts import messaging, service
 from bot.accounts.models import CHECK_ITEMS, AccountRegistration
-from bot.accounts.validation import FIELD_BY_KEY, FIELDS, KEY_ALIASES
+from bot.accounts.validation import FIELD_BY_KEY, KEY_ALIASES, form_fields
 from bot.clock import Clock
 from bot.directory import service as directory
-from bot.directory.models import ACCOUNT_STATUS_LABELS, ACCOUNT_STATUSES, CLOSED, Account, Person
+from bot.directory.models import ACCOUNT_STATUSES, CLOSED, Account, Person, status_label
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.notify.messages import OutMessage
 
+# A template: ``{form}``, ``{confirmer}``… are the guideline's words (``Terms.fill``).
 USAGE = """/account new 項目=値 …（項目を省略すると入力用の書式を表示します）
 /account edit コード 項目=値 …（提出前・差し戻し後の修正）
-/account submit コード（開設届を広報課長へ提出、4(2)）
-/account confirm コード / /account return コード 理由（広報課長のみ）
-/account rule コード ア 本文 / /account revoke コード ア [理由]（4(3)ただし書の掲載ルール、所属長のみ）
-/account check コード 5(4)|5(5) [未]（プロフィールの確認項目）
+/account submit コード（{form}を{confirmer}へ提出、{confirmation}）
+/account confirm コード / /account return コード 理由（{confirmer}のみ）
+/account rule コード {first_exemption} 本文 / /account revoke コード {first_exemption} [理由]（{approval}ただし書の掲載ルール、{approver}のみ）
+/account check コード {account_contact}|{publication} [未]（プロフィールの確認項目）
 /account manager コード ハンドル [理由] / /account operators コード ハンドル,ハンドル,…
 /account suspend|resume|close コード 理由
 /account show コード / /account list [all]"""
@@ -55,25 +58,32 @@ _reply = reply
 
 def registered_reply(account: Account) -> OutMessage:
     """After registration: what happens next (the 開設届, 4(2))."""
+    terms = guideline_terms.of_record(account)
     return reply(
         f"公式アカウント「{account.name}」を登録しました（{account.code}）",
-        "運用ポリシーを登録しました。開設届はまだ提出されていません。"
-        f"/account submit {account.code} で広報課長へ提出してください（4(2)）。",
+        terms.fill("運用ポリシーを登録しました。{form}はまだ提出されていません。")
+        + f"/account submit {account.code} "
+        + terms.fill("で{confirmer}へ提出してください（{confirmation}）。"),
     )
 
 
 def confirmed_reply(reg: AccountRegistration) -> OutMessage:
     """To the 広報課長 after confirming."""
+    terms = guideline_terms.of_record(reg)
     return reply(
-        f"開設届を確認しました: {reg.account.name}",
-        "このアカウントは確認済みとなり、公開用の一覧（4(2)）に載ります。登録者に通知しました。",
+        f"{terms.registration_form}を確認しました: {reg.account.name}",
+        terms.fill(
+            "このアカウントは確認済みとなり、公開用の一覧（{confirmation}）に載ります。"
+            "登録者に通知しました。"
+        ),
     )
 
 
 def returned_reply(reg: AccountRegistration) -> OutMessage:
     """To the 広報課長 after returning."""
     return reply(
-        f"開設届を差し戻しました: {reg.account.name}", f"理由: {reg.reason}\n登録者に通知しました。"
+        f"{guideline_terms.of_record(reg).registration_form}を差し戻しました: {reg.account.name}",
+        f"理由: {reg.reason}\n登録者に通知しました。",
     )
 
 
@@ -115,17 +125,17 @@ def parse_values(text: str) -> dict[str, str]:
     return values
 
 
-def form_template() -> OutMessage:
+def form_template(terms: Terms) -> OutMessage:
     """The guided form: every 4(1) item with its clause and an example, one per line."""
     lines = [
         f"{f.key}: "
         + (f"（{f.label}・{f.clause}）" if f.clause else f"（{f.label}）")
         + f" {f.hint}"
-        for f in FIELDS
+        for f in form_fields(terms)
     ]
     return OutMessage(
         kind="account.form",
-        title="公式アカウントの登録（運用ポリシー 4(1)ア〜キ）",
+        title=f"公式アカウントの登録（運用ポリシー {terms.policy_items}）",
         text=(
             "次の項目を「項目: 値」の形で1行ずつ書き、/account new に続けて送ってください"
             "（担当者以外はすべて必須です）。\n" + "\n".join(lines)
@@ -137,6 +147,10 @@ def _split(args: str, n: int) -> list[str]:
     """First ``n`` words, then the rest of the text (which may contain spaces)."""
     parts = args.strip().split(None, n)
     return parts + [""] * (n + 1 - len(parts))
+
+
+def _cited(clause: str) -> str:
+    return f"（{clause}）" if clause else ""
 
 
 def _need(value: str, what: str) -> str:
@@ -151,10 +165,11 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock | None = Non
     m = re.match(r"\s*(\S*)\s*(.*)", text, re.DOTALL)
     sub, rest = (m.group(1), m.group(2)) if m else ("", "")
     handler = _COMMANDS.get(sub.lower())
+    usage = guideline_terms.in_force(session).fill(USAGE)
     if handler is None and sub:
-        return _reply(f"/account に「{sub}」という操作はありません", USAGE, kind="account.help")
+        return _reply(f"/account に「{sub}」という操作はありません", usage, kind="account.help")
     if handler is None:
-        return _help()
+        return _reply("/account の使い方", usage, kind="account.help")
     try:
         return handler(session, actor, rest, clock)
     except ValidationFailed as exc:
@@ -162,24 +177,20 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock | None = Non
             raise
         # Something is missing from the command: show how this sub-command is written.
         raise ValidationFailed(
-            f"{exc.message}\n使い方: {_usage_of(sub.lower())}", fields=exc.fields
+            f"{exc.message}\n使い方: {_usage_of(sub.lower(), usage)}", fields=exc.fields
         ) from None
 
 
-def _help() -> OutMessage:
-    return _reply("/account の使い方", USAGE, kind="account.help")
-
-
-def _usage_of(sub: str) -> str:
+def _usage_of(sub: str, usage: str) -> str:
     """The lines of the usage that show ``sub``; the whole usage if none does."""
     pattern = re.compile(rf"/account (?:\w+\|)*{re.escape(sub)}\b")
-    lines = [line for line in USAGE.splitlines() if pattern.search(line)]
-    return "\n".join(lines) if lines else "\n" + USAGE
+    lines = [line for line in usage.splitlines() if pattern.search(line)]
+    return "\n".join(lines) if lines else "\n" + usage
 
 
 def _new(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     if not args.strip():
-        return form_template()
+        return form_template(guideline_terms.in_force(session))
     account = service.register_account(session, actor=actor, values=parse_values(args), clock=clock)
     return registered_reply(account)
 
@@ -202,9 +213,12 @@ def _submit(session: Session, actor: Person, args: str, clock: Clock | None) -> 
         messaging.person_label(directory.get_person(session, handle=handle))
         for handle in sorted(reg.request_messages)
     )
+    terms = guideline_terms.of_record(reg)
+    form = terms.registration_form
     return _reply(
-        f"開設届を提出しました: {reg.account.name}",
-        f"広報課長の{heads}に開設届（#{reg.id}）を送りました。確認の結果はお知らせします。",
+        f"{form}を提出しました: {reg.account.name}",
+        f"{terms.account_confirmer}の{heads}に{form}（#{reg.id}）を送りました。"
+        "確認の結果はお知らせします。",
     )
 
 
@@ -225,51 +239,57 @@ def _return(session: Session, actor: Person, args: str, clock: Clock | None) -> 
 
 def _rule(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, category, body = _split(args, 2)
+    terms = guideline_terms.in_force(session)
     rule = service.register_rule(
         session,
         actor=actor,
         code=_need(code, "アカウントコード"),
-        category=_need(category, "区分（ア・イ・ウ・エ）"),
+        category=_need(category, f"区分（{terms.exemption_labels}）"),
         rule_text=body,
         clock=clock,
     )
     account = directory.get_account(session, code=code)
+    cited = terms.exemption_ref(rule.category)
     return _reply(
-        f"掲載ルール（4(3){rule.category}）を登録しました: {account.name}",
+        f"掲載ルール（{cited}）を登録しました: {account.name}",
         f"ルール: {rule.rule_text}\n"
-        f"4(3){rule.category}に当たる投稿は決裁なしで掲載し、掲載後速やかに所属長へ報告します。",
+        f"{cited}に当たる投稿は決裁なしで掲載し、掲載後速やかに{terms.approver}へ報告します。",
     )
 
 
 def _revoke(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, category, reason = _split(args, 2)
+    terms = guideline_terms.in_force(session)
     row = service.revoke_rule(
         session,
         actor=actor,
         code=_need(code, "アカウントコード"),
-        category=_need(category, "区分（ア・イ・ウ・エ）"),
+        category=_need(category, f"区分（{terms.exemption_labels}）"),
         reason=reason,
         clock=clock,
     )
     return _reply(
-        f"掲載ルール（4(3){row.category}）を取り消しました",
-        messaging.after_revoke(row.category) + "取り消したルールは履歴に残ります。",
+        f"掲載ルール（{terms.exemption_ref(row.category)}）を取り消しました",
+        messaging.after_revoke(row.category, terms) + "取り消したルールは履歴に残ります。",
     )
 
 
 def _check(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
     code, item, flag = _split(args, 2)
     checked = flag.strip().lower() not in _UNCHECK
+    terms = guideline_terms.in_force(session)
     row = service.set_check(
         session,
         actor=actor,
         code=_need(code, "アカウントコード"),
-        item=_need(item, "確認項目（5(4) または 5(5)）"),
+        item=_need(item, terms.fill("確認項目（{account_contact} または {publication}）")),
         checked=checked,
         clock=clock,
     )
-    clause, label = CHECK_ITEMS[row.item]
-    return _reply(f"{clause} {label}: {'確認済み' if row.checked else '未確認'}として記録しました")
+    topic, label = CHECK_ITEMS[row.item]
+    return _reply(
+        f"{terms.ref(topic)} {label}: {'確認済み' if row.checked else '未確認'}として記録しました"
+    )
 
 
 def _manager(session: Session, actor: Person, args: str, clock: Clock | None) -> OutMessage:
@@ -284,7 +304,8 @@ def _manager(session: Session, actor: Person, args: str, clock: Clock | None) ->
     )
     return _reply(
         f"「{account.name}」の管理者を変更しました",
-        f"新しい管理者: {messaging.person_label(account.manager)}（4(1)キ）",
+        f"新しい管理者: {messaging.person_label(account.manager)}"
+        + _cited(guideline_terms.of_record(account).policy_ref("manager")),
     )
 
 
@@ -294,7 +315,10 @@ def _operators(session: Session, actor: Person, args: str, clock: Clock | None) 
         session, actor=actor, code=_need(code, "アカウントコード"), operators=handles, clock=clock
     )
     names = "、".join(messaging.person_label(p) for p in account.operators) or "なし"
-    return _reply(f"「{account.name}」の担当者を変更しました", f"担当者: {names}（4(1)キ）")
+    return _reply(
+        f"「{account.name}」の担当者を変更しました",
+        f"担当者: {names}" + _cited(guideline_terms.of_record(account).policy_ref("operators")),
+    )
 
 
 def _status(verb: str, fn: Callable[..., object]) -> Callable[..., OutMessage]:
@@ -304,7 +328,7 @@ def _status(verb: str, fn: Callable[..., object]) -> Callable[..., OutMessage]:
         account = directory.get_account(session, code=code)
         return _reply(
             f"「{account.name}」を{verb}しました",
-            f"状態: {ACCOUNT_STATUS_LABELS.get(account.status, account.status)}",
+            f"状態: {status_label(account.status, guideline_terms.of_record(account))}",
         )
 
     return handler
@@ -338,5 +362,7 @@ _COMMANDS: dict[str, Callable[[Session, Person, str, Clock | None], OutMessage]]
     "close": _status("閉鎖", service.close_account),
     "show": _show,
     "list": _list,
-    "help": lambda *_: _help(),
+    "help": lambda session, *_: _reply(
+        "/account の使い方", guideline_terms.in_force(session).fill(USAGE), kind="account.help"
+    ),
 }

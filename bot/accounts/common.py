@@ -34,9 +34,10 @@ from bot.accounts.validation import (
 )
 from bot.clock import Clock, SystemClock
 from bot.directory import service as directory
-from bot.directory.models import ACCOUNT_STATUS_LABELS, Account, Department, ExemptionRule, Person
+from bot.directory.models import Account, Department, ExemptionRule, Person, status_label
 from bot.directory.service import normalise_handle
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
@@ -191,7 +192,7 @@ def transition_status(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         current = session.scalar(sa.select(Account.status).where(Account.id == account.id))
         set_committed_value(account, "status", current)
-        label = ACCOUNT_STATUS_LABELS.get(current or "", current)
+        label = status_label(current or "", guideline_terms.of_record(account))
         raise InvalidTransition(
             f"公式アカウント「{account.name}」は現在「{label}」のため、{verb}できません。"
         )
@@ -237,7 +238,8 @@ def directory_errors(
         if missing:
             who = "、".join(f"「{h}」" for h in missing)
             role = "管理者" if key == "manager" else "担当者"
-            errors[key] = f"{role}に指定した{who}は名簿に登録されていません（4(1)キ）。"
+            cited = guideline_terms.in_force(session).policy_cited(key)
+            errors[key] = f"{role}に指定した{who}は名簿に登録されていません{cited}。"
     if v["url"]:
         try:
             key = url_key(v["url"])
@@ -255,7 +257,7 @@ def directory_errors(
                 if same:
                     errors["url"] = (
                         f"この登録URLはすでに公式アカウント「{other.name}」（{other.code}、"
-                        f"{ACCOUNT_STATUS_LABELS.get(other.status, other.status)}）として登録されています。"
+                        f"{status_label(other.status, guideline_terms.of_record(other))}）として登録されています。"
                     )
                     break
     return errors
@@ -266,15 +268,16 @@ def validate_policy(
 ) -> PolicyInput:
     """Form and directory checks together, so the user sees every problem at once."""
     form: PolicyInput | None = None
+    terms = guideline_terms.in_force(session)
     try:
-        form = validate_form(dict(values))
+        form = validate_form(dict(values), terms)
         errors: dict[str, str] = {}
     except ValidationFailed as exc:
         errors = dict(exc.fields)
     for key, msg in directory_errors(session, values, exclude_id=exclude_id).items():
         errors.setdefault(key, msg)
     if errors or form is None:
-        raise fail(errors)
+        raise fail(errors, terms)
     return form
 
 
@@ -305,7 +308,7 @@ def require_edit(session: Session, account: Account, person: Person, now: dateti
     if not can_edit(session, account, person, now):
         raise PermissionDenied(
             f"公式アカウント「{account.name}」の運用ポリシーを扱えるのは、登録者・管理者・担当者・"
-            "所属長（代理を含む）だけです。"
+            f"{guideline_terms.of_record(account).approver}（代理を含む）だけです。"
         )
 
 
@@ -313,9 +316,11 @@ def require_manage(
     session: Session, account: Account, person: Person, now: datetime, *, what: str
 ) -> None:
     if not can_manage(session, account, person, now):
+        terms = guideline_terms.of_record(account)
         raise PermissionDenied(
-            f"公式アカウント「{account.name}」の{what}ができるのは、管理者（4(1)キ）または"
-            "所属長（代理を含む）だけです。"
+            f"公式アカウント「{account.name}」の{what}ができるのは、管理者"
+            + terms.policy_cited("manager")
+            + f"または{terms.approver}（代理を含む）だけです。"
         )
 
 

@@ -39,6 +39,7 @@ from bot.directory.models import (
     Person,
 )
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 
 # ---------------------------------------------------------------------------- changes
 
@@ -64,7 +65,8 @@ def change_manager(
         new = directory.get_person(session, handle=manager)
     except NotFound:
         raise ValidationFailed(
-            f"管理者に指定した「{manager}」は名簿に登録されていません（4(1)キ）。",
+            f"管理者に指定した「{manager}」は名簿に登録されていません"
+            f"{guideline_terms.of_record(account).policy_cited('manager')}。",
             fields={"manager": f"「{manager}」は名簿に登録されていません。"},
         ) from None
     old = account.manager
@@ -141,9 +143,10 @@ def _status_change(
         can_manage(session, account, actor, now)
         or directory.has_role(session, person=actor, role="pr_head")
     ):
+        terms = guideline_terms.of_record(account)
         raise PermissionDenied(
-            f"公式アカウント「{account.name}」を{verb}できるのは、管理者（4(1)キ）・所属長（代理を含む）"
-            "・広報課長だけです。"
+            f"公式アカウント「{account.name}」を{verb}できるのは、管理者{terms.policy_cited('manager')}"
+            f"・{terms.approver}（代理を含む）・{terms.account_confirmer}だけです。"
         )
     text = require_reason(reason, verb) if reason_required else ((reason or "").strip() or None)
     was_listed = account.status == CONFIRMED

@@ -27,25 +27,26 @@ from bot.accounts.models import (
 )
 from bot.clock import format_jst
 from bot.directory.models import (
-    ACCOUNT_STATUS_LABELS,
     CONFIRMED,
     RETURNED,
     Account,
     ExemptionRule,
     Person,
+    status_label,
 )
 from bot.guideline import terms as guideline_terms
 from bot.guideline.loader import default_guideline
 from bot.guideline.terms import Terms
 from bot.notify.messages import Action, Field, OutMessage
 
+# Templates: ``{form}`` and ``{confirmer}`` are the guideline's words (``Terms.fill``).
 EVENT_LABELS = {
     "registered": "登録",
     "updated": "運用ポリシーの修正",
-    "submitted": "開設届の提出",
-    "confirmed": "開設届の確認（広報課長）",
-    "returned": "開設届の差し戻し",
-    "withdrawn": "開設届の取り下げ",
+    "submitted": "{form}の提出",
+    "confirmed": "{form}の確認（{confirmer}）",
+    "returned": "{form}の差し戻し",
+    "withdrawn": "{form}の取り下げ",
     "suspended": "休止",
     "resumed": "再開",
     "closed": "閉鎖",
@@ -63,29 +64,43 @@ def person_label(person: Person | None) -> str:
     return f"{person.name}（{person.handle}）" if person is not None else "—"
 
 
+def _cited(clause: str) -> str:
+    """「（4(1)キ）」, or nothing when the guideline has no such item."""
+    return f"（{clause}）" if clause else ""
+
+
 def format_date(day: date | None) -> str:
     """2026年4月1日."""
     return f"{day.year}年{day.month}月{day.day}日" if day is not None else "—"
 
 
 def policy_fields(account: Account, policy: AccountPolicy | None) -> list[Field]:
-    """The 運用ポリシー items 4(1)ア〜キ as labelled fields."""
+    """The 運用ポリシー items (4(1)ア〜キ) as labelled fields, each prefixed with the label
+    of the guideline's item it belongs to."""
+    terms = guideline_terms.of_record(account)
+
+    def label(field: str, name: str) -> str:
+        item = terms.policy_item(field)
+        return f"{item} {name}" if item else name
+
     fields = [Field("所管課", account.department.name)]
     if policy is not None:
         fields += [
-            Field("ア 管理主体", policy.organisation),
-            Field("イ 利用目的", policy.purpose),
-            Field("ウ 発信する情報", policy.information),
-            Field("エ 受信した情報への対応", policy.response),
+            Field(label("organisation", "管理主体"), policy.organisation),
+            Field(label("purpose", "利用目的"), policy.purpose),
+            Field(label("information", "発信する情報"), policy.information),
+            Field(label("response", "受信した情報への対応"), policy.response),
         ]
     fields += [
-        Field("オ ソーシャルメディアの種類", account.media),
-        Field("カ 公式アカウント名", account.name),
-        Field("カ 登録URL", account.url or "—"),
-        Field("カ 運用開始日", format_date(policy.start_date if policy else None)),
-        Field("キ 管理者", person_label(account.manager)),
+        Field(label("media", "ソーシャルメディアの種類"), account.media),
+        Field(label("name", "公式アカウント名"), account.name),
+        Field(label("url", "登録URL"), account.url or "—"),
         Field(
-            "キ 担当者",
+            label("start_date", "運用開始日"), format_date(policy.start_date if policy else None)
+        ),
+        Field(label("manager", "管理者"), person_label(account.manager)),
+        Field(
+            label("operators", "担当者"),
             "、".join(person_label(p) for p in account.operators) or "—",
         ),
     ]
@@ -96,15 +111,19 @@ def registration_request(
     account: Account, policy: AccountPolicy | None, registration: AccountRegistration
 ) -> OutMessage:
     """The 開設届 as the 広報課長 receives it, with 確認 / 差し戻し buttons (4(2))."""
+    terms = guideline_terms.of_record(account)
+    form = terms.registration_form
     value = {"registration": registration.id, "account": account.code}
     again = f"（{registration.number}回目の提出）" if registration.number > 1 else ""
     return OutMessage(
         kind="account.registration",
-        title=f"公式アカウント開設届: {account.name}（{account.media}）",
+        title=f"公式アカウント{form}: {account.name}（{account.media}）",
         text=(
-            f"{account.department.name}から公式アカウントの開設届が提出されました{again}。"
-            "ガイドライン4(2)により、広報課長の確認を受けてから運用を始めます。"
-            "運用ポリシー（4(1)ア〜キ）を確認し、「確認」または「差し戻し」を選んでください。"
+            f"{account.department.name}から公式アカウントの{form}が提出されました{again}。"
+            + terms.fill(
+                "{guideline}{confirmation}により、{confirmer}の確認を受けてから運用を始めます。"
+                "運用ポリシー（{policy_items}）を確認し、「確認」または「差し戻し」を選んでください。"
+            )
         ),
         fields=[
             *policy_fields(account, policy),
@@ -114,7 +133,7 @@ def registration_request(
             Action("account.confirm", "確認", value=value, style="primary"),
             Action("account.return", "差し戻し", value=value, style="danger", needs_reason=True),
         ],
-        context=f"開設届 #{registration.id}・提出 {format_jst(registration.submitted_at)}",
+        context=f"{form} #{registration.id}・提出 {format_jst(registration.submitted_at)}",
     )
 
 
@@ -122,40 +141,50 @@ def registration_decided(
     account: Account, policy: AccountPolicy | None, registration: AccountRegistration
 ) -> OutMessage:
     """The 開設届 after its decision: same content, no buttons, who decided and when."""
+    form = guideline_terms.of_record(account).registration_form
     decision = registration.decision or ""
     who = person_label(registration.decided_by) if registration.decided_by else "—"
     when = format_jst(registration.decided_at) if registration.decided_at else ""
-    text = f"この開設届は{DECISION_LABELS.get(decision, decision)}となりました（{who}、{when}）。"
+    text = f"この{form}は{DECISION_LABELS.get(decision, decision)}となりました（{who}、{when}）。"
     if decision == RETURNED and registration.reason:
         text += f"\n差し戻しの理由: {registration.reason}"
     return OutMessage(
         kind="account.registration_decided",
-        title=f"公式アカウント開設届: {account.name}（{account.media}）【{DECISION_LABELS.get(decision, decision)}】",
+        title=f"公式アカウント{form}: {account.name}（{account.media}）【{DECISION_LABELS.get(decision, decision)}】",
         text=text,
         fields=[
             *policy_fields(account, policy),
             Field("提出者", person_label(registration.submitted_by)),
         ],
-        context=f"開設届 #{registration.id}・提出 {format_jst(registration.submitted_at)}",
+        context=f"{form} #{registration.id}・提出 {format_jst(registration.submitted_at)}",
     )
 
 
 def decision_notice(account: Account, registration: AccountRegistration) -> OutMessage:
     """Tell the registrant (and the manager) what the 広報課長 decided."""
+    terms = guideline_terms.of_record(account)
+    form, confirmer, clause = (
+        terms.registration_form,
+        terms.account_confirmer,
+        terms.words["confirmation"],
+    )
     who = person_label(registration.decided_by)
     if registration.decision == CONFIRMED:
-        title = f"開設届が確認されました: {account.name}"
+        title = f"{form}が確認されました: {account.name}"
         text = (
-            f"広報課長の{who}が「{account.name}」の開設届を確認しました（4(2)）。"
+            f"{confirmer}の{who}が「{account.name}」の{form}を確認しました（{clause}）。"
             "この公式アカウントで投稿の下書き（/draft）を作成できます。"
             "市ホームページの公式アカウント一覧にも掲載されます。"
-            "プロフィールの確認項目（5(4) 運用組織・連絡先、5(5) 市ホームページのURL）も"
-            f"/account check {account.code} で記録してください。"
+            + terms.fill(
+                "プロフィールの確認項目（{account_contact} 運用組織・連絡先、{publication} "
+                "市ホームページのURL）も"
+            )
+            + f"/account check {account.code} で記録してください。"
         )
     else:
-        title = f"開設届が差し戻されました: {account.name}"
+        title = f"{form}が差し戻されました: {account.name}"
         text = (
-            f"広報課長の{who}が「{account.name}」の開設届を差し戻しました（4(2)）。\n"
+            f"{confirmer}の{who}が「{account.name}」の{form}を差し戻しました（{clause}）。\n"
             f"理由: {registration.reason or '—'}\n"
             f"運用ポリシーを修正（/account edit {account.code} 項目=値）してから、"
             f"/account submit {account.code} で再提出してください。"
@@ -164,7 +193,7 @@ def decision_notice(account: Account, registration: AccountRegistration) -> OutM
         kind="account.decision",
         title=title,
         text=text,
-        context=f"開設届 #{registration.id}",
+        context=f"{form} #{registration.id}",
     )
 
 
@@ -173,18 +202,21 @@ STATUS_VERBS = {"suspended": "休止", "resumed": "再開", "closed": "閉鎖"}
 
 def status_notice(account: Account, kind: str, actor: Person, reason: str | None) -> OutMessage:
     """An account was suspended, resumed or closed: the published list may need updating."""
+    terms = guideline_terms.of_record(account)
     verb = STATUS_VERBS[kind]
     text = f"{person_label(actor)}が公式アカウント「{account.name}」を{verb}しました。"
     if reason:
         text += f"\n理由: {reason}"
     if kind in ("suspended", "closed"):
         text += "\nこのアカウントでは投稿の下書きを作成できません。"
-    text += "\n市ホームページの公式アカウント一覧（4(2)）の更新が必要か確認してください。"
+    text += terms.fill(
+        "\n市ホームページの公式アカウント一覧（{confirmation}）の更新が必要か確認してください。"
+    )
     return OutMessage(
         kind="account.status_changed",
         title=f"公式アカウントの{verb}: {account.name}",
         text=text,
-        fields=[Field("状態", ACCOUNT_STATUS_LABELS.get(account.status, account.status))],
+        fields=[Field("状態", status_label(account.status, terms))],
         context=f"アカウント {account.code}",
     )
 
@@ -196,7 +228,7 @@ def manager_notice(account: Account, actor: Person) -> OutMessage:
         title=f"公式アカウントの管理者になりました: {account.name}",
         text=(
             f"{person_label(actor)}があなたを公式アカウント「{account.name}」"
-            "の管理者（4(1)キ）に指定しました。"
+            f"の管理者{_cited(guideline_terms.of_record(account).policy_ref('manager'))}に指定しました。"
         ),
         context=f"アカウント {account.code}",
     )
@@ -251,43 +283,44 @@ class AccountSummary:
 def account_detail(summary: AccountSummary) -> OutMessage:
     """``/account show``: policy, status, 開設届, posting rules, checklist, recent history."""
     account = summary.account
-    fields = [Field("状態", ACCOUNT_STATUS_LABELS.get(account.status, account.status))]
+    terms = guideline_terms.of_record(account)
+    fields = [Field("状態", status_label(account.status, terms))]
     fields += policy_fields(account, summary.policy)
     reg = summary.registration
     if reg is not None:
-        state = DECISION_LABELS.get(reg.decision or "", "広報課長の確認待ち")
+        state = DECISION_LABELS.get(reg.decision or "", f"{terms.account_confirmer}の確認待ち")
         line = f"#{reg.id}（{reg.number}回目）{format_jst(reg.submitted_at)} 提出・{state}"
         if reg.decided_by is not None and reg.decided_at is not None:
             line += f"（{person_label(reg.decided_by)}、{format_jst(reg.decided_at)}）"
         if reg.decision == RETURNED and reg.reason:
             line += f" 理由: {reg.reason}"
-        fields.append(Field("開設届（4(2)）", line))
+        fields.append(Field(f"{terms.registration_form}（{terms.words['confirmation']}）", line))
     by_cat = {r.category: r for r in summary.rules}
-    for cat in ("ア", "イ", "ウ", "エ"):
+    for cat in (e.label for e in terms.exemptions):
         rule = by_cat.get(cat)
-        if rule is None and cat == "エ":
+        if rule is None and terms.is_emergency(cat):
             # Emergency information is never held (4(3)エ): say what the bot does instead.
             value = (
-                "未登録（緊急情報は決裁なしですぐ掲載でき、所属長にはルール未登録のまま"
+                f"未登録（緊急情報は決裁なしですぐ掲載でき、{terms.approver}にはルール未登録のまま"
                 "掲載されたことを知らせ、事後報告を求めます）"
             )
         elif rule is None:
-            value = "未登録（この区分の投稿も所属長の決裁が必要）"
+            value = f"未登録（この区分の投稿も{terms.approver}の決裁が必要）"
         else:
             who = person_label(rule.agreed_by) if rule.agreed_by else "—"
             when = format_jst(rule.agreed_at) if rule.agreed_at else "—"
             value = f"{rule.rule_text}（取り決め: {who}、{when}）"
-        fields.append(Field(f"掲載ルール 4(3){cat}", value))
-    for key, (clause, label) in CHECK_ITEMS.items():
+        fields.append(Field(f"掲載ルール {terms.exemption_ref(cat)}", value))
+    for key, (topic, label) in CHECK_ITEMS.items():
         check = summary.checks.get(key)
         if check is None:
             value = "未確認"
         else:
             mark = "確認済み" if check.checked else "未確認"
             value = f"{mark}（{person_label(check.checked_by)}、{format_jst(check.checked_at)}）"
-        fields.append(Field(f"{clause} {label}", value))
+        fields.append(Field(f"{terms.ref(topic)} {label}", value))
     history = [
-        f"{format_jst(e.occurred_at)} {EVENT_LABELS.get(e.kind, e.kind)}"
+        f"{format_jst(e.occurred_at)} {terms.fill(EVENT_LABELS.get(e.kind, e.kind))}"
         f"（{person_label(e.actor)}）" + (f" 理由: {e.reason}" if e.reason else "")
         for e in summary.events
     ]
@@ -302,10 +335,13 @@ def account_detail(summary: AccountSummary) -> OutMessage:
 
 def account_list(accounts: Sequence[Account], *, title: str = "公式アカウント一覧") -> OutMessage:
     """``/account list``: one line per account with its status."""
-    lines = [
-        f"{a.code}  {a.name}（{a.media}）{a.department.name}  【{ACCOUNT_STATUS_LABELS.get(a.status, a.status)}】"
-        for a in accounts
-    ]
+    lines: list[str] = []
+    if accounts:
+        terms = guideline_terms.of_record(accounts[0])
+        lines = [
+            f"{a.code}  {a.name}（{a.media}）{a.department.name}  【{status_label(a.status, terms)}】"
+            for a in accounts
+        ]
     return OutMessage(
         kind="account.list",
         title=f"{title}（{len(accounts)}件）",

@@ -24,10 +24,11 @@ from bot.db import Base
 from bot.directory.models import Account, Person
 from bot.tenancy import TenantOwned
 
-# Profile checklist items: key -> (clause, Japanese description).
+# Profile checklist items: key -> (the topic of the clause it serves, in the guideline
+# file's ``references``; Japanese description).
 CHECK_ITEMS: dict[str, tuple[str, str]] = {
-    "contact": ("5(4)", "基本情報欄に運用組織・連絡先を明示している"),
-    "city_page": ("5(5)", "基本情報欄に市ホームページの当該ページURLを掲載している"),
+    "contact": ("account_contact", "基本情報欄に運用組織・連絡先を明示している"),
+    "city_page": ("publication", "基本情報欄に市ホームページの当該ページURLを掲載している"),
 }
 
 

@@ -40,9 +40,10 @@ def parse_category(value: str, terms: Terms) -> str:
 def _require_head(account: Account, person: Person, now: datetime) -> None:
     if not directory.is_head_or_deputy(account.department, person, now):
         head = messaging.person_label(account.department.head)
+        terms = guideline_terms.of_record(account)
         raise PermissionDenied(
-            "4(3)ただし書の掲載ルールは所属長（または登録された代理）が取り決めるものです。"
-            f"「{account.department.name}」の所属長は{head}です。"
+            f"{terms.approval_clause}ただし書の掲載ルールは{terms.approver}（または登録された代理）"
+            f"が取り決めるものです。「{account.department.name}」の{terms.approver}は{head}です。"
         )
 
 
@@ -99,11 +100,12 @@ def register_rule(
 
     It replaces any rule in force for that category; the old one stays in the history.
     """
-    cat = parse_category(category, guideline_terms.in_force(session))
+    terms = guideline_terms.in_force(session)
+    cat = parse_category(category, terms)
     text = visible_or_empty(rule_text)
     if not text:
         raise ValidationFailed(
-            "掲載に関するルールの本文を入力してください（4(3)ただし書）。",
+            f"掲載に関するルールの本文を入力してください（{terms.approval_clause}ただし書）。",
             fields={"rule_text": "本文を入力してください。"},
         )
     if len(text) > TEXT_LIMIT:
@@ -172,7 +174,8 @@ def revoke_rule(
     clock: Clock | None = None,
 ) -> ExemptionRuleHistory:
     """Revoke the rule in force for a category; posts of that kind need 決裁 again."""
-    cat = parse_category(category, guideline_terms.in_force(session))
+    terms = guideline_terms.in_force(session)
+    cat = parse_category(category, terms)
     account = directory.get_account(session, code=code, lock=True)
     now = current_time(clock)
     _require_head(account, actor, now)
@@ -182,7 +185,9 @@ def revoke_rule(
         )
     )
     if current is None:
-        raise NotFound(f"「{account.name}」には4(3){cat}の掲載ルールは登録されていません。")
+        raise NotFound(
+            f"「{account.name}」には{terms.exemption_ref(cat)}の掲載ルールは登録されていません。"
+        )
     text = (reason or "").strip() or None
     _end_current(session, account, current, person=actor, now=now, kind="revoked", reason=text)
     session.delete(current)

@@ -26,11 +26,10 @@ from bot.accounts.common import (
     validate_policy,
 )
 from bot.accounts.models import AccountPolicy, AccountRegistration
-from bot.accounts.validation import FIELDS, fail, validate_form
+from bot.accounts.validation import fail, form_fields, validate_form
 from bot.clock import Clock, format_jst
 from bot.directory import service as directory
 from bot.directory.models import (
-    ACCOUNT_STATUS_LABELS,
     CONFIRMED,
     REGISTERED,
     RETURNED,
@@ -38,8 +37,10 @@ from bot.directory.models import (
     Account,
     Department,
     Person,
+    status_label,
 )
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
 
@@ -106,7 +107,10 @@ def register_account(
             session.flush()
     except IntegrityError:
         # Only reachable if a writer slipped past the registry lock: same code or URL.
-        raise fail({"url": "このアカウントコードまたは登録URLはすでに登録されています。"}) from None
+        raise fail(
+            {"url": "このアカウントコードまたは登録URLはすでに登録されています。"},
+            guideline_terms.in_force(session),
+        ) from None
     record_event(
         session,
         account=account,
@@ -133,12 +137,14 @@ def update_registration(
     require_edit(session, account, actor, now)
     if account.status not in (REGISTERED, RETURNED):
         raise InvalidTransition(
-            f"公式アカウント「{account.name}」は現在「{ACCOUNT_STATUS_LABELS.get(account.status, account.status)}」"
+            f"公式アカウント「{account.name}」は現在「{status_label(account.status, guideline_terms.of_record(account))}」"
             "のため、運用ポリシーを修正できません（管理者・担当者の変更は /account manager・"
             "/account operators で行えます）。"
         )
     if "code" in values and values["code"].strip() != account.code:
-        raise fail({"code": "アカウントコードは変更できません。"})
+        raise fail(
+            {"code": "アカウントコードは変更できません。"}, guideline_terms.of_record(account)
+        )
     merged = {**form_values(session, account=account), **{k: v for k, v in values.items()}}
     form = validate_policy(session, merged, exclude_id=account.id)
     before = form_values(session, account=account)
@@ -166,7 +172,9 @@ def update_registration(
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise fail({"url": "この登録URLはすでに登録されています。"}) from None
+        raise fail(
+            {"url": "この登録URLはすでに登録されています。"}, guideline_terms.of_record(account)
+        ) from None
     after = form_values(session, account=account)
     changed = sorted(k for k in after if after[k] != before[k])
     record_event(
@@ -185,21 +193,30 @@ def submit_registration(
     account = directory.get_account(session, code=code, lock=True)
     now = current_time(clock)
     require_edit(session, account, actor, now)
+    terms = guideline_terms.in_force(session)
     policy = get_policy(session, account=account)
     if policy is None:
         raise InvalidTransition(
-            f"公式アカウント「{account.name}」には運用ポリシー（4(1)）が登録されていないため、"
-            "開設届を提出できません。"
+            terms.fill(
+                f"公式アカウント「{account.name}」には運用ポリシー（{{policy}}）が登録されていないため、"
+                "{form}を提出できません。"
+            )
         )
     _require_complete(session, account, submitting=True)
     heads = directory.role_members(session, role="pr_head")
     if not heads:
         raise InvalidTransition(
-            "広報課長（pr_head）が名簿に登録されていないため、開設届（4(2)）を送れません。"
-            "管理者に名簿の更新を依頼してください。"
+            terms.fill(
+                "{confirmer}（pr_head）が名簿に登録されていないため、{form}（{confirmation}）を送れません。"
+                "管理者に名簿の更新を依頼してください。"
+            )
         )
     transition_status(
-        session, account, to=SUBMITTED, allowed=(REGISTERED, RETURNED), verb="開設届を提出"
+        session,
+        account,
+        to=SUBMITTED,
+        allowed=(REGISTERED, RETURNED),
+        verb=f"{terms.registration_form}を提出",
     )
     number = (
         session.scalar(
@@ -243,7 +260,8 @@ def _open_registration(
     if registration_id is not None:
         registration = session.get(AccountRegistration, registration_id)
         if registration is None:
-            raise NotFound("この開設届は見つかりません。")
+            form = guideline_terms.in_force(session).registration_form
+            raise NotFound(f"この{form}は見つかりません。")
         return registration
     if code is None:
         raise ValueError("registration_id or code")
@@ -261,8 +279,9 @@ def _open_registration(
         session.add(registration)
         session.flush()
     if registration is None:
+        form = guideline_terms.of_record(account).registration_form
         raise InvalidTransition(
-            f"公式アカウント「{account.name}」の開設届はまだ提出されていません。"
+            f"公式アカウント「{account.name}」の{form}はまだ提出されていません。"
         )
     return registration
 
@@ -271,8 +290,9 @@ def _already_decided(registration: AccountRegistration) -> InvalidTransition:
     label = messaging.DECISION_LABELS.get(registration.decision or "", registration.decision)
     who = messaging.person_label(registration.decided_by)
     when = format_jst(registration.decided_at) if registration.decided_at else ""
+    form = guideline_terms.of_record(registration).registration_form
     return InvalidTransition(
-        f"この開設届（#{registration.id}）はすでに{label}です（{who}、{when}）。変更はありません。"
+        f"この{form}（#{registration.id}）はすでに{label}です（{who}、{when}）。変更はありません。"
     )
 
 
@@ -293,9 +313,12 @@ def decide_registration(
     """
     if decision not in (CONFIRMED, RETURNED):
         raise ValueError(decision)
+    terms = guideline_terms.in_force(session)
     if not directory.has_role(session, person=actor, role="pr_head"):
         raise PermissionDenied(
-            "開設届を確認・差し戻しできるのは広報課長だけです（ガイドライン4(2)）。"
+            terms.fill(
+                "{form}を確認・差し戻しできるのは{confirmer}だけです（{guideline}{confirmation}）。"
+            )
         )
     registration = _open_registration(
         session, registration_id=registration_id, code=code, clock=clock
@@ -316,7 +339,13 @@ def decide_registration(
         raise _already_decided(registration)
     session.refresh(registration)
     verb = "確認" if decision == CONFIRMED else "差し戻し"
-    transition_status(session, account, to=decision, allowed=(SUBMITTED,), verb=f"開設届を{verb}")
+    transition_status(
+        session,
+        account,
+        to=decision,
+        allowed=(SUBMITTED,),
+        verb=f"{terms.registration_form}を{verb}",
+    )
     policy = get_policy(session, account=account)
     update_requests(session, account, policy, registration, clock=clock)
     notify_people(
@@ -341,14 +370,15 @@ def decide_registration(
 def missing_items(session: Session, *, account: Account) -> list[str]:
     """What 4(1)ア〜キ (and the URL) still lacks, as "4(1)イ 利用目的" labels; [] if complete."""
     values = form_values(session, account=account)
+    terms = guideline_terms.of_record(account)
     try:
-        validate_form(values)
+        validate_form(values, terms)
     except ValidationFailed as exc:
         problems = exc.fields
     else:
         problems = {}
     missing: list[str] = []
-    for field in FIELDS:
+    for field in form_fields(terms):
         if field.key in problems and field.key != "code":
             clause = f"{field.clause} " if field.clause else ""
             missing.append(f"{clause}{field.label}")
@@ -367,9 +397,10 @@ def _require_complete(session: Session, account: Account, *, submitting: bool = 
         else f"/account return {account.code} 不足している項目 で差し戻し、"
         "登録者に補ってもらってください。"
     )
+    terms = guideline_terms.of_record(account)
     raise InvalidTransition(
         f"公式アカウント「{account.name}」の運用ポリシーにそろっていない項目があるため、"
-        f"開設届を{verb}できません（4(2)）。\n"
+        f"{terms.registration_form}を{verb}できません（{terms.words['confirmation']}）。\n"
         f"不足している項目: {'、'.join(missing)}\n{then}"
     )
 

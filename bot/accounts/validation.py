@@ -8,12 +8,15 @@ names the clause it serves, so a form on any platform can show it next to the fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.directory.service import normalise_handle
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 from bot.text import visible_or_empty
 
 
@@ -23,7 +26,7 @@ class FormField:
 
     key: str
     label: str  # Japanese label
-    clause: str  # guideline clause it serves
+    clause: str  # guideline clause it serves ("" here: ``form_fields`` fills it from the file)
     hint: str = ""  # Japanese placeholder / example
     multiline: bool = False
     required: bool = True
@@ -31,31 +34,42 @@ class FormField:
 
 FIELDS: tuple[FormField, ...] = (
     FormField("code", "アカウントコード", "", "半角英小文字・数字・ハイフン（例: kouhou-x）"),
-    FormField("department", "所管課（課コード）", "4(1)ア", "名簿の課コード（例: kouhou）"),
-    FormField("organisation", "管理主体", "4(1)ア", "例: 松本市 政策部 広報課"),
-    FormField("purpose", "利用目的", "4(1)イ", "", multiline=True),
-    FormField("information", "発信する情報", "4(1)ウ", "", multiline=True),
+    FormField("department", "所管課（課コード）", "", "名簿の課コード（例: kouhou）"),
+    FormField("organisation", "管理主体", "", "例: 松本市 政策部 広報課"),
+    FormField("purpose", "利用目的", "", "", multiline=True),
+    FormField("information", "発信する情報", "", "", multiline=True),
     FormField(
         "response",
         "受信した情報への対応",
-        "4(1)エ",
+        "",
         "例: コメントには原則として個別に返信しません",
         multiline=True,
     ),
-    FormField("media", "ソーシャルメディアの種類", "4(1)オ", "例: X, Facebook, Instagram, LINE"),
-    FormField("name", "公式アカウント名", "4(1)カ", ""),
-    FormField("url", "登録URL", "4(1)カ", "https:// で始まる、そのメディアのURL"),
-    FormField("start_date", "運用開始日", "4(1)カ", "YYYY-MM-DD（例: 2026-04-01）"),
-    FormField("manager", "公式アカウントの管理者", "4(1)キ", "名簿のハンドル"),
+    FormField("media", "ソーシャルメディアの種類", "", "例: X, Facebook, Instagram, LINE"),
+    FormField("name", "公式アカウント名", "", ""),
+    FormField("url", "登録URL", "", "https:// で始まる、そのメディアのURL"),
+    FormField("start_date", "運用開始日", "", "YYYY-MM-DD（例: 2026-04-01）"),
+    FormField("manager", "公式アカウントの管理者", "", "名簿のハンドル"),
     FormField(
         "operators",
         "公式アカウントの担当者",
-        "4(1)キ",
+        "",
         "名簿のハンドルをカンマ区切りで（例: suzuki,tanaka）",
         required=False,
     ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def form_fields(terms: Terms | None = None) -> tuple[FormField, ...]:
+    """``FIELDS``, each citing the account-policy item of ``terms`` it belongs to (「4(1)カ」)."""
+    terms = terms or _default_terms()
+    return tuple(replace(f, clause=terms.policy_ref(f.key)) for f in FIELDS)
+
+
+def _default_terms() -> Terms:
+    return guideline_terms.of(default_guideline())
+
 
 # Japanese labels and short aliases accepted as keys on the console (``管理主体=...``).
 KEY_ALIASES: dict[str, str] = {
@@ -177,11 +191,12 @@ def url_key(url: str) -> str:
     return urlunsplit(("https", host, path, parts.query, ""))
 
 
-def check_url(url: str, media: Media | None) -> str | None:
+def check_url(url: str, media: Media | None, terms: Terms | None = None) -> str | None:
     """A Japanese message if ``url`` is not an https page of ``media``, else None."""
     value = url.strip()
     if not value:
-        return "登録URLを入力してください（4(1)カ）。"
+        cited = (terms or _default_terms()).policy_ref("url")
+        return f"登録URLを入力してください{f'（{cited}）' if cited else ''}。"
     if any(ch.isspace() for ch in value):
         return "登録URLに空白が含まれています。"
     try:
@@ -307,24 +322,25 @@ LIMITS = {"code": 64, "department": 64, "name": 200, "url": 500, "manager": 64}
 TEXT_LIMIT = 2000
 
 
-def fail(errors: dict[str, str]) -> ValidationFailed:
+def fail(errors: dict[str, str], terms: Terms | None = None) -> ValidationFailed:
     """One ValidationFailed listing every field error, each on its own line."""
     lines = [
         f"・{FIELD_BY_KEY[k].label if k in FIELD_BY_KEY else k}: {msg}" for k, msg in errors.items()
     ]
+    clause = (terms or _default_terms()).policy_clause
     return ValidationFailed(
-        "運用ポリシー（4(1)）の入力に誤りがあります。\n" + "\n".join(lines), fields=errors
+        f"運用ポリシー（{clause}）の入力に誤りがあります。\n" + "\n".join(lines), fields=errors
     )
 
 
-def validate_form(values: dict[str, str]) -> PolicyInput:
+def validate_form(values: dict[str, str], terms: Terms | None = None) -> PolicyInput:
     """Check every field's form; raise ValidationFailed naming each wrong field in Japanese."""
     errors: dict[str, str] = {}
     unknown = sorted(set(values) - set(FIELD_BY_KEY))
     for key in unknown:
         errors[key] = f"「{key}」という項目はありません。"
     v = {f.key: visible_or_empty(values.get(f.key)) for f in FIELDS}
-    for f in FIELDS:
+    for f in form_fields(terms):
         if f.required and not v[f.key]:
             clause = f"（{f.clause}）" if f.clause else ""
             errors[f.key] = f"{f.label}を入力してください{clause}。"
@@ -342,7 +358,7 @@ def validate_form(values: dict[str, str]) -> PolicyInput:
             f"（{media_names()} から選んでください）。"
         )
     if "url" not in errors:
-        url_error = check_url(v["url"], media)
+        url_error = check_url(v["url"], media, terms)
         if url_error:
             errors["url"] = url_error
     start = parse_date(v["start_date"]) if v["start_date"] else None
@@ -352,7 +368,7 @@ def validate_form(values: dict[str, str]) -> PolicyInput:
         )
     operators = tuple(split_handles(v["operators"]))
     if errors:
-        raise fail(errors)
+        raise fail(errors, terms)
     assert media is not None and start is not None
     return PolicyInput(
         code=v["code"],

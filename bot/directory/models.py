@@ -6,7 +6,7 @@ All of this is data an administrator loads (``python -m bot directory load``), n
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.db import Base
 from bot.tenancy import DEFAULT_TENANT, TenantOwned, connection_tenant
 
-EXEMPT_CATEGORIES = ("ア", "イ", "ウ", "エ")
+if TYPE_CHECKING:
+    from bot.guideline.terms import Terms
+
 ORG_ROLES = ("pr_head", "info_policy", "admin")
 
 # Account.status (W5; the state machine is in bot.accounts.service). Drafts may be posted
@@ -27,14 +29,22 @@ SUSPENDED = "suspended"
 CLOSED = "closed"
 ACCOUNT_STATUSES = (REGISTERED, SUBMITTED, CONFIRMED, RETURNED, SUSPENDED, CLOSED)
 
+# Templates: ``{form}`` and ``{confirmer}`` are the guideline's words (``Terms.fill``;
+# ``bot.accounts.messaging.status_label``).
 ACCOUNT_STATUS_LABELS = {
-    REGISTERED: "登録済み（開設届未提出）",
-    SUBMITTED: "開設届提出中（広報課長の確認待ち）",
+    REGISTERED: "登録済み（{form}未提出）",
+    SUBMITTED: "{form}提出中（{confirmer}の確認待ち）",
     CONFIRMED: "確認済み（運用中）",
     RETURNED: "差し戻し",
     SUSPENDED: "休止中",
     CLOSED: "閉鎖",
 }
+
+
+def status_label(status: str, terms: Terms) -> str:
+    """An account status as staff read it, in the guideline's words (「開設届提出中（広報課長
+    の確認待ち）」)."""
+    return terms.fill(ACCOUNT_STATUS_LABELS.get(status, status))
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

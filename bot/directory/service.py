@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 from bot.clock import format_jst
 from bot.custody.departures import has_left
 from bot.directory.models import (
-    ACCOUNT_STATUS_LABELS,
     Account,
     Channel,
     Department,
@@ -19,8 +18,10 @@ from bot.directory.models import (
     ExemptionRule,
     OrgRole,
     Person,
+    status_label,
 )
 from bot.errors import NotFound, ValidationFailed
+from bot.guideline import terms as guideline_terms
 
 PERSON_NOT_FOUND = (
     "「{handle}」は名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
@@ -259,7 +260,7 @@ def describe(session: Session) -> str:
     out.append(f"■ 公式アカウント（{len(accounts)}）")
     for a in accounts:
         out.append(
-            f"  {a.code}: {a.name}［{a.media}］ 状態: {ACCOUNT_STATUS_LABELS.get(a.status, a.status)}"
+            f"  {a.code}: {a.name}［{a.media}］ 状態: {status_label(a.status, guideline_terms.of_record(a))}"
         )
         out.append(f"    所管: {a.department.name}　URL: {a.url or '未登録'}")
         manager = f"{a.manager.name}（{a.manager.handle}）" if a.manager else "未登録"

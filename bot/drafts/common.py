@@ -26,6 +26,7 @@ from bot.directory.models import (
     Account,
     Department,
     Person,
+    status_label,
 )
 from bot.drafts.checking import (
     BlockedByFindings,
@@ -38,6 +39,7 @@ from bot.drafts.models import Decision, Draft, DraftNotice, DraftVersion
 from bot.drafts.state import State, label
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bot.feedback.service import city_check
+from bot.guideline import terms as guideline_terms
 from bot.guideline.terms import Terms
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
@@ -179,7 +181,7 @@ def _require_open_account(account: Account, *, doing: str, draft: Draft | None =
             f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または所属長が"
             f"「/account resume {account.code} 理由」で再開してください。"
         )
-    status = ACCOUNT_STATUS_LABELS.get(account.status, account.status)
+    status = status_label(account.status, guideline_terms.of_record(account))
     raise ValidationFailed(
         f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
         f"（現在: {status}）、{what}{doing}できません。"

@@ -20,6 +20,7 @@ import yaml
 
 from bot.guideline.model import (
     Calendar,
+    CheckReminder,
     Clause,
     Exemption,
     Guideline,
@@ -168,6 +169,23 @@ def _cross_check(data: dict[str, Any], node: Any) -> Iterator[Problem]:
         clause = data["roles"][role].get("clause")
         if clause is not None:
             yield from ref(clause, "roles", role, "clause")
+    for topic, clause in data.get("references", {}).items():
+        if clause not in ids and not any(i.startswith(clause) for i in ids):
+            yield Problem(
+                at("references", topic),
+                f"references.{topic}",
+                f"条項「{clause}」は clauses にありません（条項の番号か、その上位の番号を書いてください）。",
+            )
+    covered: set[str] = set()
+    for i, item in enumerate(data["account_policy"]["items"]):
+        for j, name in enumerate(item.get("fields", ())):
+            if name in covered:
+                yield Problem(
+                    at("account_policy", "items", i, "fields", j),
+                    f"account_policy.items[{i}].fields[{j}]",
+                    f"入力項目「{name}」は別の項目にも書かれています（1つの項目にだけ書いてください）。",
+                )
+            covered.add(name)
     yield from _unique(
         data["approval"]["exemptions"], "label", ("approval", "exemptions"), at, "区分"
     )
@@ -232,7 +250,8 @@ def _build(data: dict[str, Any], sha256: str) -> Guideline:
         incident_desk=Role(**roles["incident_desk"]),
         policy_clause=data["account_policy"]["clause"],
         policy_items=tuple(
-            PolicyItem(i["label"], i["text"]) for i in data["account_policy"]["items"]
+            PolicyItem(i["label"], i["text"], tuple(i.get("fields", ())))
+            for i in data["account_policy"]["items"]
         ),
         incident_types=tuple(
             IncidentType(
@@ -254,6 +273,10 @@ def _build(data: dict[str, Any], sha256: str) -> Guideline:
             days=tuple(cal.get("days", defaults.days)),
             holidays=cal.get("holidays", defaults.holidays),
             closed_days=tuple(cal.get("closed_days", defaults.closed_days)),
+        ),
+        references=dict(data.get("references", {})),
+        check_reminders=tuple(
+            CheckReminder(r["clause"], r["text"]) for r in data.get("check_reminders", [])
         ),
         sha256=sha256,
     )

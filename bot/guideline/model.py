@@ -35,11 +35,23 @@ class Role:
     title: str  # what the city calls the office, e.g. 広報課長, 企画課長
     org_role: str  # the directory's org role that holds it (pr_head, info_policy)
     clause: str | None = None
+    form: str = ""  # what the city calls the form sent to this role (開設届)
 
 
 @dataclass(frozen=True)
 class PolicyItem:
     label: str
+    text: str
+    # The registry's form fields this item covers (organisation, url…): how a field cites it.
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckReminder:
+    """A reminder ``/check`` adds for personal accounts: ``{hours}`` and ``{now}`` in the
+    text become the working hours and whether it is working time now."""
+
+    clause: str
     text: str
 
 
@@ -89,6 +101,9 @@ class Guideline:
     disabled_checks: frozenset[str] = frozenset()
     reminders: dict[str, float] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
+    # The clause each workflow's messages cite, by topic (publication, credentials…).
+    references: dict[str, str] = field(default_factory=dict)
+    check_reminders: tuple[CheckReminder, ...] = ()
     sha256: str = ""  # of the file's bytes, as loaded
 
     @property

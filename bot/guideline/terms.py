@@ -22,6 +22,36 @@ from sqlalchemy.orm import Session, object_session
 from bot.guideline.model import Exemption, Guideline, IncidentType
 
 _lock = threading.Lock()
+# The topics a file's ``references`` may name (docs/guideline.md).
+_TOPICS = (
+    "account_contact",
+    "publication",
+    "credentials",
+    "records",
+    "correction",
+    "comment_deletion",
+    "incidents",
+    "forbidden",
+    "photo_consent",
+)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\+[a-z_]+)*)\}")
+_CHAPTER = re.compile(r"(\d+)(\(\d+\))$")
+
+
+def cite_together(ids: Iterable[str]) -> str:
+    """「4(1)(2)(3)、5(4)(5)」: clause ids, those of one chapter written together."""
+    out: list[str] = []
+    chapter = None
+    for clause in ids:
+        m = _CHAPTER.match(clause)
+        if m and out and m.group(1) == chapter:
+            out[-1] += m.group(2)
+            continue
+        chapter = m.group(1) if m else None
+        out.append(clause)
+    return "、".join(out)
+
+
 _by_sha: dict[str, Terms] = {}
 
 
@@ -74,6 +104,106 @@ class Terms:
     @property
     def policy_clause(self) -> str:
         return self.guideline.policy_clause
+
+    @property
+    def registration_form(self) -> str:
+        """What the city calls the form to the account confirmer (開設届, 開設確認申請書…)."""
+        return self.guideline.account_confirmer.form or "開設の届出"
+
+    # ------------------------------------------------- the account policy items
+
+    def policy_item(self, field: str) -> str:
+        """The label of the policy item a registry field belongs to (ア, 一…); "" if none."""
+        return next((i.label for i in self.guideline.policy_items if field in i.fields), "")
+
+    def policy_ref(self, field: str) -> str:
+        """「4(1)カ」: the policy item a registry field (``url``…) belongs to; "" if none."""
+        label = self.policy_item(field)
+        return f"{self.policy_clause}{label}" if label else ""
+
+    def policy_cited(self, field: str) -> str:
+        """「（4(1)キ）」 after a field's name, or nothing if no item covers it."""
+        clause = self.policy_ref(field)
+        return f"（{clause}）" if clause else ""
+
+    @property
+    def policy_items(self) -> str:
+        """「4(1)ア〜キ」: every item of the account policy."""
+        items = self.guideline.policy_items
+        if len(items) == 1:
+            return f"{self.policy_clause}{items[0].label}"
+        return f"{self.policy_clause}{items[0].label}〜{items[-1].label}"
+
+    # -------------------------------------------------------------- references
+
+    def ref(self, topic: str) -> str:
+        """The clause the file names for a topic (``references``); the guideline's name if
+        the file names none, so a citation never shows another city's numbering."""
+        return self.guideline.references.get(topic) or self.short_name
+
+    @property
+    def forbidden(self) -> dict[str, str]:
+        """The list of what must not be posted (7(1)ア〜サ): item label → clause id."""
+        group = self.ref("forbidden")
+        return {
+            c.id[len(group) :]: c.id
+            for c in self.guideline.clauses
+            if c.id.startswith(group) and len(c.id) > len(group)
+        }
+
+    @property
+    def forbidden_range(self) -> str:
+        """「7(1)ア〜サ」."""
+        labels = list(self.forbidden)
+        group = self.ref("forbidden")
+        return f"{group}{labels[0]}〜{labels[-1]}" if labels else group
+
+    def check_reminders(self, hours: str, now: str) -> list[str]:
+        """What /check adds for personal accounts: 「7(2)オ: …」, one line each."""
+        return [
+            f"{r.clause}: " + r.text.replace("{hours}", hours).replace("{now}", now)
+            for r in self.guideline.check_reminders
+        ]
+
+    @property
+    def personal_chapter(self) -> str:
+        """「7」: the chapter of the reminders /check adds for personal accounts."""
+        reminders = self.guideline.check_reminders
+        m = re.match(r"\d+", reminders[0].clause) if reminders else None
+        return m.group(0) if m else self.short_name
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The vocabulary a message template may name as ``{key}`` (``fill``)."""
+        return {
+            "approver": self.approver,
+            "confirmer": self.account_confirmer,
+            "desk": self.incident_desk,
+            "form": self.registration_form,
+            "guideline": self.short_name,
+            "approval": self.approval_clause,
+            "confirmation": self.confirmation_clause or self.short_name,
+            "policy": self.policy_clause,
+            "policy_items": self.policy_items,
+            "exemption_labels": self.exemption_labels,
+            "first_exemption": self.exemptions[0].label if self.exemptions else "",
+            "personal": self.personal_chapter,
+            "forbidden_items": self.forbidden_range,
+            **{topic: self.ref(topic) for topic in _TOPICS},
+        }
+
+    def fill(self, template: str) -> str:
+        """A template's ``{approver}``, ``{form}``, ``{credentials}``… in this guideline's
+        words; any other brace is left as written."""
+        words = self.words
+
+        def word(m: re.Match[str]) -> str:
+            keys = m.group(1).split("+")
+            if any(k not in words for k in keys):
+                return m.group(0)
+            return words[keys[0]] if len(keys) == 1 else cite_together(words[k] for k in keys)
+
+        return _PLACEHOLDER.sub(word, template)
 
     # -------------------------------------------------------------- exemptions
 

@@ -12,7 +12,7 @@ One module per command under ``handlers/console/commands/``. The module defines:
         registry.command(
             "incident",                         # typed as /incident
             handler,                            # (ctx: Context, args: str) -> None
-            summary="炎上・なりすまし・訂正を報告する（6）",
+            summary="炎上・なりすまし・訂正を報告する（{incidents}）",
             usage="/incident 炎上|なりすまし|訂正 内容",
             aliases=("インシデント",),
         )

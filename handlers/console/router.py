@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.errors import BotError
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.interaction import Actor, Reply, error, info, refusal
 from bot.interaction.args import split_command
 from bot.notify.messages import OutMessage
@@ -88,6 +90,11 @@ class Context:
     def actor(self) -> Actor:
         return Actor("console", self.user)
 
+    def terms(self) -> Terms:
+        """The guideline in force: summaries and usages are written with its words."""
+        with self.factory() as session:
+            return guideline_terms.in_force(session)
+
     def reply(self, message: OutMessage) -> None:
         """Show a message to the acting user only (the console's "ephemeral" reply)."""
         self.reply_sink(message)
@@ -99,7 +106,7 @@ class Context:
     def usage(self, command: str, problem: str = "") -> None:
         """Tell the user how to type a command."""
         cmd = self.registry.find(command)
-        text = f"使い方: {cmd.usage}" if cmd is not None else ""
+        text = f"使い方: {self.terms().fill(cmd.usage)}" if cmd is not None else ""
         self.reply(error((problem or "入力の形式が違います。") + ("\n" + text if text else "")))
 
 

@@ -13,12 +13,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
+from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT, form_fields
 from bot.actions import Prompt
 from bot.commands import PHOTO_CHOICES, DraftForm
 from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
 from bot.custody.api import CustodyForm
 from bot.forms import IncidentForm
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 from bot.notify.messages import Action, OutMessage
 from handlers.slack import blocks as bk
 
@@ -294,16 +297,19 @@ INCIDENT_CALLBACK = "incident_form"
 ACCOUNT_BLOCKS = tuple(f.key for f in FIELDS)
 
 
-def account_modal(values: Mapping[str, str] | None = None) -> bk.Block:
+def account_modal(values: Mapping[str, str] | None = None, terms: Terms | None = None) -> bk.Block:
     """The 運用ポリシー form (4(1)ア〜キ): one input per ``FIELDS`` entry, block id = key."""
     values = values or {}
+    terms = terms or guideline_terms.of(default_guideline())
     blocks: list[bk.Block] = [
         bk.section(
-            "公式アカウントの運用ポリシー（ガイドライン4(1)ア〜キ）を入力してください。"
-            "登録後、開設届を広報課長へ提出します（4(2)）。"
+            terms.fill(
+                "公式アカウントの運用ポリシー（{guideline}{policy_items}）を入力してください。"
+                "登録後、{form}を{confirmer}へ提出します（{confirmation}）。"
+            )
         )
     ]
-    for f in FIELDS:
+    for f in form_fields(terms):
         label = f"{f.label}（{f.clause}）" if f.clause else f.label
         blocks.append(
             bk.input_block(

@@ -237,7 +237,8 @@ class TeamsCore:
         if request.form == neutral_forms.ACCOUNT_FORM:
             offered = neutral_forms.account_form(self.factory, actor=actor)
             if offered.ok:
-                return Answer(ok=True, card=forms.account_card(values=offered.values))
+                card = forms.account_card(values=offered.values, terms=offered.terms)
+                return Answer(ok=True, card=card)
         else:
             offered = neutral_forms.incident_form(self.factory, actor=actor, values=request.values)
             if offered.incident is not None:
@@ -253,7 +254,10 @@ class TeamsCore:
         if reply.ok:
             return Answer.of(reply)
         card = forms.account_card(
-            values=values, problems=reply.fields or {}, notice=_notice(reply, bool(reply.fields))
+            values=values,
+            problems=reply.fields or {},
+            notice=_notice(reply, bool(reply.fields)),
+            terms=neutral_forms.terms_in_force(self.factory),
         )
         return Answer(ok=False, card=card)
 

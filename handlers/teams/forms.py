@@ -25,13 +25,16 @@ from microsoft_teams.cards import (
     TimeInput,
 )
 
-from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT
+from bot.accounts.validation import FIELDS, LIMITS, TEXT_LIMIT, form_fields
 from bot.clock import JST, to_jst
 from bot.commands import PHOTO_CHOICES, DraftForm, DraftInput
 from bot.custody.api import FORM_FIELDS as CUSTODY_FIELDS
 from bot.custody.api import CustodyForm
 from bot.errors import ValidationFailed
 from bot.forms import IncidentForm
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 
 from .render import SCHEMA_VERSION
 
@@ -187,22 +190,26 @@ def account_card(
     values: Mapping[str, Any] | None = None,
     problems: Mapping[str, str] | None = None,
     notice: str | None = None,
+    terms: Terms | None = None,
 ) -> AdaptiveCard:
     """The 運用ポリシー form (4(1)ア〜キ); ``values`` refill it, ``problems`` explain."""
     current = values or {}
+    terms = terms or guideline_terms.of(default_guideline())
     title = "公式アカウントの登録（運用ポリシー）"
     body: list[CardElement] = [
         TextBlock(text=title, weight="Bolder", size="Medium", wrap=True),
         TextBlock(
-            text="ガイドライン4(1)ア〜キの項目を入力してください。"
-            "登録後、開設届を広報課長へ提出します（4(2)）。",
+            text=terms.fill(
+                "{guideline}{policy_items}の項目を入力してください。"
+                "登録後、{form}を{confirmer}へ提出します（{confirmation}）。"
+            ),
             wrap=True,
         ),
     ]
     if notice:
         body.append(TextBlock(text=notice, wrap=True, color="Attention"))
     _problems(body, {f.key: f.label for f in FIELDS}, problems or {})
-    for f in FIELDS:
+    for f in form_fields(terms):
         body.append(
             TextInput(
                 id=f.key,

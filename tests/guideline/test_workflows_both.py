@@ -39,6 +39,15 @@ class City:
     labels: str
     desk: str
     first_step: str  # the first 炎上 checklist item
+    confirmer: str  # who confirms a new account
+    form: str  # what the form to the confirmer is called
+    confirmation: str  # the clause of that confirmation
+    policy_items: str  # the account-policy items, cited as a range
+    org_item: str  # the label of the item 管理主体 belongs to
+    manager_item: str  # the item the account's manager belongs to, cited
+    contact: str  # the clause of the profile's contact details
+    publication: str  # the clause of the published list
+    foreign: tuple[str, ...]  # the other file's words: never shown
 
 
 MATSUMOTO = City(
@@ -55,6 +64,15 @@ MATSUMOTO = City(
     "ア・イ・ウ・エ",
     "情報政策課",
     "職員個人の判断で反論・抗弁をしない",
+    confirmer="広報課長",
+    form="開設届",
+    confirmation="4(2)",
+    policy_items="4(1)ア〜キ",
+    org_item="ア",
+    manager_item="4(1)キ",
+    contact="5(4)",
+    publication="5(5)",
+    foreign=("企画課長", "開設確認申請書", "所管課長", "2(1)", "2(2)", "3(2)", "運用指針"),
 )
 SAKURA = City(
     "sakura-town-2.1.yaml",
@@ -70,6 +88,25 @@ SAKURA = City(
     "甲・乙",
     "総務課情報係",
     "担当者個人で反論しないよう周知した",
+    confirmer="企画課長",
+    form="開設確認申請書",
+    confirmation="2(2)",
+    policy_items="2(1)一〜五",
+    org_item="一",
+    manager_item="2(1)五",
+    contact="2(3)",
+    publication="2(4)",
+    foreign=(
+        "広報課長",
+        "開設届",
+        "所属長",
+        "4(1)",
+        "4(2)",
+        "4(3)",
+        "5(4)",
+        "5(5)",
+        "ガイドライン",
+    ),
 )
 
 
@@ -226,3 +263,92 @@ def test_loading_a_new_version_never_rewrites_history(factory, clock):
     bot.push("sato", f"/draft {PHONE}")
     refused = bot.pop("sato", kind="error")
     assert "5(1)エ" in refused and "7(1)エ" not in refused
+
+
+def shown(received, city: City):
+    """``received`` as staff read it, after checking that it uses none of the other file's words."""
+    text = str(received)
+    leaked = [w for w in city.foreign if w in text]
+    assert not leaked, f"{leaked} in:\n{text}"
+    return text
+
+
+NEW_ACCOUNT = (
+    '/account new code=kanko-fb department=kanko organisation="みどり市 観光課" '
+    "purpose=観光の情報発信 information=イベント情報 response=個別には返信しません "
+    "media=Facebook name=みどり市観光課Facebook url=https://www.facebook.com/midori.kanko.demo "
+    "start_date=2026-04-01 manager=sato"
+)
+
+
+def test_account_registration_speaks_the_files_words(bot, city):
+    bot.push("sato", "/account new")  # the guided form, then the lines that fill it
+    template = bot.pop("sato", kind="account.form")
+    assert f"運用ポリシー {city.policy_items}" in shown(template, city)
+    assert f"（公式アカウントの管理者・{city.manager_item}）" in shown(template, city)
+    bot.push("sato", "/cancel")
+    bot.clear()
+
+    bot.push("sato", NEW_ACCOUNT)
+    registered = shown(bot.pop("sato"), city)
+    assert f"{city.form}はまだ提出されていません" in registered
+    assert f"{city.confirmer}へ提出してください（{city.confirmation}）" in registered
+    bot.push("sato", "/account submit kanko-fb")
+    assert f"{city.confirmer}の高橋 誠（takahashi）に{city.form}（#" in shown(bot.pop("sato"), city)
+
+    request = bot.pop("takahashi", kind="account.registration")
+    assert request.title.startswith(f"公式アカウント{city.form}: ")
+    text = shown(request, city)
+    assert f"{city.confirmer}の確認を受けてから" in text and city.policy_items in text
+    labels = [f.label for f in request.message.fields]
+    assert f"{city.org_item} 管理主体" in labels
+
+    bot.push("takahashi", "/account confirm kanko-fb")
+    confirmed = bot.pop("takahashi")
+    assert confirmed.title.startswith(f"{city.form}を確認しました") and shown(confirmed, city)
+    decided = bot.pop("sato", kind="account.decision")
+    text = shown(decided, city)
+    assert f"{city.confirmer}の高橋 誠（takahashi）が" in text
+    assert f"（{city.confirmation}）" in text
+    assert f"{city.contact} 運用組織・連絡先、{city.publication} " in text
+
+    bot.push("sato", f"/account check kanko-fb {city.contact}")
+    checked = bot.pop("sato")
+    assert checked.title.startswith(f"{city.contact} 基本情報欄に運用組織") and shown(checked, city)
+
+    bot.push("sato", "/account show kanko-fb")
+    detail = bot.pop("sato", kind="account.detail")
+    shown(detail, city)
+    labels = [f.label for f in detail.message.fields]
+    assert labels[-2:] == [
+        f"{city.contact} 基本情報欄に運用組織・連絡先を明示している",
+        f"{city.publication} 基本情報欄に市ホームページの当該ページURLを掲載している",
+    ]
+    rules = [label for label in labels if label.startswith("掲載ルール ")]
+    assert rules == [f"掲載ルール {city.approval}{x}" for x in city.labels.split("・")]
+    assert f"{city.form}（{city.confirmation}）" in labels
+
+
+def test_account_usage_and_refusals_follow_the_file(bot, city):
+    bot.push("sato", "/account help")
+    usage = shown(bot.pop("sato", kind="account.help"), city)
+    assert f"（{city.form}を{city.confirmer}へ提出、{city.confirmation}）" in usage
+    assert f"（{city.confirmer}のみ）" in usage
+    assert f"（{city.approval}ただし書の掲載ルール、{city.approver}のみ）" in usage
+    assert f"{city.contact}|{city.publication}" in usage
+    bot.push("sato", "/account confirm kanko-insta")
+    refused = shown(bot.pop("sato"), city)
+    assert (
+        f"確認・差し戻しできるのは{city.confirmer}だけです（{city.short[: -len(city.pii)]}"
+        in refused
+    )
+
+
+def test_help_names_the_files_clauses_and_roles(bot, city):
+    bot.push("sato", "/help")
+    listing = shown(bot.pop("sato"), city)
+    assert f"事後報告を{city.approver}へ提出する（{city.approval}ただし書）" in listing
+    assert f"下書きを承認する（{city.approver}・代理）" in listing
+    assert f"公式アカウントの登録・{city.form}・掲載ルール" in listing
+    bot.push("sato", "/help draft")
+    assert f"チェックして決裁へ回す（{city.approval}）" in shown(bot.pop("sato"), city)

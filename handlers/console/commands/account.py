@@ -14,7 +14,7 @@ from handlers.console.router import Context, NeedsBody, Registry
 def handle(ctx: Context, args: str) -> None:
     if args.strip() in ("new", "登録") and "\n" not in args:
         # The guided form: show the items, then collect "項目: 値" lines until ".".
-        ctx.reply(commands.form_template())
+        ctx.reply(commands.form_template(ctx.terms()))
         raise NeedsBody()
     ctx.answer(
         run_command(ctx.factory, actor=ctx.actor, command="account", text=args, clock=ctx.clock)
@@ -25,7 +25,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "account",
         handle,
-        summary="公式アカウントの登録・開設届・掲載ルール・一覧（4(1)(2)(3)、5(4)(5)）",
+        summary="公式アカウントの登録・{form}・掲載ルール・一覧（{policy+confirmation+approval+account_contact+publication}）",
         usage=commands.USAGE,
         aliases=("アカウント",),
     )

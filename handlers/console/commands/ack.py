@@ -22,7 +22,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "ack",
         handle,
-        summary="事後報告を確認する（所属長・代理）",
+        summary="事後報告を確認する（{approver}・代理）",
         usage="/ack 番号　例: /ack 2",
         aliases=("確認",),
     )

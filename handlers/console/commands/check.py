@@ -16,7 +16,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "check",
         handle,
-        summary="文章をチェックする（保存されません。個人アカウントの留意点つき、7）",
+        summary="文章をチェックする（保存されません。個人アカウントの留意点つき、{personal}）",
         usage="/check 本文（本文を省くと複数行で入力）",
         aliases=("チェック",),
     )

@@ -18,7 +18,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "custody",
         handle,
-        summary="認証情報の管理（誰が管理し、復旧先・二要素認証・媒体はどうか）と異動の引継ぎ（5(10)）",
+        summary="認証情報の管理（誰が管理し、復旧先・二要素認証・媒体はどうか）と異動の引継ぎ（{credentials}）",
         usage=commands.USAGE,
         aliases=("認証情報",),
     )

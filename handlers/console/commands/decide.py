@@ -37,7 +37,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "approve",
         _decider("approve"),
-        summary="下書きを承認する（所属長・代理）",
+        summary="下書きを承認する（{approver}・代理）",
         usage="/approve 番号 [v版] [コメント]　例: /approve 1",
         aliases=("承認",),
     )

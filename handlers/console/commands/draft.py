@@ -24,7 +24,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "draft",
         handle,
-        summary="公式アカウントの投稿を作成し、チェックして決裁へ回す（4(3)）",
+        summary="公式アカウントの投稿を作成し、チェックして決裁へ回す（{approval}）",
         usage=USAGE,
         aliases=("下書き",),
     )

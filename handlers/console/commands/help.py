@@ -8,13 +8,14 @@ from handlers.console.router import Context, Registry
 
 def handle(ctx: Context, args: str) -> None:
     name = args.strip().lstrip("/")
+    fill = ctx.terms().fill  # summaries and usages name the guideline's own clauses and roles
     if name:
         cmd = ctx.registry.find(name)
         if cmd is not None:
-            ctx.reply(info(f"/{cmd.name}: {cmd.summary}", f"使い方: {cmd.usage}"))
+            ctx.reply(info(f"/{cmd.name}: {fill(cmd.summary)}", f"使い方: {fill(cmd.usage)}"))
             return
     lines = [
-        f"/{c.name:<10} {c.summary}"
+        f"/{c.name:<10} {fill(c.summary)}"
         + ("（別名: " + "、".join(f"/{a}" for a in c.aliases) + "）" if c.aliases else "")
         for c in ctx.registry.order
     ]

@@ -20,7 +20,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "incident",
         handle,
-        summary="炎上・なりすまし・訂正を報告し、対応スレッドで管理する（6）",
+        summary="炎上・なりすまし・訂正を報告し、対応スレッドで管理する（{incidents}）",
         usage="/incident 炎上|なりすまし|訂正 アカウント 概要またはURL（/incident help で一覧）",
         aliases=("インシデント",),
     )

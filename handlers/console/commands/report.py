@@ -26,7 +26,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "report",
         handle,
-        summary="決裁不要で掲載した投稿の事後報告を所属長へ提出する（4(3)ただし書）",
+        summary="決裁不要で掲載した投稿の事後報告を{approver}へ提出する（{approval}ただし書）",
         usage="/report 番号 [url=掲載先URL] 報告内容　例: /report 2 url=https://x.com/… 予定どおり掲載しました",
         aliases=("事後報告",),
     )

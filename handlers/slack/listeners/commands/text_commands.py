@@ -34,7 +34,7 @@ def _open_form(
     actor = core.actor(command["user_id"])
     if request.form == forms.ACCOUNT_FORM:
         offered = forms.account_form(core.factory, actor=actor)
-        view = render.account_modal(offered.values) if offered.ok else None
+        view = render.account_modal(offered.values, offered.terms) if offered.ok else None
     else:
         offered = forms.incident_form(core.factory, actor=actor, values=request.values)
         view = render.incident_modal(offered.incident) if offered.incident else None
