@@ -1,11 +1,12 @@
 """Benchmark of the content check (prints numbers; not a test).
 
-    python benchmarks/bench_rules.py [--rounds N]
+    python benchmarks/bench_rules.py [--rounds N] [--statistical]
 
 For posts of 140, 280, 1,000 and 10,000 characters (built from realistic official-post
 sentences, a few with violations), prints p50/p99 latency of ``check`` and of bare fugashi
 tokenization (``Tagger.parseToNodeList``) of the same texts, their ratio, and throughput.
 Check and tokenization are timed alternately, text by text, so machine noise hits both.
+``--statistical`` times the check with the statistical tier switched on (rules.statistical).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rules import default_checker
+from rules import Checker, Config, default_checker
 from rules.tokens import get_tagger
 
 SENTENCES = [
@@ -68,9 +69,14 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=1, help="repeat each text N times")
+    parser.add_argument(
+        "--statistical", action="store_true", help="with the statistical tier switched on"
+    )
     args = parser.parse_args()
     rnd = random.Random(7)
-    checker = default_checker()
+    checker = (
+        Checker(Config.load().extend(statistical=True)) if args.statistical else default_checker()
+    )
     tagger = get_tagger()
     checker.check("ウォームアップ 090-1234-5678 山田さんの相談")
     print(
@@ -110,7 +116,7 @@ def main() -> None:
     print(
         "ratio = total check time / total bare fugashi tokenization (parseToNodeList) time "
         "of the same texts; 'mixed' posts mostly contain one violation, 'clean' none; "
-        f"python {sys.version.split()[0]}"
+        f"python {sys.version.split()[0]}; statistical tier {'on' if args.statistical else 'off'}"
     )
 
 

@@ -7,16 +7,19 @@ import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import cast
 
 from .config import Config
 from .context import Context
-from .data import PhraseEntry
+from .data import DataError, PhraseEntry
 from .family import Adjust, DataFiles, RuleDoc
 from .matcher import TermMatcher
 from .model import Finding, Report, Severity
 from .normalize import normalize_plain, variants
 from .registry import FAMILIES, rule_docs
+from .statistical import Weights
+from .statistical import findings as statistical_findings
 from .tokens import Token
 from .urls import TrustedLinks
 
@@ -45,6 +48,14 @@ def _trusted(entries: Iterable[str]) -> TrustedLinks:
     return _trusted_cached(key)
 
 
+@lru_cache(maxsize=4)
+def _weights(path: Path) -> Weights:
+    try:
+        return Weights.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path}: not a statistical tier weights file ({exc})") from exc
+
+
 class Checker:
     """A reusable checker bound to one :class:`Config` (thread-safe, cheap to call)."""
 
@@ -69,6 +80,11 @@ class Checker:
                     entries.append(e)
         self._by_term = by_term
         self._matcher = TermMatcher(by_term)
+        # The statistical tier's model (rules/statistical/weights.json, or the override
+        # folder's weights.json), read only when the tier is switched on.
+        self._weights: Weights | None = None
+        if self.config.statistical:
+            self._weights = _weights(files.path("statistical/weights.json"))
 
     def data(self, family: str) -> object:
         """What family ``family`` loaded (its own data object)."""
@@ -93,6 +109,8 @@ class Checker:
         for family in FAMILIES:
             if family.scan is not None:
                 found.extend(family.scan(ctx))
+        if self._weights is not None:
+            found.extend(statistical_findings(ctx, found, self._weights))
         return Report(self._finish(found))
 
     def _phrases(self, ctx: Context) -> Iterator[Finding]:

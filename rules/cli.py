@@ -11,10 +11,20 @@ from typing import Any, TextIO
 
 from .argparse_ja import JapaneseArgumentParser
 from .checker import Checker
+from .config import Config
 from .data import DataError
 from .model import Report, line_col
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
+_STAT_HELP = "統計的な判定（学習した分類器）も行う（環境変数 GUIDELINE_RULES_STATISTICAL=1 と同じ）"
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    """The config the options ask for (None: the default checker's)."""
+    if not args.data_dir and not args.statistical:
+        return None
+    config = Config.load(args.data_dir)
+    return config.extend(statistical=True) if args.statistical else config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--data-dir", metavar="フォルダ", help="同梱のデータファイルの代わりに使うフォルダ"
     )
+    chk.add_argument("--statistical", action="store_true", help=_STAT_HELP)
     ev = sub.add_parser(
         "eval",
         help="正解付きの JSONL コーパスでチェックを評価する（検出率・誤検知、条項別）",
@@ -57,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="信頼する公式アカウントのURL（繰り返し指定可。ボットが渡すものと同じ）",
     )
+    ev.add_argument("--statistical", action="store_true", help=_STAT_HELP)
     docs = sub.add_parser("docs", help="docs/rules.md の自動生成部分を出力する")
     docs.add_argument(
         "--write",
@@ -137,11 +149,10 @@ def _jsonl(checker: Checker, inp: TextIO, out: TextIO, err: TextIO) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .config import Config
     from .evaluate import CorpusError, evaluate, load_corpus, render_text
 
     try:
-        checker = Checker(Config.load(args.data_dir) if args.data_dir else None)
+        checker = Checker(_config(args))
     except DataError as exc:
         print(f"データファイルの誤り: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -180,9 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        from .config import Config
-
-        checker = Checker(Config.load(args.data_dir) if args.data_dir else None)
+        checker = Checker(_config(args))
     except DataError as exc:
         print(f"データファイルの誤り: {exc}", file=sys.stderr)
         return EXIT_USAGE

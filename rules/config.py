@@ -9,6 +9,7 @@ naming the file and line.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,10 @@ from .data import DataError, load_list, override_dir_from_env, resolve, validate
 from .normalize import address_key, normalize_plain
 
 _DIGITS = re.compile(r"[0-9]")
+#: Switches the statistical tier on (1/on/true/yes) or off (0/off/false/no, or unset).
+STATISTICAL_ENV = "GUIDELINE_RULES_STATISTICAL"
+_FLAGS = {"": False, "0": False, "off": False, "false": False, "no": False}
+_FLAGS.update(dict.fromkeys(("1", "on", "true", "yes"), True))
 
 
 def _validate_number(entry: str) -> str | None:
@@ -40,6 +45,7 @@ class Config:
     trusted_domains: frozenset[str] = frozenset()  # link targets that are not third parties
     allow_phrases: frozenset[str] = frozenset()  # excerpts confirmed as false positives
     disabled_rules: frozenset[str] = field(default_factory=frozenset)  # switched-off rule ids
+    statistical: bool = False  # the statistical tier (rules.statistical); off by default
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Config:
@@ -47,6 +53,10 @@ class Config:
         override = Path(data_dir) if data_dir is not None else override_dir_from_env()
         if override is not None and not override.is_dir():
             raise DataError(f"{override}: override folder does not exist")
+
+        flag = os.environ.get(STATISTICAL_ENV, "").strip().lower()
+        if flag not in _FLAGS:
+            raise DataError(f"{STATISTICAL_ENV}={flag}: expected 1 / 0 (or on / off)")
 
         def path(rel: str) -> Path:
             return resolve(rel, override)
@@ -68,6 +78,7 @@ class Config:
             allow_phrases=frozenset(
                 normalize_plain(e) for e in load_list(path("allow_phrases.txt"))
             ),
+            statistical=_FLAGS[flag],
         )
 
     def extend(
@@ -78,6 +89,7 @@ class Config:
         public_addresses: Iterable[str] = (),
         allow_phrases: Iterable[str] = (),
         disabled_rules: Iterable[str] = (),
+        statistical: bool | None = None,
     ) -> Config:
         """A copy with extra allow-list entries (e.g. a department's own numbers)."""
         digits = {"".join(_DIGITS.findall(normalize_plain(n))) for n in public_numbers}
@@ -94,6 +106,7 @@ class Config:
             public_addresses=self.public_addresses + tuple(public_addresses),
             allow_phrases=self.allow_phrases | {normalize_plain(p) for p in allow_phrases},
             disabled_rules=self.disabled_rules | frozenset(disabled_rules),
+            statistical=self.statistical if statistical is None else statistical,
         )
 
     @cached_property

@@ -19,6 +19,7 @@ from . import (
     rumour,
     security,
     shorteners,
+    statistical,
     undecided,
 )
 from .family import Family, PhraseFile, RuleDoc
@@ -38,6 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     links.FAMILY,
     inappropriate.FAMILY,
     conduct.FAMILY,
+    statistical.FAMILY,
 )
 
 
