@@ -32,6 +32,11 @@ ALLOWED: frozenset[str] = frozenset(
             "system",
             "guest",
             "pr2",
+            # benchmarks/tenants.py's city directories (tests/tenancy/test_benchmark_tenants.py)
+            *["pr", "info", "info2"],
+            *[f"{role}{d}" for role in ("head", "deputy", "dept", "acct") for d in range(3)],
+            *[f"staff{d}{k}" for d in range(3) for k in "ab"],
+            *[f"acct{d}-x" for d in range(3)],
         ],
         # account, department and channel codes
         *[
