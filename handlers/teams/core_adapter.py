@@ -35,6 +35,7 @@ from bot.drafts.api import NewDraft
 from bot.drafts.commands import parse_draft, parse_edit
 from bot.errors import BotError, ValidationFailed
 from bot.incidents import messaging as incident_messages
+from bot.incidents import service as incident_service
 from bot.incidents.models import Incident
 from bot.interaction import Actor, Reply, button_int, error, info, refusal
 from bot.notify.messages import OutMessage
@@ -348,6 +349,8 @@ class TeamsCore:
 
     def _thread_link(self, incident_id: int) -> Answer:
         """A link to the incident's thread root, or the truth that it is not posted yet."""
+        with self.factory() as session:
+            incident_service.get(session, incident_id=incident_id)  # NotFound, as elsewhere
         ref = incident_thread(self.factory, incident_id=incident_id)
         if ref is None or ref.platform != PLATFORM:
             return Answer(
