@@ -22,7 +22,6 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +94,18 @@ RULES: tuple[RuleDoc, ...] = tuple(_doc(c) for c in CLAUSES)
 _BY_CLAUSE = {r.clause: r for r in RULES}
 
 
+#: Weights are stored to 4 decimals, so each is a whole number of 1/10,000ths. The weights of
+#: one n-gram for all clauses are packed into one integer, a signed 40-bit field per clause
+#: (``w_k * 10000 << 40k``): the sum of the packed integers of a sentence's n-grams is then
+#: one C-level ``sum`` and holds every clause's sum exactly (a field holds ±2^39, far more
+#: than 14,000 n-grams of weight ≤ 100).
+_SCALE = 10_000
+_BITS = 40
+_FULL = 1 << _BITS
+_HALF = 1 << (_BITS - 1)
+_MAX_WEIGHT = 100.0
+
+
 @dataclass(frozen=True)
 class Weights:
     """A trained model: per clause a bias and a threshold; per n-gram a weight per clause."""
@@ -102,7 +113,7 @@ class Weights:
     clauses: tuple[str, ...]
     bias: tuple[float, ...]
     thresholds: tuple[float, ...]  # on the margin (log-odds), per clause
-    table: dict[str, tuple[float, ...]]  # n-gram -> its weight for each clause
+    packed: dict[str, int]  # n-gram -> its weights for all clauses, packed (see _SCALE)
     keys: frozenset[str]
     digest: str  # sha256 of the file
 
@@ -124,21 +135,28 @@ class Weights:
         thresholds = tuple(float(t) for t in obj["thresholds"])
         if len(bias) != n or len(thresholds) != n:
             raise ValueError("bias and thresholds need one value per clause")
-        table: dict[str, tuple[float, ...]] = {}
+        packed: dict[str, int] = {}
         for g, kw in obj["features"].items():
-            row = [0.0] * n
+            value = 0
             for k, w in kw:
-                row[int(k)] = float(w)
-            table[str(g)] = tuple(row)
-        return cls(clauses, bias, thresholds, table, frozenset(table), digest)
+                k, w = int(k), float(w)
+                if not 0 <= k < n or abs(w) > _MAX_WEIGHT:
+                    raise ValueError(f"bad weight {w!r} of clause {k!r} for {g!r}")
+                value += round(w * _SCALE) << (_BITS * k)
+            packed[str(g)] = value
+        return cls(clauses, bias, thresholds, packed, frozenset(packed), digest)
 
     def margins(self, features: set[str]) -> list[float]:
         """Log-odds per clause of a sentence with these features (a sparse dot product)."""
-        hits = self.keys.intersection(features)
-        if not hits:
-            return list(self.bias)
-        sums = map(sum, zip(*map(self.table.__getitem__, hits), strict=True))
-        return list(map(add, self.bias, sums))
+        total = sum(map(self.packed.__getitem__, self.keys.intersection(features)))
+        out = []
+        for b in self.bias:
+            field = total & (_FULL - 1)
+            if field >= _HALF:
+                field -= _FULL
+            total = (total - field) >> _BITS
+            out.append(b + field / _SCALE)
+        return out
 
     def hits(self, features: set[str]) -> Iterator[tuple[str, float]]:
         """(clause, margin) for every clause whose margin reaches its threshold."""
