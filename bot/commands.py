@@ -151,7 +151,7 @@ def draft_form(
             return FormReply(_edit_form(session, person, draft_id))
         accounts = [(a.code, a.name) for a in drafts_api.postable_accounts(session, person)]
         if not accounts:
-            raise drafts_api.no_postable_account()
+            raise drafts_api.no_postable_account(guideline_terms.in_force(session))
         return FormReply(DraftForm(accounts=accounts, terms=guideline_terms.in_force(session)))
 
     return as_person(factory, actor, work, refused=lambda reply: FormReply(None, reply))

@@ -120,7 +120,7 @@ class CustodySource:
         specs: list[tuple[str, str, timedelta, Callable[[bool], sa.Select]]] = [
             (
                 "custody.rotation",
-                "パスワード変更期限切れ（5(10)）",
+                "パスワード変更期限切れ（{credentials}）",
                 s.custody_rotation_days * DAY,
                 lambda esc: _custody_query(
                     sa.func.coalesce(r.password_changed_at, r.created_at), sa.true(), escalated=esc
@@ -128,7 +128,7 @@ class CustodySource:
             ),
             (
                 "custody.2fa_off",
-                "二要素認証なし（5(10)）",
+                "二要素認証なし（{credentials}）",
                 flag,
                 lambda esc: _custody_query(
                     sa.func.coalesce(r.twofa_changed_at, r.created_at),
@@ -138,7 +138,7 @@ class CustodySource:
             ),
             (
                 "custody.personal",
-                "復旧先が個人のアドレス・電話（5(10)）",
+                "復旧先が個人のアドレス・電話（{credentials}）",
                 flag,
                 lambda esc: _custody_query(
                     sa.func.coalesce(r.recovery_changed_at, r.created_at),
@@ -148,7 +148,7 @@ class CustodySource:
             ),
             (
                 "custody.unconfirmed",
-                "認証情報の管理状況が未確認（5(10)）",
+                "認証情報の管理状況が未確認（{credentials}）",
                 s.custody_unconfirmed_days * DAY,
                 lambda esc: _custody_query(
                     sa.func.coalesce(r.confirmed_at, r.created_at), sa.true(), escalated=esc
@@ -159,7 +159,7 @@ class CustodySource:
             specs.append(
                 (
                     "custody.missing",
-                    "認証情報の管理記録なし（5(10)）",
+                    "認証情報の管理記録なし（{credentials}）",
                     flag,
                     lambda esc: _missing_query(escalated=esc),
                 )
@@ -179,7 +179,7 @@ class CustodySource:
             rules.append(
                 rule(
                     f"{kind}.esc",
-                    f"{label}・所属長へ連絡済み",
+                    f"{label}・{{approver}}へ連絡済み",
                     first + escalate,
                     repeat,
                     functools.partial(_ignore_now, query, True),
@@ -276,14 +276,14 @@ class HandoverSource:
         return (
             rule(
                 "handover.open",
-                "引継ぎ未完了（人事異動・5(10)）",
+                "引継ぎ未完了（人事異動・{credentials}）",
                 first,
                 repeat,
                 lambda now: _handover_query(escalated=False),
             ),
             rule(
                 "handover.open.esc",
-                "引継ぎ未完了・所属長へ連絡済み",
+                "引継ぎ未完了・{approver}へ連絡済み",
                 first + s.handover_escalate_after_days * DAY,
                 repeat,
                 lambda now: _handover_query(escalated=True),

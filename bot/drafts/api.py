@@ -29,6 +29,8 @@ from bot.drafts.common import NO_POSTABLE_ACCOUNT, postable_accounts
 from bot.errors import BotError, NotFound, ValidationFailed
 from bot.feedback.service import city_check
 from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+from bot.guideline.terms import Terms
 from bot.interaction import Actor, Reply, button_int, info, refusal, run_as, unsupported
 from bot.notify.messages import Field, OutMessage
 
@@ -69,15 +71,15 @@ class DraftRevision:
             raise ValueError(f"unknown changes: {sorted(unknown)}")
 
 
-def no_postable_account() -> NotFound:
-    return NotFound(NO_POSTABLE_ACCOUNT)
+def no_postable_account(terms: Terms) -> NotFound:
+    return NotFound(terms.fill(NO_POSTABLE_ACCOUNT))
 
 
 def only_account(session: Session, person: Person) -> str:
     """The account a draft without ``account=`` is for: the person's only postable one."""
     accounts = postable_accounts(session, person)
     if not accounts:
-        raise no_postable_account()
+        raise no_postable_account(guideline_terms.in_force(session))
     if len(accounts) > 1:
         codes = "、".join(a.code for a in accounts)
         raise ValidationFailed(
@@ -237,7 +239,9 @@ def file_report(
             draft_id,
             info(
                 f"下書き #{draft_id} の事後報告を提出しました",
-                "所属長に確認を依頼しました（4(3)ただし書）。",
+                guideline_terms.in_force(session).fill(
+                    "{approver}に確認を依頼しました（{approval}ただし書）。"
+                ),
                 kind="report.receipt",
             ),
         )
@@ -334,13 +338,13 @@ def check_text(
         validate_text(text)
     except BotError as exc:
         return refusal(exc)
+    terms: Terms | None = None
     if factory is None:
         outcome = run_check(text)
     else:
         with factory() as session:
-            outcome = run_check(
-                text, city=city_check(session), terms=guideline_terms.in_force(session)
-            )
+            terms = guideline_terms.in_force(session)
+            outcome = run_check(text, city=city_check(session), terms=terms)
     lines = [
         VERDICT_LABELS[outcome.verdict]
         + (f"（{len(outcome.findings)}件）" if outcome.findings else "")
@@ -348,8 +352,11 @@ def check_text(
     ]
     lines.append("この確認結果は保存されません。")
     lines.append("")
-    lines.append("個人アカウントで発信する場合の留意点（7）:")
-    lines.extend("・" + r for r in section7_reminders(now))
+    reminders = section7_reminders(now, terms=terms)
+    if reminders:
+        chapter = (terms or guideline_terms.of(default_guideline())).personal_chapter
+        lines.append(f"個人アカウントで発信する場合の留意点（{chapter}）:")
+        lines.extend("・" + r for r in reminders)
     return Reply(
         ok=True,
         message=OutMessage(

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from bot.business_calendar import BusinessCalendar, business_calendar
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
 from bot.guideline.terms import Terms
 from bot.notify.messages import FindingView
 from bot.text import has_visible
@@ -200,12 +202,16 @@ def blocked_message(outcome: CheckOutcome, *, approver: str) -> str:
 # --- 7(2) reminders for /check ---------------------------------------------------------
 
 
-def section7_reminders(now: datetime, calendar: BusinessCalendar | None = None) -> list[str]:
-    """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ).
+def section7_reminders(
+    now: datetime, calendar: BusinessCalendar | None = None, *, terms: Terms | None = None
+) -> list[str]:
+    """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ in the seed city):
+    the guideline file's ``check_reminders``.
 
     Working hours are the office's business calendar (``bot.business_calendar``: national holidays
     and 年末年始 excluded), the same one the reminders run on.
     """
+    terms = terms or guideline_terms.of(default_guideline())
     calendar = calendar or business_calendar()
     during = calendar.is_business_moment(now)
     working = (
@@ -213,13 +219,4 @@ def section7_reminders(now: datetime, calendar: BusinessCalendar | None = None) 
         if during
         else "現在は勤務時間外です。"
     )
-    return [
-        f"7(2)オ: 個人アカウントでの勤務時間中の利用は禁止されています（勤務時間: {calendar.hours_label()}）。"
-        + working
-        + "発信日時は表示されることを意識してください。",
-        "7(2)キ(ア): 職務内容や市政情報を個人アカウントで発信する場合は、職員であることを明らかにし、"
-        "「投稿内容は個人的見解であり、市及び所属部署の見解を代表するものではない」旨の免責文を"
-        "プロフィール欄に掲載してください。",
-        "7(2)キ(イ)(ウ): 常に正確な情報を発信し、施策の意思形成過程の未確定情報は発信しないでください。",
-        "7(2)ア: 個人が特定できる写真や映像は、あらかじめ本人の了解を得てください。",
-    ]
+    return terms.check_reminders(calendar.hours_label(), working)

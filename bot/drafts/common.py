@@ -110,16 +110,18 @@ def postable_account(session: Session, *, author: Person, account_code: str) -> 
         raise NotFound(_unknown_account(session, author=author, code=account_code)) from None
     _require_open_account(account, doing="下書きを登録")
     if not directory.can_post_for(account, author):
+        cited = guideline_terms.of_record(account).policy_cited("operators")
         raise PermissionDenied(
-            f"あなたは公式アカウント「{account.name}」の管理者・担当者として登録されていません（4(1)キ）。"
+            f"あなたは公式アカウント「{account.name}」の管理者・担当者として登録されていません{cited}。"
             "アカウントの管理者に確認してください。"
         )
     return account
 
 
+# A template (``Terms.fill``): the guideline's confirmer and clauses.
 NO_POSTABLE_ACCOUNT = (
-    "あなたが管理者・担当者として登録されている公式アカウント（広報課長の確認済み）がありません"
-    "（4(1)キ、4(2)）。アカウントの管理者に登録を依頼してください。"
+    "あなたが管理者・担当者として登録されている公式アカウント（{confirmer}の確認済み）がありません"
+    "（{operators_item}、{confirmation}）。アカウントの管理者に登録を依頼してください。"
 )
 
 
@@ -135,7 +137,7 @@ def _unknown_account(session: Session, *, author: Person, code: str) -> str:
     head = f"公式アカウント「{code.strip()}」は登録されていません。"
     mine = postable_accounts(session, author)
     if not mine:
-        return head + NO_POSTABLE_ACCOUNT
+        return head + guideline_terms.in_force(session).fill(NO_POSTABLE_ACCOUNT)
     listed = "、".join(f"「{a.name}」（{a.code}）" for a in mine)
     return head + f"あなたが投稿できる公式アカウント: {listed}"
 
@@ -178,12 +180,16 @@ def _require_open_account(account: Account, *, doing: str, draft: Draft | None =
     if account.status == SUSPENDED:
         raise ValidationFailed(
             f"公式アカウント「{account.name}」は{ACCOUNT_STATUS_LABELS[SUSPENDED]}のため、"
-            f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または所属長が"
+            f"{what}{doing}できません。運用を再開するときは、アカウントの管理者または"
+            f"{guideline_terms.of_record(account).approver}が"
             f"「/account resume {account.code} 理由」で再開してください。"
         )
-    status = status_label(account.status, guideline_terms.of_record(account))
+    terms = guideline_terms.of_record(account)
+    status = status_label(account.status, terms)
     raise ValidationFailed(
-        f"公式アカウント「{account.name}」は広報課長の確認（4(2)）を受けていないため"
+        f"公式アカウント「{account.name}」は"
+        + terms.fill("{confirmer}の確認（{confirmation}）")
+        + "を受けていないため"
         f"（現在: {status}）、{what}{doing}できません。"
     )
 
@@ -204,7 +210,7 @@ def normalise_exemption(exemption: str | None, terms: Terms) -> str | None:
     return value
 
 
-def check_photo(photo_people: str, photo_consent: bool, *, emergency: bool) -> None:
+def check_photo(photo_people: str, photo_consent: bool, *, emergency: bool, terms: Terms) -> None:
     if photo_people not in ("none", "identifiable"):
         raise ValidationFailed(
             "写真・映像の指定は none（人物が特定できるものはない）か identifiable（ある）にしてください。",
@@ -213,7 +219,8 @@ def check_photo(photo_people: str, photo_consent: bool, *, emergency: bool) -> N
     if photo_people == "identifiable" and not photo_consent and not emergency:
         raise ValidationFailed(
             "個人が特定できる写真・映像を投稿するには、事前に本人（または所属団体・企業等）の了解が必要です"
-            "（7(1)ク、7(2)ア）。了解を得てから「本人の同意あり」を選んで（コマンドでは consent=yes を"
+            + terms.fill("（{rights}、{photo_consent}）。")
+            + "了解を得てから「本人の同意あり」を選んで（コマンドでは consent=yes を"
             "付けて）送り直すか、写真・映像を外してください。",
             fields={"photo_consent": "必要"},
         )
@@ -289,7 +296,7 @@ def deciders_for(
     people = [p for p in directory.approvers(department, now) if p.id != author.id]
     if not people:
         raise ValidationFailed(
-            f"{department.name}で、あなた以外に決裁できる所属長・代理がいません。自分の下書きは決裁できないため、"
+            f"{department.name}で、あなた以外に決裁できる{guideline_terms.of_record(account).approver}・代理がいません。自分の下書きは決裁できないため、"
             "代理を名簿に登録してもらってください。"
         )
     return people

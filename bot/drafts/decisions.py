@@ -92,15 +92,17 @@ def decide(
     draft = get_draft(session, draft_id=draft_id)
     account = draft.account
     department = load_department(session, account.department_id)
+    terms = guideline_terms.in_force(session)
     if not directory.is_head_or_deputy(department, decider, now):
         head = messaging.who(department.head) if department.head else "未登録"
         raise PermissionDenied(
-            f"下書き #{draft.id} を決裁できるのは{department.name}の所属長（{head}）または代理です（4(3)）。"
+            f"下書き #{draft.id} を決裁できるのは{department.name}の{terms.approver}（{head}）"
+            f"または代理です（{terms.approval_clause}）。"
         )
     if draft.author_id == decider.id:
         raise PermissionDenied(
             f"下書き #{draft.id} はあなたが作成したものなので、あなたは決裁できません。"
-            "所属長または他の代理が決裁します。"
+            f"{terms.approver}または他の代理が決裁します。"
         )
     number = version if version is not None else draft.current_version
     if number != draft.current_version:

@@ -484,7 +484,7 @@ def inbox(
     registrations = list(registrations)
     if registrations:
         parts.append(
-            f"開設届の確認待ち（{len(registrations)}件、{terms.confirmation_clause}）:\n"
+            f"{terms.registration_form}の確認待ち（{len(registrations)}件、{terms.confirmation_clause}）:\n"
             + "\n".join(
                 f"{r.name}（{r.media}・{r.department}）"
                 + (f"\n    提出者: {r.submitted_by}" if r.submitted_by else "")

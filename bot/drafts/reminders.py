@@ -26,12 +26,20 @@ from bot.clock import format_jst
 from bot.directory.models import Account, Department, Deputy, Person
 from bot.drafts.messaging import decision_actions
 from bot.drafts.models import AfterReport, Draft, DraftVersion
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import Action, Field, OutMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import ReminderSettings
 from bot.scheduler.sources import Rendered, Rule, Rules, id_in, snooze_actions
 
-EMERGENCY = "エ"
+
+def _emergency() -> sa.ColumnElement[bool]:
+    """A draft claimed a category its guideline never holds back (the seed city's 4(3)エ).
+
+    The labels are those of every guideline version this process knows (the shipped files
+    and each version read since it started): a sweep has no session to look them up with.
+    """
+    return Draft.exemption.in_(sorted(guideline_terms.never_held_labels()))
 
 
 def _current_version() -> sa.ColumnElement[bool]:
@@ -78,7 +86,7 @@ def _pending_for_deputies(now: datetime) -> sa.Select:
 
 def _unreported(emergency: bool) -> sa.Select:
     author = aliased(Person)
-    category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
+    category = _emergency() if emergency else sa.not_(_emergency())
     return (
         sa.select(
             Draft.id.label("item_id"),
@@ -95,7 +103,7 @@ def _unreported(emergency: bool) -> sa.Select:
 
 def _unacknowledged(emergency: bool) -> sa.Select:
     head = aliased(Person)
-    category = Draft.exemption == EMERGENCY if emergency else Draft.exemption != EMERGENCY
+    category = _emergency() if emergency else sa.not_(_emergency())
     return (
         sa.select(
             Draft.id.label("item_id"),
@@ -132,28 +140,28 @@ class DraftSource:
         return (
             rule(
                 "approval.pending",
-                "決裁待ち（4(3)）",
+                "決裁待ち（{approval}）",
                 s.approval_after_hours * hours,
                 s.approval_repeat_hours * hours,
                 _pending_for_head,
             ),
             rule(
                 "approval.escalated",
-                "決裁待ち・代理へ連絡済み（4(3)）",
+                "決裁待ち・代理へ連絡済み（{approval}）",
                 s.approval_escalate_after_hours * hours,
                 s.approval_repeat_hours * hours,
                 _pending_for_deputies,
             ),
             rule(
                 "exempt.unreported",
-                "事後報告なし（4(3)ただし書）",
+                "事後報告なし（{approval}ただし書）",
                 s.exempt_report_after_hours * hours,
                 s.exempt_report_repeat_hours * hours,
                 lambda now: _unreported(emergency=False),
             ),
             rule(
                 "exempt.unreported",
-                "事後報告なし・緊急情報（4(3)エ）",
+                "事後報告なし・緊急情報（{emergency}）",
                 emergency_first,
                 emergency_repeat,
                 lambda now: _unreported(emergency=True),
@@ -161,14 +169,14 @@ class DraftSource:
             ),
             rule(
                 "report.unacknowledged",
-                "事後報告の確認待ち（4(3)ただし書）",
+                "事後報告の確認待ち（{approval}ただし書）",
                 s.report_ack_after_hours * hours,
                 s.report_ack_repeat_hours * hours,
                 lambda now: _unacknowledged(emergency=False),
             ),
             rule(
                 "report.unacknowledged",
-                "事後報告の確認待ち・緊急情報（4(3)エ）",
+                "事後報告の確認待ち・緊急情報（{emergency}）",
                 emergency_first,
                 emergency_repeat,
                 lambda now: _unacknowledged(emergency=True),
@@ -285,6 +293,8 @@ def _message(
     ordinal: int,
 ) -> OutMessage | None:
     ref = f"下書き #{draft.id}（第{draft.current_version}版）"
+    terms = guideline_terms.of_record(draft)
+    fill, approver = terms.fill, terms.approver
     waited = _waited(reminder, now, calendar)
     fields = [
         Field("アカウント", f"{account.name}［{account.media}］"),
@@ -298,7 +308,8 @@ def _message(
             title=f"【決裁のお願い】{ref}が決裁を待っています",
             text=(
                 f"「{account.name}」への投稿が決裁を待っています。"
-                "4(3)により所属長の決裁が必要です。内容を確認し、承認・差し戻し・却下のいずれかを選んでください。"
+                + fill("{approval}により{approver}の決裁が必要です。")
+                + "内容を確認し、承認・差し戻し・却下のいずれかを選んでください。"
             ),
             fields=fields,
             actions=[
@@ -309,14 +320,14 @@ def _message(
             mentions=[reminder.recipient_key],
         )
     if reminder.kind == "approval.escalated":
-        fields.append(Field("所属長", _who(head)))
+        fields.append(Field(approver, _who(head)))
         fields.append(Field("決裁依頼から", waited))
         return OutMessage(
             kind="reminder.approval_escalated",
             title=f"【代理決裁のお願い】{ref}の決裁が滞っています",
             text=(
-                f"所属長の決裁（4(3)）が{waited}行われていません。"
-                "代理として登録されているため、所属長が不在の場合は代わりに決裁してください。"
+                fill("{approver}の決裁（{approval}）が") + f"{waited}行われていません。"
+                f"代理として登録されているため、{approver}が不在の場合は代わりに決裁してください。"
             ),
             fields=fields,
             actions=[
@@ -327,26 +338,26 @@ def _message(
             mentions=[reminder.recipient_key],
         )
     if reminder.kind == "exempt.unreported":
-        fields.append(Field("決裁不要の区分", f"4(3){draft.exemption}"))
+        fields.append(Field("決裁不要の区分", terms.exemption_ref(draft.exemption)))
         if draft.state == "report_due":
             if draft.published_at is not None:
                 fields.insert(2, Field("掲載", format_jst(draft.published_at)))
-            text = (
-                "掲載済みの登録はありますが、所属長への事後報告がまだです。"
-                "4(3)ただし書により、決裁を経ずに発信した場合は速やかに所属長へ事後報告してください。"
+            text = fill(
+                "掲載済みの登録はありますが、{approver}への事後報告がまだです。"
+                "{approval}ただし書により、決裁を経ずに発信した場合は速やかに{approver}へ事後報告してください。"
             )
         elif draft.planned_at is None:
             fields.insert(2, Field("掲載予定", "登録されていません"))
-            text = (
+            text = fill(
                 "決裁不要として登録された投稿の、掲載の登録と事後報告を待っています。"
-                "掲載した場合は掲載先を登録のうえ、4(3)ただし書により速やかに所属長へ事後報告してください。"
+                "掲載した場合は掲載先を登録のうえ、{approval}ただし書により速やかに{approver}へ事後報告してください。"
                 "掲載しない場合は下書きを取り下げてください。"
             )
         else:
             fields.insert(2, Field("掲載予定", format_jst(draft.planned_at)))
-            text = (
+            text = fill(
                 "掲載予定時刻を過ぎましたが、掲載の登録も事後報告もありません。"
-                "掲載した場合は登録のうえ、4(3)ただし書により速やかに所属長へ事後報告してください。"
+                "掲載した場合は登録のうえ、{approval}ただし書により速やかに{approver}へ事後報告してください。"
                 "掲載しない場合は下書きを取り下げてください。"
             )
         return OutMessage(
@@ -364,7 +375,7 @@ def _message(
             kind="reminder.report_unacknowledged",
             title=f"【確認のお願い】{ref}の事後報告が未確認です",
             text=(
-                f"決裁不要（4(3){draft.exemption}）として掲載された投稿の事後報告が確認されていません。"
+                f"決裁不要（{terms.exemption_ref(draft.exemption)}）として掲載された投稿の事後報告が確認されていません。"
                 "内容を確認してください。"
             ),
             fields=fields,

@@ -32,6 +32,7 @@ from bot.drafts.common import (
 from bot.drafts.models import AfterReport, Draft
 from bot.drafts.state import Event, State, label, next_state
 from bot.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.service import enqueue
 
 # --- publish, report, acknowledge ------------------------------------------------------
@@ -66,7 +67,8 @@ def mark_published(
         decision = decision_for(session, version=version)
         if decision is None or decision.kind != "approve":  # pragma: no cover - state implies it
             raise InvalidTransition(
-                f"下書き #{draft.id} の第{version.number}版は承認されていません（4(3)）。"
+                f"下書き #{draft.id} の第{version.number}版は承認されていません"
+                f"（{guideline_terms.of_record(draft).approval_clause}）。"
             )
     account_in_operation(session, draft=draft, doing="掲載済みとして登録")
     clean_url = check_url(url, draft=draft)
@@ -175,13 +177,14 @@ def acknowledge_report(
     now = clock.now()
     draft = get_draft(session, draft_id=draft_id)
     department = load_department(session, draft.account.department_id)
+    approver = guideline_terms.of_record(draft).approver
     if not directory.is_head_or_deputy(department, actor, now):
         raise PermissionDenied(
-            f"下書き #{draft.id} の事後報告を確認できるのは{department.name}の所属長または代理です。"
+            f"下書き #{draft.id} の事後報告を確認できるのは{department.name}の{approver}または代理です。"
         )
     if draft.author_id == actor.id:
         raise PermissionDenied(
-            "自分が提出した事後報告は確認できません。所属長または他の代理が確認します。"
+            f"自分が提出した事後報告は確認できません。{approver}または他の代理が確認します。"
         )
     report = session.scalar(
         sa.select(AfterReport)

@@ -71,7 +71,7 @@ def submit(
     terms = guideline_terms.in_force(session)
     category = normalise_exemption(exemption, terms)
     evidence = check_evidence(category, evidence, terms)
-    check_photo(photo_people, photo_consent, emergency=terms.is_emergency(category))
+    check_photo(photo_people, photo_consent, emergency=terms.is_emergency(category), terms=terms)
     if planned_at is not None and planned_at.tzinfo is None:
         raise ValueError("planned_at must be timezone-aware")
     registered = _exemption_allowed(session, account=account, category=category, terms=terms)
@@ -333,7 +333,7 @@ def edit(
     )
     new_photo = draft.photo_people if photo_people is UNSET else photo_people
     new_consent = draft.photo_consent if photo_consent is UNSET else bool(photo_consent)
-    check_photo(new_photo, new_consent, emergency=terms.is_emergency(category))
+    check_photo(new_photo, new_consent, emergency=terms.is_emergency(category), terms=terms)
     new_planned = draft.planned_at if planned_at is UNSET else planned_at
     if new_planned is not None and new_planned.tzinfo is None:
         raise ValueError("planned_at must be timezone-aware")

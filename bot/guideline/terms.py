@@ -11,6 +11,7 @@ now, the version recorded on a draft, decision or incident for what happened the
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable
@@ -188,8 +189,15 @@ class Terms:
             "exemption_labels": self.exemption_labels,
             "first_exemption": self.exemptions[0].label if self.exemptions else "",
             "personal": self.personal_chapter,
+            "rights": self.cite("7(1)ク") or self.short_name,  # whose rights a photo touches
+            "operators_item": self.policy_ref("operators") or self.short_name,
+            "emergency": "・".join(
+                self.exemption_ref(e.label) for e in self.exemptions if not e.held
+            )
+            or self.short_name,
             "forbidden_items": self.forbidden_range,
             **{topic: self.ref(topic) for topic in _TOPICS},
+            **{f"incident_{t.code}": t.clause for t in self.incident_types},
         }
 
     def fill(self, template: str) -> str:
@@ -341,6 +349,25 @@ def of(guideline: Guideline) -> Terms:
         if found is None:
             found = _by_sha[guideline.sha256] = Terms(guideline)
     return found
+
+
+def never_held_labels() -> set[str]:
+    """The exemption labels no known version ever holds back (the seed's エ, さくら町's 甲):
+    those of the shipped files and of every version read by this process."""
+    from bot.guideline.loader import DATA_DIR
+
+    with _lock:
+        known = [t.guideline for t in _by_sha.values()]
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        known.append(_shipped(str(path)))
+    return {e.label for g in known for e in g.exemptions if not e.held}
+
+
+@functools.cache
+def _shipped(path: str) -> Guideline:
+    from bot.guideline.loader import load_file
+
+    return load_file(path)
 
 
 def in_force(session: Session) -> Terms:

@@ -46,7 +46,7 @@ class IncidentSource:
         return (
             rule(
                 "incident.stale",
-                "炎上・状況報告なし（6(3)）",
+                "炎上・状況報告なし（{incident_flaming}）",
                 self.settings.flaming_stale_after_minutes * minutes,
                 self.settings.flaming_repeat_minutes * minutes,
                 _stale_flaming,

@@ -32,6 +32,7 @@ from bot.business_calendar import BusinessCalendar
 from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
 from bot.directory.models import Person
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import Outgoing, enqueue, enqueue_many, unreachable
@@ -439,14 +440,16 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
     fields: list[Field] = []
     lines: list[str] = []
     total = 0
+    fill = guideline_terms.in_force(session).fill  # the rules' labels cite its clauses
     for rule in plan.rules:
+        label = fill(rule.label)
         cand = rule.candidates(now).subquery()
         overdue = cand.c.anchor_at <= rule.cutoff(now, rule.first, plan.calendar)
         count = session.scalar(sa.select(sa.func.count()).select_from(cand).where(overdue)) or 0
         if not count:
             continue
         total += count
-        fields.append(Field(rule.label, f"{count}件"))
+        fields.append(Field(label, f"{count}件"))
         room = max_lines - len(lines)
         if room <= 0:
             continue
@@ -465,7 +468,7 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
             waited = rule.elapsed(anchor, now, plan.calendar)
             clock_word = "勤務時間で" if rule.business_hours else ""
             lines.append(
-                f"・{rule.label} {titles.get(item_id, f'#{item_id}')}"
+                f"・{label} {titles.get(item_id, f'#{item_id}')}"
                 f" — {format_jst(anchor)}から{clock_word}{_hours(waited)}"
                 f"（宛先: {names.get(recipient, recipient)}）"
             )

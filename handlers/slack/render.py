@@ -191,7 +191,9 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
                 "公式アカウント",
                 select,
                 block_id="account",
-                hint="あなたが管理者・担当者として登録されているアカウントです（4(1)キ）。",
+                hint=form.terms.fill(
+                    "あなたが管理者・担当者として登録されているアカウントです（{operators_item}）。"
+                ),
             )
         )
     else:
@@ -241,7 +243,7 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
     )
     blocks.append(
         bk.input_block(
-            "写真・映像に写っている人物（7(1)ク・7(2)ア）",
+            form.terms.fill("写真・映像に写っている人物（{rights}・{photo_consent}）"),
             _radio("photo", PHOTO_CHOICES, values.get("photo", "none")),
             block_id="photo",
         )

@@ -118,7 +118,7 @@ def form_card(
         ),
         ChoiceSetInput(
             id="photo",
-            label="写真・映像に写る人物（7(1)ク、7(2)ア）",
+            label=form.terms.fill("写真・映像に写る人物（{rights}、{photo_consent}）"),
             choices=[Choice(title=t, value=v) for v, t in PHOTO_CHOICES],
             value=_s(current, "photo") or "none",
         ),

@@ -16,6 +16,7 @@ from bot.accounts import posting_rules
 from bot.audit.models import AuditEvent
 from bot.directory import service as directory
 from bot.drafts.models import Decision, Draft, DraftVersion
+from bot.drafts.reminders import DraftSource
 from bot.guideline import service
 from bot.guideline.loader import DATA_DIR
 from bot.incidents.models import Incident
@@ -48,6 +49,9 @@ class City:
     contact: str  # the clause of the profile's contact details
     publication: str  # the clause of the published list
     foreign: tuple[str, ...]  # the other file's words: never shown
+    personal: str  # the chapter of /check's personal-account reminders
+    first_reminder: str  # the clause of the first of them
+    rights: str  # the clauses a photo of a person touches
 
 
 MATSUMOTO = City(
@@ -73,6 +77,9 @@ MATSUMOTO = City(
     contact="5(4)",
     publication="5(5)",
     foreign=("企画課長", "開設確認申請書", "所管課長", "2(1)", "2(2)", "3(2)", "運用指針"),
+    personal="7",
+    first_reminder="7(2)オ",
+    rights="7(1)ク、7(2)ア",
 )
 SAKURA = City(
     "sakura-town-2.1.yaml",
@@ -107,6 +114,9 @@ SAKURA = City(
         "5(5)",
         "ガイドライン",
     ),
+    personal="6",
+    first_reminder="6(1)",
+    rights="5(1)ク、5(3)",
 )
 
 
@@ -352,3 +362,51 @@ def test_help_names_the_files_clauses_and_roles(bot, city):
     assert f"公式アカウントの登録・{city.form}・掲載ルール" in listing
     bot.push("sato", "/help draft")
     assert f"チェックして決裁へ回す（{city.approval}）" in shown(bot.pop("sato"), city)
+
+
+def test_check_adds_the_files_personal_account_reminders(bot, city):
+    bot.push("sato", "/check 今日は菊まつりの準備をしています。")
+    result = shown(bot.pop("sato", kind="check.result"), city)
+    assert f"個人アカウントで発信する場合の留意点（{city.personal}）:" in result
+    assert f"・{city.first_reminder}: " in result
+    assert "（勤務時間: 平日 08:30〜17:15（日本時間、祝日・年末年始を除く））" in result
+
+
+def test_photo_refusal_cites_the_files_clauses(bot, city):
+    bot.push("sato", "/draft photo=identifiable 菊まつりの来場者の写真です。")
+    refused = shown(bot.pop("sato", kind="error"), city)
+    assert f"了解が必要です（{city.rights}）" in refused and "consent=yes" in refused
+
+
+def test_emergency_reminder_runs_on_the_wall_clock_and_speaks_the_file(
+    session, factory, clock, city
+):
+    from bot.scheduler.service import build_digest, build_plan, sweep
+    from bot.scheduler.settings import ReminderSettings
+    from tests.scheduler.conftest import jst, make_draft, make_world, sent_to
+
+    if city.file is not None:
+        load(factory, city.file, clock)
+    world = make_world(session)
+    settings = ReminderSettings(_env_file=None)  # type: ignore[call-arg]
+    plan = build_plan(settings, [DraftSource(settings)])
+    # The never-held category, posted on a Saturday night: reminded an hour later, at night.
+    make_draft(
+        session,
+        world,
+        state="report_due",
+        exemption=city.emergency,
+        submitted=jst("2026-11-07 22:30"),
+        planned_at=jst("2026-11-07 23:00"),
+    )
+    clock.set(jst("2026-11-08 00:00"))
+    assert sweep(factory, plan=plan, worker="w1", clock=clock).sent == 1
+    [reminder] = sent_to(session, "sato")
+    text = reminder.message["text"]
+    assert f"{city.approval}ただし書により" in text and f"{city.approver}へ事後報告" in text
+    assert not [w for w in city.foreign if w in text]
+    fields = {f["label"]: f["value"] for f in reminder.message["fields"]}
+    assert fields["決裁不要の区分"] == f"{city.approval}{city.emergency}"
+    digest = build_digest(session, plan=plan, now=jst("2026-11-08 03:00"))
+    labels = [f.label for f in digest.fields]
+    assert f"事後報告なし・緊急情報（{city.approval}{city.emergency}）" in labels
