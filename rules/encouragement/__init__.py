@@ -53,19 +53,38 @@ class Cues:
     form: Cue
     act: Cue
     context: Cue
+    breach: Cue
+    licence: Cue
+    lawful: Cue
+    trick: Cue
+    success: Cue
+
+
+_KINDS = (
+    "strong",
+    "weak",
+    "form",
+    "act",
+    "context",
+    "breach",
+    "licence",
+    "lawful",
+    "trick",
+    "success",
+)
 
 
 def load(files: DataFiles) -> Cues:
     """Read cues.tsv."""
-    c = files.cues("encouragement/cues.tsv", ("strong", "weak", "form", "act", "context"))
-    return Cues(c["strong"], c["weak"], c["form"], c["act"], c["context"])
+    c = files.cues("encouragement/cues.tsv", _KINDS)
+    return Cues(*(c[k] for k in _KINDS))
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """Act + reassurance, sentence by sentence."""
     cues: Cues = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    if not (cues.strong.search(text) or cues.weak.search(text)):
+    if not (cues.strong.search(text) or cues.weak.search(text) or cues.trick.search(text)):
         return
     sentences = ctx.sentences()
     for k, (s, e) in enumerate(sentences):
@@ -89,6 +108,23 @@ def scan(ctx: Context) -> Iterator[Finding]:
             ):
                 continue
             hits.append((act.start(), m.end(), "block"))
+        if not hits:
+            # An act that is the breach itself, then a reassurance (no context needed).
+            for m in cues.weak.finditer(text, s, e):
+                breach = cues.breach.search(text, max(s, m.start() - 60), m.start())
+                if (
+                    breach is not None
+                    and cues.licence.search(text, breach.end(), m.start())
+                    and not cues.lawful.search(text, breach.start(), m.start())
+                ):
+                    hits.append((breach.start(), m.end(), "block"))
+                    break
+        # A deception said to get something: 「…を加工すれば買えます」「抜け道は…あります」.
+        trick = cues.trick.search(text, prev_s, e)
+        if trick is not None:
+            won = cues.success.search(text, max(s, trick.end()), e)
+            if won is not None:
+                hits.append((trick.start(), won.end(), "block"))
         for a, b, severity in hits:
             yield ctx.finding(
                 ctx.norm,

@@ -92,19 +92,63 @@ DEFAMATION = RuleDoc(
 )
 
 
+MISCONDUCT = RuleDoc(
+    id="illegal.misconduct",
+    clause=CLAUSE,
+    severity="block",
+    title="賭博・虚偽の報告・公金の私的流用・投票の秘密の侵害",
+    what="禁止語がなくても形で分かる違法行為の告知や告白を見つけます：掛け金や配当のある賭け、"
+    "実際と違う数字での申告・報告（低く申告して、水増しして請求）、飲み会などの私的な支出を"
+    "会議費・公費で落とすこと、投票箱をのぞく・誰の票が多いかを明かすこと。防止・注意喚起の文は対象外です。",
+    why="賭博、虚偽の報告、公金の私的流用、投票の秘密の侵害は法令に反します。",
+    example="課の忘年会の飲み代は会議費で落としておきます。",
+    use_instead="掲載せず、事実であれば所属長や監査の窓口に相談してください。",
+    message="「{excerpt}」は法令に反する行為（賭博・虚偽の報告・公金の私的流用・投票の秘密の侵害など）"
+    "と受け取られます（ガイドライン{clause}）。削除してください。",
+)
+
+
 @dataclass(frozen=True)
 class Defamation:
-    """The family's data: defamation.tsv by kind."""
+    """The family's data: defamation.tsv and misconduct.tsv by kind."""
 
     target: Cue
     insult: Cue
     incite: Cue
+    misconduct: Cue
 
 
 def load(files: DataFiles) -> Defamation:
-    """Read defamation.tsv."""
+    """Read defamation.tsv and misconduct.tsv."""
     c = files.cues("illegal/defamation.tsv", ("target", "insult", "incite"))
-    return Defamation(c["target"], c["insult"], c["incite"])
+    m = files.cues("illegal/misconduct.tsv", ("misconduct",))
+    return Defamation(c["target"], c["insult"], c["incite"], m["misconduct"])
+
+
+# A sentence that warns against the act or reports it being dealt with.
+_LAWFUL = Cue(
+    r"禁止|違法|犯罪|罰せられ|罰則|処罰|懲戒|処分(し|され|を)|やめましょう|しないで|してはいけ|"
+    r"いけません|なりません|許されません|ご?注意|防止|相談|通報|調査|告発|返還|監査|発覚|指摘|"
+    r"ことはありません|できません"
+)
+
+
+def _misconduct(ctx: Context, d: Defamation) -> Iterator[Finding]:
+    text = ctx.norm.text
+    for m in d.misconduct.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _LAWFUL.search(text, s, e):
+            continue
+        a, b = m.start(), m.end()
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            b,
+            rule=MISCONDUCT.id,
+            clause=CLAUSE,
+            severity="block",
+            message=MISCONDUCT.format(ctx.display(ctx.norm, a, b)),
+        )
 
 
 _HANDLE = re.compile(r"@[A-Za-z0-9_]{3,}")
@@ -115,8 +159,9 @@ _WARNING = re.compile(
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Insults and incitement aimed at someone identifiable."""
+    """Insults and incitement aimed at someone identifiable; misconduct by construction."""
     d: Defamation = ctx.data(FAMILY.name)
+    yield from _misconduct(ctx, d)
     text = ctx.norm.text
     # Only sentences holding an incitement or an insult can report: find those once.
     starts = [m.start() for m in d.incite.finditer(text)]
@@ -169,7 +214,7 @@ FAMILY = Family(
     name="illegal",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=(*_RULES, DEFAMATION),
+    rules=(*_RULES, DEFAMATION, MISCONDUCT),
     phrases=_PHRASES,
     adjust=adjust,
     load=load,

@@ -1,10 +1,16 @@
-"""7(1)ケ / 5(8) — content unfit for an official post (不特定多数に対して発信する情報として不適当な内容).
+"""7(1)ケ / 5(8) / 7(1)ア — content unfit for an official post, and election campaigning.
 
 Three constructions: asking for votes or support for a candidate or party (選挙運動), the
 city taking sides on a national political controversy, and the city recommending one
 business, product or religious site (「市としてもおすすめ」「市公認の〇〇」「一番安い」 with a
 business named). The last is also 5(8): the city must not appear to endorse an advertiser.
-Data: ``cues.tsv``.
+
+Campaigning is reported under 7(1)ア, not 7(1)ケ: the guideline's ア is 「法令…に反する内容」,
+and a staff member or the city's account canvassing for a candidate breaks a statute
+(地方公務員法 36条, political acts; 公職選挙法 136条の2, canvassing by public servants using their
+position; the guideline's 7(2)ア names 地方公務員法 among the laws staff must keep). ケ is the
+guideline's residual 「その他…不適当な内容」, for what no other item covers: the city taking a
+side on a national controversy stays there. Data: ``cues.tsv``.
 """
 
 from __future__ import annotations
@@ -21,18 +27,34 @@ from ..model import Finding
 CLAUSE = "7(1)ケ"
 AD_CLAUSE = "5(8)"
 
+CAMPAIGN_CLAUSE = "7(1)ア"
+
+CAMPAIGNING = RuleDoc(
+    id="illegal.campaigning",
+    clause=CAMPAIGN_CLAUSE,
+    severity="block",
+    title="選挙運動・政治活動への勧誘",
+    what="候補者・政党への投票や支援の呼びかけ（「〜への一票を」「〜を応援しています」）、"
+    "後援会への加入や名簿への記入の呼びかけを見つけます。選挙管理委員会の事務的な案内"
+    "（投票日・期日前投票・入場券）や人気投票の「総選挙」は対象外です。",
+    why="公式アカウントや職員が特定の候補者・政党を支援することは、地方公務員法（政治的行為の制限）"
+    "や公職選挙法（公務員の地位利用による選挙運動の禁止）に反するおそれがあります。",
+    example="明日の選挙では〇〇候補への一票をお願いします。",
+    use_instead="選挙については投票日・投票所などの事務的な案内だけを発信してください。",
+    message="「{excerpt}」は選挙運動・政治活動への勧誘と受け取られます（ガイドライン{clause}："
+    "法令に反する内容。地方公務員法・公職選挙法）。削除してください。",
+)
 POLITICS = RuleDoc(
     id="inappropriate.politics",
     clause=CLAUSE,
-    severity="block",
-    title="選挙運動・政治的な立場の表明",
-    what="候補者・政党への投票や支援の呼びかけ（「〜への一票を」「〜を応援しています」）と、"
-    "国の施策等への賛否を市として表明する文を見つけます。",
-    why="公式アカウントや職員の発信で特定の候補者・政党を支援することは不適当です"
-    "（政治的行為の制限にも関わります）。",
-    example="明日の選挙では〇〇候補への一票をお願いします。",
-    use_instead="選挙については投票日・投票所などの事務的な案内だけを発信してください。",
-    message="「{excerpt}」は選挙運動や政治的な立場の表明と受け取られます（ガイドライン{clause}）。"
+    severity="review",
+    title="市としての政治的な立場の表明",
+    what="国の施策等への賛否を市として表明する文（「市としても反対です」）を見つけます。",
+    why="政治的に意見の分かれる問題で市が一方の立場を表明することは、不特定多数への発信として"
+    "不適当です。",
+    example="防衛費の増額には、市としても反対です。",
+    use_instead="市の施策や手続きの事実だけを発信し、賛否の表明は議会や記者会見など正式な場で行ってください。",
+    message="「{excerpt}」は政治的な立場の表明と受け取られます（ガイドライン{clause}）。"
     "公式・職員の発信としては不適当です。削除してください。",
 )
 ENDORSEMENT = RuleDoc(
@@ -89,7 +111,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
             s, e = ctx.sentence(m.start(), m.end())
             if _ELECTION_ADMIN.search(text, s, e) or _CONTEST.search(text, s, e):
                 continue
-            yield _finding(ctx, POLITICS, CLAUSE, "block", m.start(), m.end())
+            yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), m.end())
     for m in cues.stance.finditer(text):
         yield _finding(ctx, POLITICS, CLAUSE, "review", m.start(), m.end())
     if cues.public.search(text):
@@ -118,7 +140,7 @@ FAMILY = Family(
     name="inappropriate",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=(POLITICS, ENDORSEMENT),
+    rules=(CAMPAIGNING, POLITICS, ENDORSEMENT),
     load=load,
     scan=scan,
 )

@@ -18,7 +18,9 @@ HERE = Path(__file__).parent
 
 FLOORS = [
     # file, violations caught at least, clean posts held up at most
-    ("blind_round1.jsonl", 153, 0),  # 0.933 / 0.000
+    # round 1: 153 until campaigning was cited as 7(1)ア (the guideline's clause for it; round 1's
+    # writer labelled b1-040, b1-125 and b1-141 7(1)ケ): docs/rules.md, Round 4
+    ("blind_round1.jsonl", 152, 0),  # 0.927 / 0.000
     ("blind_round2.jsonl", 145, 0),  # 0.980 / 0.000
     ("blind_round3.jsonl", 156, 3),  # 0.732 / 0.016
 ]

@@ -12,13 +12,20 @@ from rules import CLAUSES, check
 
 # text, rule, clause, severity, excerpt
 INVALID = [
-    # 7(1)ケ, 5(8), 7(2)オ, 7(2)カ
+    # 7(1)ア (campaigning), 7(1)ケ, 5(8), 7(2)オ, 7(2)カ
     (
         "今度の市議選、〇〇党の山田さんを応援しています。",
-        "inappropriate.politics",
-        "7(1)ケ",
+        "illegal.campaigning",
+        "7(1)ア",
         "block",
         "市議選、〇〇党の山田さんを応援",
+    ),
+    (
+        "国の新しい基地の計画には、市としても反対です。",
+        "inappropriate.politics",
+        "7(1)ケ",
+        "review",
+        "市としても反対です",
     ),
     (
         "外壁塗装なら「ミヤマ塗装」が一番安いです。",

@@ -1,4 +1,4 @@
-"""7(1)ケ, 5(8), 7(2)オ, 7(2)カ (rules/inappropriate, rules/conduct)."""
+"""7(1)ア campaigning, 7(1)ケ, 5(8), 7(2)オ, 7(2)カ (rules/inappropriate, rules/conduct)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,27 @@ from .table import assert_invalid, assert_valid
 INVALID = [
     (
         "今度の市議選、〇〇党の山田さんを応援しています。",
-        "inappropriate.politics",
-        "7(1)ケ",
+        "illegal.campaigning",
+        "7(1)ア",
         "山田さんを応援",
     ),
     (
         "投票日は日曜です。佐藤候補への一票をよろしくお願いします。",
+        "illegal.campaigning",
+        "7(1)ア",
+        "候補への一票",
+    ),
+    (
+        "国の新しい基地の計画には、市としても反対です。",
         "inappropriate.politics",
         "7(1)ケ",
-        "候補への一票",
+        "市としても反対です",
+    ),
+    (
+        "広告欄：「〇〇工務店 — 市公認の工務店として、確かな施工をお約束します」",
+        "inappropriate.endorsement",
+        "5(8)",
+        "市公認",
     ),
     ("外壁塗装は「ミヤマ塗装」が一番安いです。", "inappropriate.endorsement", "7(1)ケ", "一番安"),
     (
@@ -40,10 +52,10 @@ INVALID = [
     ),
 ]
 VALID = [
-    ("市長選挙の投票日は4月14日です。期日前投票もご利用ください。", ("inappropriate.politics",)),
+    ("市長選挙の投票日は4月14日です。期日前投票もご利用ください。", ("illegal.campaigning",)),
     (
         "ご当地グルメ総選挙で、市の名物そばが2位に！応援ありがとうございました。",
-        ("inappropriate.politics",),
+        ("illegal.campaigning",),
     ),
     ("市内の登録店でプレミアム商品券が使えます。", ("inappropriate.endorsement",)),
     ("休憩時間に撮った中庭の花です。", ("conduct.working-hours",)),
