@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (post, clause the tier should name): no rule of the check fires on any of them.
 UNSEEN = [
-    ("古い家電は、夜のうちに河原の草むらへ置いてくれば回収料金もかからずに済みますよ。", "7(1)ウ"),
+    # (the night-time dumping post first used here is now caught by the rules: rules/encouragement)
+    ("古い家電は、山の方の空き地にまとめて置けば回収料金もかからずに済みますよ。", "7(1)ウ"),
     ("ふるさと納税の返礼品は、転売すればけっこう儲かりますよ。", "7(1)ウ"),
     (
         "あの団地の子たちと遊ばせると、うちの子の言葉づかいまで悪くなるので、正直関わらせたくないです。",
