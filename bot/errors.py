@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -62,3 +63,9 @@ def is_unavailable(error: BaseException) -> bool:
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError)
+
+
+def new_error_id() -> str:
+    """A short id for one failure, in its log line and in what the user is told
+    (e.g. "E-7F3A9C21": read out over the phone)."""
+    return "E-" + secrets.token_hex(4).upper()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -14,10 +15,12 @@ from sqlalchemy.orm import Session, aliased, make_transient_to_detached, session
 
 from bot.clock import Clock, SystemClock
 from bot.directory.models import Channel, ConversationRef, Person
+from bot.errors import new_error_id
+from bot.logsafe import where
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import Address, DeliveryError, Notifier, SentRef
-from bot.tenancy import current_tenant
+from bot.tenancy import current_tenant, factory_tenant
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +258,48 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=10 * 2 ** min(attempts, 12)), MAX_BACKOFF)
 
 
+# A message being sent is claimed for this long (committed before the platform is called):
+# no other process sends it meanwhile, and later messages to the same recipient wait behind
+# it. Longer than a send can take with the platform client's own retries; if the process
+# dies in the middle, another one sends the message again once the claim runs out.
+IN_FLIGHT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class _Send:
+    """A message ready to go: everything the platform call needs, read in the claim."""
+
+    row_id: int
+    message: OutMessage
+    address: Address | None = None
+    thread: SentRef | None = None
+    update: SentRef | None = None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What the platform said about one message: its reference, or why it failed."""
+
+    ref: SentRef | None = None
+    error: str | None = None
+
+
+# Outcomes the platform gave but the database could not record (it went away between the
+# send and the write), by database and tenant, then outbox id. Each row stays claimed
+# (``IN_FLIGHT``) meanwhile; the next ``deliver_pending`` of this process writes them first,
+# so a message that reached the platform is not sent again.
+_unrecorded: dict[tuple[str, str], dict[int, tuple[_Outcome, datetime]]] = {}
+_unrecorded_lock = threading.Lock()
+
+
+def _store_key(factory: sessionmaker[Session]) -> tuple[str, str]:
+    bind = factory.kw.get("bind")
+    engine = getattr(bind, "engine", bind)
+    url = getattr(engine, "url", None)
+    where = url.render_as_string(hide_password=True) if url is not None else str(id(factory))
+    return where, factory_tenant(factory)
+
+
 def deliver_pending(
     factory: sessionmaker[Session],
     notifier: Notifier,
@@ -262,7 +307,7 @@ def deliver_pending(
     clock: Clock | None = None,
     limit: int = 100,
 ) -> DeliveryStats:
-    """Deliver due outbox messages, each in its own transaction.
+    """Deliver due outbox messages, each claimed, sent and recorded on its own.
 
     Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several web
     processes can run this at once without sending anything twice. Within a conversation
@@ -270,9 +315,16 @@ def deliver_pending(
     while an earlier one to the same recipient is still pending (retrying after an outage,
     or being sent by another process right now), so a backoff never lets a later message
     overtake an earlier one.
+
+    The claim (``IN_FLIGHT``) is committed before the platform is called and the outcome
+    written in a second transaction, so no transaction is held open across a network
+    call, and a database that goes away after the platform accepted a message does not
+    make it go out twice: the outcome is kept in this process and written first thing
+    once the database is back. A database error propagates (the caller logs it).
     """
     clock = clock or SystemClock()
     stats = DeliveryStats()
+    _record_unrecorded(factory)
     skip: set[int] = set()
     earlier = aliased(OutboxMessage)
     behind_earlier = (
@@ -305,55 +357,110 @@ def deliver_pending(
             row = session.scalar(stmt)
             if row is None:
                 break
-            outcome = _deliver_one(session, row, notifier, now)
-            if outcome == "sent":
-                stats.sent += 1
-            elif outcome == "waiting":
-                stats.waiting += 1
-                skip.add(row.id)
-            else:
-                stats.retried += 1
-                skip.add(row.id)
+            prepared = _prepare(session, row, notifier, now)
+            if isinstance(prepared, _Send):
+                row.next_attempt_at = now + IN_FLIGHT  # claimed, committed before the call
+        if not isinstance(prepared, _Send):  # waiting for another message or an address
+            stats.waiting += 1
+            skip.add(row.id)
+            continue
+        outcome = _call(notifier, prepared)
+        if _record(factory, prepared.row_id, outcome, clock.now()) == "sent":
+            stats.sent += 1
+        else:
+            stats.retried += 1
+            skip.add(prepared.row_id)
     return stats
 
 
-def _deliver_one(session: Session, row: OutboxMessage, notifier: Notifier, now: datetime) -> str:
+def _prepare(
+    session: Session, row: OutboxMessage, notifier: Notifier, now: datetime
+) -> _Send | str:
+    """What sending ``row`` takes, or "waiting" (row updated) when it cannot go yet."""
     message = OutMessage.from_dict(row.message)
     if row.after_id is not None:
         before = session.get(OutboxMessage, row.after_id)
         if before is not None and before.status != "sent":
             return _wait(row, now, "waiting for an earlier message", parent=before)
+    if row.update_of_id is not None:
+        original = session.get(OutboxMessage, row.update_of_id)
+        ref = sent_ref(original) if original is not None else None
+        if ref is None:
+            return _wait(row, now, "original message not delivered yet", parent=original)
+        return _Send(row.id, message, update=ref)
+    thread = None
+    if row.thread_of_id is not None:
+        parent = session.get(OutboxMessage, row.thread_of_id)
+        thread = sent_ref(parent) if parent is not None else None
+        if thread is None:
+            return _wait(row, now, "thread root not delivered yet", parent=parent)
+    address = resolve_address(session, notifier.platform, row.recipient_kind, row.recipient_key)
+    if address is None:
+        return _unreachable(
+            row, now, f"no {notifier.platform} address for {row.recipient_kind} {row.recipient_key}"
+        )
+    return _Send(row.id, message, address=address, thread=thread)
+
+
+def _call(notifier: Notifier, send: _Send) -> _Outcome:
+    """Call the platform (no transaction open); never raises."""
     try:
-        if row.update_of_id is not None:
-            original = session.get(OutboxMessage, row.update_of_id)
-            ref = sent_ref(original) if original is not None else None
-            if ref is None:
-                return _wait(row, now, "original message not delivered yet", parent=original)
-            notifier.update(ref, message)
-            row.sent_ref = asdict(ref)
-        else:
-            thread = None
-            if row.thread_of_id is not None:
-                parent = session.get(OutboxMessage, row.thread_of_id)
-                thread = sent_ref(parent) if parent is not None else None
-                if thread is None:
-                    return _wait(row, now, "thread root not delivered yet", parent=parent)
-            address = resolve_address(
-                session, notifier.platform, row.recipient_kind, row.recipient_key
-            )
-            if address is None:
-                return _unreachable(
-                    row,
-                    now,
-                    f"no {notifier.platform} address for {row.recipient_kind} {row.recipient_key}",
-                )
-            ref = notifier.send(address, message, thread=thread)
-            row.sent_ref = asdict(ref)
+        if send.update is not None:
+            notifier.update(send.update, send.message)
+            return _Outcome(ref=send.update)
+        assert send.address is not None
+        return _Outcome(ref=notifier.send(send.address, send.message, thread=send.thread))
     except DeliveryError as exc:
-        return _fail(row, now, str(exc)[:500])
+        return _Outcome(error=str(exc)[:500])
     except Exception as exc:  # a bug or an SDK error: keep the message, log the type only
-        log.exception("outbox delivery %s failed", row.id)
-        return _fail(row, now, type(exc).__name__)
+        log.error(
+            "outbox delivery %s failed error_id=%s exc=%s at=%s",
+            send.row_id,
+            new_error_id(),
+            type(exc).__qualname__,
+            where(exc) or "-",
+        )
+        return _Outcome(error=type(exc).__name__)
+
+
+def _record(factory: sessionmaker[Session], row_id: int, outcome: _Outcome, now: datetime) -> str:
+    """Write what the platform said; "sent" or "retry". If the database is gone, keep it."""
+    try:
+        with factory() as session, session.begin():
+            return _apply(session, row_id, outcome, now)
+    except Exception:
+        with _unrecorded_lock:
+            _unrecorded.setdefault(_store_key(factory), {})[row_id] = (outcome, now)
+        raise
+
+
+def _record_unrecorded(factory: sessionmaker[Session]) -> None:
+    """Write the outcomes a database outage kept from being written (oldest first)."""
+    key = _store_key(factory)
+    with _unrecorded_lock:
+        waiting = _unrecorded.pop(key, {})
+    if not waiting:
+        return
+    try:
+        with factory() as session, session.begin():
+            for row_id, (outcome, at) in sorted(waiting.items()):
+                _apply(session, row_id, outcome, at)
+    except Exception:
+        with _unrecorded_lock:
+            kept = _unrecorded.setdefault(key, {})
+            for row_id, value in waiting.items():
+                kept.setdefault(row_id, value)
+        raise
+    log.info("recorded %d delivery outcome(s) kept through a database outage", len(waiting))
+
+
+def _apply(session: Session, row_id: int, outcome: _Outcome, now: datetime) -> str:
+    row = session.get(OutboxMessage, row_id, with_for_update=True)
+    if row is None or row.status != "pending":
+        return "sent" if row is not None and row.status == "sent" else "retry"
+    if outcome.error is not None or outcome.ref is None:
+        return _fail(row, now, outcome.error or "no reference")
+    row.sent_ref = asdict(outcome.ref)
     row.status = "sent"
     row.sent_at = now
     row.attempts += 1
@@ -464,5 +571,11 @@ def _fail(row: OutboxMessage, now: datetime, why: str) -> str:
     row.next_attempt_at = now + _backoff(row.attempts)
     if row.attempts >= MAX_ATTEMPTS_BEFORE_FAILED:
         row.status = "failed"
-    log.warning("outbox %s not delivered (attempt %s): %s", row.id, row.attempts, why)
+    log.warning(
+        "outbox %s not delivered (attempt %s) error_id=%s: %s",
+        row.id,
+        row.attempts,
+        new_error_id(),
+        why,
+    )
     return "retry"
