@@ -25,7 +25,8 @@ from bot.audit.settings import AuditSettings
 from bot.clock import Clock, format_jst
 from bot.custody.transfers import apply_due
 from bot.db import transaction
-from bot.errors import is_unavailable
+from bot.errors import is_unavailable, new_error_id
+from bot.logsafe import where
 from bot.notify.port import Notifier, PerTenantNotifier
 from bot.notify.service import DeliveryStats, deliver_pending, pending_count
 from bot.scheduler.service import Plan, SweepStats, send_digest, sweep
@@ -176,12 +177,24 @@ def _guarded(name: str, func: Any) -> Any:
         try:
             func()
         except Exception as exc:  # keep the scheduler alive; the next run retries
+            # One line per failed run with an error id; no traceback (it quotes data).
             if is_unavailable(exc):
-                # Expected while the database is down: one line per run, no traceback.
-                # The pool's pre-ping reconnects on the first run after it is back.
-                log.warning("job %s: database unavailable (%s)", name, type(exc).__name__)
+                # Expected while the database is down. The pool's pre-ping reconnects on
+                # the first run after it is back.
+                log.warning(
+                    "job %s: database unavailable error_id=%s exc=%s",
+                    name,
+                    new_error_id(),
+                    type(exc).__qualname__,
+                )
                 return
-            log.exception("job %s failed", name)
+            log.error(
+                "job %s failed error_id=%s exc=%s at=%s",
+                name,
+                new_error_id(),
+                type(exc).__qualname__,
+                where(exc) or "-",
+            )
 
     job.__name__ = name.replace(".", "_")
     return job

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-import secrets
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,6 +19,7 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
+from bot import errors as bot_errors
 from bot.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from handlers.slack import blocks as bk
 from handlers.slack.trust import is_verified
@@ -43,7 +43,7 @@ MALFORMED_MESSAGE = (
 
 def new_error_id() -> str:
     """A short id a user can read out over the phone, e.g. "E-7F3A9C21"."""
-    return "E-" + secrets.token_hex(4).upper()
+    return bot_errors.new_error_id()
 
 
 def log_where(error: BaseException) -> str:
@@ -60,6 +60,16 @@ def log_error(error: BaseException, body: Any, *, error_id: str) -> None:
     ``body`` may be anything a request carried (a list, a string, None): never trusted.
     """
     body = body if isinstance(body, Mapping) else {}
+    if is_unavailable(error):  # expected while the database is down: said as such
+        logger.warning(
+            "slack listener: database unavailable error_id=%s type=%s payload=%s team=%s user=%s",
+            error_id,
+            type(error).__qualname__,
+            _payload_type(body),
+            _team_id(body) or "-",
+            _user_id(body) or "-",
+        )
+        return
     logger.error(
         "slack listener failed error_id=%s type=%s payload=%s team=%s user=%s at=%s",
         error_id,

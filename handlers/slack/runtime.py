@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build as build_app
 from bot.clock import Clock, SystemClock
-from bot.errors import is_unavailable
+from bot.errors import is_unavailable, new_error_id
 from bot.interaction import Actor
+from bot.logsafe import where
 from bot.notify.port import Notifier
 from bot.notify.service import DeliveryStats, deliver_pending
 from bot.tenancy import DEFAULT_TENANT, for_tenant, tenant_ids
@@ -120,10 +121,20 @@ class Courier:
             try:
                 self.sweep()
             except Exception as exc:  # keep the thread alive; the next kick or sweep retries
-                if is_unavailable(exc):  # the database is down: one line, no traceback
-                    logger.warning("outbox sweep: database unavailable (%s)", type(exc).__name__)
+                # One line, no traceback (it would quote the data the sweep worked on).
+                if is_unavailable(exc):  # the database is down: expected, retried
+                    logger.warning(
+                        "outbox sweep: database unavailable error_id=%s exc=%s",
+                        new_error_id(),
+                        type(exc).__qualname__,
+                    )
                 else:
-                    logger.exception("outbox sweep failed")
+                    logger.error(
+                        "outbox sweep failed error_id=%s exc=%s at=%s",
+                        new_error_id(),
+                        type(exc).__qualname__,
+                        where(exc) or "-",
+                    )
             if not self._wake.is_set():
                 self._idle.set()
 
