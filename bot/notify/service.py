@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -274,6 +274,7 @@ class _Send:
     address: Address | None = None
     thread: SentRef | None = None
     update: SentRef | None = None
+    claimed_until: datetime | None = None  # the claim this process committed
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ class _Outcome:
 # send and the write), by database and tenant, then outbox id. Each row stays claimed
 # (``IN_FLIGHT``) meanwhile; the next ``deliver_pending`` of this process writes them first,
 # so a message that reached the platform is not sent again.
-_unrecorded: dict[tuple[str, str], dict[int, tuple[_Outcome, datetime]]] = {}
+_unrecorded: dict[tuple[str, str], dict[int, tuple[_Send, _Outcome, datetime]]] = {}
 _unrecorded_lock = threading.Lock()
 
 
@@ -358,14 +359,15 @@ def deliver_pending(
             if row is None:
                 break
             prepared = _prepare(session, row, notifier, now)
-            if isinstance(prepared, _Send):
-                row.next_attempt_at = now + IN_FLIGHT  # claimed, committed before the call
+            if isinstance(prepared, _Send):  # claimed, committed before the call
+                row.next_attempt_at = now + IN_FLIGHT
+                prepared = replace(prepared, claimed_until=row.next_attempt_at)
         if not isinstance(prepared, _Send):  # waiting for another message or an address
             stats.waiting += 1
             skip.add(row.id)
             continue
         outcome = _call(notifier, prepared)
-        if _record(factory, prepared.row_id, outcome, clock.now()) == "sent":
+        if _record(factory, prepared, outcome, clock.now()) == "sent":
             stats.sent += 1
         else:
             stats.retried += 1
@@ -423,14 +425,14 @@ def _call(notifier: Notifier, send: _Send) -> _Outcome:
         return _Outcome(error=type(exc).__name__)
 
 
-def _record(factory: sessionmaker[Session], row_id: int, outcome: _Outcome, now: datetime) -> str:
+def _record(factory: sessionmaker[Session], send: _Send, outcome: _Outcome, now: datetime) -> str:
     """Write what the platform said; "sent" or "retry". If the database is gone, keep it."""
     try:
         with factory() as session, session.begin():
-            return _apply(session, row_id, outcome, now)
+            return _apply(session, send, outcome, now)
     except Exception:
         with _unrecorded_lock:
-            _unrecorded.setdefault(_store_key(factory), {})[row_id] = (outcome, now)
+            _unrecorded.setdefault(_store_key(factory), {})[send.row_id] = (send, outcome, now)
         raise
 
 
@@ -443,8 +445,8 @@ def _record_unrecorded(factory: sessionmaker[Session]) -> None:
         return
     try:
         with factory() as session, session.begin():
-            for row_id, (outcome, at) in sorted(waiting.items()):
-                _apply(session, row_id, outcome, at)
+            for _row_id, (send, outcome, at) in sorted(waiting.items()):
+                _apply(session, send, outcome, at)
     except Exception:
         with _unrecorded_lock:
             kept = _unrecorded.setdefault(key, {})
@@ -454,10 +456,13 @@ def _record_unrecorded(factory: sessionmaker[Session]) -> None:
     log.info("recorded %d delivery outcome(s) kept through a database outage", len(waiting))
 
 
-def _apply(session: Session, row_id: int, outcome: _Outcome, now: datetime) -> str:
-    row = session.get(OutboxMessage, row_id, with_for_update=True)
-    if row is None or row.status != "pending":
-        return "sent" if row is not None and row.status == "sent" else "retry"
+def _apply(session: Session, send: _Send, outcome: _Outcome, now: datetime) -> str:
+    row = session.get(OutboxMessage, send.row_id, with_for_update=True)
+    if row is None or row.status != "pending" or row.next_attempt_at != send.claimed_until:
+        # Not this process's claim any more (it ran out and another process took the
+        # message): that process records its own outcome.
+        log.warning("outbox %s: the claim ran out before its outcome was written", send.row_id)
+        return "retry"
     if outcome.error is not None or outcome.ref is None:
         return _fail(row, now, outcome.error or "no reference")
     row.sent_ref = asdict(outcome.ref)

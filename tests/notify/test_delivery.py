@@ -44,7 +44,8 @@ class Recorder:
 
     platform = "console"
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "m") -> None:
+        self.prefix = prefix
         self.sent: list[str] = []
         self.during_send: Any = None
 
@@ -52,7 +53,7 @@ class Recorder:
         self.sent.append(message.title)
         if self.during_send is not None:
             self.during_send()
-        return SentRef("console", to.target, f"m{len(self.sent)}")
+        return SentRef("console", to.target, f"{self.prefix}{len(self.sent)}")
 
     def update(self, ref: SentRef, message: OutMessage) -> None:
         raise AssertionError("not used")
@@ -76,6 +77,12 @@ def queued(session, clock) -> None:
             session, message=OutMessage(kind="test", title=f"通知 {n}"), to_channel="c", clock=clock
         )
     session.commit()
+
+
+@pytest.fixture(autouse=True)
+def fresh_memory(monkeypatch) -> None:
+    """This process's memory of unwritten outcomes, empty and for this test only."""
+    monkeypatch.setattr(service, "_unrecorded", {})
 
 
 def test_an_outcome_the_database_could_not_record_is_written_later_not_sent_again(
@@ -109,7 +116,7 @@ def test_an_outcome_the_database_could_not_record_is_written_later_not_sent_agai
 
 
 def test_a_claimed_message_waits_for_its_claim_then_another_process_sends_it(
-    session, factory, clock, queued, monkeypatch
+    session, factory, clock, queued
 ):
     flaky = Flaky(factory)
     notifier = Recorder()
@@ -118,7 +125,7 @@ def test_a_claimed_message_waits_for_its_claim_then_another_process_sends_it(
         deliver_pending(flaky, notifier, clock=clock)
     flaky.down = False
     # The process that sent it died: its memory of the outcome is gone.
-    monkeypatch.setattr(service, "_unrecorded", {})
+    service._unrecorded.clear()
     other = Recorder()
     clock.advance(seconds=60)
     deliver_pending(factory, other, clock=clock)
@@ -127,3 +134,30 @@ def test_a_claimed_message_waits_for_its_claim_then_another_process_sends_it(
     deliver_pending(factory, other, clock=clock)
     assert other.sent == ["通知 1", "通知 2"]
     assert _status(session) == [("通知 1", "sent"), ("通知 2", "sent")]
+
+
+def test_an_outcome_kept_past_its_claim_is_not_written_over_another_process(
+    session, factory, clock, queued
+):
+    flaky = Flaky(factory)
+    notifier = Recorder()
+    notifier.during_send = lambda: setattr(flaky, "down", True)
+    with pytest.raises(sa.exc.OperationalError):
+        deliver_pending(flaky, notifier, clock=clock)
+    kept = dict(service._unrecorded)
+    service._unrecorded.clear()  # another process, after the claim ran out, sends it
+    flaky.down = False
+    clock.advance(seconds=IN_FLIGHT.total_seconds() + 1)
+    other = Recorder("o")
+    deliver_pending(factory, other, clock=clock)
+    assert other.sent == ["通知 1", "通知 2"]
+    service._unrecorded.update(kept)  # the first process comes back with its old outcome
+    notifier.during_send = None
+    deliver_pending(flaky, notifier, clock=clock)
+    rows = session.scalars(
+        sa.select(OutboxMessage)
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    assert [r.sent_ref["message_id"] for r in rows] == ["o1", "o2"]  # the other process's
+    assert [r.attempts for r in rows] == [1, 1]
