@@ -51,10 +51,11 @@ UserIds = Callable[[Sequence[str]], dict[str, str]]
 def directory_user_ids(factory: sessionmaker[Session]) -> UserIds:
     """Map person handles to Slack user ids through the directory (Person.slack_user_id).
 
-    The lookup runs while ``deliver_pending`` holds its transaction open. On SQLite every
-    SQLAlchemy transaction starts with BEGIN IMMEDIATE (bot.db), so a second session would
-    wait for the first one's lock forever; a plain DBAPI read in autocommit mode does not
-    take that lock (WAL readers never block).
+    The lookup runs inside the platform call (``deliver_pending`` has committed its claim
+    by then), and may run while another session of this process holds a transaction. On
+    SQLite every SQLAlchemy transaction starts with BEGIN IMMEDIATE (bot.db), so a second
+    session could wait for the first one's lock; a plain DBAPI read in autocommit mode does
+    not take that lock (WAL readers never block).
     """
     engine = factory.kw["bind"]
     mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
