@@ -9,6 +9,7 @@ table of old keys can be purged and a key may be reused after its TTL.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -45,6 +46,13 @@ class DbDeduper:
         self.factory = factory
         self.ttl = ttl
         self.clock = clock or SystemClock()
+        # Keys this process claimed and then failed to release (the database went away
+        # after the claim, before the work): the next claim of such a key replaces the
+        # stale claim, so the same submission made again after the outage goes through
+        # instead of being taken for a repeat. (One process's memory: a repeat that
+        # reaches another web process still waits for the TTL.)
+        self._unreleased: set[str] = set()
+        self._lock = threading.Lock()
 
     def __deepcopy__(self, memo: dict) -> DbDeduper:
         # Adapters' frameworks may deep-copy request context; a service object is shared.
@@ -55,24 +63,35 @@ class DbDeduper:
         if not key or len(key) > KEY_MAX:
             raise ValueError(f"idempotency key must be 1..{KEY_MAX} characters")
         now = self.clock.now()
+        with self._lock:
+            stale = key in self._unreleased
         try:
             with self.factory() as session, session.begin():
-                # An expired claim no longer counts; delete it in the same transaction.
-                session.execute(
-                    sa.delete(IdempotencyKey).where(
-                        IdempotencyKey.key == key, IdempotencyKey.expires_at <= now
-                    )
-                )
+                # An expired claim no longer counts, nor one this process failed to
+                # release; delete it in the same transaction.
+                gone = IdempotencyKey.key == key
+                if not stale:
+                    gone = gone & (IdempotencyKey.expires_at <= now)
+                session.execute(sa.delete(IdempotencyKey).where(gone))
                 session.add(IdempotencyKey(key=key, claimed_at=now, expires_at=now + self.ttl))
                 session.flush()
         except IntegrityError:
             return False
+        with self._lock:
+            self._unreleased.discard(key)
         return True
 
     def release(self, key: str) -> None:
         """Forget ``key`` so that a failed or rejected attempt may be made again."""
-        with self.factory() as session, session.begin():
-            session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.key == key))
+        try:
+            with self.factory() as session, session.begin():
+                session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.key == key))
+        except Exception:
+            with self._lock:
+                self._unreleased.add(key)
+            raise
+        with self._lock:
+            self._unreleased.discard(key)
 
     def purge(self) -> int:
         """Delete expired keys; returns how many."""
