@@ -204,6 +204,10 @@ def handle_error(
         return BoltResponse(status=401, body="") if response is not None else None
     body = body if isinstance(body, dict) else {}
     is_event = body.get("type") == "event_callback"
+    if is_event and response is not None and is_unavailable(error):
+        # Not accepted yet, and the database is away: 503, and Slack delivers the event
+        # again (up to three times over about five minutes). Nothing to tell the user.
+        return BoltResponse(status=503, body="")
     if response is not None and not is_event:
         if body.get("type") == "view_submission":
             # Push, not update: the values typed into the form underneath are kept.

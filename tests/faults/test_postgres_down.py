@@ -376,6 +376,11 @@ def test_postgres_goes_away_and_comes_back_under_running_processes(
     assert answer["response_action"] == "push"
     shown = answer["view"]["blocks"][0]["text"]["text"]
     assert UNAVAILABLE.search(shown) and ERROR_ID.search(shown)
+    # An event (the user opens the bot's Home tab) is not accepted: 503, so that Slack
+    # delivers it again later.
+    home = {"type": "app_home_opened", "user": AUTHOR, "channel": "D0STAFF001", "tab": "home"}
+    event, acks["event"] = _timed(lambda: slack.event(home | {"event_ts": f"{time.time():.6f}"}))
+    assert event.status == 503
     assert slack.get("/healthz").status == 200
 
     # The worker keeps ticking: its jobs fail cleanly, each run one line, and it lives on.
@@ -421,6 +426,9 @@ def test_postgres_goes_away_and_comes_back_under_running_processes(
     )
     assert click.status == 200
     assert "承認" in _hook_text(slack_api, click_hook)
+    # Slack's redelivery of the event is acted on, once.
+    assert slack.replay(event, retry_num=1).status == 200
+    assert len(slack_api.wait_for("views.publish", timeout=CEILING)) == 1
 
     # 5. The outbox drains: every message once, in the order queued per conversation.
     _wait_until(
@@ -469,7 +477,12 @@ def test_postgres_goes_away_and_comes_back_under_running_processes(
         r"payload=(\S+)",
         deployment.web.text(),
     )  # one line for each refused request, naming its kind
-    assert listener_lines == ["command:/draft", "block_actions", "view_submission"]
+    assert listener_lines == [
+        "command:/draft",
+        "block_actions",
+        "view_submission",
+        "event:app_home_opened",
+    ]
 
     print(
         f"\nPostgreSQL down {restored_at - cut_at:.1f} s; acks while down "
