@@ -263,6 +263,9 @@ def _backoff(attempts: int) -> timedelta:
 # it. Longer than a send can take with the platform client's own retries; if the process
 # dies in the middle, another one sends the message again once the claim runs out.
 IN_FLIGHT = timedelta(minutes=10)
+# A message waiting for another one (its thread root, the message it updates) looks again
+# at least this often, so a parent that was in flight elsewhere does not hold it for long.
+PARENT_RECHECK = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -478,7 +481,9 @@ def _wait(row: OutboxMessage, now: datetime, why: str, *, parent: OutboxMessage 
     """Another message must go first: look again soon, or when that one is next due."""
     later = now + timedelta(seconds=5)
     if parent is not None and parent.status == "pending":
-        later = max(later, parent.next_attempt_at)
+        # Backing off, or being sent by another process right now (claimed for IN_FLIGHT,
+        # sent in a moment): follow its next attempt, but look again within half a minute.
+        later = max(later, min(parent.next_attempt_at, now + PARENT_RECHECK))
     elif parent is not None and parent.status == "failed":
         later = now + MAX_BACKOFF  # a human looks at the parent; nothing to do before
     row.next_attempt_at = later

@@ -18,7 +18,7 @@ from bot.notify import service
 from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import Address, SentRef
-from bot.notify.service import IN_FLIGHT, deliver_pending, enqueue
+from bot.notify.service import IN_FLIGHT, PARENT_RECHECK, _wait, deliver_pending, enqueue
 
 
 class Flaky:
@@ -161,3 +161,23 @@ def test_an_outcome_kept_past_its_claim_is_not_written_over_another_process(
     ).all()
     assert [r.sent_ref["message_id"] for r in rows] == ["o1", "o2"]  # the other process's
     assert [r.attempts for r in rows] == [1, 1]
+
+
+def test_a_reply_waiting_for_a_root_in_flight_elsewhere_looks_again_soon(session, clock):
+    """The thread root is being sent by another process (claimed for IN_FLIGHT): the reply
+    waits for it, but not for the whole claim."""
+    root = enqueue(
+        session, message=OutMessage(kind="test", title="根"), to_channel="c", clock=clock
+    )
+    reply = enqueue(
+        session,
+        message=OutMessage(kind="test", title="返信"),
+        to_channel="d",
+        thread_of=root,
+        clock=clock,
+    )
+    assert root is not None and reply is not None
+    root.next_attempt_at = clock.now() + IN_FLIGHT  # another process's claim
+    session.commit()
+    _wait(reply, clock.now(), "thread root not delivered yet", parent=root)
+    assert reply.next_attempt_at == clock.now() + PARENT_RECHECK
