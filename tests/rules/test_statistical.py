@@ -148,6 +148,10 @@ def test_regenerating_the_weights_reproduces_the_shipped_file() -> None:
     assert (
         hashlib.sha256(text.encode("utf-8")).hexdigest()
         == hashlib.sha256(WEIGHTS.read_bytes()).hexdigest()
+    ), (
+        "rules/statistical/weights.json is not what the training script makes from the corpora "
+        "(a corpus, normalisation or sentence splitting changed?): run "
+        "python -m rules.statistical.train and say in docs/rules.md that the weights changed"
     )
 
 
