@@ -253,7 +253,19 @@ class Cue:
     out cannot match anywhere in the text, so the matches are the same.
     """
 
-    __slots__ = ("_branches", "_compiled", "_gates", "_starts", "gate", "pattern")
+    __slots__ = (
+        "_always",
+        "_branches",
+        "_compiled",
+        "_gates",
+        "_index",
+        "_index_chars",
+        "_keeps",
+        "_memo",
+        "_starts",
+        "gate",
+        "pattern",
+    )
 
     def __init__(self, source: str) -> None:
         self.pattern = re.compile(source)
@@ -293,6 +305,23 @@ class Cue:
                 if gates and sum(g is not None for g in gates) * 2 >= len(gates):
                     self._branches, self._gates = branches, gates
                     self._compiled = [re.compile(b) for b in branches]
+        # The alternatives as bit masks: the ones with no gate, and by gate character the
+        # ones that character opens. A text's alternatives are then the union of the masks
+        # of the gate characters it holds (one set intersection in C, no loop over gates).
+        self._always = 0
+        index: dict[str, int] = {}
+        for i, g in enumerate(self._gates):
+            if g is None:
+                self._always |= 1 << i
+            else:
+                for ch in g:
+                    index[ch] = index.get(ch, 0) | 1 << i
+        self._index = index
+        self._index_chars = frozenset(index)
+        self._keeps: dict[int, tuple[int, ...] | None] = {}
+        # The last text looked at and its alternatives: a family searches one text (the
+        # post, or one sentence of it) with the same cue several times in a row.
+        self._memo: tuple[str | None, tuple[int, ...] | None] = (None, None)
 
     def _prefilter_pays(self) -> bool:
         """Whether the prefilter beats ``re`` on typical post text (``re`` already skips
@@ -313,14 +342,31 @@ class Cue:
 
     def _kept(self, text: str) -> tuple[int, ...] | None:
         """Indices of the alternatives that can match in ``text``; None: all of them."""
+        memo = self._memo
+        if memo[0] is text:
+            return memo[1]
         chars = chars_of(text)
         gate = self.gate
+        keep: tuple[int, ...] | None
         if gate is not None and gate.isdisjoint(chars):
-            return ()
-        if not self._branches:
-            return None
-        keep = tuple(i for i, g in enumerate(self._gates) if g is None or not g.isdisjoint(chars))
-        return None if len(keep) == len(self._branches) else keep
+            keep = ()
+        elif not self._branches:
+            keep = None
+        else:
+            mask = self._always
+            index = self._index
+            for ch in self._index_chars.intersection(chars):
+                mask |= index[ch]
+            try:
+                keep = self._keeps[mask]
+            except KeyError:
+                n = len(self._branches)
+                kept = tuple(i for i in range(n) if mask >> i & 1)
+                keep = None if len(kept) == n else kept
+                if len(self._keeps) < 4096:
+                    self._keeps[mask] = keep
+        self._memo = (text, keep)
+        return keep
 
     def _search_in(
         self, keep: tuple[int, ...], text: str, pos: int, end: int
