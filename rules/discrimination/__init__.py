@@ -18,6 +18,7 @@ from ..context import Context
 from ..cues import Cue
 from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
+from ..masking import masked_forms, masked_hits
 from ..matcher import TermMatcher
 from ..model import Finding
 from ..normalize import normalize_plain, variants
@@ -52,7 +53,21 @@ def scan(ctx: Context) -> Iterator[Finding]:
     """Exclusion phrases aimed at a group (target_groups.txt): 「障害者はいらない」."""
     yield from _generalisations(ctx)
     text = ctx.norm.text
-    groups = cast(DiscriminationData, ctx.data(FAMILY.name)).targets
+    data = cast(DiscriminationData, ctx.data(FAMILY.name))
+    # A slur with one letter masked (「ガ〇ジ」): the writer knows the word, so it blocks.
+    for a, b in masked_hits(text, data.masked, data.masked_lengths):
+        if _ABOUT_WORDING.search(ctx.sentence_text(a, b)):
+            continue
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            b,
+            rule=TERM.id,
+            clause=CLAUSE,
+            severity="block",
+            message=TERM.format(ctx.display(ctx.norm, a, b)),
+        )
+    groups = data.targets
     if not groups.search(text):
         return
     for a, b, _ in groups.finditer(text):
@@ -107,22 +122,45 @@ class DiscriminationData:
     trait: Cue
     exclusion: Cue
     preference: Cue
+    blame: Cue
+    anaphor: Cue
+    agree: Cue
+    rebuttal: Cue
+    masked: dict[str, str]
+    masked_lengths: tuple[int, ...]
+
+
+_KINDS = (
+    "group",
+    "general",
+    "trait",
+    "exclusion",
+    "preference",
+    "blame",
+    "anaphor",
+    "agree",
+    "rebuttal",
+)
 
 
 def load(files: DataFiles) -> DiscriminationData:
-    """target_groups.txt (with spelling variants) and generalisation.tsv."""
+    """target_groups.txt (with spelling variants), generalisation.tsv, masked lexicon forms."""
     groups = files.entries("discrimination/target_groups.txt")
-    cues = files.cues(
-        "discrimination/generalisation.tsv",
-        ("group", "general", "trait", "exclusion", "preference"),
-    )
+    cues = files.cues("discrimination/generalisation.tsv", _KINDS)
+    masked = masked_forms(e.term for pf in _PHRASES for e in files.phrases(pf))
     return DiscriminationData(
-        TermMatcher(v for g in groups for v in variants(normalize_plain(g))),
-        cues["group"],
-        cues["general"],
-        cues["trait"],
-        cues["exclusion"],
-        cues["preference"],
+        targets=TermMatcher(v for g in groups for v in variants(normalize_plain(g))),
+        group=cues["group"],
+        general=cues["general"],
+        trait=cues["trait"],
+        exclusion=cues["exclusion"],
+        preference=cues["preference"],
+        blame=cues["blame"],
+        anaphor=cues["anaphor"],
+        agree=cues["agree"],
+        rebuttal=cues["rebuttal"],
+        masked=masked,
+        masked_lengths=tuple(sorted({len(k) for k in masked})),
     )
 
 
@@ -143,7 +181,7 @@ GENERALISATION = RuleDoc(
 
 # Support, protection and respect around a group name are the opposite of exclusion.
 _SUPPORTIVE = Cue(
-    r"支援(?!なんて|なんか|は(必要|いら|要ら)な)|配慮|応援|歓迎|大歓迎|優先|無料|相談|サポート|どなたでも|誰でも|問わず|関係なく|"
+    r"支援(?!なんて|なんか|は(必要|いら|要ら)な|学級|学校)|配慮|応援|歓迎|大歓迎|優先|無料|相談|サポート|どなたでも|誰でも|問わず|関係なく|"
     r"差別|偏見|決めつけ|ステレオタイプ|思い込み|多様性|共生|人権|理解を深め|"
     r"無理(を|な|せず|しない|なさらず|のない|なく)|無理をせ|ご無理|誤解|誤り|ではありません|"
     r"と思っていませんか|とは限りません|に関係なく"
@@ -163,26 +201,29 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
     # The predicate cues are cheaper to search than the group list: test them first.
     if not (data.trait.search(text) or data.exclusion.search(text)):
-        if not data.preference.search(text):
+        if not (data.preference.search(text) or data.blame.search(text)):
             return
     elif not (data.group.search(text) or data.preference.search(text)):
         return
-    for s, e in ctx.sentences():
+    rebutted = data.rebuttal.search(text) is not None
+    sentences = ctx.sentences()
+    found: set[int] = set()  # indices of sentences with a finding
+    for k, (s, e) in enumerate(sentences):
         if _ABOUT_WORDING.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+            continue
+        for span in _anaphor_or_blame(ctx, data, sentences, k):
+            found.add(k)
+            yield _general_finding(ctx, *span)
+        if k in found:
             continue
         pref = data.preference.search(text, s, e)
         if pref is not None:
-            yield ctx.finding(
-                ctx.norm,
-                pref.start(),
-                pref.end(),
-                rule=GENERALISATION.id,
-                clause=CLAUSE,
-                severity="block",
-                message=GENERALISATION.format(ctx.display(ctx.norm, pref.start(), pref.end())),
-            )
+            found.add(k)
+            yield _general_finding(ctx, pref.start(), pref.end())
             continue
         for g in data.group.finditer(text, s, e):
+            if rebutted and _quoted(text, s, g.start()):
+                continue  # 「〇〇は…」というご意見 answered with facts
             tail_end = min(e, g.end() + 45)
             ex = data.exclusion.search(text, g.end(), tail_end)
             tr = data.trait.search(text, g.end(), tail_end)
@@ -200,16 +241,58 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
                 if before is None or not _CLEFT.search(text, before.end(), g.start()):
                     continue
                 start, end = before.start(), g.end()
-            yield ctx.finding(
-                ctx.norm,
-                start,
-                end,
-                rule=GENERALISATION.id,
-                clause=CLAUSE,
-                severity="block",
-                message=GENERALISATION.format(ctx.display(ctx.norm, start, end)),
-            )
+            found.add(k)
+            yield _general_finding(ctx, start, end)
             break
+    # The writer siding with the remark, in its sentence or the next: 「私もそう思いました」.
+    for k in sorted(found):
+        for j in (k, k + 1):
+            if j < len(sentences) and (j == k or j not in found):
+                agree = data.agree.search(text, *sentences[j])
+                if agree is not None:
+                    yield _general_finding(ctx, agree.start(), agree.end())
+                    break
+
+
+def _general_finding(ctx: Context, a: int, b: int) -> Finding:
+    return ctx.finding(
+        ctx.norm,
+        a,
+        b,
+        rule=GENERALISATION.id,
+        clause=CLAUSE,
+        severity="block",
+        message=GENERALISATION.format(ctx.display(ctx.norm, a, b)),
+    )
+
+
+def _quoted(text: str, s: int, i: int) -> bool:
+    """True when ``text[i]`` is inside a 「…」 opened in its sentence or just before it."""
+    opened = text.rfind("「", max(0, s - 40), i)
+    return opened >= 0 and text.find("」", opened, i) < 0
+
+
+def _anaphor_or_blame(
+    ctx: Context, data: DiscriminationData, sentences: list[tuple[int, int]], k: int
+) -> Iterator[tuple[int, int]]:
+    """A group pointed back to (「ああいう人たち」「あそこは」, the group named in this sentence or
+    the one before) with an exclusion or a trait; a crime pinned on a group (「犯人は…外国人」)."""
+    text = ctx.norm.text
+    s, e = sentences[k]
+    prev_s = sentences[k - 1][0] if k else s
+    for m in data.anaphor.finditer(text, s, e):
+        if data.group.search(text, prev_s, m.start()) is None:
+            continue
+        tail = min(e, m.end() + 45)
+        pred = data.exclusion.search(text, m.end(), tail) or data.trait.search(text, m.end(), tail)
+        if pred is not None:
+            yield m.start(), pred.end()
+            return
+    for m in data.blame.finditer(text, s, e):
+        g = data.group.search(text, m.end(), min(e, m.end() + 30))
+        if g is not None:
+            yield m.start(), g.end()
+            return
 
 
 FAMILY = Family(
