@@ -476,6 +476,7 @@ class SweepRun:
     stats: SweepStats
     per_tenant: dict[str, float]
     queries: Counter[str]
+    cpu: float = 0.0  # CPU seconds of this process (the worker's Python) during the sweep
 
 
 @contextlib.contextmanager
@@ -518,10 +519,12 @@ def timing_per_tenant() -> Iterator[dict[str, float]]:
 def timed_sweep(worker: Worker) -> SweepRun:
     engine = worker.factory.kw["bind"]
     with counting(engine) as queries, timing_per_tenant() as per_tenant:
+        cpu = time.process_time()
         started = time.perf_counter()
         stats = worker.sweep()
         seconds = time.perf_counter() - started
-    return SweepRun(seconds, stats, dict(per_tenant), queries)
+        cpu = time.process_time() - cpu
+    return SweepRun(seconds, stats, dict(per_tenant), queries, cpu)
 
 
 # --------------------------------------------------------------------------- checks
@@ -950,7 +953,8 @@ def print_sweep(r: Report, out: Callable[[str], None]) -> None:
     qs = sorted(q)
     items = sum(r.sweep_check.open_items.values())
     out(
-        f"[{r.backend}] sweep 1 (Worker.sweep, all due): {r.first.seconds:.3f} s total for"
+        f"[{r.backend}] sweep 1 (Worker.sweep, all due): {r.first.seconds:.3f} s total"
+        f" (worker CPU {r.first.cpu:.1f} s) for"
         f" {len(r.first.per_tenant)} tenants (incl. the empty default);"
         f" per tenant p50 {statistics.median(per) * 1000:.1f} ms"
         f" max {max(per) * 1000:.1f} ms; {items} open items swept,"
@@ -964,7 +968,8 @@ def print_sweep(r: Report, out: Callable[[str], None]) -> None:
     per2 = sorted(t for k, t in r.second.per_tenant.items() if k != "default")
     q2 = sorted(n for k, n in r.second.queries.items() if k not in ("default", "-"))
     out(
-        f"[{r.backend}] sweep 2 (a minute later, nothing new): {r.second.seconds:.3f} s;"
+        f"[{r.backend}] sweep 2 (a minute later, nothing new): {r.second.seconds:.3f} s"
+        f" (worker CPU {r.second.cpu:.1f} s);"
         f" per tenant p50 {statistics.median(per2) * 1000:.1f} ms;"
         f" {q2[len(q2) // 2]} statements per tenant; queued {r.second.stats.sent};"
         f" sweep interval {r.interval:.0f} s"
