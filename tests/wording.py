@@ -32,6 +32,7 @@ ALLOWED: frozenset[str] = frozenset(
             "system",
             "guest",
             "pr2",
+            "kobayashi",
             # benchmarks/tenants.py's city directories (tests/tenancy/test_benchmark_tenants.py)
             *["pr", "info", "info2"],
             *[f"{role}{d}" for role in ("head", "deputy", "dept", "acct") for d in range(3)],

@@ -81,7 +81,11 @@ def _summary_fields(incident: Incident) -> list[Field]:
     fields = [
         Field("種別", f"{kind.name}（{kind.clause}）"),
         Field("アカウント", f"{incident.account.name}（{incident.account.media}）"),
-        Field("報告者", incident.reporter.name),
+        Field(
+            "報告者",
+            f"{incident.reporter.name}（{incident.reporter.handle}）",
+            person=incident.reporter.handle,
+        ),
         Field("報告日時", format_jst(incident.opened_at)),
         Field("状態", STATUS_NAMES[incident.status]),
     ]
@@ -95,7 +99,9 @@ def _summary_fields(incident: Incident) -> list[Field]:
 def root_message(incident: Incident, *, mentions: list[str] | None = None) -> OutMessage:
     """The thread's first message: summary, checklist and the actions still possible."""
     kind = kind_of(incident)
-    lines = [f"ガイドライン{kind.clause}による対応チェックリスト:"]
+    lines = [
+        f"{guideline_terms.of_record(incident).short_name}{kind.clause}による対応チェックリスト:"
+    ]
     lines.extend(item_line(i) for i in incident.items)
     if incident.status == "closed":
         lines.append("")

@@ -24,6 +24,9 @@ class Action:
 class Field:
     label: str
     value: str
+    # The handle of the person the field names (報告者…): Slack shows a mention instead of
+    # ``value``, so staff can reach them; other platforms show ``value`` (「名前（handle）」).
+    person: str | None = None
 
 
 def position(start: int, end: int) -> str:
@@ -71,7 +74,9 @@ class OutMessage:
             "kind": self.kind,
             "title": self.title,
             "text": self.text,
-            "fields": [{"label": f.label, "value": f.value} for f in self.fields],
+            "fields": [
+                {"label": f.label, "value": f.value, "person": f.person} for f in self.fields
+            ],
             "findings": [dict(vars(f)) for f in self.findings],
             "actions": [
                 {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -98,15 +99,22 @@ class SlackNotifier:
         self.client = client
         self.user_ids = user_ids
 
-    def _mentions(self, message: OutMessage) -> list[str]:
-        if not message.mentions or self.user_ids is None:
-            return []
-        found = self.user_ids(message.mentions)
-        return [found[h] for h in message.mentions if h in found]
+    def _payload(self, message: OutMessage) -> dict[str, Any]:
+        """The message with its mentions and the people its fields name as Slack users."""
+        named = [f.person for f in message.fields if f.person is not None]
+        handles = list(dict.fromkeys([*message.mentions, *named]))
+        if not handles or self.user_ids is None:
+            return render.message(message)
+        found = self.user_ids(handles)
+        return render.message(
+            message,
+            mention_ids=[found[h] for h in message.mentions if h in found],
+            people={h: found[h] for h in named if h in found},
+        )
 
     def send(self, to: Address, message: OutMessage, *, thread: SentRef | None = None) -> SentRef:
         """Post to a person (DM) or a channel, or reply in ``thread``."""
-        payload = render.message(message, mention_ids=self._mentions(message))
+        payload = self._payload(message)
         channel = to.target
         thread_ts: str | None = None
         if thread is not None:
@@ -131,7 +139,7 @@ class SlackNotifier:
 
     def update(self, ref: SentRef, message: OutMessage) -> None:
         """Replace a message in place (buttons gone after a decision)."""
-        payload = render.message(message, mention_ids=self._mentions(message))
+        payload = self._payload(message)
         self._call(
             "chat.update",
             lambda: self.client.chat_update(channel=ref.channel, ts=ref.message_id, **payload),

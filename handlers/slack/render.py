@@ -110,8 +110,15 @@ def _paged_sections(text: str, *, prefix: str = "", pages: int) -> list[bk.Block
     return [bk.section(c) for c in chunks if c.strip()]
 
 
-def message_blocks(message: OutMessage, *, mention_ids: Sequence[str] = ()) -> list[bk.Block]:
-    """Block Kit for a core message (at most 50 blocks)."""
+def message_blocks(
+    message: OutMessage,
+    *,
+    mention_ids: Sequence[str] = (),
+    people: Mapping[str, str] | None = None,
+) -> list[bk.Block]:
+    """Block Kit for a core message (at most 50 blocks); ``people`` maps the handles that
+    fields name (``Field.person``) to Slack user ids, shown as mentions."""
+    people = people or {}
     blocks: list[bk.Block] = []
     if message.kind == "error":
         blocks.append(bk.section(f":warning: *{bk.escape(message.title)}*"))
@@ -124,7 +131,15 @@ def message_blocks(message: OutMessage, *, mention_ids: Sequence[str] = ()) -> l
     if message.fields:
         blocks.append(
             bk.section(
-                "\n".join(f"*{bk.escape(f.label)}*: {bk.escape(f.value)}" for f in message.fields)
+                "\n".join(
+                    f"*{bk.escape(f.label)}*: "
+                    + (
+                        f"<@{people[f.person]}>"
+                        if f.person is not None and f.person in people
+                        else bk.escape(f.value)
+                    )
+                    for f in message.fields
+                )
             )
         )
     if message.quote:
@@ -150,11 +165,16 @@ def fallback_text(message: OutMessage) -> str:
     return bk.truncate(bk.escape(text), FALLBACK_TEXT_MAX)
 
 
-def message(message: OutMessage, *, mention_ids: Sequence[str] = ()) -> dict[str, Any]:
+def message(
+    message: OutMessage,
+    *,
+    mention_ids: Sequence[str] = (),
+    people: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """``text`` and ``blocks`` for chat.postMessage / chat.update / respond()."""
     return {
         "text": fallback_text(message),
-        "blocks": message_blocks(message, mention_ids=mention_ids),
+        "blocks": message_blocks(message, mention_ids=mention_ids, people=people),
     }
 
 

@@ -52,6 +52,7 @@ class City:
     personal: str  # the chapter of /check's personal-account reminders
     first_reminder: str  # the clause of the first of them
     rights: str  # the clauses a photo of a person touches
+    incident_flaming: str = "6(3)"  # the clause of 炎上
 
 
 MATSUMOTO = City(
@@ -117,6 +118,7 @@ SAKURA = City(
     personal="6",
     first_reminder="6(1)",
     rights="5(1)ク、5(3)",
+    incident_flaming="4(2)",
 )
 
 
@@ -410,3 +412,10 @@ def test_emergency_reminder_runs_on_the_wall_clock_and_speaks_the_file(
     digest = build_digest(session, plan=plan, now=jst("2026-11-08 03:00"))
     labels = [f.label for f in digest.fields]
     assert f"事後報告なし・緊急情報（{city.approval}{city.emergency}）" in labels
+
+
+def test_the_incident_thread_names_the_reporter_as_staff_name_people(bot, city):
+    bot.push("sato", "/incident 炎上 kanko-x 開催日の誤りに批判が集まっています")
+    root = bot.pop("#info_policy", kind="incident.opened")
+    assert "報告者: 佐藤 美咲（sato）" in root
+    assert f"{city.short[: -len(city.pii)]}{city.incident_flaming}による対応チェックリスト" in root

@@ -66,7 +66,8 @@ def test_declare_flaming_opens_thread_with_guideline_checklist(session, clock, o
     assert msg.mentions == ["tanaka", "suzuki", "sato", "kato", "yamada"]
     values = {f.label: f.value for f in msg.fields}
     assert values["種別"] == "炎上（6(3)）"
-    assert values["報告者"] == "伊藤 主事"
+    assert values["報告者"] == "伊藤 主事（ito）"
+    assert {f.label: f.person for f in msg.fields}["報告者"] == "ito"
     assert values["報告日時"] == "2026年11月25日 10:00"
     assert values["状態"] == "対応中"
     toggles = [a for a in msg.actions if a.action_id == "incident.toggle"]

@@ -81,3 +81,20 @@ def test_the_response_button_stores_the_text_exactly_as_written(
     assert resp.status == 200
 
     assert stored_texts(committed_factory) == [BODY]
+
+
+def test_the_thread_mentions_the_reporter_so_staff_can_reach_them(slack, slack_api, core):
+    slack.command("/incident", "炎上 kanko-x 開催日の誤りに批判が集まっています", user_id=AUTHOR)
+    wait_dms(slack_api, AUTHOR)
+    assert core.courier.wait_idle()
+    root = next(
+        c
+        for c in slack_api.calls_to("chat.postMessage")
+        if c.params["channel"] == INFO_POLICY_CHANNEL
+    )
+    fields = [
+        b["text"]["text"]
+        for b in root.json_param("blocks")
+        if b.get("type") == "section" and "*報告者*" in b["text"]["text"]
+    ]
+    assert fields and f"*報告者*: <@{AUTHOR}>" in fields[0]
