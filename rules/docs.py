@@ -49,7 +49,9 @@ character cluster (full-width letters and digits, half-width katakana with their
 marks, mathematical digits); one or two spaces between kana/kanji are dropped (部 外 秘);
 `hxxp`, `ttps://`, `[.]`, `(.)`, `[dot]`, `[at]` (also ` (at) `, ` (dot) ` with the spaces
 around them) are defanged; a domain spelt one letter at a time (`t i n y u r l . c o m`) is
-joined up, and an IPv4 address written with 。 gets its dots; for number
+joined up, and an IPv4 address written with 。 gets its dots; a word spelt one kana at a time
+between 「・」 (よ・て・い・か・か・く) is closed up, and a line of two or three kanji alone is
+joined to the word it was split from on the next line (内部⏎資料); for number
 rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
 digits (including ・) become `-`. Lexicon terms are expanded once, at load time, into their evasive
 spellings (katakana for three-kana terms, either kana script for longer ones, look-alike kanji

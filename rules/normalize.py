@@ -478,6 +478,11 @@ _IP_SPACED_RE = re.compile(
 # or more single characters, each standing alone between spaces, are closed up (「市長 佐藤」
 # and 「と はるとくん」 are ordinary spacing and stay).
 _CJK = "ぁ-んァ-ヴー一-龥々〆"
+# 「よ・て・い・か・か・く」: a word spelt one kana at a time between 「・」 (four or more).
+_KANA_DOTTED_RE = re.compile(r"(?<!・)[ぁ-んァ-ヴ](?:・[ぁ-んァ-ヴ]){3,}(?!・|[ぁ-んァ-ヴ]・)")
+# 「内部\n資料」: a line of two or three kanji alone, broken off the word that goes on on the
+# next line (a heading is longer or bracketed; a word this short on its own line is a split).
+_SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{2,3}\n(?=[一-龥])", re.MULTILINE)
 _CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 
 
@@ -499,6 +504,10 @@ def _evasions(view: View) -> View:
         view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
     if " " in view.text:
         view = substitute(view, _CJK_SPACED_RE, lambda m: m.group().replace(" ", ""))
+    if "・" in view.text:
+        view = substitute(view, _KANA_DOTTED_RE, lambda m: m.group().replace("・", ""))
+    if "\n" in view.text:
+        view = substitute(view, _SPLIT_WORD_RE, lambda m: m.group().replace("\n", ""))
     return view
 
 

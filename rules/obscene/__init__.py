@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..context import Context
+from ..cues import Cue
 from ..data import PhraseEntry
 from ..family import DataFiles, Family, PhraseFile, RuleDoc
 from ..model import Finding
@@ -25,7 +26,9 @@ TERM = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="わいせつな語",
-    what="露骨な性的表現（block）と性的な表現（review）を辞書で見つけます。",
+    what="露骨な性的表現（block）と性的な表現（review）を辞書で見つけます。一文字を記号で伏せた語"
+    "（ソ〇プ）と、業種の語を使わずに性的なサービスをする店を説明する文（女性が〜してくれる店）も"
+    "見つけます。",
     why="わいせつな内容は掲載できません。",
     example="（露骨な性的表現を含む文）",
     use_instead="削除してください。保健・性教育の案内なら医学的な用語で書いてください。",
@@ -54,17 +57,21 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
 
 # Masking one character of a word (「おっ〇い」「エ□動画」「S●X」) shows the writer knows it:
 # a masked form of any lexicon term blocks. The masks are symbols no word is spelt with.
-_MASKS = "●○〇◯□■◇◆×＊*"
+_MASKS = "●○〇◯□■◇◆×＊*⚫⚪△▲☆★"
 _MASK_RE = re.compile(f"[{re.escape(_MASKS)}]")
-MASKED_EXTRA = ("SEX", "sex", "Sex")  # the English word, only ever matched masked
+# Words only ever matched masked: the English word, and ソープ (soap, unless it is masked).
+MASKED_EXTRA = ("SEX", "sex", "Sex", "ソープ")
 
 
 @dataclass(frozen=True)
 class Masked:
-    """Every lexicon term with one inner character replaced by ``●``, and the term lengths."""
+    """Every lexicon term with one inner character replaced by ``●``, and the term lengths;
+    the service construction (``services.tsv``)."""
 
     forms: dict[str, str]
     lengths: tuple[int, ...]
+    service: Cue
+    service_exempt: Cue
 
 
 def load(files: DataFiles) -> Masked:
@@ -77,11 +84,13 @@ def load(files: DataFiles) -> Masked:
         for i in range(len(term)):
             if not term[i].isspace():
                 forms.setdefault(term[:i] + "●" + term[i + 1 :], term)
-    return Masked(forms, tuple(sorted({len(k) for k in forms})))
+    cues = files.cues("obscene/services.tsv", ("service", "exempt"))
+    return Masked(forms, tuple(sorted({len(k) for k in forms})), cues["service"], cues["exempt"])
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Lexicon terms with one character masked."""
+    """Lexicon terms with one character masked; sexual services described."""
+    yield from _services(ctx)
     text = ctx.norm.text
     if _MASK_RE.search(text) is None:
         return
@@ -106,6 +115,26 @@ def scan(ctx: Context) -> Iterator[Finding]:
                     severity="block",
                     message=TERM.format(ctx.display(ctx.norm, a, a + n)),
                 )
+
+
+def _services(ctx: Context) -> Iterator[Finding]:
+    """A sexual service described without its trade word: a woman, an intimate act done for
+    the customer, and a shop (「女の子が一緒にお風呂に入ってくれる店」「お姉さんがかなり
+    サービスしてくれるお店」). Prevention and police posts stay quiet."""
+    d: Masked = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    for m in d.service.finditer(text):
+        if d.service_exempt.search(ctx.sentence_text(m.start(), m.end())):
+            continue
+        yield ctx.finding(
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=TERM.id,
+            clause=CLAUSE,
+            severity="review",
+            message=TERM.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )
 
 
 FAMILY = Family(

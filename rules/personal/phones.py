@@ -77,7 +77,10 @@ _ORG_CUE = re.compile(
     r"お問い?合わ?せ先?は(?:市|県|町|村)"
 )
 # 「宅」 names a household (佐藤宅), but not inside 住宅 (住宅課, 市営住宅).
-_PERSON_CUE = re.compile(r"さん|様|さま|氏|(?<!住)宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の")
+# The honorific of a common noun (お客さまセンター, 皆さま, お子さま) names no one.
+_PERSON_CUE = re.compile(
+    r"(?<!客)(?<!皆)(?<!お子)(?:さん|様|さま)|氏|(?<!住)宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の"
+)
 # A heading that names the post's subject (「【市民会館】」, 「◆子育て支援課」 on a line of its own).
 _HEADING = re.compile(r"^[ \t]*(?:【[^】\n]{1,30}】|[◆■●◇□☆★▼▽][^\n]{1,30})[ \t]*$", re.M)
 # The number is labelled as a way to reach someone (「TEL 0146-…」, 「電話：」, 「☎」, 「問合せ」).
@@ -107,6 +110,23 @@ def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
     return "review"
 
 
+def _my_number(text: str, s: str, base: int, groups: list[tuple[int, int]], digits: str) -> bool:
+    """Twelve digits that read as a My Number, not as a phone number and what follows it
+    (「0263-33-9191（24時間）」), unless the post says My Number or groups them 4-4-4."""
+    if not my_number_valid(digits):
+        return False
+    if _MY_NUMBER_CUE.search(text[max(0, base - 24) : base]) or [b - a for a, b in groups] == [
+        4,
+        4,
+        4,
+    ]:
+        return True
+    return not any(
+        _phone_kind(_national("".join(s[a:b] for a, b in groups[:k]), False))
+        for k in range(2, len(groups))
+    )
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     text = ctx.num.text
     for run in _DIGIT_RUN.finditer(text):
@@ -120,7 +140,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if len(all_digits) < 10:
             continue
         # My Number: the whole run is exactly 12 digits (a 16-digit card number is not).
-        if len(all_digits) == 12 and not plus and my_number_valid(all_digits):
+        if len(all_digits) == 12 and not plus and _my_number(text, s, base, groups, all_digits):
             lengths = [b - a for a, b in groups]
             before = text[max(0, base - 24) : base]
             cued = bool(_MY_NUMBER_CUE.search(before)) or lengths == [4, 4, 4]
