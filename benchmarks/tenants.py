@@ -516,15 +516,45 @@ def timing_per_tenant() -> Iterator[dict[str, float]]:
         worker_module.sweep = real  # type: ignore[assignment]
 
 
-def timed_sweep(worker: Worker) -> SweepRun:
-    engine = worker.factory.kw["bind"]
-    with counting(engine) as queries, timing_per_tenant() as per_tenant:
+def timed_sweep(workers: list[Worker]) -> SweepRun:
+    """``sweep()`` of every worker at once (one thread each, as separate processes would
+    run it); with one worker, simply its sweep. Stats are summed over the workers."""
+    with contextlib.ExitStack() as stack:
+        counts = [stack.enter_context(counting(w.factory.kw["bind"])) for w in workers]
+        per_tenant = stack.enter_context(timing_per_tenant())
         cpu = time.process_time()
         started = time.perf_counter()
-        stats = worker.sweep()
+        results = _in_threads([w.sweep for w in workers])
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu
+    stats = SweepStats()
+    for one in results:
+        for name in ("scheduled", "sent", "cancelled", "lost", "batches"):
+            setattr(stats, name, getattr(stats, name) + getattr(one, name))
+    queries: Counter[str] = Counter()
+    for c in counts:
+        queries.update(c)
     return SweepRun(seconds, stats, dict(per_tenant), queries, cpu)
+
+
+def _in_threads(jobs: list[Callable[[], Any]]) -> list[Any]:
+    if len(jobs) == 1:
+        return [jobs[0]()]
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return [f.result() for f in [pool.submit(job) for job in jobs]]
+
+
+def timed_delivery(workers: list[Worker]) -> tuple[Any, float]:
+    """``deliver()`` of every worker at once; the summed stats and the wall time."""
+    started = time.perf_counter()
+    results = _in_threads([w.deliver for w in workers])
+    seconds = time.perf_counter() - started
+    total = results[0]
+    for more in results[1:]:
+        for name in ("sent", "retried", "waiting", "held"):
+            if hasattr(total, name):
+                setattr(total, name, getattr(total, name) + getattr(more, name))
+    return total, seconds
 
 
 # --------------------------------------------------------------------------- checks
@@ -609,16 +639,22 @@ def check_deliveries(api: Any, population: list[City]) -> tuple[int, list[str]]:
     tenant_of_token = {c.token: c for c in population}
     delivered = 0
     wrong: list[str] = []
+    seen: Counter[tuple[str, str, str]] = Counter()
     for call in api.calls_to("chat.postMessage"):
         city = tenant_of_token.get(call.token or "")
         channel = str(call.params.get("channel", ""))
         delivered += 1
+        seen[(call.token or "", channel, str(call.params.get("text", "")))] += 1
         if city is None:
             wrong.append(f"message to {channel} with a token of no city")
             continue
         ours = {city.slack_id(h) for h in city.handles()} | {city.channel_id}
         if channel not in ours:
             wrong.append(f"message to {channel} with the token of {city.tenant}")
+    # The same text to the same conversation twice: a message sent twice.
+    wrong += [
+        f"message to {channel} received {n} times" for (_t, channel, _x), n in seen.items() if n > 1
+    ]
     return delivered, wrong
 
 
@@ -882,6 +918,7 @@ class Report:
     misdelivered: list[str]
     http: HttpRun | None = None
     interval: float = 60.0
+    workers: int = 1
 
 
 def run(
@@ -893,6 +930,7 @@ def run(
     clients: list[int],
     requests: int,
     http: bool = True,
+    workers: int = 1,
     out: Callable[[str], None] = print,
 ) -> Report:
     from tests.slack.mock_web_api_server import MockSlackWebApi
@@ -911,16 +949,17 @@ def run(
             f" core API in {seeded.seconds:.1f} s"
         )
         clock = FakeClock(NOW)
-        worker = build_worker(url, clock=clock)
+        crew = [
+            build_worker(url, clock=clock, name=f"bench-worker-{k + 1}") for k in range(workers)
+        ]
         api.clear()
-        first = timed_sweep(worker)
-        started = time.perf_counter()
-        delivery = worker.deliver()
-        delivery_seconds = time.perf_counter() - started
+        first = timed_sweep(crew)
+        delivery, delivery_seconds = timed_delivery(crew)
         clock.set(NOW + timedelta(minutes=1))
-        second = timed_sweep(worker)
-        interval = worker.plan.settings.sweep_interval_seconds
-        worker.factory.kw["bind"].dispose()
+        second = timed_sweep(crew)
+        interval = crew[0].plan.settings.sweep_interval_seconds
+        for worker in crew:
+            worker.factory.kw["bind"].dispose()
         sweep_check = check_sweep(admin_url)
         delivered, misdelivered = check_deliveries(api, population)
         report = Report(
@@ -936,6 +975,7 @@ def run(
             delivered,
             misdelivered,
             interval=interval,
+            workers=workers,
         )
         print_sweep(report, out)
         if http:
@@ -953,7 +993,8 @@ def print_sweep(r: Report, out: Callable[[str], None]) -> None:
     qs = sorted(q)
     items = sum(r.sweep_check.open_items.values())
     out(
-        f"[{r.backend}] sweep 1 (Worker.sweep, all due): {r.first.seconds:.3f} s total"
+        f"[{r.backend}] sweep 1 ({r.workers} x Worker.sweep, all due):"
+        f" {r.first.seconds:.3f} s total"
         f" (worker CPU {r.first.cpu:.1f} s) for"
         f" {len(r.first.per_tenant)} tenants (incl. the empty default);"
         f" per tenant p50 {statistics.median(per) * 1000:.1f} ms"
@@ -979,8 +1020,8 @@ def print_sweep(r: Report, out: Callable[[str], None]) -> None:
         f"[{r.backend}] outbox delivery (Worker.deliver) to the Slack stand-in:"
         f" {r.delivery_seconds:.2f} s, sent {d.sent}, retried {d.retried}, waiting {d.waiting},"
         f" held {getattr(d, 'held', 0)};"
-        f" chat.postMessage received {r.delivered}, with another tenant's token or ids:"
-        f" {len(r.misdelivered)}"
+        f" chat.postMessage received {r.delivered}; with another tenant's token or ids, or"
+        f" twice: {len(r.misdelivered)}"
     )
     c = r.sweep_check
     out(
@@ -1012,6 +1053,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=1000, help="per load round")
     parser.add_argument("--no-http", action="store_true", help="the sweep only")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="workers sweeping and delivering at once"
+    )
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     print(
@@ -1028,6 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
             clients=clients,
             requests=args.requests,
             http=not args.no_http,
+            workers=args.workers,
         )
     print(f"load {os.getloadavg()[0]:.1f}")
     return 0

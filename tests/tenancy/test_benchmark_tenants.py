@@ -1,7 +1,8 @@
 """benchmarks/tenants.py end to end at a tiny size, on SQLite: what it did, not how fast.
 
 Three cities with the same handles (their own Slack ids and workspace each) and ten open
-items each; the worker built as ``python -m bot worker`` builds it sweeps and delivers;
+items each; two workers built as ``python -m bot worker`` builds them sweep and deliver at
+once;
 then the many-workspace Slack app takes signed /check commands and 承認 clicks from the
 three workspaces. Every city's items must be reminded, in that city, to its own people,
 over its own token; every click must decide the clicking city's own draft.
@@ -21,6 +22,7 @@ def test_the_benchmark_reaches_every_citys_items_and_never_another_citys_people(
         departments=2,
         clients=[3],
         requests=12,
+        workers=2,
         out=lines.append,
     )
     cities = {f"city-00{i}" for i in (1, 2, 3)}
@@ -39,8 +41,8 @@ def test_the_benchmark_reaches_every_citys_items_and_never_another_citys_people(
     assert report.second.stats.scheduled == 0 and report.second.stats.sent == 0
     assert set(report.first.per_tenant) == cities | {"default"}
 
-    # Delivered over each city's own token to its own Slack ids: the 45 reminders and the
-    # 決裁依頼 / receipts queued while the items were made.
+    # Delivered once, over each city's own token to its own Slack ids: the 45 reminders
+    # and the 決裁依頼 / receipts queued while the items were made.
     assert report.delivery.sent == report.delivered > 45
     assert report.misdelivered == []
 
