@@ -78,6 +78,8 @@ class Base(DeclarativeBase):
 
 # SQLite serialises writers; a busy machine can hold the write lock for a while.
 SQLITE_BUSY_SECONDS = 60
+# Seconds to wait for PostgreSQL to answer a new connection (libpq's connect_timeout).
+PG_CONNECT_TIMEOUT = 5
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -89,6 +91,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _sqlite_tweaks(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # A server that accepts the connection but never answers (a host gone from the
+    # network, a proxy in front of a dead server) must not hold a request forever: libpq
+    # waits indefinitely by default.
+    kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", PG_CONNECT_TIMEOUT)
     return sa.create_engine(url, **kwargs)
 
 

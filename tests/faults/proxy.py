@@ -24,6 +24,7 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self.port = 0
         self.accepted = 0
+        self._silent = False
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> TcpProxy:
@@ -45,14 +46,28 @@ class TcpProxy:
             listener, self._listener = self._listener, None
             sockets, self._open = self._open, set()
         if listener is not None:
+            # shutdown() wakes the thread blocked in accept() (Linux), so that the port is
+            # really closed (refusing) and free to listen on again.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
+    def blackhole(self) -> None:
+        """Drop every open connection; new ones are accepted and never answered (a server
+        host that went silent rather than one that refuses)."""
+        self.cut()
+        self._silent = True
+        self._listen()
+
     def restore(self) -> None:
-        """Accept connections again, on the same port."""
+        """Forward connections again, on the same port."""
+        if self._silent:
+            self.cut()
+            self._silent = False
         self._listen()
 
     # ---------------------------------------------------------------- internals
@@ -72,6 +87,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:  # closed by cut()
                 return
+            if self._silent:  # held open, never answered, dropped at restore
+                with self._lock:
+                    self._open.add(client)
+                continue
             try:
                 server = socket.create_connection(self.target, timeout=5)
                 server.settimeout(None)

@@ -492,3 +492,32 @@ def test_postgres_goes_away_and_comes_back_under_running_processes(
         f"{len(accepted)} messages posted, {queued} were queued at the cut, "
         f"duplicates {len(duplicates)}, lost {len(set(by_ts) - set(accepted))}"
     )
+
+
+def test_a_database_that_stops_answering_times_out_instead_of_holding_requests(
+    deployment: Deployment,
+    direct: sessionmaker[Session],
+    proxy: TcpProxy,
+    slack_api: GatedSlackApi,
+) -> None:
+    """The server goes silent instead of refusing: open connections drop, new ones are
+    accepted and never answered. Without a connect timeout libpq would wait forever and
+    every listener thread with it; with it, the person is told after the timeout."""
+    slack = SlackSimulator(
+        server_url=deployment.base, signing_secret=SIGNING_SECRET, slack_api=slack_api
+    )
+    _open_form(slack, slack_api)
+    proxy.blackhole()
+    for _ in range(2):  # more than one: a first one stuck would not hold up the next
+        resp, hook = _command(slack, "/draft", user_id=AUTHOR)
+        assert resp.status == 200 and resp.body == b""
+        assert UNAVAILABLE.search(_hook_text(slack_api, hook))
+    deployment.worker.wait_for_line(r"database unavailable error_id=E-\w+ exc=OperationalError")
+    assert deployment.worker.popen.poll() is None and deployment.web.popen.poll() is None
+
+    proxy.restore()
+    _open_form(slack, slack_api)  # works again, neither process restarted
+    for process in (deployment.web, deployment.worker):
+        log = process.text()
+        assert "Traceback" not in log, log
+        assert BOT_TOKEN not in log and SIGNING_SECRET not in log
