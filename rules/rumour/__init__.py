@@ -43,12 +43,13 @@ class Cues:
     evidential: Cue
     hazard: Cue
     official: Cue
+    act_on: Cue
 
 
 def load(files: DataFiles) -> Cues:
     """Read hearsay.tsv."""
-    c = files.cues("rumour/hearsay.tsv", ("source", "evidential", "hazard", "official"))
-    return Cues(c["source"], c["evidential"], c["hazard"], c["official"])
+    c = files.cues("rumour/hearsay.tsv", ("source", "evidential", "hazard", "official", "act_on"))
+    return Cues(c["source"], c["evidential"], c["hazard"], c["official"], c["act_on"])
 
 
 #: A post that reports a rumour in order to deny it (「…という投稿がありますが、事実ではありません」).
@@ -81,11 +82,25 @@ def scan(ctx: Context) -> Iterator[Finding]:
         return
     if DEBUNK.search(text):
         return
-    for s, e in ctx.sentences():
-        hits = [m.span() for m in cues.source.finditer(text, s, e)]
+    sentences = ctx.sentences()
+    sources = [[m.span() for m in cues.source.finditer(text, s, e)] for s, e in sentences]
+    reported: list[int] = []  # sentences with a hearsay finding
+    for k, (s, e) in enumerate(sentences):
+        hits = list(sources[k])
         near = any(s - 60 <= h < e + 60 for h in hazards)
-        if (hits or near) and not cues.official.search(text, s, e):
+        # The source often sits in the next sentence: 「…だったらしい。業者の人が言ってた。」
+        beside = (k + 1 < len(sentences) and bool(sources[k + 1])) or (
+            k > 0 and bool(sources[k - 1])
+        )
+        if (hits or near or beside) and not cues.official.search(text, s, e):
             hits += [m.span() for m in cues.evidential.finditer(text, s, e)]
+        if not hits and reported and k - reported[-1] <= 2:
+            # Passing it on or acting on it right after the hearsay: 「念のため拡散して」.
+            hits = [m.span() for m in cues.act_on.finditer(text, s, e)]
+        elif hits:
+            hits += [m.span() for m in cues.act_on.finditer(text, s, e)]
+        if hits:
+            reported.append(k)
         for a, b in hits:
             yield ctx.finding(
                 ctx.norm,
