@@ -57,6 +57,21 @@ POLITICS = RuleDoc(
     message="「{excerpt}」は政治的な立場の表明と受け取られます（ガイドライン{clause}）。"
     "公式・職員の発信としては不適当です。削除してください。",
 )
+PROSELYTISING = RuleDoc(
+    id="illegal.proselytising",
+    clause=CAMPAIGN_CLAUSE,
+    severity="block",
+    title="宗教への勧誘",
+    what="宗教的な教え・集まり（入信、当会の教え、お祈りで〜、聖書を一緒に読む）と、"
+    "その集まりへの誘い（のぞいてみてください、次の集まりは〜、入会すると〜）が同じ文か"
+    "隣の文にある構文を見つけます。勧誘への注意喚起の文は対象外です。",
+    why="職員が職務で知り合った人や市の発信を使って宗教に勧誘することは、政教分離と公務員の"
+    "職務専念・信用失墜行為の禁止（地方公務員法）に反するおそれがあります。",
+    example="窓口でお会いした方も、当会の集まりにぜひのぞいてみてください。",
+    use_instead="市の発信や職務で知り合った方への宗教の勧誘はしないでください。",
+    message="「{excerpt}」は宗教への勧誘と受け取られます（ガイドライン{clause}：法令に反する内容）。"
+    "削除してください。",
+)
 ENDORSEMENT = RuleDoc(
     id="inappropriate.endorsement",
     clause=AD_CLAUSE,
@@ -82,9 +97,28 @@ class Cues:
     endorse: Cue
     name: Cue
     public: Cue
+    support_group: Cue
+    request: Cue
+    person_request: Cue
+    faith: Cue
+    invite: Cue
+    lawful_invite: Cue
 
 
-_KINDS = ("election", "election_cue", "stance", "endorse", "name", "public")
+_KINDS = (
+    "election",
+    "election_cue",
+    "stance",
+    "endorse",
+    "name",
+    "public",
+    "support_group",
+    "request",
+    "person_request",
+    "faith",
+    "invite",
+    "lawful_invite",
+)
 
 
 def load(files: DataFiles) -> Cues:
@@ -112,6 +146,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
             if _ELECTION_ADMIN.search(text, s, e) or _CONTEST.search(text, s, e):
                 continue
             yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), m.end())
+        yield from _support_group(ctx, cues)
+        yield from _named_request(ctx, cues)
+    yield from _proselytising(ctx, cues)
     for m in cues.stance.finditer(text):
         yield _finding(ctx, POLITICS, CLAUSE, "review", m.start(), m.end())
     if cues.public.search(text):
@@ -122,6 +159,64 @@ def scan(ctx: Context) -> Iterator[Finding]:
             yield _finding(ctx, ENDORSEMENT, AD_CLAUSE, "review", m.start(), m.end())
             yield _finding(ctx, ENDORSEMENT, CLAUSE, "review", m.start(), m.end())
             return
+
+
+def _support_group(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """A candidate's support group handed out or asked for, in its sentence or the next."""
+    text = ctx.norm.text
+    for m in cues.support_group.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _ELECTION_ADMIN.search(text, s, e):
+            continue
+        nxt_e = ctx.sentence(e)[1] if e < len(text) else e
+        req = cues.request.search(text, m.end(), nxt_e)
+        if req is not None:
+            yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), req.end())
+            return
+
+
+def _named_request(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """「<name>をどうぞよろしく」 in an election post: the name is a person-name token."""
+    text = ctx.norm.text
+    for m in cues.person_request.finditer(text):
+        tokens = ctx.tokens_in(max(0, m.start() - 12), m.start())
+        names = [t for t in tokens if t.end <= m.start()]
+        if not names or names[-1].end != m.start() or not names[-1].is_person_name:
+            continue
+        start = names[-1].start
+        for t in reversed(names[:-1]):
+            if not t.is_person_name or t.end != start:
+                break
+            start = t.start
+        yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", start, m.end())
+
+
+def _proselytising(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """A religious group's teaching or gathering and an invitation to it, two sentences apart."""
+    text = ctx.norm.text
+    if not cues.faith.possible(text) or not cues.invite.possible(text):
+        return
+    faith = [m.span() for m in cues.faith.finditer(text)]
+    if not faith:
+        return
+    sentences = ctx.sentences()
+
+    def index(i: int) -> int:
+        return next(
+            k for k, (s, e) in enumerate(sentences) if s <= i < e or k == len(sentences) - 1
+        )
+
+    faith_at = [(a, b, index(a)) for a, b in faith]
+    for m in cues.invite.finditer(text):
+        k = index(m.start())
+        s, e = sentences[k]
+        if cues.lawful_invite.search(text, s, e):
+            continue
+        near = [(a, b) for a, b, j in faith_at if abs(j - k) <= 2 and (a, b) != m.span()]
+        if not near:
+            continue
+        a = min(a for a, _ in near) if any(j == k for _, _, j in faith_at) else m.start()
+        yield _finding(ctx, PROSELYTISING, CAMPAIGN_CLAUSE, "block", min(a, m.start()), m.end())
 
 
 def _finding(ctx: Context, doc: RuleDoc, clause: str, severity: str, a: int, b: int) -> Finding:
@@ -140,7 +235,7 @@ FAMILY = Family(
     name="inappropriate",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=(CAMPAIGNING, POLITICS, ENDORSEMENT),
+    rules=(CAMPAIGNING, POLITICS, ENDORSEMENT, PROSELYTISING),
     load=load,
     scan=scan,
 )
