@@ -484,6 +484,8 @@ _KANA_DOTTED_RE = re.compile(r"(?<!・)[ぁ-んァ-ヴ](?:・[ぁ-んァ-ヴ]){3
 # next line (a heading is longer or bracketed; a word this short on its own line is a split).
 _SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{2,3}\n(?=[一-龥])", re.MULTILINE)
 _CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
+# 「暗 証 番 号 は 8 8 2 0」: a number spelt out one digit at a time (four or more digits).
+_DIGIT_SPACED_RE = re.compile(r"(?<![0-9A-Za-z.,:/])[0-9](?: [0-9]){3,}(?![0-9A-Za-z.,:/])")
 
 
 def _spaced_defang(view: View) -> View:
@@ -504,6 +506,7 @@ def _evasions(view: View) -> View:
         view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
     if " " in view.text:
         view = substitute(view, _CJK_SPACED_RE, lambda m: m.group().replace(" ", ""))
+        view = substitute(view, _DIGIT_SPACED_RE, lambda m: m.group().replace(" ", ""))
     if "・" in view.text:
         view = substitute(view, _KANA_DOTTED_RE, lambda m: m.group().replace("・", ""))
     if "\n" in view.text:

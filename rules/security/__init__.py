@@ -53,7 +53,7 @@ ADMIN_URL = RuleDoc(
     severity="block",
     title="管理画面・VPN の URL",
     what="/admin、/wp-admin、/wp-login.php、/phpmyadmin などの管理画面や"
-    " vpn. で始まるホストの URL を"
+    " vpn. で始まるホスト、職員ポータルの職員用ページ（portal.…/staff/）の URL を"
     "見つけます。",
     why="管理画面や VPN の入口を公開すると攻撃の標的になります。",
     example="更新は https://www.example.jp/wp-admin/ から",
@@ -68,7 +68,9 @@ WEAKNESS = RuleDoc(
     severity="block",
     title="鍵の置き場所・解錠番号・警備や更新の手薄さ",
     what="サーバ室や金庫の鍵の置き場所、扉のテンキーの番号（カナ書きを含む）、警備の手薄な時間、"
-    "更新プログラムが当たっていない端末など、侵入や攻撃の手がかりになる庁内の弱点を見つけます。",
+    "更新プログラムが当たっていない端末、ログインしたまま離席される端末、パスワードなしでつながる回線、"
+    "止まっている・更新されていないウイルス対策やファイアウォール、機密・個人情報の持ち帰りや外部への送信など、"
+    "侵入や攻撃の手がかりになる庁内の弱点を見つけます。",
     why="物理的な鍵や警備、端末の弱点を公開すると、不正な侵入や攻撃を招きます。",
     example="サーバ室の鍵は、総務課の金庫の上から2段目です。",
     use_instead="庁内の鍵・警備・システムの状態は掲載せず、必要な人に直接伝えてください。",
@@ -97,7 +99,7 @@ _PASSWORD_SPACED_RE = re.compile(
 # 「SSIDは…、キーはhamano2026staff」: a wireless network key named after the network.
 _WIFI_KEY_RE = re.compile(
     r"(?:Wi-?Fi|WiFi|SSID|無線LAN|ワイファイ)[^\n]{0,50}?"
-    r"(?P<key>暗号化キー|セキュリティキー|ネットワークキー|キー|key|パス)[ \t]{0,2}(?:は|:|：|=)[ \t]{0,2}"
+    r"(?P<key>暗号化キー|セキュリティキー|ネットワークキー|キー|key|パス)[ \t]{0,2}(?:は|が|:|：|=)[ \t]{0,2}"
     r"(?P<value>(?=[!-~]*[0-9A-Za-z])[!-~]{6,64})",
     re.IGNORECASE,
 )
@@ -115,7 +117,7 @@ _DEFAULT_PAIR = re.compile(
 # How passwords are made or shared, which is as good as the password: 「初期パスワードは生年月日
 # 8桁」「ログインIDは職員番号と同じ」「パスワードも初期設定のまま」.
 _SCHEME_RE = re.compile(
-    r"(?:パスワ[ー一\-]ド|ログインID|ログインＩＤ|暗証番号)(?:は|も|が)[ \t]?[^\n。]{0,8}?"
+    r"(?:パスワ[ー一\-]ド|ログインID|ログインＩＤ|ユーザー?(?:名|ID|ＩＤ)|暗証番号)(?:は|も|が)[ \t]?[^\n。]{0,8}?"
     r"(?:生年月日|誕生日|職員番号|電話番号|内線番号|初期設定のまま|初期値のまま|全員(?:共通|同じ)|"
     r"(?:課内|全庁|部署|係)(?:で)?共通|(?:ID|ＩＤ|ユーザー名)と同じ)"
     r"(?:[0-9]+桁|と同じ|のまま)?"
@@ -179,6 +181,35 @@ _WEAKNESS_RE = re.compile(
     r"(?:当たって|適用(?:して|され(?:て)?))(?:い)?(?:ない|ません)"
     r"|(?:Windows ?(?:XP|7|8|Vista)|サポート(?:が)?切れ)[^\n。]{0,12}?(?:端末|パソコン|PC|サーバ)[^\n。]{0,10}?(?:まだ|残って)"
 )
+# 「パスワードは全員 Haru2025! に統一」「課のパスは cityhall01 ね」: a value that looks like a
+# credential (ASCII letters and digits, 6+) a few words after the word and its particle.
+_PASSWORD_NEAR_RE = re.compile(
+    r"(?:パスワ[ー一\-]ド|ぱすわ[ー一\-]ど|パスコード|(?<![ァ-ヴー])パス(?![ァ-ヴー])|(?<![A-Za-z])PW(?![A-Za-z]))"
+    r"(?:は|が|も)[^\n。]{0,10}?(?<![!-~])(?P<value>(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])[!-~]{6,64})"
+    r"(?=[ \t\u3000]|に|で|です|ね|よ|だ|。|、|$)",
+    re.IGNORECASE,
+)
+# A system left open, said of the city's own equipment: a logged-in terminal left alone, a
+# connection without a password, security software or a firewall stopped or not updated.
+_OPEN_SYSTEM_RE = re.compile(
+    r"(?:ファイアウォール|ウイルス対策|ウィルス対策|セキュリティソフト|防御|監視カメラ|警備システム)"
+    r"[^\n。]{0,20}?(?:止ま|停止|無効|切れ|オフに|更新されて(?:い)?ない|更新してない|更新して(?:い)?ません)"
+    r"|(?:定義ファイル|パッチ|OS|ソフト)[^\n。]{0,10}?(?:更新|アップデート)(?:が|も|は)?[^\n。]{0,8}?"
+    r"(?:されて(?:い)?ない|して(?:い)?ない|止まって)"
+    r"|(?:パスワ[ー一]ド|認証|ID)(?:なし|無し|不要)で[^\n。]{0,10}?(?:接続|ログイン|入れ|アクセス|使え|つなが|繋が)"
+    r"|ログイン(?:した)?(?:まま|状態で)[^\n。]{0,10}?(?:席を外|離席|帰|放置|置きっぱなし)"
+)
+# Advice and notices name the same states: 「ログインしたまま席を外さないでください」.
+_OPEN_ADVICE = re.compile(
+    r"ないで|ないよう|ください|しましょう|(?<!取扱)(?<!取扱い)(?<!取り扱い)注意|危険|禁止|避け|気をつけ|防ぐ|防止|お願いします|のため"
+)
+# Marked or personal data carried or sent outside: 「機密性3のファイルをUSBに入れて持ち帰り」.
+_TAKEN_OUT_RE = re.compile(
+    r"(?:USB(?:メモリ)?|自宅|家の|私物|私用|個人の(?:PC|パソコン|メール|スマホ|アドレス)|外部)"
+    r"[^\n。]{0,12}?(?:持ち帰|持ち出|送っ|送信|転送|アップ)"
+)
+_MARKED_DATA = re.compile(r"機密|きみつ|キミツ|秘|個人情報|住民情報|内部|部外|取扱注意|名簿|台帳")
+_TAKEN_OUT_HINTS = ("持ち帰", "持ち出", "送っ", "送信", "転送", "アップ")
 # 「パスワードは…ここに書きます：Pw#8812」: the value given a few words after the word.
 _PASSWORD_LATER_RE = re.compile(
     r"(?:パスワ[ー一\-]ド|暗証番号|パスコード)[^\n]{0,30}?(?:書きます|書いておきます|載せます|こちら|以下)"
@@ -215,7 +246,10 @@ _ADMIN_PATH = re.compile(
     r"manage|cms/admin|user/login|xmlrpc\.php)(?:[/?#.]|$)",
     re.IGNORECASE,
 )
-_ADMIN_LABELS = ("vpn", "sslvpn", "admin", "intranet", "intra", "cms")
+_ADMIN_LABELS = ("vpn", "sslvpn", "admin", "intranet", "intra", "cms", "groupware")
+# A staff-only entry point on any host: 「portal.…/staff/login」「…/shokuin/」.
+_STAFF_PATH = re.compile(r"^/(?:staff|shokuin|syokuin|internal|intra)(?:[/?#.]|$)", re.IGNORECASE)
+_STAFF_LABELS = ("portal", "staff", "shokuin")
 
 
 def _private(octets: tuple[int, int, int, int]) -> bool:
@@ -259,6 +293,13 @@ def admin_host(host: str) -> bool:
     return False
 
 
+def _admin_path(host: str, path: str) -> bool:
+    """An admin path on any host, or a staff-only path on a portal host."""
+    if _ADMIN_PATH.match(path):
+        return True
+    return bool(_STAFF_PATH.match(path)) and host.split(".", 1)[0] in _STAFF_LABELS
+
+
 def _block(ctx: Context, doc: RuleDoc, a: int, b: int) -> Finding:
     """A blocking finding of ``doc`` on ``norm[a:b]``."""
     return ctx.finding(
@@ -297,8 +338,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
             if len(set(value)) <= 1:
                 continue  # masked
             end = m.start("value") + len(value)
-            start = m.start("key") if "key" in rx.groupindex else m.start()
-            yield _block(ctx, PASSWORD, start, end)
+            yield _block(ctx, PASSWORD, m.start(), end)
+    for m in _PASSWORD_NEAR_RE.finditer(norm.text) if hint else ():
+        if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
+            continue
+        yield _block(ctx, PASSWORD, m.start(), m.end("value"))
     # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
     for m in _PIN_RE.finditer(norm.text) if hint else ():
         yield _block(ctx, PASSWORD, m.start(), m.end())
@@ -311,6 +355,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
         value = _SCHEME_VALUE.match(text, m.end())
         end = m.end() if value is None else value.end("value")
         yield _block(ctx, PASSWORD, m.start(), end)
+    # an account name given beside an admin or VPN entry point is the other half of a login
+    admin_url = any(
+        hit.kind != "email" and (admin_host(hit.host) or _ADMIN_PATH.match(hit.path or ""))
+        for hit in ctx.urls
+    )
     if (found_scheme or hint) and _ACCOUNT_CONTEXT.search(text):
         for m in _ACCOUNT_RE.finditer(text):
             shared = "共" in m.group() or _SHARED_ACCOUNT.search(
@@ -318,7 +367,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
             )
             # a lone user name is not a credential unless it is shared, or an account id
             # given in a sentence about logging in or a system
-            lone_ok = _ID_LIKE.search(m.group("user")) and _ACCOUNT_CONTEXT.search(
+            lone_ok = (_ID_LIKE.search(m.group("user")) or admin_url) and _ACCOUNT_CONTEXT.search(
                 ctx.sentence_text(m.start(), m.end())
             )
             if m.group("pw") is None and not shared and not lone_ok:
@@ -341,6 +390,14 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 yield _block(ctx, PASSWORD, m.start(), m.end())
     for m in _WEAKNESS_RE.finditer(text):
         yield _block(ctx, WEAKNESS, m.start(), m.end())
+    for m in _OPEN_SYSTEM_RE.finditer(text):
+        if not _OPEN_ADVICE.search(ctx.sentence_text(m.start(), m.end())):
+            yield _block(ctx, WEAKNESS, m.start(), m.end())
+    if any(h in text for h in _TAKEN_OUT_HINTS):
+        for m in _TAKEN_OUT_RE.finditer(text):
+            s, e = ctx.sentence(m.start(), m.end())
+            if _MARKED_DATA.search(text, s, e) and not _OPEN_ADVICE.search(text, s, e):
+                yield _block(ctx, WEAKNESS, m.start(), m.end())
     secret_hint = any(h in norm.text for h in ("-----BEGIN", "AKIA", "xox", "gh", "AIza"))
     for m in _SECRET_RE.finditer(norm.text) if secret_hint else ():
         yield _block(ctx, PASSWORD, m.start(), m.end())
@@ -352,7 +409,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue
         if internal_host(hit.host) and not hit.host.replace(".", "").isdigit():
             yield _block(ctx, INTERNAL_HOST, hit.start, hit.end)
-        elif admin_host(hit.host) or (hit.path and _ADMIN_PATH.match(hit.path)):
+        elif admin_host(hit.host) or (hit.path and _admin_path(hit.host, hit.path)):
             yield _block(ctx, ADMIN_URL, hit.start, hit.end)
 
 
