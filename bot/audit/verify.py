@@ -196,11 +196,21 @@ def _check_anchors(
             continue
         flagged = [p.seq for p in walk.problems if matched < p.seq <= anchor.seq]
         problem = _first_rewritten(session, anchor, matched, ring, walk)
+        assert problem is not None  # with the fallback, always a problem
         # A row the walk already named (edited, inserted, a gap) explains the difference,
         # unless the signatures show an earlier row rewritten: then name that one.
         if not flagged or (problem.end is None and problem.seq < min(flagged)):
             report.problems.append(problem)
     if missing is not None:
+        # Rows are gone off the end. Rows that are still there after the last head that
+        # matched may have been rewritten too (a deletion, then the chain recomputed): the
+        # first of them, by its signature, comes before the missing range.
+        flagged = [p.seq for p in walk.problems if matched < p.seq <= walk.last]
+        if ring and walk.last > matched and not flagged:
+            end = _Anchor(walk.last, walk.last_hash, missing.label)
+            rewritten = _first_rewritten(session, end, matched, ring, walk, fallback=False)
+            if rewritten is not None:
+                report.problems.append(rewritten)
         first = walk.last + 1
         report.problems.append(
             Problem(
@@ -214,9 +224,18 @@ def _check_anchors(
 
 
 def _first_rewritten(
-    session: Session, anchor: _Anchor, after: int, ring: keys.KeyRing, walk: _Walk
-) -> Problem:
-    """The first row after ``after`` (the last head that still matched) not as signed."""
+    session: Session,
+    anchor: _Anchor,
+    after: int,
+    ring: keys.KeyRing,
+    walk: _Walk,
+    *,
+    fallback: bool = True,
+) -> Problem | None:
+    """The first row after ``after`` (the last head that still matched) not as signed.
+
+    When no row can be named: the whole range (``fallback``), or None.
+    """
     table = AuditEvent.__table__
     rows = session.execute(
         sa.select(table.c.seq, table.c.hash, table.c.key_id, table.c.signature)
@@ -256,6 +275,8 @@ def _first_rewritten(
             f"{anchor.label}の後に書き換えられた行です（{why}）。"
             "これ以降のハッシュはすべて計算し直されています",
         )
+    if not fallback:
+        return None
     first = after + 1
     return Problem(
         first,

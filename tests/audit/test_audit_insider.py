@@ -289,6 +289,57 @@ def test_insider_attack_is_detected_and_the_right_row_named(log, backend, clock,
     assert first.kind in attack.kinds, [(p.seq, p.kind, p.detail) for p in problems]
 
 
+def _rechain_after_delete_at(seq: int) -> Callable[[Insider], None]:
+    def attack(x: Insider) -> None:
+        x.sql("DELETE FROM audit_events WHERE seq = :s", s=seq)
+        x.renumber(seq + 1, -1)
+        x.rechain(seq)
+
+    return attack
+
+
+def _truncate_and_write_fewer(x: Insider) -> None:
+    x.sql("DELETE FROM audit_events WHERE seq >= 9")
+    x.append()  # one row where four were: the chain ends before the checkpoint's count
+
+
+# Found by benchmarks/redteam_audit.py (the attacks at other rows than the table's): when
+# rows are gone off the end *and* the rows still there after the last matching head were
+# re-chained, verify named only the missing range at the end, not the first rewritten row.
+AFTER_LAST_BUT_ONE_CHECKPOINT = [
+    Attack("re-chain after deleting row 9", _rechain_after_delete_at(9), 9, kinds=("rewritten",)),
+    Attack(
+        "re-chain after deleting row 11", _rechain_after_delete_at(11), 11, kinds=("rewritten",)
+    ),
+    Attack(
+        "truncate the tail and write fewer rows", _truncate_and_write_fewer, 9, kinds=("rewritten",)
+    ),
+    # Nothing rewritten: the missing range at the end is still what is named.
+    Attack(
+        "delete rows 10-12",
+        lambda x: x.sql("DELETE FROM audit_events WHERE seq >= 10"),
+        10,
+        12,
+        kinds=("deleted",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "attack", AFTER_LAST_BUT_ONE_CHECKPOINT, ids=[a.name for a in AFTER_LAST_BUT_ONE_CHECKPOINT]
+)
+def test_rows_rewritten_before_a_cut_tail_are_named_first(log, backend, clock, ring, attack):
+    attack.do(Insider(log, backend, clock))
+    problems = verify(log, keyring=ring)
+    assert problems, f"{attack.name}: not detected"
+    first = problems[0]
+    assert (first.seq, first.end, first.kind) == (attack.seq, attack.end, attack.kinds[0]), [
+        (p.seq, p.end, p.kind) for p in problems
+    ]
+    # The cut at the end is still reported.
+    assert any(p.kind == "deleted" and p.end == ROWS for p in problems)
+
+
 def test_without_checkpoints_the_tail_deletion_goes_unseen_but_a_published_head_sees_it(
     log, backend, clock, ring
 ):
