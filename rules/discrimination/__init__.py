@@ -58,6 +58,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
     for a, b in masked_hits(text, data.masked, data.masked_lengths):
         if _ABOUT_WORDING.search(ctx.sentence_text(a, b)):
             continue
+        # The masked word is the group: what is said of it belongs to the finding
+        # (「ナ〇ポの人たちって働く気ないから、窓口では冷たくしとけばいい」).
+        e = ctx.sentence(a, b)[1]
+        tail = [m.end() for c in (data.exclusion, data.trait) for m in c.finditer(text, b, e)]
+        b = max([b, *tail])
         yield ctx.finding(
             ctx.norm,
             a,
@@ -181,7 +186,7 @@ GENERALISATION = RuleDoc(
 
 # Support, protection and respect around a group name are the opposite of exclusion.
 _SUPPORTIVE = Cue(
-    r"支援(?!なんて|なんか|は(必要|いら|要ら)な|学級|学校)|配慮|応援|歓迎|大歓迎|優先|無料|相談|サポート|どなたでも|誰でも|問わず|関係なく|"
+    r"支援(?!なんて|なんか|は(必要|いら|要ら)な|学級|学校)|配慮|応援|歓迎|大歓迎|優先|無料|相談(窓口|に応じ|を受け|ください|できます)|ご相談|サポート|どなたでも|誰でも(?!でき)|問わず|関係なく|"
     r"差別|偏見|決めつけ|ステレオタイプ|思い込み|多様性|共生|人権|理解を深め|"
     r"無理(を|な|せず|しない|なさらず|のない|なく)|無理をせ|ご無理|誤解|誤り|ではありません|"
     r"と思っていませんか|とは限りません|に関係なく"
@@ -238,12 +243,26 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
             else:
                 # Cleft: 「マナーが悪いのは、だいたい〇〇です」 — the trait comes first.
                 before = data.trait.search(text, s, g.start())
-                if before is None or not _CLEFT.search(text, before.end(), g.start()):
-                    continue
-                start, end = before.start(), g.end()
+                if before is not None and _CLEFT.search(text, before.end(), g.start()):
+                    start, end = before.start(), g.end()
+                else:
+                    # The exclusion opens the next sentence, which names no group of its own:
+                    # 「〇〇が…使うのは抵抗ある。別の場所に作って分ければいい」.
+                    nxt = _next_exclusion(ctx, data, sentences, k)
+                    if nxt is None:
+                        continue
+                    found.add(k + 1)
+                    yield _general_finding(ctx, *nxt)
+                    break
             found.add(k)
             yield _general_finding(ctx, start, end)
             break
+    # What to do about the group, said in the next sentence: 「…はあの国のグループ。出禁にすれば」.
+    for k in sorted(found):
+        if k + 1 not in found:
+            nxt = _next_exclusion(ctx, data, sentences, k)
+            if nxt is not None:
+                yield _general_finding(ctx, *nxt)
     # The writer siding with the remark, in its sentence or the next: 「私もそう思いました」.
     for k in sorted(found):
         for j in (k, k + 1):
@@ -252,6 +271,20 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
                 if agree is not None:
                     yield _general_finding(ctx, agree.start(), agree.end())
                     break
+
+
+def _next_exclusion(
+    ctx: Context, data: DiscriminationData, sentences: list[tuple[int, int]], k: int
+) -> tuple[int, int] | None:
+    """An exclusion at the head of sentence ``k + 1`` when that sentence names no group."""
+    if k + 1 >= len(sentences):
+        return None
+    text = ctx.norm.text
+    s, e = sentences[k + 1]
+    if data.group.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+        return None
+    ex = data.exclusion.search(text, s, min(e, s + 30))
+    return None if ex is None else (s, ex.end())
 
 
 def _general_finding(ctx: Context, a: int, b: int) -> Finding:
