@@ -28,7 +28,7 @@ from bot.guideline import terms as guideline_terms
 from bot.guideline.terms import Terms
 from bot.incidents import commands as incident_commands
 from bot.incidents import service as incidents
-from bot.incidents.checklists import TYPES, parse_type
+from bot.incidents.checklists import parse_type, types
 from bot.interaction import Actor, Reply, as_person, refusal
 
 __all__ = [
@@ -169,7 +169,10 @@ def incident_form(
         if not accounts:
             raise NotFound("公式アカウントが登録されていません。")
         form = IncidentForm(
-            types=[(t.code, f"{t.name}（{t.clause}）") for t in TYPES.values()],
+            types=[
+                (t.code, f"{t.name}（{t.clause}）")
+                for t in types(guideline_terms.in_force(session)).values()
+            ],
             accounts=accounts,
             values=dict(values or {}),
         )

@@ -159,6 +159,12 @@ class Terms:
         group = self.ref("forbidden")
         return f"{group}{labels[0]}〜{labels[-1]}" if labels else group
 
+    @property
+    def forbidden_example(self) -> str:
+        """「7(1)イ」: an item of that list, for examples in usage texts."""
+        ids = list(self.forbidden.values())
+        return ids[1] if len(ids) > 1 else ids[0] if ids else self.ref("forbidden")
+
     def check_reminders(self, hours: str, now: str) -> list[str]:
         """What /check adds for personal accounts: 「7(2)オ: …」, one line each."""
         return [
@@ -196,6 +202,7 @@ class Terms:
             )
             or self.short_name,
             "forbidden_items": self.forbidden_range,
+            "forbidden_example": self.forbidden_example,
             **{topic: self.ref(topic) for topic in _TOPICS},
             **{f"incident_{t.code}": t.clause for t in self.incident_types},
         }

@@ -19,24 +19,27 @@ from bot.directory import service as directory
 from bot.directory.models import Account, Person
 from bot.errors import ValidationFailed
 from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.incidents import messaging, responses, service
 from bot.incidents.checklists import STATUS_NAMES, kind_of, parse_type, type_names
 from bot.incidents.models import Incident
 from bot.interaction.args import number
 from bot.notify.messages import OutMessage
 
+# A template: ``{types}`` and the guideline's words in braces are filled in by ``usage``.
 USAGE = "\n".join(
     [
-        f"/incident {type_names()} アカウント 概要またはURL … 事案を報告（ガイドライン6）",
+        "/incident {types} アカウント 概要またはURL … 事案を報告（{guideline}{incidents}）",
         "/incident update 番号 本文 … 状況報告",
         "/incident status 番号 収束|終了 [コメント・まとめ] … 状態の変更",
         "/incident tick 番号 項目 … チェック（untick で取消、toggle で切り替え）",
-        "/incident close 番号 まとめ … 終了（情報政策課・所属長のみ）",
+        "/incident close 番号 まとめ … 終了（{desk}・{approver}のみ）",
         "/incident show 番号 … 詳細と経過",
         "/incident edit 記録番号 本文 … 状況報告・まとめの修正（履歴は残ります）",
         "/incident respond 番号 説明|訂正|謝罪|対応中 本文 … 対応投稿を起案（チェック・決裁へ）",
         "/incident list … 対応中・収束の事案一覧",
-        "/incident comment アカウント 理由(7(1)ア〜サ) 内容 … 削除した書き込みの記録（6(2)）",
+        "/incident comment アカウント 理由({forbidden_items}) 内容 … 削除した書き込みの記録"
+        "（{comment_deletion}）",
     ]
 )
 
@@ -44,12 +47,17 @@ USAGE = "\n".join(
 _URL = re.compile(r"https?://[^\s、。，．「」『』（）【】]+")
 
 
-def usage(problem: str | None = None) -> OutMessage:
+def usage_text(terms: Terms) -> str:
+    """The command summary in the words of ``terms``' guideline."""
+    return terms.fill(USAGE.replace("{types}", type_names(terms)))
+
+
+def usage(terms: Terms, problem: str | None = None) -> OutMessage:
     """The command summary, optionally after a one-line problem statement."""
     return OutMessage(
         kind="incident.usage",
         title=problem or "/incident の使い方",
-        text=USAGE,
+        text=usage_text(terms),
     )
 
 
@@ -77,20 +85,28 @@ def run(session: Session, *, actor: Person, text: str, clock: Clock) -> OutMessa
     """Execute one ``/incident`` command line for ``actor`` and return the reply."""
     words = _split(text, 1)
     if not words:
-        return usage()
+        return usage(guideline_terms.in_force(session))
     head = words[0]
     rest = words[1] if len(words) > 1 else ""
     parse_rest = SUBCOMMANDS.get(head.lower())
     if parse_rest is None:  # not a sub-command: the type of a new incident (炎上 …)
         return _declare(session, actor, head, rest, clock)
-    return execute(session, actor=actor, command=parse_rest(rest), clock=clock)
+    try:
+        command = parse_rest(rest)
+    except ValidationFailed as exc:  # its example names the guideline's words in braces
+        message = guideline_terms.in_force(session).fill(exc.message)
+        raise ValidationFailed(message, fields=exc.fields) from None
+    return execute(session, actor=actor, command=command, clock=clock)
 
 
 def _declare(session: Session, actor: Person, head: str, rest: str, clock: Clock) -> OutMessage:
+    terms = guideline_terms.in_force(session)
     try:
-        kind = parse_type(head, guideline_terms.in_force(session))
+        kind = parse_type(head, terms)
     except ValidationFailed as exc:
-        raise ValidationFailed(exc.message + "\n\n" + USAGE, fields=exc.fields) from None
+        raise ValidationFailed(
+            exc.message + "\n\n" + usage_text(terms), fields=exc.fields
+        ) from None
     parts = _split(rest, 1)
     if len(parts) < 2:
         if parts:
@@ -263,7 +279,7 @@ def _parse_respond(rest: str) -> ResponsePost:
 
 def _parse_comment(rest: str) -> DeletedComment:
     parts = _split(rest, 2)
-    _need(parts, 3, "/incident comment city_x 7(1)イ 差別的な書き込み（URL）")
+    _need(parts, 3, "/incident comment アカウント {forbidden_example} 差別的な書き込み（URL）")
     return DeletedComment(parts[0], parts[1], parts[2])
 
 
@@ -290,7 +306,7 @@ def execute(session: Session, *, actor: Person, command: Command, clock: Clock) 
     """Run a parsed sub-command (from a text line or a button) and return the reply."""
     match command:
         case Help():
-            return usage()
+            return usage(guideline_terms.in_force(session))
         case Update(incident_id, text):
             event = service.post_update(
                 session, incident_id=incident_id, actor=actor, text=text, clock=clock

@@ -228,7 +228,8 @@ def reminder_message(incident: Incident, *, now: datetime, mentions: list[str]) 
         title=f"{incident_title(incident)}: 状況報告が{minutes}分ありません",
         text=(
             "対応に時間を要する場合は、その旨を書き込み、対応がされていない等の批判を"
-            "招かないようにしてください（6(3)）。スレッドに現在の状況を報告してください。"
+            f"招かないようにしてください（{kind_of(incident).clause}）。"
+            "スレッドに現在の状況を報告してください。"
         ),
         actions=[
             Action("incident.update", "状況を報告", {"incident_id": incident.id}, needs_reason=True)
@@ -271,7 +272,10 @@ def comment_recorded_message(comment: ModeratedComment) -> OutMessage:
     """Confirms a 6(2) deletion record."""
     return OutMessage(
         kind="incident.comment_recorded",
-        title=f"{comment.account.name} の書き込み削除を記録しました（6(2)）",
+        title=(
+            f"{comment.account.name} の書き込み削除を記録しました"
+            f"（{guideline_terms.of_record(comment).ref('comment_deletion')}）"
+        ),
         fields=[
             Field("削除した書き込み", comment.what),
             Field("理由", comment.why),

@@ -21,6 +21,7 @@ from bot.drafts.models import Decision
 from bot.drafts.service import SubmitResult
 from bot.drafts.state import label
 from bot.errors import InvalidTransition
+from bot.guideline import terms as guideline_terms
 from bot.incidents import service
 from bot.incidents.checklists import PURPOSE_NAMES, kind_of, parse_purpose
 from bot.incidents.models import Incident, IncidentDraft
@@ -43,7 +44,8 @@ def start_response(
     """Draft a response post on the incident's account, check and route it, and link it."""
     clock = clock or SystemClock()
     incident = service.get(session, incident_id=incident_id)
-    code = parse_purpose(purpose)
+    terms = guideline_terms.in_force(session)
+    code = parse_purpose(purpose, terms)
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は終了しているため、対応投稿は起案できません。")
     service.require_participant(
@@ -52,7 +54,8 @@ def start_response(
     kind = kind_of(incident).name
     related = Related(
         text=(
-            f"事案#{incident.id}（{kind}）への対応投稿（{PURPOSE_NAMES[code]}）です（6(1)）。"
+            f"事案#{incident.id}（{kind}）への対応投稿（{PURPOSE_NAMES[code]}）です"
+            f"（{terms.ref('correction')}）。"
             "経緯は事案の対応スレッドで確認できます。"
         ),
         action=Action(

@@ -25,7 +25,6 @@ from bot.incidents import messaging
 from bot.incidents.checklists import (
     PURPOSE_NAMES,
     STATUS_NAMES,
-    TYPES,
     parse_category,
     parse_purpose,
     parse_status,
@@ -54,7 +53,7 @@ DECISION_NAMES = {
     "reject": "却下",
     "request_changes": "修正依頼",
     "submitted": "決裁依頼",
-    "exempt": "決裁不要（4(3)ただし書）",
+    "exempt": "決裁不要（{approval}ただし書）",
     "approved": "承認",
     "rejected": "却下",
     "changes_requested": "修正依頼",
@@ -145,8 +144,10 @@ def _require_participant(
 ) -> None:
     if not any(p.id == person.id for p in participants(session, incident=incident, now=now)):
         raise PermissionDenied(
-            f"事案#{incident.id}の{doing}は、報告者・所属長（代理を含む）・公式アカウント"
-            "管理者/担当者・情報政策課のみが行えます。"
+            guideline_terms.in_force(session).fill(
+                f"事案#{incident.id}の{doing}は、報告者・{{approver}}（代理を含む）・公式アカウント"
+                "管理者/担当者・{desk}のみが行えます。"
+            )
         )
 
 
@@ -476,9 +477,12 @@ def close(
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は既に終了しています。")
     if not _can_close(session, actor, incident, now):
+        terms = guideline_terms.in_force(session)
+        flaming = terms.incident_type("flaming")
         raise PermissionDenied(
-            f"事案#{incident.id}を終了できるのは、情報政策課または"
-            f"{incident.account.department.name}の所属長（代理を含む）のみです（6(3)）。"
+            f"事案#{incident.id}を終了できるのは、{terms.incident_desk}または"
+            f"{incident.account.department.name}の{terms.approver}（代理を含む）のみです"
+            f"（{flaming.clause if flaming else terms.ref('incidents')}）。"
         )
     body = _text(
         summary, limit=MAX_UPDATE, field="summary", what="終了時のまとめ（経緯と対応結果）"
@@ -535,7 +539,10 @@ def edit_event(
         raise InvalidTransition("編集できるのは状況報告と終了時のまとめだけです。")
     is_info_policy = any(p.id == actor.id for p in _info_policy(session))
     if event.actor_id != actor.id and not is_info_policy:
-        raise PermissionDenied("経過の記録を編集できるのは、書いた本人か情報政策課のみです。")
+        raise PermissionDenied(
+            "経過の記録を編集できるのは、書いた本人か"
+            f"{guideline_terms.in_force(session).incident_desk}のみです。"
+        )
     body = _text(text, limit=MAX_UPDATE, field="text", what="新しい本文")
     if body == event.text:
         return event
@@ -585,7 +592,7 @@ def link_draft(
     """Record that a draft (core's drafts) is this incident's 説明・訂正・謝罪・対応中 post."""
     clock = clock or SystemClock()
     incident = get(session, incident_id=incident_id)
-    code = parse_purpose(purpose)
+    code = parse_purpose(purpose, guideline_terms.in_force(session))
     now = clock.now()
     if incident.status == "closed":
         raise InvalidTransition(f"事案#{incident.id}は終了しているため、対応投稿は起案できません。")
@@ -653,7 +660,7 @@ def record_draft_decision(
     if decision_id is not None:
         link.decision_id = decision_id
     incident = link.incident
-    name = DECISION_NAMES.get(decision, decision)
+    name = guideline_terms.in_force(session).fill(DECISION_NAMES.get(decision, decision))
     line = f"下書き#{draft_id}（{PURPOSE_NAMES[link.purpose]}）: {name}"
     if reason:
         line += f"\n理由: {reason.strip()}"
@@ -689,7 +696,8 @@ def record_deleted_comment(
     """Log the deletion of a third party's prohibited comment on an official account (6(2))."""
     clock = clock or SystemClock()
     account = directory.get_account(session, code=account_code)
-    clause = parse_category(why)
+    terms = guideline_terms.in_force(session)
+    clause = parse_category(why, terms)
     body = _text(
         what, limit=MAX_COMMENT_WHAT, field="what", what="削除した書き込み（URLまたは短い説明）"
     )
@@ -700,8 +708,10 @@ def record_deleted_comment(
     allowed = _dedupe(allowed)  # active people only
     if not any(p.id == actor.id for p in allowed):
         raise PermissionDenied(
-            f"{account.name}の書き込み削除を記録できるのは、公式アカウント管理者・担当者、"
-            "所属長（代理を含む）、情報政策課のみです（6(2)）。"
+            terms.fill(
+                f"{account.name}の書き込み削除を記録できるのは、公式アカウント管理者・担当者、"
+                "{approver}（代理を含む）、{desk}のみです（{comment_deletion}）。"
+            )
         )
     if incident_id is not None:
         get(session, incident_id=incident_id)
@@ -770,7 +780,6 @@ def list_incidents(session: Session, *, include_closed: bool = False) -> list[In
 
 
 __all__ = [
-    "TYPES",
     "change_status",
     "close",
     "declare",

@@ -19,7 +19,7 @@ from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.drafts.reminders import DraftSource
 from bot.guideline import service
 from bot.guideline.loader import DATA_DIR
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, ModeratedComment
 from handlers.console.testing import TestBot
 
 PHONE = "問い合わせは090-1234-5678まで。"
@@ -53,6 +53,10 @@ class City:
     first_reminder: str  # the clause of the first of them
     rights: str  # the clauses a photo of a person touches
     incident_flaming: str = "6(3)"  # the clause of 炎上
+    forbidden: str = "7(1)"  # the list of what must not be posted
+    last_forbidden: str = "サ"  # its last item's label
+    comment_deletion: str = "6(2)"  # the clause of deleting a third party's comment
+    correction: str = "6(1)"
 
 
 MATSUMOTO = City(
@@ -119,6 +123,10 @@ SAKURA = City(
     first_reminder="6(1)",
     rights="5(1)ク、5(3)",
     incident_flaming="4(2)",
+    forbidden="5(1)",
+    last_forbidden="シ",
+    comment_deletion="4(4)",
+    correction="4(1)",
 )
 
 
@@ -285,6 +293,16 @@ def shown(received, city: City):
     return text
 
 
+def titles_only(received, city: City):
+    """``shown`` for a message citing さくら町's section 4 (its 4(1) 訂正 and 4(2) 炎上 are
+    the seed's ids of other clauses): only the other file's titles are looked for."""
+    text = str(received)
+    titles = ("情報政策課", "総務課情報係", "所属長", "所管課長", "ガイドライン", "運用指針")
+    leaked = [w for w in titles if w in text and w not in (city.desk, city.approver, city.short)]
+    assert not leaked, f"{leaked} in:\n{text}"
+    return text
+
+
 NEW_ACCOUNT = (
     '/account new code=kanko-fb department=kanko organisation="みどり市 観光課" '
     "purpose=観光の情報発信 information=イベント情報 response=個別には返信しません "
@@ -419,3 +437,60 @@ def test_the_incident_thread_names_the_reporter_as_staff_name_people(bot, city):
     root = bot.pop("#info_policy", kind="incident.opened")
     assert "報告者: 佐藤 美咲（sato）" in root
     assert f"{city.short[: -len(city.pii)]}{city.incident_flaming}による対応チェックリスト" in root
+
+
+def test_incident_usage_and_deleted_comments_follow_the_file(bot, city, factory):
+    bot.push("sato", "/incident help")
+    usage = shown(bot.pop("sato", kind="incident.usage"), city)
+    assert f"終了（{city.desk}・{city.approver}のみ）" in usage
+    assert f"事案を報告（{city.short[: -len(city.pii)]}{city.incident_flaming[0]}）" in usage
+    assert (
+        f"理由({city.forbidden}ア〜{city.last_forbidden}) 内容 … 削除した書き込みの記録"
+        f"（{city.comment_deletion}）"
+    ) in usage
+    bot.push("sato", "/incident comment kanko-x")
+    example = shown(bot.pop("sato", kind="error"), city)
+    assert f"/incident comment アカウント {city.forbidden}イ " in example
+    other = "5(1)" if city.forbidden == "7(1)" else "7(1)"
+    bot.push("sato", f"/incident comment kanko-x {other}イ 差別的な書き込み")
+    refused = shown(bot.pop("sato", kind="error"), city)
+    assert f"{city.forbidden}のア〜{city.last_forbidden}（例: {city.forbidden}イ）で指定" in refused
+    bot.push("takahashi", f"/incident comment kanko-x {city.forbidden}イ 差別的な書き込み")
+    denied = shown(bot.pop("takahashi", kind="error"), city)
+    assert (
+        f"{city.approver}（代理を含む）、{city.desk}のみです（{city.comment_deletion}）" in denied
+    )
+    bot.push("sato", f"/incident comment kanko-x {city.forbidden}イ 差別的な書き込み")
+    recorded = bot.pop("sato", kind="incident.comment_recorded")
+    assert f"書き込み削除を記録しました（{city.comment_deletion}）" in shown(recorded, city)
+    bot.push("sato", "/incident comment kanko-x シ 合成した画像を明示せずに掲載")
+    if city.last_forbidden == "シ":  # the town's added clause is an item of its list
+        assert "5(1)シ" in shown(bot.pop("sato", kind="incident.comment_recorded"), city)
+    else:
+        assert "7(1)のア〜サ" in shown(bot.pop("sato", kind="error"), city)
+    with factory() as s:
+        whys = sorted(c.why for c in s.scalars(sa.select(ModeratedComment)))
+    assert whys == [f"{city.forbidden}イ", *(["5(1)シ"] if city.last_forbidden == "シ" else [])]
+
+
+def test_incident_permissions_and_responses_follow_the_file(bot, city, factory):
+    bot.push("sato", "/incident 炎上 kanko-x 開催日の誤りに批判が集まっています")
+    bot.pop("sato", kind="incident.declared")
+    with factory() as s:
+        n = s.scalars(sa.select(Incident.id)).one()
+    bot.push("sato", f"/incident close {n} 収束しました")
+    refused = titles_only(bot.pop("sato", kind="error"), city)
+    assert (
+        f"終了できるのは、{city.desk}または観光課の{city.approver}（代理を含む）のみです"
+        f"（{city.incident_flaming}）" in refused
+    )
+    bot.push("takahashi", f"/incident update {n} 状況です")
+    denied = shown(bot.pop("takahashi", kind="error"), city)
+    assert (
+        f"報告者・{city.approver}（代理を含む）・公式アカウント管理者/担当者・{city.desk}のみ"
+        in denied
+    )
+    bot.push("sato", f"/incident respond {n} 宣伝 お知らせです")
+    purpose = titles_only(bot.pop("sato", kind="error"), city)
+    assert f"いずれかを指定してください（{city.correction}・{city.incident_flaming}）" in purpose
+
