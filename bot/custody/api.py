@@ -23,6 +23,7 @@ from bot.custody.models import MEDIUM_LABELS, TWOFA_LABELS, CustodyRecord
 from bot.directory import service as directory
 from bot.directory.models import Person
 from bot.errors import PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.interaction import Actor, Reply, as_person, button_int, refusal, run_as, unsupported
 from bot.notify.messages import OutMessage
 
@@ -89,8 +90,10 @@ def form(
             session, account=view.account, record=view.record, person=person, now=now
         ):
             raise PermissionDenied(
-                f"公式アカウント「{view.account.name}」の管理記録を変更できるのは、管理者、"
-                "所属長または代理、認証情報の管理者です（5(10)）。"
+                guideline_terms.in_force(session).fill(
+                    f"公式アカウント「{view.account.name}」の管理記録を変更できるのは、管理者、"
+                    "{approver}または代理、認証情報の管理者です（{credentials}）。"
+                )
             )
         return CustodyForm(view.account.code, view.account.name, _current(view.record))
 

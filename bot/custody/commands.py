@@ -17,6 +17,7 @@ repeats what was typed (a password typed in the wrong place must not be echoed b
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import unicodedata
 
@@ -28,6 +29,7 @@ from bot.custody.models import HANDOVER_STEPS, STEP_LABELS
 from bot.custody.secrets import looks_secret, refusal
 from bot.directory.models import Person
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import OutMessage
 
 USAGE = (
@@ -38,7 +40,7 @@ USAGE = (
 
 HELP = OutMessage(
     kind="custody.help",
-    title="/custody の使い方（認証情報の管理・5(10)）",
+    title="/custody の使い方（認証情報の管理・{credentials}）",
     text="\n".join(
         [
             "/custody — 見られる公式アカウントの一覧",
@@ -57,7 +59,7 @@ HELP = OutMessage(
 )
 
 
-def _refuse_if_secret(text: str, tokens: list[str]) -> None:
+def _refuse_if_secret(session: Session, text: str, tokens: list[str]) -> None:
     """Refuse the whole command when any value looks like a secret (echoing nothing).
 
     The verb and the account code (the first two words) are names the service checks
@@ -66,7 +68,7 @@ def _refuse_if_secret(text: str, tokens: list[str]) -> None:
     # A key is checked as well as its value: an unknown key is named in the refusal.
     values = [part for t in tokens[2:] for part in t.split("=", 1)]
     if looks_secret(text, shapes=False) or any(looks_secret(v) for v in values):
-        message = refusal("コマンド")
+        message = refusal("コマンド", clause=guideline_terms.in_force(session).ref("credentials"))
         raise ValidationFailed(message, fields={"form": message})
 
 
@@ -109,15 +111,16 @@ def _code(tokens: list[str], what: str) -> str:
 def run(session: Session, *, actor: Person, text: str, clock: Clock | None = None) -> OutMessage:
     """Run ``/custody <text>`` for ``actor``; the message to show them."""
     if looks_secret(text, shapes=False):
-        message = refusal("コマンド")
+        message = refusal("コマンド", clause=guideline_terms.in_force(session).ref("credentials"))
         raise ValidationFailed(message, fields={"form": message})
     tokens = _tokens(text)
-    _refuse_if_secret(text, tokens)
+    _refuse_if_secret(session, text, tokens)
     verb = tokens[0].lower() if tokens else "list"
     if verb in ("list", "一覧"):
         return messaging.custody_list(service.views_for(session, actor=actor, clock=clock))
     if verb in ("help", "ヘルプ"):
-        return HELP
+        terms = guideline_terms.in_force(session)
+        return dataclasses.replace(HELP, title=terms.fill(HELP.title), text=terms.fill(HELP.text))
     if verb in ("show", "表示"):
         return messaging.custody_detail(
             service.view(session, actor=actor, code=_code(tokens, "表示"), clock=clock)

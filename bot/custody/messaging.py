@@ -17,13 +17,23 @@ from bot.custody.models import (
     CustodyRecord,
     Handover,
 )
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.notify.messages import Action, Field, OutMessage
 
 if TYPE_CHECKING:
     from bot.custody.service import CustodyView
     from bot.directory.models import Account, Person
 
-CLAUSE = "5(10)"
+
+def _terms(record: Any) -> Terms:
+    """The guideline whose words a message about ``record`` uses (the one in force)."""
+    return guideline_terms.of_record(record)
+
+
+def clause(record: Any) -> str:
+    """「5(10)」: the guideline's clause on credentials."""
+    return _terms(record).ref("credentials")
 
 
 def who(person: Person | None) -> str:
@@ -96,7 +106,9 @@ def custody_detail(view: CustodyView) -> OutMessage:
     return OutMessage(
         kind="custody.detail",
         title=f"認証情報の管理状況: {account.name}［{account.media}］",
-        text="パスワード・認証コード・リカバリーキーそのものは記録しません（5(10)）。",
+        text=(
+            f"パスワード・認証コード・リカバリーキーそのものは記録しません（{clause(account)}）。"
+        ),
         fields=record_fields(view),
         actions=actions,
         context=f"{account.code}・所管 {account.department.name}・管理者 {who(account.manager)}",
@@ -144,7 +156,7 @@ def custody_flags(account: Account, record: CustodyRecord) -> OutMessage:
         problems.append("復旧用電話番号が個人の携帯電話と思われます。部署の電話にしてください。")
     return OutMessage(
         kind="custody.flags",
-        title=f"【要対応】{account.name} の認証情報の管理（{CLAUSE}）",
+        title=f"【要対応】{account.name} の認証情報の管理（{clause(account)}）",
         text="\n".join(problems),
         actions=[
             Action("custody.edit", "管理記録を編集", {"account": account.code}, style="primary")
@@ -168,13 +180,16 @@ def custody_reminder(
     base = kind.removesuffix(".esc")
     text = REMINDER_TEXT[base].format(days=days)
     if escalated:
-        text = f"アカウントの管理者の対応が済んでいないため、所属長にもお知らせします。\n{text}"
+        text = (
+            "アカウントの管理者の対応が済んでいないため、"
+            f"{_terms(account).approver}にもお知らせします。\n{text}"
+        )
     actions = [Action("custody.edit", "管理記録を編集", {"account": account.code}, style="primary")]
     if record is not None:
         actions.append(Action("custody.confirm", "記録どおりと確認", {"account": account.code}))
     return OutMessage(
         kind="custody.reminder",
-        title=f"【リマインダー】{account.name} の認証情報の管理（{CLAUSE}）",
+        title=f"【リマインダー】{account.name} の認証情報の管理（{clause(account)}）",
         text=text,
         actions=actions,
         context=f"{account.code}・管理者 {who(account.manager)}",
@@ -193,6 +208,7 @@ def handover_task(
     handover: Handover, *, reminder: bool = False, escalated: bool = False
 ) -> OutMessage:
     account = handover.account
+    terms = _terms(handover)
     roles = {
         "manager": "管理者",
         "operator": "担当者",
@@ -223,12 +239,15 @@ def handover_task(
     if reminder:
         lead = (
             "引継ぎがまだ終わっていません。"
-            + ("所属長にもお知らせします。" if escalated else "")
+            + (f"{terms.approver}にもお知らせします。" if escalated else "")
             + lead
         )
     return OutMessage(
         kind="handover.task",
-        title=f"{'【リマインダー】' if reminder else ''}引継ぎ #{handover.id}: {account.name}（{CLAUSE}・4(1)キ）",
+        title=(
+            f"{'【リマインダー】' if reminder else ''}引継ぎ #{handover.id}: {account.name}"
+            f"（{'・'.join(filter(None, (terms.ref('credentials'), terms.policy_ref('manager'))))}）"
+        ),
         text=lead,
         fields=fields,
         actions=actions,
@@ -246,9 +265,9 @@ def handover_completed(handover: Handover) -> OutMessage:
 
 
 def approvals_moved(
-    draft_id: int, account_name: str, old: Person, new: Person | None
+    draft_id: int, account_name: str, old: Person, new: Person | None, *, terms: Terms
 ) -> OutMessage:
-    target = f"後任の{who(new)}" if new is not None else "所属長・代理"
+    target = f"後任の{who(new)}" if new is not None else f"{terms.approver}・代理"
     return OutMessage(
         kind="custody.approval_moved",
         title=f"下書き #{draft_id} の決裁者が変わりました（人事異動）",
@@ -258,11 +277,14 @@ def approvals_moved(
     )
 
 
-def approval_handed_over(draft_id: int, new: Person | None) -> OutMessage:
+def approval_handed_over(draft_id: int, new: Person | None, *, terms: Terms) -> OutMessage:
     return OutMessage(
         kind="draft.approval_closed",
         title=f"下書き #{draft_id}: 異動のため決裁を引き継ぎました",
-        text=f"人事異動により、この決裁は{('後任の' + who(new)) if new else '所属長・代理'}に引き継がれました。",
+        text=(
+            "人事異動により、この決裁は"
+            f"{('後任の' + who(new)) if new else terms.approver + '・代理'}に引き継がれました。"
+        ),
         context=f"下書き #{draft_id}",
     )
 

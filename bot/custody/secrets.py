@@ -86,20 +86,21 @@ def looks_secret(value: str, *, shapes: bool = True) -> bool:
     return False
 
 
-def refusal(label: str) -> str:
-    """The Japanese refusal for one field (never quoting what was typed)."""
+def refusal(label: str, *, clause: str) -> str:
+    """The Japanese refusal for one field (never quoting what was typed); ``clause`` is the
+    guideline's clause on credentials (``Terms.ref("credentials")``, the seed's 5(10))."""
     return (
         f"「{label}」に、パスワード・認証コード・リカバリーキーなどの認証情報と思われる文字列が"
-        "含まれているため、受け付けませんでした。認証情報そのものは記録しません（5(10)）。"
+        f"含まれているため、受け付けませんでした。認証情報そのものは記録しません（{clause}）。"
         "保管場所や担当者など、認証情報を含まない内容だけを入力してください。"
         "入力された内容は保存していません。"
     )
 
 
-def refuse_secrets(values: dict[str, str | None], labels: dict[str, str]) -> None:
+def refuse_secrets(values: dict[str, str | None], labels: dict[str, str], *, clause: str) -> None:
     """Raise ValidationFailed naming every field whose value looks like a secret."""
     fields = {
-        name: refusal(labels.get(name, name))
+        name: refusal(labels.get(name, name), clause=clause)
         for name, value in values.items()
         if value is not None and looks_secret(value)
     }
@@ -107,6 +108,6 @@ def refuse_secrets(values: dict[str, str | None], labels: dict[str, str]) -> Non
         names = "・".join(f"「{labels.get(n, n)}」" for n in fields)
         raise ValidationFailed(
             f"{names}に認証情報と思われる文字列が含まれているため、何も保存していません。"
-            "パスワード・認証コード・リカバリーキーは記録できません（5(10)）。",
+            f"パスワード・認証コード・リカバリーキーは記録できません（{clause}）。",
             fields=fields,
         )

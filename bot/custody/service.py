@@ -37,6 +37,7 @@ from bot.custody.secrets import looks_secret, refusal, refuse_secrets
 from bot.directory import service as directory
 from bot.directory.models import Account, Department, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.service import enqueue
 
 # Form fields of the custody record (keys; the console also accepts the Japanese labels).
@@ -162,9 +163,11 @@ def can_view(
 
 def _require(allowed: bool, account: Account, what: str) -> None:
     if not allowed:
+        terms = guideline_terms.of_record(account)
         raise PermissionDenied(
             f"公式アカウント「{account.name}」の{what}ができるのは、アカウントの管理者、"
-            f"{account.department.name}の所属長または代理、認証情報の管理者、システム管理者です（5(10)）。"
+            f"{account.department.name}の{terms.approver}または代理、認証情報の管理者、"
+            f"システム管理者です（{terms.ref('credentials')}）。"
         )
 
 
@@ -264,10 +267,17 @@ def _date(value: str, *, field_name: str, label: str, now: datetime) -> datetime
     return datetime.combine(day, time(), JST)
 
 
-def _structured_refusal(field_name: str, label: str, value: str, message: str) -> ValidationFailed:
+def _clause(session: Session) -> str:
+    """「5(10)」: the clause on credentials of the guideline in force."""
+    return guideline_terms.in_force(session).ref("credentials")
+
+
+def _structured_refusal(
+    session: Session, field_name: str, label: str, value: str, message: str
+) -> ValidationFailed:
     """A format error for a structured field; a secret-looking value gets the secret refusal."""
     if looks_secret(value):
-        text = refusal(label)
+        text = refusal(label, clause=_clause(session))
         return ValidationFailed(text, fields={field_name: text})
     return ValidationFailed(message, fields={field_name: message})
 
@@ -293,6 +303,7 @@ def _parse_record(
             elif name == "recovery_email":
                 if value and not _EMAIL.match(value):
                     raise _structured_refusal(
+                        session,
                         name,
                         label,
                         value,
@@ -305,6 +316,7 @@ def _parse_record(
                     not re.fullmatch(r"[0-9+()\- ]+", value) or not 10 <= len(digits) <= 11
                 ):
                     raise _structured_refusal(
+                        session,
                         name,
                         label,
                         value,
@@ -315,13 +327,18 @@ def _parse_record(
                 low = value.lower()
                 if low not in _ON | _OFF:
                     raise _structured_refusal(
-                        name, label, value, f"{label}は「on」または「off」で入力してください。"
+                        session,
+                        name,
+                        label,
+                        value,
+                        f"{label}は「on」または「off」で入力してください。",
                     )
                 out["twofa"] = low in _ON
             elif name == "twofa_method":
                 low = value.lower()
                 if value and low not in _METHODS:
                     raise _structured_refusal(
+                        session,
                         name,
                         label,
                         value,
@@ -335,6 +352,7 @@ def _parse_record(
                     )
                 if parse_date(value) is None and value not in ("今日", "today", "本日"):
                     raise _structured_refusal(
+                        session,
                         name,
                         label,
                         value,
@@ -369,7 +387,9 @@ def update_record(
     now = _now(clock)
     values = normalise_keys(values, FIELDS)
     # First, before anything else reads or stores it: no secret goes past this line.
-    refuse_secrets({k: v for k, v in values.items() if k == "holder"}, FIELDS)
+    refuse_secrets(
+        {k: v for k, v in values.items() if k == "holder"}, FIELDS, clause=_clause(session)
+    )
     if not values:
         raise ValidationFailed("変更する項目を指定してください。使える項目: " + "、".join(FIELDS))
     account = directory.get_account(session, code=code)
@@ -513,7 +533,9 @@ def set_medium(
     now = _now(clock)
     values = normalise_keys(values, MEDIUM_FIELDS)
     refuse_secrets(
-        {k: v for k, v in values.items() if k in ("label", "storage", "holder")}, MEDIUM_FIELDS
+        {k: v for k, v in values.items() if k in ("label", "storage", "holder")},
+        MEDIUM_FIELDS,
+        clause=_clause(session),
     )
     account = directory.get_account(session, code=code)
     record = get_record(session, account=account)
@@ -669,13 +691,17 @@ def complete_step(
             + "）。"
         )
     if holder is not None:
-        refuse_secrets({"holder": holder}, {"holder": "新しい認証情報の管理者"})
+        refuse_secrets(
+            {"holder": holder}, {"holder": "新しい認証情報の管理者"}, clause=_clause(session)
+        )
     handover = get_handover(session, handover_id=handover_id)
     account = handover.account
     if not can_handle_handover(session, handover=handover, person=actor, now=now):
         raise PermissionDenied(
             f"引継ぎ #{handover.id}（{account.name}）の手順を記録できるのは、新しい認証情報の管理者、"
-            f"アカウントの管理者、{account.department.name}の所属長または代理です。異動した本人は記録できません。"
+            f"アカウントの管理者、{account.department.name}の"
+            f"{guideline_terms.in_force(session).approver}または代理です。"
+            "異動した本人は記録できません。"
         )
     row = session.scalar(
         sa.select(HandoverStep).where(

@@ -55,6 +55,8 @@ from bot.directory.models import Account, Department, Deputy, Person, account_op
 from bot.drafts import messaging as draft_messaging
 from bot.drafts.models import AfterReport, Draft, DraftNotice, DraftVersion
 from bot.errors import ValidationFailed
+from bot.guideline import terms as guideline_terms
+from bot.guideline.terms import Terms
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
 from bot.tenancy import current_tenant
@@ -72,13 +74,18 @@ ROLES = {
     "職員": "staff",
     "係員": "staff",
     "head": "head",
-    "所属長": "head",
     "課長": "head",
     "deputy": "deputy",
     "代理": "deputy",
     "課長補佐": "deputy",
 }
-ROLE_LABELS = {"staff": "", "head": "（所属長）", "deputy": "（代理）"}
+# The approver's title (所属長, 所管課長…) is also accepted for head (``_roles``).
+ROLE_LABELS = {"staff": "", "head": "（{approver}）", "deputy": "（代理）"}
+
+
+def _roles(terms: Terms) -> dict[str, str]:
+    """The words a transfer list may write as a role: ``ROLES`` and the approver's title."""
+    return {**ROLES, unicodedata.normalize("NFKC", terms.approver).lower(): "head"}
 
 
 class TransferError(ValidationFailed):
@@ -227,9 +234,10 @@ def _raw_rows(
     return rows, problems
 
 
-def parse(text: str, *, kind: str) -> tuple[list[Row], list[tuple[int, str]]]:
+def parse(text: str, *, kind: str, terms: Terms) -> tuple[list[Row], list[tuple[int, str]]]:
     """Rows of the file and the problems that need no database (keys, dates, roles)."""
     raw, problems = _raw_rows(text, kind=kind)
+    roles = _roles(terms)
     rows: list[Row] = []
     for line, values in raw:
 
@@ -249,12 +257,13 @@ def parse(text: str, *, kind: str) -> tuple[list[Row], list[tuple[int, str]]]:
                 )
             )
             continue
-        role = ROLES.get(unicodedata.normalize("NFKC", values.get("role", "")).strip().lower())
+        role = roles.get(unicodedata.normalize("NFKC", values.get("role", "")).strip().lower())
         if role is None:
             problems.append(
                 (
                     at("role"),
-                    f"役職「{values.get('role')}」は使えません（head＝所属長、deputy＝代理、空欄＝職員）。",
+                    f"役職「{values.get('role')}」は使えません（head＝{terms.approver}、"
+                    "deputy＝代理、空欄＝職員）。",
                 )
             )
             continue
@@ -276,7 +285,9 @@ def parse(text: str, *, kind: str) -> tuple[list[Row], list[tuple[int, str]]]:
 
 def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
     """Validate the whole list; raise TransferError (nothing applies) or return the plan."""
-    rows, problems = parse(text, kind=kind)
+    terms = guideline_terms.in_force(session)
+    approver = terms.approver
+    rows, problems = parse(text, kind=kind, terms=terms)
     people = {p.handle: p for p in session.scalars(sa.select(Person))}
     departments = {d.code: d for d in session.scalars(sa.select(Department))}
     moves: list[Move] = []
@@ -322,7 +333,8 @@ def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
             problems.append(
                 (
                     row.line,
-                    f"「{row.person}」は名簿では{headed[0].name}（{headed[0].code}）の所属長ですが、異動元が{source.name}になっています。",
+                    f"「{row.person}」は名簿では{headed[0].name}（{headed[0].code}）の{approver}"
+                    f"ですが、異動元が{source.name}になっています。",
                 )
             )
             continue
@@ -346,7 +358,8 @@ def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
                 problems.append(
                     (
                         heads[1].row.line,
-                        f"{dept.name}の所属長に、同じ発令日に {len(heads)}人が指定されています（{heads[0].row.line}行目にも）。",
+                        f"{dept.name}の{approver}に、同じ発令日に {len(heads)}人が指定されています"
+                        f"（{heads[0].row.line}行目にも）。",
                     )
                 )
             elif (
@@ -358,7 +371,8 @@ def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
                 problems.append(
                     (
                         heads[0].row.line,
-                        f"{dept.name}には所属長{messaging.who(current)}がいて、この発令日に異動しません。先に現所属長の異動を書いてください。",
+                        f"{dept.name}には{approver}{messaging.who(current)}がいて、この発令日に"
+                        f"異動しません。先に現{approver}の異動を書いてください。",
                     )
                 )
         for m in group:
@@ -370,7 +384,9 @@ def plan(session: Session, text: str, *, kind: str, origin: str = "") -> Plan:
                 problems.append(
                     (
                         m.row.line,
-                        f"{m.source.name}の所属長「{m.row.person}」が異動しますが、同じ発令日に異動先を {m.source.code}、役職を head（所属長）とする後任が書かれていません。決裁を引き継ぐ人がいなくなるため、後任を書いてください。",
+                        f"{m.source.name}の{approver}「{m.row.person}」が異動しますが、同じ発令日に"
+                        f"異動先を {m.source.code}、役職を head（{approver}）とする後任が書かれて"
+                        "いません。決裁を引き継ぐ人がいなくなるため、後任を書いてください。",
                     )
                 )
 
@@ -412,10 +428,11 @@ def _day(day: date) -> str:
 
 def _describe(session: Session, p: Plan) -> list[str]:
     """What will change, in Japanese, as the directory stands now."""
+    terms = guideline_terms.in_force(session)
     out: list[str] = []
     for m in sorted(p.moves, key=lambda m: (m.row.effective, m.row.line)):
         dest = (
-            f"{m.target.name}{ROLE_LABELS[m.row.role]}"
+            f"{m.target.name}{terms.fill(ROLE_LABELS[m.row.role])}"
             if m.target
             else "退職・転出（名簿で無効になります）"
         )
@@ -423,7 +440,8 @@ def _describe(session: Session, p: Plan) -> list[str]:
         if m.source.head_id == m.person.id and (m.target is None or m.target.id != m.source.id):
             pending = _pending_count(session, m.source)
             out.append(
-                f"  {m.source.name}の所属長が交代します。決裁待ち・事後報告の確認待ち {pending}件を後任に引き継ぎます。"
+                f"  {m.source.name}の{terms.approver}が交代します。"
+                f"決裁待ち・事後報告の確認待ち {pending}件を後任に引き継ぎます。"
             )
         for d in _deputy_posts(session, m):
             out.append(f"  {d.department.name}の代理の期間が{_day(m.row.effective)}で終了します。")
@@ -874,7 +892,9 @@ def _close_notices_of(
     for notice, original, recipient in rows:
         enqueue(
             session,
-            message=messaging.approval_handed_over(notice.draft_id, new),
+            message=messaging.approval_handed_over(
+                notice.draft_id, new, terms=guideline_terms.in_force(session)
+            ),
             to_person=recipient,
             update_of=original,
             clock=clock,
@@ -958,7 +978,9 @@ def _move_pending(
         if old is not None:
             enqueue(
                 session,
-                message=messaging.approvals_moved(draft.id, draft.account.name, old, new),
+                message=messaging.approvals_moved(
+                    draft.id, draft.account.name, old, new, terms=guideline_terms.in_force(session)
+                ),
                 to_person=draft.author,
                 clock=clock,
                 flush=False,

@@ -494,3 +494,46 @@ def test_incident_permissions_and_responses_follow_the_file(bot, city, factory):
     purpose = titles_only(bot.pop("sato", kind="error"), city)
     assert f"いずれかを指定してください（{city.correction}・{city.incident_flaming}）" in purpose
 
+
+def test_custody_speaks_the_files_words(bot, city, factory, clock):
+    from bot.custody import transfers
+    from bot.db import transaction
+
+    credentials = "5(10)" if city.file is None else "3(5)"
+    bot.push("sato", "/custody help")
+    assert f"（認証情報の管理・{credentials}）" in shown(bot.pop("sato", kind="custody.help"), city)
+    bot.push(
+        "sato", '/custody medium kanko-x label=ICカード1 kind=ic_card storage="金庫 Hn7#kq2Lp9"'
+    )
+    refused = shown(bot.pop("sato", kind="error"), city)
+    assert f"認証情報そのものは記録しません（{credentials}）" in refused
+    assert "Hn7#kq2Lp9" not in refused
+    bot.push("sato", "/custody set kanko-x holder=sato twofa=on twofa_method=app")
+    bot.pop("sato")
+    bot.push("suzuki", "/custody confirm kanko-x")
+    denied = shown(bot.pop("suzuki", kind="error"), city)
+    assert (
+        f"観光課の{city.approver}または代理、認証情報の管理者、システム管理者です（{credentials}）"
+        in denied
+    )
+
+    # A transfer list may name the head by the approver's title; the plan speaks it too.
+    with transaction(factory) as session, pytest.raises(transfers.TransferError) as err:
+        transfers.plan(
+            session,
+            f"person,from,to,effective,role\nyamada,kanko,kouhou,2027-04-01,\n"
+            f"kato,kanko,kanko,2027-04-01,{city.approver}\nsato,kanko,kanko,2027-04-01,部長\n",
+            kind="csv",
+        )
+    assert f"（head＝{city.approver}、deputy＝代理、空欄＝職員）" in err.value.message
+    with transaction(factory) as session:
+        plan = transfers.plan(
+            session,
+            f"person,from,to,effective,role\nyamada,kanko,kouhou,2027-04-01,\n"
+            f"kato,kanko,kanko,2027-04-01,{city.approver}\n",
+            kind="csv",
+        )
+    described = "\n".join(plan.lines)
+    assert f"観光課（{city.approver}）" in described
+    assert f"観光課の{city.approver}が交代します" in described
+    assert not [w for w in city.foreign if w in described]
