@@ -7,6 +7,7 @@ so do the city's own warnings against rumours (「デマに注意」).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,7 +24,9 @@ HEARSAY = RuleDoc(
     clause=CLAUSE,
     severity="review",
     title="噂・未確認情報",
-    what="噂・未確認・デマ・「〜との情報」・伝聞の「らしい」など、裏付けのない情報を示す表現を見つけます。",
+    what="噂・未確認・デマ・「〜との情報」・伝聞の「らしい」など、裏付けのない情報を示す表現を見つけます。"
+    "「〇〇さんから聞いた」「地元の人はみんな知ってる」など出所のあいまいな話や、"
+    "民間療法で重い病気が治る・防げるという断定も報告します。",
     why="信頼性のない情報や噂を公式に発信すると、風評を広げることになります。",
     example="駅前の店が閉店するらしいです。",
     use_instead="事実を確認し、出典となる公式情報を示して断定できる内容だけを書いてください。",
@@ -44,12 +47,29 @@ class Cues:
     hazard: Cue
     official: Cue
     act_on: Cue
+    disease: Cue
+    remedy: Cue
+    cured: Cue
+    medical: Cue
+
+
+_KINDS = (
+    "source",
+    "evidential",
+    "hazard",
+    "official",
+    "act_on",
+    "disease",
+    "remedy",
+    "cured",
+    "medical",
+)
 
 
 def load(files: DataFiles) -> Cues:
     """Read hearsay.tsv."""
-    c = files.cues("rumour/hearsay.tsv", ("source", "evidential", "hazard", "official", "act_on"))
-    return Cues(c["source"], c["evidential"], c["hazard"], c["official"], c["act_on"])
+    c = files.cues("rumour/hearsay.tsv", _KINDS)
+    return Cues(*(c[k] for k in _KINDS))
 
 
 #: A post that reports a rumour in order to deny it (「…という投稿がありますが、事実ではありません」).
@@ -58,7 +78,8 @@ DEBUNK = Cue(
     r"正確な情報は|」?と(不安|心配)に(思って|感じて)(いる|る|おられる)方|事実無根|誤りです|誤った情報|誤情報|間違いです|根拠のない|"
     r"根拠はありません|デマです|デマに(ご?注意|惑わされ)|惑わされ|拡散しない|拡散はお控え|拡散をお控え|"
     r"流さない|公式の情報を|正確な情報を|公式発表で|そのような(事実|予定|計画|こと)は(ありません|ない)|"
-    r"確認されていません|できません(\(|（)|科学的(根拠|に)"
+    r"確認されていません|できません(\(|（)|科学的(根拠|に)|"
+    r"偽の(ページ|サイト|メール|情報|アカウント)|詐欺(です|に(ご)?注意)|といった偽"
 )
 
 
@@ -72,6 +93,52 @@ def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] 
 def scan(ctx: Context) -> Iterator[Finding]:
     """An informal source, or an evidential about a hazard without an official source."""
     cues: Cues = ctx.data(FAMILY.name)
+    yield from _cure_claims(ctx, cues)
+    yield from _hearsay(ctx, cues)
+
+
+def _cure_claims(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """A folk remedy said to cure or prevent a serious disease, in one sentence."""
+    text = ctx.norm.text
+    if not cues.disease.possible(text) or not cues.cured.possible(text):
+        return
+    if DEBUNK.search(text):
+        return
+    for s, e in ctx.sentences():
+        cure = cues.cured.search(text, s, e)
+        if cure is None or cues.medical.search(text, s, e):
+            continue
+        disease = cues.disease.search(text, s, cure.start())
+        remedy = cues.remedy.search(text, s, cure.start())
+        if disease is None or remedy is None:
+            continue
+        a = min(disease.start(), remedy.start())
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            cure.end(),
+            rule=HEARSAY.id,
+            clause=CLAUSE,
+            severity="review",
+            message=HEARSAY.format(ctx.display(ctx.norm, a, cure.end())),
+        )
+
+
+#: A message quoted as an example of what is going round (「SNSで見た、…」といった偽のページ).
+_EXAMPLE = re.compile(r"」(という|といった|などの|のような|みたいな)")
+
+
+def _quoted_example(text: str, a: int) -> bool:
+    """True when ``text[a]`` sits inside a 「…」 that is followed by という / といった."""
+    opened = text.rfind("「", 0, a)
+    if opened < 0 or text.find("」", opened, a) >= 0:
+        return False
+    close = text.find("」", a)
+    return close >= 0 and _EXAMPLE.match(text, close) is not None
+
+
+def _hearsay(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """An informal source, or an evidential next to one or to a hazard."""
     text = ctx.norm.text
     # Only sentences holding a source, or within 60 characters of a hazard, can report:
     # both cues run once over the text (most posts have neither: no per-sentence scans).
@@ -83,7 +150,10 @@ def scan(ctx: Context) -> Iterator[Finding]:
     if DEBUNK.search(text):
         return
     sentences = ctx.sentences()
-    sources = [[m.span() for m in cues.source.finditer(text, s, e)] for s, e in sentences]
+    sources = [
+        [m.span() for m in cues.source.finditer(text, s, e) if not _quoted_example(text, m.start())]
+        for s, e in sentences
+    ]
     reported: list[int] = []  # sentences with a hearsay finding
     for k, (s, e) in enumerate(sentences):
         hits = list(sources[k])
