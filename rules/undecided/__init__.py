@@ -23,7 +23,9 @@ UNDECIDED = RuleDoc(
     severity="review",
     title="意思形成過程の未確定情報",
     what="市の施策について「検討中」「調整中」「未定」「内定」「見込み」などの未確定を示す語を見つけます。"
-    "内部資料・庁内限り・機密性2などの表示のある投稿では、来年度の候補・方針・案も報告します。",
+    "内部資料・庁内限り・機密性2などの表示のある投稿では、来年度の候補・方針・案も報告します。"
+    "「議会での審議はこれから」「正式な決定はまだ」と書いた投稿では、決まったように書いた部分"
+    "（4月から始まります、上がる予定です）も報告します。",
     why="決まっていない施策を発信すると誤解や混乱を招きます（パブリックコメント等を除く）。",
     example="市は新庁舎の移転先を検討中です。",
     use_instead="決定・公表された内容だけを発信し、決定時期が公表済みならそれを案内してください。",
@@ -36,8 +38,11 @@ _PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (C
 
 
 def load(files: DataFiles) -> CueSet:
-    """Read cues.tsv (kinds modality, topic, exempt, marked, plan)."""
-    return files.cues("undecided/cues.tsv", ("modality", "topic", "exempt", "marked", "plan"))
+    """Read cues.tsv (kinds modality, topic, exempt, marked, plan, announced, pending)."""
+    return files.cues(
+        "undecided/cues.tsv",
+        ("modality", "topic", "exempt", "marked", "plan", "announced", "pending"),
+    )
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -58,6 +63,31 @@ def scan(ctx: Context) -> Iterator[Finding]:
         return topic.search(text, prev_s, e) is not None and exempt.search(text, s, e) is None
 
     yield from cue_findings(ctx, modality, UNDECIDED, keep=about_a_measure)
+    yield from _announced_before_decided(ctx, cues)
+
+
+def _announced_before_decided(ctx: Context, cues: CueSet) -> Iterator[Finding]:
+    """A measure stated as settled, in the sentence of a 'not decided yet' remark or the one
+    before it: the announcement itself is what must not go out."""
+    text = ctx.norm.text
+    pending = cues["pending"].search(text)
+    if pending is None:
+        return
+    s, e = ctx.sentence(pending.start(), pending.end())
+    prev_s = ctx.sentence(s - 1)[0] if s else s
+    if cues["topic"].search(text, prev_s, e) is None:
+        return
+    for m in cues["announced"].finditer(text, prev_s, e):
+        a, b = m.start(), m.end()
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            b,
+            rule=UNDECIDED.id,
+            clause=CLAUSE,
+            severity="review",
+            message=UNDECIDED.format(ctx.display(ctx.norm, a, b)),
+        )
 
 
 _PUBLIC_COMMENT = re.compile(r"パブリックコメント|パブコメ|意見募集|ご?意見を(募集|お寄せ)")
