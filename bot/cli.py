@@ -21,7 +21,7 @@ from bot.app import Adapters, wire
 from bot.audit import check
 from bot.audit.checkpoints import checkpoint_or_head
 from bot.audit.service import PROBLEM_LABELS, export, iter_events
-from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe
+from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe, os_error
 from bot.clock import JST, SystemClock
 from bot.config import get_settings
 from bot.custody.cli import add_transfer_command
@@ -73,7 +73,7 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
     if not report.problems:
         what = "ハッシュチェーン・署名・チェックポイント" if report.keyring else "ハッシュチェーン"
         expected = "・公開されたヘッド" if args.expect_head else ""
-        print(f"監査ログは改ざんされていません（{what}{expected}の検証 OK）。")
+        print(f"監査ログは改ざんされていません（{what}{expected}を検証しました）。")
         print(f"現在のヘッド: {report.head}")
         return 0
     for p in report.problems:
@@ -129,7 +129,7 @@ def _cmd_audit_keygen(args: argparse.Namespace) -> int:
         print(f"{args.output} はすでにあります。上書きはしません。", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"{args.output} に書けません（{exc.strerror}）。", file=sys.stderr)
+        print(f"{args.output} に書けません（{os_error(exc)}）。", file=sys.stderr)
         return 1
     print(f"署名鍵を {args.output} に作成しました（所有者だけが読めます）。")
     print(f"鍵 ID: {signer.key_id}")
@@ -329,7 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
     load = directory.add_parser("load", help="名簿の YAML ファイルを読み込む（docs/directory.md）")
     load.add_argument("file", metavar="ファイル", help="名簿の YAML ファイル")
     load.add_argument(
-        "--actor", default="system", metavar="名前", help="監査ログに記録する操作者（既定: system）"
+        "--actor",
+        default="system",
+        metavar="ハンドル",
+        help="監査ログに記録する操作者の名簿上のハンドル（既定: system）",
     )
     load.set_defaults(handler=_cmd_directory_load)
     directory.add_parser("show", help="名簿を表示する").set_defaults(handler=_cmd_directory_show)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from rules.argparse_ja import CATALOGUE, PLURALS, JapaneseArgumentParser, japanese
+from rules.argparse_ja import CATALOGUE, PLURALS, JapaneseArgumentParser, japanese, os_error
 
 __all__ = [
     "CATALOGUE",
@@ -23,6 +23,7 @@ __all__ = [
     "JapaneseArgumentParser",
     "exit_quietly_on_closed_pipe",
     "japanese",
+    "os_error",
 ]
 
 T = TypeVar("T")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,23 @@ class JapaneseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
         with japanese():
             super().error(message)
+
+
+# Why a file could not be read or written, as staff read it (``OSError.strerror`` is the C
+# library's English: "No such file or directory").
+OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: "ファイルまたはフォルダーがありません",
+    errno.EACCES: "読み書きの権限がありません",
+    errno.EPERM: "この操作の権限がありません",
+    errno.EISDIR: "フォルダーです。ファイルを指定してください",
+    errno.ENOTDIR: "途中の名前がフォルダーではありません",
+    errno.ENOSPC: "ディスクの空きがありません",
+    errno.EROFS: "読み取り専用の場所です",
+    errno.EEXIST: "同じ名前のファイルがすでにあります",
+}
+
+
+def os_error(exc: OSError) -> str:
+    """Why ``exc`` happened, in Japanese (the error number when it is an unusual one)."""
+    known = OS_ERRORS.get(exc.errno) if exc.errno is not None else None
+    return known or f"入出力のエラー（エラー番号 {exc.errno}）"

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from .argparse_ja import JapaneseArgumentParser
+from .argparse_ja import JapaneseArgumentParser, os_error
 from .checker import Checker
 from .config import Config
 from .data import DataError
@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             text = _read(path)
         except OSError as exc:
-            print(f"{path}: 読み込めません（{exc.strerror}）", file=sys.stderr)
+            print(f"{path}: 読み込めません（{os_error(exc)}）", file=sys.stderr)
             return EXIT_USAGE
         except UnicodeDecodeError as exc:
             print(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .argparse_ja import os_error
 from .model import CLAUSES, SEVERITIES
 from .normalize import normalize_plain
 
@@ -57,7 +58,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise DataError(f"{path}: 読めません（{os_error(exc)}）") from exc
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

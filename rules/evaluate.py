@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .argparse_ja import os_error
 from .model import Finding, Report
 
 #: Expected clause -> the finding clauses that answer it (SPEC's clause table rows).
@@ -114,7 +115,7 @@ def load_corpus(path: str | Path) -> list[Case]:
     try:
         lines = p.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise CorpusError(f"{p}: cannot read ({exc.strerror})") from exc
+        raise CorpusError(f"{p}: 読めません（{os_error(exc)}）") from exc
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{p}: not valid UTF-8") from exc
     out = []

@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from bot.cliutil import os_error
 from bot.errors import BotError
 
 KEY_ENV = "AUDIT_SIGNING_KEY"
@@ -142,7 +143,7 @@ def _read(path: str, variable: str) -> str:
         return Path(path).read_text(encoding="ascii")
     except OSError as exc:
         raise AuditKeyError(
-            f"{variable} のファイル {path} を読めません（{exc.strerror}）。"
+            f"{variable} のファイル {path} を読めません（{os_error(exc)}）。"
         ) from None
     except UnicodeDecodeError:
         raise AuditKeyError(

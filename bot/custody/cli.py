@@ -138,7 +138,12 @@ def add_transfer_command(directory: Any) -> None:
     cmd.add_argument(
         "--dry-run", action="store_true", help="変更内容を表示するだけで、何も登録しない"
     )
-    cmd.add_argument("--actor", default="system", help="監査ログに記録する実行者（既定: system）")
+    cmd.add_argument(
+        "--actor",
+        default="system",
+        metavar="ハンドル",
+        help="監査ログに記録する実行者の名簿上のハンドル（既定: system）",
+    )
     cmd.set_defaults(handler=_cmd_transfer)
 
 

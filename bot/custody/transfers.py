@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.accounts.models import AccountEvent
 from bot.accounts.validation import parse_date
+from bot.cliutil import os_error
 from bot.clock import JST, Clock, SystemClock
 from bot.custody import messaging
 from bot.custody.models import (
@@ -539,7 +540,7 @@ def read_file(path: str) -> str:
         with open(path, encoding="utf-8-sig") as fh:
             return fh.read()
     except OSError as exc:
-        raise TransferError([(0, f"ファイルを読めません（{exc.strerror}）。")], path) from None
+        raise TransferError([(0, f"ファイルを読めません（{os_error(exc)}）。")], path) from None
     except UnicodeDecodeError:
         raise TransferError(
             [

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.cliutil import os_error
 from bot.clock import Clock
 from bot.directory.applying import LoadResult, apply
 from bot.directory.parsing import (
@@ -77,7 +78,7 @@ def load_file(
     try:
         source = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ValidationFailed(f"名簿ファイルを読めません: {path}（{exc.strerror}）") from None
+        raise ValidationFailed(f"名簿ファイルを読めません: {path}（{os_error(exc)}）") from None
     except UnicodeDecodeError:
         raise ValidationFailed(f"名簿ファイルは UTF-8 で保存してください: {path}") from None
     return load_text(session, source=source, name=str(path), actor=actor, clock=clock)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cliutil import os_error
 from bot.clock import to_jst
 from bot.db import configured_sessionmaker, transaction
 from bot.errors import BotError
@@ -85,7 +86,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        print(f"{path}: ファイルを読めません（{exc.strerror}）", file=sys.stderr)
+        print(f"{path}: ファイルを読めません（{os_error(exc)}）", file=sys.stderr)
         return 1
     try:
         with transaction(configured_sessionmaker()) as session:

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.cliutil import os_error
 from bot.guideline.model import (
     Calendar,
     CheckReminder,
@@ -73,7 +74,7 @@ def load_file(path: str | Path) -> Guideline:
         raw = p.read_bytes()
     except OSError as exc:
         raise GuidelineError(
-            str(p), [Problem(None, "", f"ファイルを読めません（{exc.strerror}）")]
+            str(p), [Problem(None, "", f"ファイルを読めません（{os_error(exc)}）")]
         ) from None
     return parse(raw, source=str(p))
 

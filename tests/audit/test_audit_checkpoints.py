@@ -160,7 +160,7 @@ def test_cli_keygen_export_and_verify_with_a_published_head(
     capsys.readouterr()
 
     assert cli.main(["audit", "verify", "--expect-head", head["head"]]) == 0
-    assert "公開されたヘッドの検証 OK" in capsys.readouterr().out
+    assert "公開されたヘッドを検証しました" in capsys.readouterr().out
     # Someone cuts the last two rows and the checkpoints: the published head still knows.
     with committed_factory() as s, s.begin():
         if s.get_bind().dialect.name == "postgresql":
@@ -196,7 +196,7 @@ def test_cli_without_a_key_says_nothing_is_signed(committed_factory, cli_env, cl
         _events(s, clock, 2)
     assert cli.main(["audit", "verify"]) == 0
     captured = capsys.readouterr()
-    assert "ハッシュチェーンの検証 OK" in captured.out
+    assert "ハッシュチェーンを検証しました" in captured.out
     assert "注意: 監査ログの署名鍵が設定されていません" in captured.err
     assert "検出できません" in captured.err
     assert cli.main(["audit", "checkpoint"]) == 2
