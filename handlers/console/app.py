@@ -82,6 +82,11 @@ class ConsoleApp:
         """The people mentioned, named as staff see them: 「山田 花子（yamada）」."""
         return tuple(self._people.get(h, h) for h in handles)
 
+    def current_name(self) -> str:
+        """The acting person as staff see them: 「佐藤 美咲（sato）」."""
+        self._load_names()
+        return self._people.get(self.user, self.user)
+
     def _load_names(self) -> None:
         # Read before delivering: a delivery runs inside the outbox's transaction, where
         # SQLite allows no second connection.

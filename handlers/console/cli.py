@@ -12,6 +12,7 @@ import sys
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.audit import keys
+from bot.cliutil import os_error
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.errors import BotError
 from handlers.console.app import ConsoleApp, printer, seed_demo_if_empty
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace, factory: sessionmaker[Session]) -> int:
             with open(args.script, encoding="utf-8") as fh:
                 app.run_lines(fh, echo=out)
         except OSError as exc:
-            print(f"スクリプトを読めません: {args.script}（{exc.strerror}）", file=sys.stderr)
+            print(f"スクリプトを読めません: {args.script}（{os_error(exc)}）", file=sys.stderr)
             return 1
         return 0
     out.write("SNS ガイドライン運用ボット（ローカルコンソール）\n")
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, factory: sessionmaker[Session]) -> int:
             "python -m bot audit keygen で作成できます。\n"
         )
     out.write(
-        f"{app.user} として操作します。/as 名前 で利用者を切り替え、/help でコマンドの一覧、"
+        f"{app.current_name()}として操作します。/as ハンドル で利用者を切り替え、/help でコマンドの一覧、"
         "/quit で終了します。\n\n"
     )
     app.repl()

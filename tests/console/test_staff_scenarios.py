@@ -137,6 +137,30 @@ def test_quit_ends_a_script_and_help_lists_it_with_the_japanese_aliases(script):
     assert "sato> /drafts" not in out
 
 
+def test_cancel_is_a_command_of_its_own_and_help_names_what_it_does_not_know(script):
+    out = script(
+        """
+        /help
+        /cancel
+        /取消
+        /help cancel
+        /help nosuch
+        /as
+        """
+    )
+    assert "/cancel     複数行の入力を取りやめる" in out
+    assert "（別名: /取消、/取り消し、/やめる）" in out
+    # Typed with no entry open: told there is nothing to abandon, not 「コマンドはありません」.
+    assert out.count("■ 取りやめる入力はありません") == 2
+    assert "「/cancel」というコマンドはありません" not in out
+    assert "■ /cancel: 複数行の入力を取りやめる" in out
+    assert "■ 「/nosuch」というコマンドはありません。コマンドの一覧" in out
+    # The acting person and everyone else, named one way.
+    assert "■ 現在の利用者: 佐藤 美咲（sato）" in out
+    assert "切り替えるには /as ハンドル（例: /as yamada）" in out
+    assert "  山田 花子（yamada）" in out and "yamada: " not in out
+
+
 def test_ctrl_c_during_a_multi_line_entry_abandons_the_entry_not_the_console(factory, clock):
     from handlers.console.app import ConsoleApp, seed_demo_if_empty
 
@@ -350,6 +374,8 @@ def test_an_emergency_post_with_a_blocked_number_gets_one_verdict(script):
     n = draft_no(out)
     receipt = out.split("── yamada が受信 ──", 1)[0]
     assert "すぐに掲載できます" not in receipt
+    assert "掲載可" not in receipt  # the state line agrees with the verdict
+    assert "状態: 決裁不要（指摘の箇所を直してから掲載・掲載後に事後報告）" in receipt
     assert receipt.count("掲載できない内容が見つかりました") == 1
     assert "チェック結果: 掲載できない内容が含まれています" not in receipt
     assert "指摘の箇所を［修正する］から直してから掲載してください" in receipt

@@ -12,6 +12,7 @@ from handlers.console.commands import (
     account,
     ack,
     as_user,
+    cancel,
     check,
     custody,
     decide,
@@ -48,6 +49,7 @@ REGISTRARS: tuple[Registrar, ...] = (
     custody.register,
     incident.register,
     snooze.register,
+    cancel.register,
     quit.register,
 )
 

@@ -16,10 +16,14 @@ def handle(ctx: Context, args: str) -> None:
             people = session.scalars(
                 sa.select(Person).where(Person.active.is_(True)).order_by(Person.handle)
             ).all()
-            listing = "\n".join(f"  {p.handle}: {p.name}" for p in people)
+            listing = "\n".join(f"  {p.name}（{p.handle}）" for p in people)
+            me = next((p for p in people if p.handle == ctx.user), None)
+        current = f"{me.name}（{me.handle}）" if me else ctx.user
         ctx.reply(
             info(
-                f"現在の利用者: {ctx.user}", "切り替えるには /as 名前（例: /as yamada）\n" + listing
+                f"現在の利用者: {current}",
+                "切り替えるには /as ハンドル（例: /as yamada）と入力します。登録されている利用者:\n"
+                + listing,
             )
         )
         return
@@ -34,7 +38,7 @@ def register(registry: Registry) -> None:
     registry.command(
         "as",
         handle,
-        summary="操作する利用者を切り替える",
-        usage="/as 名前（例: /as yamada）",
+        summary="操作する利用者を切り替える（ハンドルを省くと現在の利用者と一覧を表示）",
+        usage="/as ハンドル（例: /as yamada）",
         aliases=("whoami",),
     )

@@ -9,11 +9,13 @@ from handlers.console.router import Context, Registry
 def handle(ctx: Context, args: str) -> None:
     name = args.strip().lstrip("/")
     fill = ctx.terms().fill  # summaries and usages name the guideline's own clauses and roles
+    title = "コマンドの一覧"
     if name:
         cmd = ctx.registry.find(name)
         if cmd is not None:
             ctx.reply(info(f"/{cmd.name}: {fill(cmd.summary)}", f"使い方: {fill(cmd.usage)}"))
             return
+        title = f"「/{name}」というコマンドはありません。コマンドの一覧"
     lines = [
         f"/{c.name:<10} {fill(c.summary)}"
         + ("（別名: " + "、".join(f"/{a}" for a in c.aliases) + "）" if c.aliases else "")
@@ -21,10 +23,10 @@ def handle(ctx: Context, args: str) -> None:
     ]
     lines.append("")
     lines.append(
-        "/help コマンド名 で使い方を表示します。複数行の入力中は /cancel で取りやめ、"
-        "/quit で終了します。"
+        "/help コマンド名 で、そのコマンドの使い方を表示します。"
+        "複数行の入力中に /cancel（または /quit）を入力すると、その入力だけを取りやめます。"
     )
-    ctx.reply(info("コマンドの一覧", "\n".join(lines)))
+    ctx.reply(info(title, "\n".join(lines)))
 
 
 def register(registry: Registry) -> None:
