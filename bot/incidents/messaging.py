@@ -113,8 +113,9 @@ def root_message(incident: Incident, *, mentions: list[str] | None = None) -> Ou
         ids = {"incident_id": incident.id}
         for item in incident.items:
             done = item.done_at is not None
-            # ``done`` is the state a click asks for: a replayed click changes nothing.
-            value = {**ids, "item": item.code, "done": not done}
+            # ``done`` is the state a click asks for: a replayed click changes nothing. The
+            # item is named by its number, as staff type it (「/incident toggle 5 1」).
+            value = {**ids, "item": str(item.position), "done": not done}
             actions.append(Action("incident.toggle", toggle_label(item), value))
         actions.append(Action("incident.update", "状況を報告", dict(ids), needs_reason=True))
         if incident.status == "open":

@@ -26,7 +26,7 @@ def test_flaming_walkthrough(factory, clock):
     # 所属長, active deputy, account manager, then 情報政策課
     assert root.message.mentions[:3] == ["yamada", "kato", "sato"]
     assert sorted(root.message.mentions[3:]) == ["ito", "watanabe"]
-    assert f"/incident toggle {n} no_rebuttal" in str(root)
+    assert f"/incident toggle {n} 1" in str(root)
     link = bot.pop("suzuki", kind="incident.reported")
     assert f"/incident show {n}" in str(link)
 

@@ -71,7 +71,8 @@ def test_declare_flaming_opens_thread_with_guideline_checklist(session, clock, o
     assert values["報告日時"] == "2026年11月25日 10:00"
     assert values["状態"] == "対応中"
     toggles = [a for a in msg.actions if a.action_id == "incident.toggle"]
-    assert [a.value["item"] for a in toggles] == [i.code for i in incident.items]
+    # Each button names its item by number, as staff type it (/incident toggle 5 1).
+    assert [a.value["item"] for a in toggles] == [str(i.position) for i in incident.items]
     assert all(a.value["incident_id"] == incident.id for a in toggles)
     assert all(a.value["done"] is True for a in toggles)
     assert {a.action_id for a in msg.actions} >= {
@@ -141,7 +142,8 @@ def test_tick_records_who_and_when_and_updates_root_in_place(session, clock, org
         in msg.text
     )
     assert incident.events[-1].kind == "item_done"
-    toggle = next(a for a in msg.actions if a.value.get("item") == "consult")
+    consult = next(i for i in incident.items if i.code == "consult")
+    toggle = next(a for a in msg.actions if a.value.get("item") == str(consult.position))
     assert toggle.label.startswith("☑") and toggle.value["done"] is False
 
 

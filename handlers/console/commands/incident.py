@@ -26,7 +26,8 @@ def register(registry: Registry) -> None:
     )
     registry.action("incident.toggle", "/incident toggle {incident_id} {item}")
     registry.action("incident.update", "/incident update {incident_id} 本文")
-    registry.action("incident.status", "/incident status {incident_id} {status}")
+    # The one status a button sets is 収束 (終了 has its own button, asking for the summary).
+    registry.action("incident.status", "/incident status {incident_id} 収束")
     registry.action("incident.close", "/incident close {incident_id} まとめ")
     registry.action(
         "incident.respond", "/incident respond {incident_id} 説明|訂正|謝罪|対応中 本文"
