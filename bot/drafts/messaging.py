@@ -41,7 +41,7 @@ from bot.clock import format_jst
 from bot.directory.models import Account, Person
 from bot.drafts.checking import SEVERITY_LABELS, VERDICT_LABELS, CheckOutcome, finding_views
 from bot.drafts.models import AfterReport, Decision, Draft, DraftVersion
-from bot.drafts.state import label
+from bot.drafts.state import State, label
 from bot.guideline import terms as guideline_terms
 from bot.guideline.terms import Terms
 from bot.notify.messages import Action, Field, OutMessage
@@ -319,7 +319,10 @@ def receipt(
     terms = terms_of(draft)
     emergency = terms.is_emergency(draft.exemption)
     cited = terms.exemption_ref(draft.exemption)
-    lines = [f"状態: {label(draft.state)}"]  # the title already says what was done
+    state = label(draft.state)
+    if draft.state == State.EXEMPT and outcome.verdict == "block":
+        state = "決裁不要（指摘の箇所を直してから掲載・掲載後に事後報告）"  # not 「掲載可」
+    lines = [f"状態: {state}"]  # the title already says what was done
     if draft.exemption is None:
         lines.append(
             f"{terms.approver}の決裁（{terms.approval_clause}）を依頼しました: "
@@ -496,12 +499,18 @@ def inbox(
     if decisions:
         parts.append(
             f"決裁待ち（{len(decisions)}件）:\n"
-            + "\n".join(f"{_line(s, terms)}\n    作成者: {s.author_name}" for s in decisions)
+            + "\n".join(
+                f"{_line(s, terms)}\n    作成者: {s.author_name}（{s.author_handle}）"
+                for s in decisions
+            )
         )
     if reports:
         parts.append(
             f"事後報告の確認待ち（{len(reports)}件）:\n"
-            + "\n".join(f"{_line(s, terms)}\n    作成者: {s.author_name}" for s in reports)
+            + "\n".join(
+                f"{_line(s, terms)}\n    作成者: {s.author_name}（{s.author_handle}）"
+                for s in reports
+            )
         )
     if not parts:
         parts.append("あなたの決裁や確認を待っているものはありません。")
