@@ -239,7 +239,7 @@ def describe(session: Session) -> str:
             if v
         ]
         state = "" if p.active else "（無効）"
-        out.append(f"  {p.handle}: {p.name}{state}" + (f"  [{', '.join(ids)}]" if ids else ""))
+        out.append(f"  {p.name}（{p.handle}）{state}" + (f"  [{', '.join(ids)}]" if ids else ""))
 
     departments = session.scalars(
         sa.select(Department)
@@ -271,9 +271,12 @@ def describe(session: Session) -> str:
             for rule in sorted(a.exemptions, key=lambda r: r.category):
                 agreed = ""
                 if rule.agreed_by is not None or rule.agreed_at is not None:
-                    who = rule.agreed_by.name if rule.agreed_by else ""
-                    when = format_jst(rule.agreed_at) if rule.agreed_at else ""
-                    agreed = f"（{who} {when} 取決め）".replace("（ ", "（")
+                    by = rule.agreed_by
+                    parts = [
+                        f"{by.name}（{by.handle}）" if by else "",
+                        format_jst(rule.agreed_at) if rule.agreed_at else "",
+                    ]
+                    agreed = "（取り決め: " + "、".join(x for x in parts if x) + "）"
                 out.append(
                     f"    決裁不要 4(3){rule.category}: {rule.rule_text or '（ルール本文なし）'}{agreed}"
                 )
