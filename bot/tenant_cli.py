@@ -108,7 +108,7 @@ def _cmd_install_url(args: argparse.Namespace) -> int:
     settings = get_settings()
     if settings.public_url is None or settings.slack_client_secret is None:
         return _fail(
-            "BOT_PUBLIC_URL（Web プロセスの公開 URL）と SLACK_CLIENT_SECRET を"
+            "BOT_PUBLIC_URL（Slack アプリを動かすサーバーの公開 URL）と SLACK_CLIENT_SECRET を"
             "環境変数に設定してから実行してください。"
         )
     with configured_sessionmaker()() as session:

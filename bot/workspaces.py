@@ -136,7 +136,8 @@ def link(
         if not move:
             raise LinkError(
                 f"このワークスペースは既にテナント {existing.tenant_id} に接続されています。"
-                "接続先を変えるには運用担当者が --move を付けて link を実行してください。"
+                "接続先を変えるには、運用担当者が python -m bot tenant link-slack（Teams では "
+                "link-teams）を --move を付けて実行してください。"
             )
     other = session.scalar(
         sa.select(WorkspaceLink).where(

@@ -16,6 +16,18 @@ from bot.guideline.diff import diff
 from bot.guideline.loader import GuidelineError, load_file
 from bot.guideline.model import Guideline
 
+# The calendar as the file writes it (``mon``, ``JP``) → as staff read it.
+WEEKDAYS = {
+    "mon": "月",
+    "tue": "火",
+    "wed": "水",
+    "thu": "木",
+    "fri": "金",
+    "sat": "土",
+    "sun": "日",
+}
+HOLIDAYS = {"JP": "日本の祝日"}
+
 
 def _describe(g: Guideline) -> str:
     lines = [
@@ -34,7 +46,9 @@ def _describe(g: Guideline) -> str:
         "事案の種別: "
         + "、".join(f"{t.name}（{t.clause}、手順{len(t.steps)}）" for t in g.incident_types),
         f"{g.calendar.working_time_name}: {g.calendar.start}〜{g.calendar.end}"
-        f"（{'・'.join(g.calendar.days)}、祝日 {g.calendar.holidays}、休業日 {'、'.join(g.calendar.closed_days)}）",
+        f"（{'・'.join(WEEKDAYS.get(d, d) for d in g.calendar.days)}、"
+        f"祝日: {HOLIDAYS.get(g.calendar.holidays, g.calendar.holidays)}、"
+        f"休業日 {'、'.join(g.calendar.closed_days)}）",
     ]
     return "\n".join(lines)
 

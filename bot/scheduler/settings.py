@@ -79,8 +79,12 @@ class ReminderSettings(CalendarSettings):
 
         try:
             CronTrigger.from_crontab(value)
-        except ValueError as exc:
-            raise ValueError(f"cron 式 {value!r} を解釈できません（{exc}）") from None
+        except ValueError:
+            # APScheduler's reason is English: say how the expression is written instead.
+            raise ValueError(
+                f"cron 式 {value!r} を解釈できません（分 時 日 月 曜日 の5項目を空白で区切って"
+                "書きます。例: 0 9 * * 1-5）"
+            ) from None
         return value
 
     @staticmethod
