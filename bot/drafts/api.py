@@ -345,12 +345,9 @@ def check_text(
         with factory() as session:
             terms = guideline_terms.in_force(session)
             outcome = run_check(text, city=city_check(session), terms=terms)
-    lines = [
-        VERDICT_LABELS[outcome.verdict]
-        + (f"（{len(outcome.findings)}件）" if outcome.findings else "")
-        + "。"
-    ]
-    lines.append("この確認結果は保存されません。")
+    # The title gives the verdict (and the count): the text does not repeat it.
+    count = f"（{len(outcome.findings)}件）" if outcome.findings else ""
+    lines = ["この確認結果は保存されません。"]
     lines.append("")
     reminders = section7_reminders(now, terms=terms)
     if reminders:
@@ -361,7 +358,7 @@ def check_text(
         ok=True,
         message=OutMessage(
             kind="check.result",
-            title=f"チェック結果: {VERDICT_LABELS[outcome.verdict]}",
+            title=f"チェック結果: {VERDICT_LABELS[outcome.verdict]}{count}",
             text="\n".join(lines),
             fields=[Field("文字数", f"{len(text):,}")],
             findings=outcome.views(),

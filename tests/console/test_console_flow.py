@@ -131,6 +131,10 @@ def test_check_is_private_and_adds_section7_reminders(bot, factory):
     assert "7(1)サ" in result and "7(2)オ" in result and "7(2)キ(ア)" in result
     assert "8:30" in result.message.text or "08:30" in result.message.text
     assert "保存されません" in result
+    # The verdict is said once, in the title, with its count.
+    assert result.title.startswith("チェック結果: ") and result.title.endswith("件）")
+    verdict = result.title.removeprefix("チェック結果: ").split("（")[0]
+    assert verdict not in result.message.text
     assert bot.pending("yamada") == []
     with factory() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
