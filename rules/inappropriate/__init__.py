@@ -103,6 +103,8 @@ class Cues:
     faith: Cue
     invite: Cue
     lawful_invite: Cue
+    faith_at_work: Cue
+    workplace: Cue
 
 
 _KINDS = (
@@ -118,6 +120,8 @@ _KINDS = (
     "faith",
     "invite",
     "lawful_invite",
+    "faith_at_work",
+    "workplace",
 )
 
 
@@ -129,6 +133,10 @@ def load(files: DataFiles) -> Cues:
 
 # Neutral election administration: the city announcing a vote is its duty, not campaigning.
 _ELECTION_ADMIN = re.compile(r"選挙管理委員会|期日前投票|投票所|投票率|投票日は|入場券|不在者投票")
+# A rule or a disclaimer about support groups: 「後援会名簿の提出を求められても応じないでください」.
+_NOT_CAMPAIGNING = re.compile(
+    r"ないでください|してはいけ|禁止|制限|応じない|関係(が|は)?(ありません|ない)|できません|お断り"
+)
 # A popularity vote is not an election: 「ゆるキャラ総選挙で3位」「ご当地グルメ総選挙」.
 _CONTEST = re.compile(
     r"(キャラ|グランプリ|人気|ご当地|グルメ|アイドル|メンバー|ラーメン|スイーツ|駅弁|景観)[^。\n]{0,8}総選挙"
@@ -166,7 +174,7 @@ def _support_group(ctx: Context, cues: Cues) -> Iterator[Finding]:
     text = ctx.norm.text
     for m in cues.support_group.finditer(text):
         s, e = ctx.sentence(m.start(), m.end())
-        if _ELECTION_ADMIN.search(text, s, e):
+        if _ELECTION_ADMIN.search(text, s, e) or _NOT_CAMPAIGNING.search(text, s, e):
             continue
         nxt_e = ctx.sentence(e)[1] if e < len(text) else e
         req = cues.request.search(text, m.end(), nxt_e)
@@ -197,6 +205,9 @@ def _proselytising(ctx: Context, cues: Cues) -> Iterator[Finding]:
     if not cues.faith.possible(text) or not cues.invite.possible(text):
         return
     faith = [m.span() for m in cues.faith.finditer(text)]
+    # A church's service or a sermon counts when the post is about people met at work.
+    if cues.workplace.search(text):
+        faith += [m.span() for m in cues.faith_at_work.finditer(text)]
     if not faith:
         return
     sentences = ctx.sentences()
