@@ -208,7 +208,9 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
     if not (data.trait.search(text) or data.exclusion.search(text)):
         if not (data.preference.search(text) or data.blame.search(text)):
             return
-    elif not (data.group.search(text) or data.preference.search(text)):
+    elif not (
+        data.group.search(text) or data.preference.search(text) or _PLACE_PEOPLE.search(text)
+    ):
         return
     rebutted = data.rebuttal.search(text) is not None
     sentences = ctx.sentences()
@@ -226,7 +228,7 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
             found.add(k)
             yield _general_finding(ctx, pref.start(), pref.end())
             continue
-        for g in data.group.finditer(text, s, e):
+        for g in _groups_in(ctx, data, s, e):
             if rebutted and _quoted(text, s, g.start()):
                 continue  # 「〇〇は…」というご意見 answered with facts
             tail_end = min(e, g.end() + 45)
@@ -271,6 +273,38 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
                 if agree is not None:
                     yield _general_finding(ctx, agree.start(), agree.end())
                     break
+
+
+class _Span:
+    """A group's position, shaped like a match (``start()``, ``end()``)."""
+
+    __slots__ = ("_a", "_b")
+
+    def __init__(self, a: int, b: int) -> None:
+        self._a, self._b = a, b
+
+    def start(self) -> int:
+        return self._a
+
+    def end(self) -> int:
+        return self._b
+
+
+#: 「<place>の人(たち)は」: the people of a place named by a place-name token (沖縄の人は).
+_PLACE_PEOPLE = re.compile(r"の(人|人たち|人達|連中|やつら|出身者)(は|って|なんて|なんか)")
+
+
+def _groups_in(
+    ctx: Context, data: DiscriminationData, s: int, e: int
+) -> list[re.Match[str] | _Span]:
+    """The group cues of ``text[s:e]``, and the people of a place read from the tokens."""
+    text = ctx.norm.text
+    out: list[re.Match[str] | _Span] = list(data.group.finditer(text, s, e))
+    for m in _PLACE_PEOPLE.finditer(text, s, e):
+        before = [t for t in ctx.tokens_in(max(s, m.start() - 8), m.start()) if t.end <= m.start()]
+        if before and before[-1].end == m.start() and before[-1].pos3 == "地名":
+            out.append(_Span(before[-1].start, m.end(1)))
+    return sorted(out, key=lambda g: g.start())
 
 
 def _next_exclusion(
