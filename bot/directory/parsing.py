@@ -362,7 +362,7 @@ def _departments(p: _Parser, top: Fields, spec: DirectorySpec) -> None:
                     f"{what}の代理「{who}」: active_until が active_from より前です。",
                 )
             if who is not None and who == head:
-                p.error(dnode, f"{what}: 所属長「{who}」を自分の代理にはできません。")
+                p.error(dnode, f"{what}: {p.terms.approver}「{who}」を自分の代理にはできません。")
             if who is not None and who in seen:
                 p.error(dnode, f"{what}: 代理「{who}」が重複しています。")
             if who is not None:

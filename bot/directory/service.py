@@ -23,8 +23,9 @@ from bot.directory.models import (
 from bot.errors import NotFound, ValidationFailed
 from bot.guideline import terms as guideline_terms
 
+# ``{desk}`` is the guideline's incident desk (``Terms.fill``), who keeps the directory.
 PERSON_NOT_FOUND = (
-    "「{handle}」は名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
+    "「{handle}」は名簿に登録されていません。名簿の管理者（{desk}）に登録を依頼してください。"
 )
 ACCOUNT_NOT_FOUND = "公式アカウント「{code}」は登録されていません（/account list で確認できます）。"
 
@@ -47,11 +48,17 @@ def find_person(session: Session, *, handle: str) -> Person | None:
     return person if person is not None and person.active else None
 
 
+def person_not_found(session: Session, handle: str) -> str:
+    """The one wording for a handle the directory does not have (or has as inactive)."""
+    message = guideline_terms.in_force(session).fill(PERSON_NOT_FOUND)
+    return message.replace("{handle}", handle.strip())
+
+
 def get_person(session: Session, *, handle: str) -> Person:
     """The active person with this handle (``@sato`` and ``ｓａｔｏ`` work too), or NotFound."""
     person = find_person(session, handle=handle)
     if person is None:
-        raise NotFound(PERSON_NOT_FOUND.format(handle=handle.strip()))
+        raise NotFound(person_not_found(session, handle))
     return person
 
 
@@ -66,7 +73,8 @@ def person_by_platform_id(session: Session, *, platform: str, user_id: str) -> P
         person = session.scalar(sa.select(Person).where(column == user_id))
     if person is None or not person.active:
         raise NotFound(
-            "あなたは名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
+            "あなたは名簿に登録されていません。名簿の管理者"
+            f"（{guideline_terms.in_force(session).incident_desk}）に登録を依頼してください。"
         )
     return person
 
@@ -154,8 +162,8 @@ def approvers(department: Department, now: datetime) -> list[Person]:
     people = heads_and_deputies(department, now)
     if not people:
         raise ValidationFailed(
-            f"{department.name}に所属長（または代理）が登録されていないため、決裁を依頼できません。"
-            "名簿の管理者に登録を依頼してください。"
+            f"{department.name}に{guideline_terms.of_record(department).approver}（または代理）が"
+            "登録されていないため、決裁を依頼できません。名簿の管理者に登録を依頼してください。"
         )
     return people
 
@@ -225,6 +233,7 @@ def is_empty(session: Session) -> bool:
 
 def describe(session: Session) -> str:
     """The whole directory as readable Japanese text (``python -m bot directory show``)."""
+    terms = guideline_terms.in_force(session)
     out: list[str] = []
     people = session.scalars(sa.select(Person).order_by(Person.handle)).all()
     out.append(f"■ 職員（{len(people)}人）")
@@ -250,7 +259,7 @@ def describe(session: Session) -> str:
     out.append(f"■ 部署（{len(departments)}）")
     for d in departments:
         head = f"{d.head.name}（{d.head.handle}）" if d.head else "未登録"
-        out.append(f"  {d.code}: {d.name}　所属長: {head}")
+        out.append(f"  {d.code}: {d.name}　{terms.approver}: {head}")
         for dep in d.deputies:
             period = _period(dep.active_from, dep.active_until)
             out.append(f"    代理: {dep.person.name}（{dep.person.handle}）{period}")
@@ -278,14 +287,20 @@ def describe(session: Session) -> str:
                     ]
                     agreed = "（取り決め: " + "、".join(x for x in parts if x) + "）"
                 out.append(
-                    f"    決裁不要 4(3){rule.category}: {rule.rule_text or '（ルール本文なし）'}{agreed}"
+                    f"    決裁不要 {terms.exemption_ref(rule.category)}: "
+                    f"{rule.rule_text or '（ルール本文なし）'}{agreed}"
                 )
         else:
-            out.append("    決裁不要の区分: 登録なし（すべて所属長の決裁が必要）")
+            out.append(f"    決裁不要の区分: 登録なし（すべて{terms.approver}の決裁が必要）")
 
     out.append("")
     out.append("■ 全庁の役割")
-    for role, name in (("pr_head", "広報課長"), ("info_policy", "情報政策課"), ("admin", "管理者")):
+    roles = (
+        (terms.guideline.account_confirmer.org_role, terms.account_confirmer),
+        (terms.guideline.incident_desk.org_role, terms.incident_desk),
+        ("admin", "管理者"),
+    )
+    for role, name in roles:
         members = role_members(session, role=role)
         out.append(
             f"  {name}: " + ("、".join(f"{p.name}（{p.handle}）" for p in members) or "未登録")

@@ -427,6 +427,6 @@ def move_state(
     if moved != 1:
         fresh = get_draft(session, draft_id=draft.id)
         raise InvalidTransition(
-            f"下書き #{draft.id} の状態が変わりました（現在: {label(fresh.state)}）。何も変更していません。"
+            f"下書き #{draft.id} の状態が変わりました（現在: {label(fresh.state, guideline_terms.in_force(session))}）。何も変更していません。"
         )
     session.refresh(draft)

@@ -114,7 +114,7 @@ def decide(
     target = current_version(session, draft=draft)
     if draft.state != State.PENDING_APPROVAL:
         raise _already(session, draft=draft, version=target)
-    new_state = next_state(draft.state, Event(kind))
+    new_state = next_state(draft.state, Event(kind), terms)
     account_in_operation(session, draft=draft, doing=verb)
     # The race is settled here: only one UPDATE can move the draft out of pending_approval
     # for this version. A concurrent decision or edit makes this one match no row.
@@ -203,5 +203,5 @@ def _already(session: Session, *, draft: Draft, version: DraftVersion) -> BotErr
             "決裁は一度だけ記録されます。何も変更していません。"
         )
     return InvalidTransition(
-        f"下書き #{draft.id} は「{label(draft.state)}」の状態のため、決裁できません。何も変更していません。"
+        f"下書き #{draft.id} は「{label(draft.state, guideline_terms.in_force(session))}」の状態のため、決裁できません。何も変更していません。"
     )

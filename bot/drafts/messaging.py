@@ -319,7 +319,7 @@ def receipt(
     terms = terms_of(draft)
     emergency = terms.is_emergency(draft.exemption)
     cited = terms.exemption_ref(draft.exemption)
-    state = label(draft.state)
+    state = label(draft.state, terms)
     if draft.state == State.EXEMPT and outcome.verdict == "block":
         state = "決裁不要（指摘の箇所を直してから掲載・掲載後に事後報告）"  # not 「掲載可」
     lines = [f"状態: {state}"]  # the title already says what was done

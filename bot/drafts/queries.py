@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.directory.models import Account, Department, Deputy, Person
 from bot.drafts.models import Draft, DraftNotice, DraftVersion
 from bot.drafts.state import State, label
+from bot.guideline import terms as guideline_terms
 
 # --- queries for UIs and reminders -----------------------------------------------------
 
@@ -47,7 +48,7 @@ def _summary(draft: Draft, version: DraftVersion) -> DraftSummary:
         author_handle=draft.author.handle,
         author_name=draft.author.name,
         state=draft.state,
-        state_label=label(draft.state),
+        state_label=label(draft.state, guideline_terms.of_record(draft)),
         version=draft.current_version,
         exemption=draft.exemption,
         planned_at=draft.planned_at,

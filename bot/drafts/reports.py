@@ -61,7 +61,7 @@ def mark_published(
     draft = get_draft(session, draft_id=draft_id)
     _can_act_for_account(session, draft=draft, person=actor)
     state = State(draft.state)
-    target = next_state(state, Event.PUBLISH)
+    target = next_state(state, Event.PUBLISH, guideline_terms.in_force(session))
     version = current_version(session, draft=draft)
     if draft.exemption is None:
         decision = decision_for(session, version=version)
@@ -113,7 +113,7 @@ def file_report(
     draft = get_draft(session, draft_id=draft_id)
     _can_act_for_account(session, draft=draft, person=actor)
     state = State(draft.state)
-    target = next_state(state, Event.REPORT)
+    target = next_state(state, Event.REPORT, guideline_terms.in_force(session))
     note = (note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationFailed(f"報告が長すぎます（{MAX_NOTE_CHARS:,}文字まで）。")
@@ -193,7 +193,7 @@ def acknowledge_report(
     )
     if report is None:
         raise InvalidTransition(
-            f"下書き #{draft.id} の事後報告はまだ提出されていません（現在: {label(draft.state)}）。"
+            f"下書き #{draft.id} の事後報告はまだ提出されていません（現在: {label(draft.state, guideline_terms.in_force(session))}）。"
         )
     moved = rows_updated(
         session,
@@ -214,7 +214,7 @@ def acknowledge_report(
         session,
         draft=draft,
         from_state=State(draft.state),
-        to_state=next_state(draft.state, Event.ACKNOWLEDGE),
+        to_state=next_state(draft.state, Event.ACKNOWLEDGE, guideline_terms.in_force(session)),
         now=now,
     )
     record_and_close(

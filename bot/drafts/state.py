@@ -7,7 +7,7 @@
             │        │  └─request_changes─> changes_requested
             │        └──reject──> rejected (final)
             │
-            └─> exempt (4(3) ただし書) ──publish──> report_due ──report──> reported ──ack──> acknowledged
+            └─> exempt (no 決裁 needed) ──publish──> report_due ──report──> reported ──ack──> acknowledged
                      └────────────────report (publishes too)──────────^
 
     edit (a new version) from pending_approval, changes_requested, approved or exempt
@@ -17,8 +17,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.errors import InvalidTransition
+
+if TYPE_CHECKING:
+    from bot.guideline.terms import Terms
 
 
 class State(StrEnum):
@@ -34,6 +38,7 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Templates: the guideline's words in braces (``Terms.fill``) are filled in by ``label``.
 LABELS: dict[State, str] = {
     State.PENDING_APPROVAL: "決裁待ち",
     State.CHANGES_REQUESTED: "差し戻し（修正待ち）",
@@ -42,7 +47,7 @@ LABELS: dict[State, str] = {
     State.PUBLISHED: "掲載済み",
     State.EXEMPT: "決裁不要（掲載可・掲載後に事後報告）",
     State.REPORT_DUE: "掲載済み（事後報告待ち）",
-    State.REPORTED: "事後報告済み（所属長の確認待ち）",
+    State.REPORTED: "事後報告済み（{approver}の確認待ち）",
     State.ACKNOWLEDGED: "事後報告確認済み",
     State.WITHDRAWN: "取り下げ",
 }
@@ -99,12 +104,13 @@ EDITABLE_STATES = frozenset(_EDITABLE)
 FINAL_STATES = frozenset({State.REJECTED, State.PUBLISHED, State.ACKNOWLEDGED, State.WITHDRAWN})
 
 # Why an event is refused in a state, when the generic message would not help. Each is a
-# whole refusal: it replaces the generic sentence instead of repeating it.
+# whole refusal: it replaces the generic sentence instead of repeating it. Templates, as
+# ``LABELS``.
 _HINTS: dict[tuple[State, Event], str] = {
     (
         State.PENDING_APPROVAL,
         Event.PUBLISH,
-    ): "この下書きは決裁待ちです。所属長の決裁（4(3)）が済むまで掲載できません。",
+    ): "この下書きは決裁待ちです。{approver}の決裁（{approval}）が済むまで掲載できません。",
     (
         State.CHANGES_REQUESTED,
         Event.PUBLISH,
@@ -112,11 +118,11 @@ _HINTS: dict[tuple[State, Event], str] = {
     (
         State.APPROVED,
         Event.REPORT,
-    ): "この下書きは所属長の決裁を受けているため、事後報告は不要です。",
+    ): "この下書きは{approver}の決裁を受けているため、事後報告は不要です。",
     (
         State.PUBLISHED,
         Event.EDIT,
-    ): "掲載済みの投稿は修正できません。訂正は新しい下書きで行ってください（6(1)）。",
+    ): "掲載済みの投稿は修正できません。訂正は新しい下書きで行ってください（{correction}）。",
     (
         State.REJECTED,
         Event.EDIT,
@@ -124,9 +130,9 @@ _HINTS: dict[tuple[State, Event], str] = {
 }
 
 
-def label(state: str | State) -> str:
-    """The Japanese name of a state."""
-    return LABELS[State(state)]
+def label(state: str | State, terms: Terms) -> str:
+    """The Japanese name of a state, in the words of ``terms``' guideline."""
+    return terms.fill(LABELS[State(state)])
 
 
 def can(state: str | State | None, event: Event) -> bool:
@@ -135,8 +141,9 @@ def can(state: str | State | None, event: Event) -> bool:
     return key in TRANSITIONS
 
 
-def next_state(state: str | State | None, event: Event) -> State:
-    """The state after ``event``, or InvalidTransition naming the current state."""
+def next_state(state: str | State | None, event: Event, terms: Terms) -> State:
+    """The state after ``event``, or InvalidTransition naming the current state (in the
+    words of ``terms``' guideline)."""
     current = State(state) if state is not None else None
     try:
         return TRANSITIONS[(current, event)]
@@ -146,7 +153,7 @@ def next_state(state: str | State | None, event: Event) -> State:
         raise InvalidTransition(f"新しい下書きに「{EVENT_LABELS[event]}」はできません。")
     hint = _HINTS.get((current, event))
     if hint is not None:
-        raise InvalidTransition(hint)
+        raise InvalidTransition(terms.fill(hint))
     raise InvalidTransition(
-        f"この下書きは「{LABELS[current]}」の状態のため、{EVENT_LABELS[event]}はできません。"
+        f"この下書きは「{label(current, terms)}」の状態のため、{EVENT_LABELS[event]}はできません。"
     )

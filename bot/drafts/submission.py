@@ -91,7 +91,7 @@ def submit(
     draft = Draft(
         account_id=account.id,
         author_id=author.id,
-        state=next_state(None, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL),
+        state=next_state(None, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL, terms),
         current_version=1,
         exemption=category,
         evidence=evidence,
@@ -323,7 +323,7 @@ def edit(
         )
     state = State(draft.state)
     if state not in EDITABLE_STATES:
-        next_state(state, Event.EDIT)  # raises with the reason
+        next_state(state, Event.EDIT, guideline_terms.in_force(session))  # raises with the reason
     account = postable_account(session, author=author, account_code=draft.account.code)
     old = current_version(session, draft=draft)
     terms = guideline_terms.in_force(session)
@@ -362,7 +362,7 @@ def edit(
         exemption=category,
         terms=terms,
     )
-    target = next_state(state, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL)
+    target = next_state(state, Event.ROUTE_EXEMPT if category else Event.ROUTE_APPROVAL, terms)
     number = old.number + 1
     moved = rows_updated(
         session,
@@ -387,7 +387,7 @@ def edit(
     if moved != 1:
         draft = get_draft(session, draft_id=draft_id)
         raise InvalidTransition(
-            f"下書き #{draft.id} は修正の直前に状態が変わりました（現在: {label(draft.state)}）。"
+            f"下書き #{draft.id} は修正の直前に状態が変わりました（現在: {label(draft.state, guideline_terms.in_force(session))}）。"
             "内容を確かめてからもう一度送ってください。何も変更していません。"
         )
     session.refresh(draft)
@@ -456,7 +456,7 @@ def withdraw(
     if draft.author_id != author.id:
         raise PermissionDenied(f"下書き #{draft.id} を取り下げられるのは作成者だけです。")
     state = State(draft.state)
-    target = next_state(state, Event.WITHDRAW)
+    target = next_state(state, Event.WITHDRAW, guideline_terms.in_force(session))
     move_state(session, draft=draft, from_state=state, to_state=target, now=now)
     version = current_version(session, draft=draft)
     record_and_close(

@@ -78,7 +78,7 @@ def start_response(
         related=related,
         clock=clock,
     )
-    route = label(result.draft.state)
+    route = label(result.draft.state, terms)
     link = service.link_draft(
         session,
         incident_id=incident.id,

@@ -36,7 +36,10 @@ def test_one_wording_for_an_unknown_or_inactive_person(session, demo):
     for handle in ("ghost", "suzuki"):
         with pytest.raises(NotFound) as err:
             directory.get_person(session, handle=f"@{handle}")
-        assert err.value.message == directory.PERSON_NOT_FOUND.format(handle=f"@{handle}")
+        assert err.value.message == directory.person_not_found(session, f"@{handle}")
+        assert err.value.message == (
+            f"「@{handle}」は名簿に登録されていません。名簿の管理者（情報政策課）に登録を依頼してください。"
+        )
     assert directory.find_person(session, handle="@") is None
 
 

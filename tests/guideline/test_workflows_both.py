@@ -17,6 +17,7 @@ from bot.audit.models import AuditEvent
 from bot.directory import service as directory
 from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.drafts.reminders import DraftSource
+from bot.errors import NotFound
 from bot.guideline import service
 from bot.guideline.loader import DATA_DIR
 from bot.incidents.models import Incident, ModeratedComment
@@ -537,3 +538,25 @@ def test_custody_speaks_the_files_words(bot, city, factory, clock):
     assert f"観光課（{city.approver}）" in described
     assert f"観光課の{city.approver}が交代します" in described
     assert not [w for w in city.foreign if w in described]
+
+
+def test_draft_refusals_and_the_directory_speak_the_files_words(bot, city, factory):
+    bot.push("sato", "/draft account=kanko-x 桜まつりを4月5日に開催します。")
+    n = bot.pop("sato").draft_id
+    bot.push("sato", f"/published {n} https://x.com/midori_kanko_demo/status/1")
+    refused = shown(bot.pop("sato", kind="error"), city)
+    assert f"{city.approver}の決裁（{city.approval}）が済むまで掲載できません" in refused
+    bot.push("yamada", f"/approve {n}")
+    bot.push("sato", f"/report {n} url=https://x.com/midori_kanko_demo/status/1 掲載しました。")
+    refused = shown(bot.pop("sato", kind="error"), city)
+    assert f"この下書きは{city.approver}の決裁を受けているため、事後報告は不要です" in refused
+    with factory() as s:
+        # The demo account's own name says 開設届: data, not the bot's words.
+        listing = shown(directory.describe(s).replace("（開設届提出中）", ""), city)
+        assert f"kanko: 観光課　{city.approver}: 山田 花子（yamada）" in listing
+        assert f"決裁不要 {city.approval}ア: " in listing  # the demo's rules keep the seed's labels
+        assert f"  {city.confirmer}: 高橋 誠（takahashi）" in listing
+        assert f"  {city.desk}: 伊藤 由紀（ito）、渡辺 大輔（watanabe）" in listing
+        with pytest.raises(NotFound) as err:
+            directory.get_person(s, handle="nobody")
+        assert f"名簿の管理者（{city.desk}）に登録を依頼してください" in err.value.message
