@@ -106,6 +106,11 @@ class Checker:
             return Report(())
         ctx = Context(text, self.config, _trusted(trusted_urls), self._data)
         found: list[Finding] = list(self._phrases(ctx))
+        if found:
+            phrase_hits = tuple(found)
+            for family in FAMILIES:
+                if family.follow is not None:
+                    found.extend(family.follow(ctx, phrase_hits))
         for family in FAMILIES:
             if family.scan is not None:
                 found.extend(family.scan(ctx))

@@ -8,7 +8,9 @@ Every family is one package under ``rules/`` that exports ``FAMILY``, a :class:`
   file of the same name in the override folder) and returns the family's data object;
 * ``scan``: yields findings from a :class:`~rules.context.Context`
   (``ctx.data(FAMILY.name)`` is what ``load`` returned);
-* ``adjust``: re-grades a phrase hit of the family's rules in context, or drops it.
+* ``adjust``: re-grades a phrase hit of the family's rules in context, or drops it;
+* ``follow``: yields findings that point further than a phrase hit the family kept (what a
+  confidentiality marking marks), from the phrase hits found so far.
 
 ``rules/registry.py`` lists the families; nothing is discovered by attribute lookup.
 Each family has its own test table in ``tests/rules/families/`` (valid and invalid texts,
@@ -18,7 +20,7 @@ with the positions the invalid ones must be found at).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +115,7 @@ class DataFiles:
 
 Scan = Callable[["Context"], Iterable["Finding"]]
 Adjust = Callable[["Context", PhraseEntry, int, int], "tuple[str, str] | None"]
+Follow = Callable[["Context", "Sequence[Finding]"], Iterable["Finding"]]
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class Family:
     load: Callable[[DataFiles], Any] | None = None
     scan: Scan | None = None
     adjust: Adjust | None = None
+    follow: Follow | None = None
 
     def __post_init__(self) -> None:
         ids = {r.id for r in self.rules}

@@ -7,7 +7,8 @@ Each entry names its clause: サ for information-asset classification marks (機
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..context import Context
@@ -61,6 +62,56 @@ NON_PUBLIC = RuleDoc(
 )
 
 
+MARKED = RuleDoc(
+    id="confidential.marked-content",
+    clause=CLAUSE,
+    severity="block",
+    title="表示のある資料の中身",
+    what="秘密区分・内部限り・非公開の表示（confidential.marking）のある文の、表示のあとの部分と"
+    "次の文を、その資料の中身として表示と同じ条項で報告します（「部外秘の資料。中身は…」）。",
+    why="表示を消しても、書かれた中身が機密情報や非公開情報であることは変わりません。",
+    example="部外秘の資料をもらいました。中身は来年度の組織改編案です。",
+    use_instead="表示のある資料の内容は書かず、公表済みの情報だけを使ってください。",
+    message="「{excerpt}」は表示のある資料の中身と受け取られます（ガイドライン{clause}）。"
+    "公表済みの情報か確認し、そうでなければ削除してください。",
+)
+_TRIM = "、,。．！？!?\n 　：:「」『』…"
+
+
+def follow(ctx: Context, hits: Sequence[Finding]) -> Iterator[Finding]:
+    """What a kept marking marks: the rest of its sentence and the sentence after it."""
+    text = ctx.norm.text
+    starts: list[int] | None = None
+    done = 0
+    for f in hits:
+        if f.rule != MARKING.id or f.severity not in ("block", "review"):
+            continue
+        if starts is None:
+            starts = ctx.norm.starts
+        a = bisect.bisect_left(starts, f.end)
+        if a < done or a >= len(text):
+            continue
+        _, e = ctx.sentence(max(a - 1, 0))
+        if e < len(text):
+            e = ctx.sentence(e)[1]
+        while a < e and text[a] in _TRIM:
+            a += 1
+        while e > a and text[e - 1] in _TRIM:
+            e -= 1
+        if e - a < 4:
+            continue
+        done = e
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            e,
+            rule=MARKED.id,
+            clause=f.clause,
+            severity=f.severity,
+            message=MARKED.format(ctx.display(ctx.norm, a, e), f.clause),
+        )
+
+
 @dataclass(frozen=True)
 class Shapes:
     """The family's data: constructions.tsv by kind."""
@@ -73,9 +124,48 @@ class Shapes:
     post: Cue
     move: Cue
     unannounced: Cue
+    unshared: Cue
+    announced: Cue
+    ahead: Cue
+    probe: Cue
+    probequiet: Cue
+    exam: Cue
+    examquiet: Cue
+    discipline: Cue
+    negotiation: Cue
+    bottomline: Cue
+    concede: Cue
+    score: Cue
+    scorequiet: Cue
 
 
-_KINDS = ("price", "amount", "public", "bid", "bidcontext", "post", "move", "unannounced")
+_KINDS = (
+    "price",
+    "amount",
+    "public",
+    "bid",
+    "bidcontext",
+    "post",
+    "move",
+    "unannounced",
+    "unshared",
+    "announced",
+    "ahead",
+    "probe",
+    "probequiet",
+    "exam",
+    "examquiet",
+    "discipline",
+    "negotiation",
+    "bottomline",
+    "concede",
+    "score",
+    "scorequiet",
+)
+# Someone a disciplinary case is about (a post, a member of staff, a named person).
+_PERSON = Cue(
+    r"職員|係長|課長|部長|主任|主査|主事|次長|所長|館長|校長|教頭|先生|教諭|さん(?!ざん)|氏"
+)
 
 
 def load(files: DataFiles) -> Shapes:
@@ -152,6 +242,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
         for m in d.bid.finditer(text):
             yield _finding(ctx, m.start(), m.end(), "7(1)コ")
             break
+    yield from _told(ctx, d)
     if d.move.search(text) is None:
         return
     for m in d.post.finditer(text):
@@ -164,6 +255,51 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if d.unannounced.search(text, line_s, line_e) or d.unannounced.search(text, 0, 40):
             yield _finding(ctx, m.start(), mv.end(), "7(1)エ")
             return
+
+
+def _told(ctx: Context, d: Shapes) -> Iterator[Finding]:
+    """Non-public information told by its shape: a 'not announced yet, but' frame and what
+    it introduces, telling it ahead of the announcement, an investigation's findings, an
+    examination's questions, a disciplinary case, the other side's bottom line in a land or
+    price negotiation, a review's scores."""
+    text = ctx.num.text
+    for m in d.unshared.finditer(text):
+        _, e = ctx.sentence(m.start(), m.end())
+        rest = text[m.end() : e].strip("、,。 　")
+        if len(rest) >= 6 and not d.announced.search(rest):
+            yield _finding(
+                ctx, m.start(), m.end() + len(text[m.end() : e].rstrip("。 　\n")), "7(1)コ"
+            )
+    for m in d.ahead.finditer(text):
+        _, e = ctx.sentence(m.end())
+        if e < len(text):
+            e = ctx.sentence(e)[1]
+        yield _finding(ctx, m.start(), len(text[:e].rstrip("。！!　 \n")), "7(1)コ")
+    for rx, quiet in ((d.probe, d.probequiet), (d.exam, d.examquiet), (d.score, d.scorequiet)):
+        for m in rx.finditer(text):
+            s, e = ctx.sentence(m.start(), m.end())
+            if not quiet.search(text, s, e):
+                yield _finding(ctx, m.start(), m.end(), "7(1)コ")
+    for m in d.discipline.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        le = len(text) if le < 0 else le
+        if not d.unannounced.search(text, ls, le):
+            continue
+        who = [p for p in _PERSON.finditer(text, s, e) if abs(p.start() - m.start()) <= 20]
+        if who:
+            a = min(m.start(), who[0].start())
+            b = max(m.end(), who[-1].end())
+            yield _finding(ctx, a, b, "7(1)エ")
+            break
+    for m in d.negotiation.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        price = d.bottomline.search(text, s, e)
+        yes = d.concede.search(text, price.end(), e) if price is not None else None
+        if price is not None and yes is not None:
+            yield _finding(ctx, min(m.start(), price.start()), yes.end(), "7(1)エ")
+            break
 
 
 def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
@@ -181,9 +317,10 @@ FAMILY = Family(
     name="confidential",
     clause=CLAUSE,
     doc=__doc__ or "",
-    rules=(*_RULES, NON_PUBLIC),
+    rules=(*_RULES, NON_PUBLIC, MARKED),
     phrases=_PHRASES,
     adjust=adjust,
+    follow=follow,
     load=load,
     scan=scan,
 )
