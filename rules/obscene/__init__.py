@@ -72,6 +72,9 @@ class Masked:
     lengths: tuple[int, ...]
     service: Cue
     service_exempt: Cue
+    body: Cue
+    leer: Cue
+    boast: Cue
 
 
 def load(files: DataFiles) -> Masked:
@@ -84,8 +87,16 @@ def load(files: DataFiles) -> Masked:
         for i in range(len(term)):
             if not term[i].isspace():
                 forms.setdefault(term[:i] + "●" + term[i + 1 :], term)
-    cues = files.cues("obscene/services.tsv", ("service", "exempt"))
-    return Masked(forms, tuple(sorted({len(k) for k in forms})), cues["service"], cues["exempt"])
+    cues = files.cues("obscene/services.tsv", ("service", "exempt", "body", "leer", "boast"))
+    return Masked(
+        forms,
+        tuple(sorted({len(k) for k in forms})),
+        cues["service"],
+        cues["exempt"],
+        cues["body"],
+        cues["leer"],
+        cues["boast"],
+    )
 
 
 def scan(ctx: Context) -> Iterator[Finding]:
@@ -120,20 +131,30 @@ def scan(ctx: Context) -> Iterator[Finding]:
 def _services(ctx: Context) -> Iterator[Finding]:
     """A sexual service described without its trade word: a woman, an intimate act done for
     the customer, and a shop (「女の子が一緒にお風呂に入ってくれる店」「お姉さんがかなり
-    サービスしてくれるお店」). Prevention and police posts stay quiet."""
+    サービスしてくれるお店」); a leering remark about someone's body (a body part or underwear
+    and the writer's desire in one sentence); a sexual act boasted of. Prevention and police
+    posts stay quiet."""
     d: Masked = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    for m in d.service.finditer(text):
-        if d.service_exempt.search(ctx.sentence_text(m.start(), m.end())):
+    hits = [(m.start(), m.end()) for m in d.service.finditer(text)]
+    hits += [(m.start(), m.end()) for m in d.boast.finditer(text)]
+    # a leering remark: someone's body or underwear and the writer's desire, in one sentence
+    for m in d.body.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        leer = d.leer.search(text, s, e)
+        if leer is not None:
+            hits.append((min(m.start(), leer.start()), max(m.end(), leer.end())))
+    for a, b in hits:
+        if d.service_exempt.search(ctx.sentence_text(a, b)):
             continue
         yield ctx.finding(
             ctx.norm,
-            m.start(),
-            m.end(),
+            a,
+            b,
             rule=TERM.id,
             clause=CLAUSE,
             severity="review",
-            message=TERM.format(ctx.display(ctx.norm, m.start(), m.end())),
+            message=TERM.format(ctx.display(ctx.norm, a, b)),
         )
 
 
