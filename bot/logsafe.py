@@ -17,6 +17,10 @@ scrubbed when it is created, whichever handler later writes it:
 * **Our records** (``bot``, ``handlers``, ``rules``) keep their template; each string
   argument has control characters escaped (one record, one line: a request cannot forge log
   lines) and is cut at 200 characters.
+* **uvicorn's access log** (``uvicorn.access``, the Teams web process) keeps its five
+  arguments, because uvicorn's own formatter unpacks them (with none it fails on every
+  request and prints a traceback instead of the line): client address, method, the path
+  without its query string, HTTP version and status, each cut and escaped as ours are.
 * **Secrets**, everywhere: the values of environment variables whose names say TOKEN,
   SECRET, PASSWORD or KEY, Slack tokens (``xox?-``, ``xapp-``), bearer tokens, JWTs, request
   signatures, response_url paths and database URL passwords become ``[redacted]``.
@@ -56,6 +60,8 @@ _SECRET_PATTERNS = [
 _FOREIGN_CUT = re.compile(r"[(\[{'\"=\n\r\t]|: ")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _MARK = "_guideline_scrubbed"
+ACCESS_LOGGER = "uvicorn.access"
+ACCESS_TEMPLATE = '%s - "%s %s HTTP/%s" %d'  # uvicorn's (protocols/http/*_impl.py)
 
 
 def _own(name: str) -> bool:
@@ -110,11 +116,31 @@ def _message(record: logging.LogRecord) -> str:
         return str(record.msg)
 
 
+def _access_args(args: Any) -> tuple[Any, ...] | None:
+    """uvicorn's access-log arguments, the path without its query; None if not that shape."""
+    if not isinstance(args, tuple) or len(args) != 5:
+        return None
+    client, method, path, version, status = args
+    return (
+        _clean_arg(redact(str(client))),
+        _clean_arg(str(method)),
+        _clean_arg(redact(str(path).split("?", 1)[0])),
+        _clean_arg(str(version)),
+        status if isinstance(status, int) else _clean_arg(str(status)),
+    )
+
+
 def scrub(record: logging.LogRecord) -> logging.LogRecord:
     """Rewrite ``record`` in place as described in the module docstring; returns it."""
     if getattr(record, _MARK, False):
         return record
     setattr(record, _MARK, True)
+    if record.name == ACCESS_LOGGER and record.msg == ACCESS_TEMPLATE and not record.exc_info:
+        access = _access_args(record.args)
+        if access is not None:
+            record.args = access
+            record.stack_info = None
+            return record
     if _own(record.name):
         if isinstance(record.args, tuple):
             record.args = tuple(_clean_arg(a) for a in record.args)
