@@ -6,15 +6,25 @@
 kept: findings' offsets refer to it). ``parse_draft`` / ``parse_edit`` return the typed
 inputs ``bot.drafts.api.submit_draft`` / ``edit_draft`` take; an empty ``text`` means the
 body is still to come (the console asks for more lines, Teams opens the draft form).
+``/approve 番号 [v版] [コメント]``, ``/changes …`` and ``/reject …`` (the 決裁 as text, console
+and Teams) are read by ``parse_decision``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.drafts.api import DraftRevision, NewDraft
 from bot.errors import ValidationFailed
-from bot.interaction.args import draft_id, first_word, split_options, when, yes_no
+from bot.interaction.args import (
+    draft_id,
+    first_word,
+    split_options,
+    version_token,
+    when,
+    yes_no,
+)
 
 DRAFT_OPTIONS = frozenset({"account", "planned", "exempt", "evidence", "photo", "consent", "fp"})
 EDIT_OPTIONS = DRAFT_OPTIONS - {"account"}
@@ -82,3 +92,28 @@ def parse_edit(args: str) -> DraftRevision:
     return DraftRevision(
         draft_id=number, text=body, changes=changes, false_positive_reason=options.get("fp")
     )
+
+
+# The text commands of a 決裁 and the decision kind each records (``bot.drafts.api.decide``).
+DECISION_COMMANDS = {"approve": "approve", "changes": "request_changes", "reject": "reject"}
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    """``/approve 12 v2 コメント``: the draft, the version decided on (None: the current
+    one), and the comment or reason (None when nothing follows)."""
+
+    draft_id: int
+    version: int | None
+    reason: str | None
+
+
+def parse_decision(args: str) -> DecisionLine:
+    """The arguments of ``/approve``, ``/changes`` and ``/reject``."""
+    head, rest = first_word(args)
+    number = draft_id(head or None)
+    version = None
+    first, remainder = first_word(rest)
+    if first and (token := version_token(first)) is not None:
+        version, rest = token, remainder
+    return DecisionLine(draft_id=number, version=version, reason=rest.strip() or None)

@@ -35,13 +35,19 @@ ALIASES: dict[str, str] = {
     "認証情報": "custody",
     "drafts": "drafts",
     "inbox": "inbox",
+    "approve": "approve",
+    "承認": "approve",
+    "changes": "changes",
+    "差し戻し": "changes",
+    "reject": "reject",
+    "却下": "reject",
     "help": "help",
     "ヘルプ": "help",
     "?": "help",
     "as": "as",  # demo mode only
 }
 
-# (command, description) for the manifest's command list and the help text.
+# (command, description, usage) for the manifest's command list and the help text.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "/draft",
@@ -49,7 +55,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "/draft [account=…] [planned=…] [exempt=ア|イ|ウ|エ] 本文",
     ),
     ("/check", "投稿前の内容チェック（7）", "/check 本文"),
-    ("/incident", "炎上・なりすまし・訂正の対応（6）", "/incident 炎上|なりすまし|訂正 概要"),
+    (
+        "/incident",
+        "炎上・なりすまし・訂正の対応（6）",
+        "/incident 炎上|なりすまし|訂正 アカウント 概要",
+    ),
     ("/account", "公式アカウントの登録・一覧（4(1)、4(2)）", "/account list"),
     ("/custody", "認証情報の管理状況と異動の引継ぎ（5(10)）", "/custody show コード"),
     ("/drafts", "自分の下書きの一覧", "/drafts"),
@@ -57,12 +67,24 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("/edit", "下書きを修正して送り直す", "/edit 番号 修正後の本文"),
     ("help", "使い方を表示", "help"),
 )
+# The 決裁 as text, for the help only: the manifest allows ten commands per list, and the
+# approval request card's buttons are the usual way.
+DECISIONS: tuple[tuple[str, str, str], ...] = (
+    ("/approve", "下書きを承認する（決裁依頼のカードのボタンでも可）", "/approve 番号 [コメント]"),
+    ("/changes", "下書きを差し戻す（理由が必要）", "/changes 番号 理由"),
+    ("/reject", "下書きを却下する（理由が必要）", "/reject 番号 理由"),
+)
 
+# What a command does first, then how it is written: an Adaptive Card TextBlock shows no
+# inline code, so "usage summary" on one line ran the two together ("… 本文 投稿案を…").
 HELP_TEXT = "\n".join(
     ["使えるコマンド:"]
-    + [f"- `{usage}` {summary}" for _, summary, usage in COMMANDS]
     + [
-        "`/draft` だけを送ると入力フォームを表示します。",
+        f"- {summary}：{usage}"
+        for _, summary, usage in COMMANDS[:-1] + DECISIONS + COMMANDS[-1:]  # help last
+    ]
+    + [
+        "/draft だけを送ると入力フォームを表示します。",
         "チャネルでは、先頭でボットを @メンションしてください。",
     ]
 )

@@ -32,7 +32,7 @@ from bot.db import transaction
 from bot.dedupe import DbDeduper
 from bot.drafts import api as drafts_api
 from bot.drafts.api import NewDraft
-from bot.drafts.commands import parse_draft, parse_edit
+from bot.drafts.commands import DECISION_COMMANDS, parse_decision, parse_draft, parse_edit
 from bot.errors import BotError, ValidationFailed
 from bot.incidents import messaging as incident_messages
 from bot.incidents import service as incident_service
@@ -173,6 +173,8 @@ class TeamsCore:
                 return self._draft(actor, command.args)
             if command.name == "edit":
                 return self._edit(actor, command.args)
+            if command.name in DECISION_COMMANDS:
+                return self._decide(actor, DECISION_COMMANDS[command.name], command.args)
             request = neutral_forms.form_for(command.name, command.args)
             if request is not None:
                 return self._open_form(actor, request)
@@ -216,6 +218,21 @@ class TeamsCore:
             return self._form(actor, draft_id=revision.draft_id)
         return Answer.of(
             drafts_api.edit_draft(self.factory, actor=actor, revision=revision, clock=self.clock)
+        )
+
+    def _decide(self, actor: Actor, kind: str, args: str) -> Answer:
+        """``/approve 12`` typed instead of pressed: the same 決裁 as the card's button."""
+        line = parse_decision(args)
+        return Answer.of(
+            drafts_api.decide(
+                self.factory,
+                actor=actor,
+                draft_id=line.draft_id,
+                kind=kind,
+                version=line.version,
+                reason=line.reason,
+                clock=self.clock,
+            )
         )
 
     def _form(

@@ -48,9 +48,18 @@ from .test_tenants import from_org
 ORG_A = "0a0a0a0a-0000-4000-8000-00000000000a"
 ORG_B = "0b0b0b0b-0000-4000-8000-00000000000b"
 
-# Teams has no slash commands for decisions (they are buttons): the text commands of
-# COMMANDS whose word Teams knows.
-TEAMS_WORDS = ("/edit", "/incident", "/draft", "/account", "/custody")
+# The text commands of COMMANDS whose word Teams knows (decisions are buttons, and also
+# /approve, /changes, /reject as text).
+TEAMS_WORDS = (
+    "/approve",
+    "/changes",
+    "/reject",
+    "/edit",
+    "/incident",
+    "/draft",
+    "/account",
+    "/custody",
+)
 TEXT_COMMANDS = [(u, line) for u, line in COMMANDS if line.split()[0] in TEAMS_WORDS]
 
 # The forms a Teams card submits, with B's ids (draft edit form, custody form, incident
@@ -139,7 +148,7 @@ def test_every_text_command_against_another_citys_ids_finds_nothing(
         assert _same(got, expected, ids), (theirs, got, expected)
         assert conversations == {personal_chat(user)}, theirs  # only the sender's chat
         tried += 1
-    assert tried == len(TEXT_COMMANDS) == 22
+    assert tried == len(TEXT_COMMANDS) == 25
     assert snapshot(committed_factory, "city-b") == before
 
 

@@ -27,7 +27,7 @@ from uvicorn.logging import AccessFormatter
 from bot.clock import FakeClock
 from handlers.teams.core_adapter import TeamsCore
 
-from .harness import PAYLOADS, Bot, LoopThread, StubConnector, Views, card_of
+from .harness import PAYLOADS, Bot, LoopThread, StubConnector, Views, card_of, texts_of
 
 CAPTURED = PAYLOADS / "playground"
 ALEX = {
@@ -188,3 +188,39 @@ def test_access_log_lines_are_written_not_a_traceback_per_request(demo_bot: Bot)
     # The Playground probes the endpoint with HEAD; the query string is not logged.
     assert any('"HEAD /api/messages HTTP/1.1" 405' in line for line in lines)
     assert "probe" not in handler.lines.getvalue()
+
+
+def test_help_says_what_each_command_does_apart_from_how_it_is_written(alex: Browser) -> None:
+    # The help card ran usage and description together ("/draft … 本文 投稿案を作成して決裁へ"):
+    # a card's TextBlock shows no inline code. And /incident's line left out the account.
+    alex.say("／help")  # full-width slash, as an IME types it
+    help_text = texts_of(alex.last())
+    assert "- 投稿案を作成して決裁へ（4(3)）：/draft [account=…]" in help_text
+    assert "炎上・なりすまし・訂正の対応（6）：/incident 炎上|なりすまし|訂正 アカウント 概要" in (
+        help_text
+    )
+    assert "下書きを承認する（決裁依頼のカードのボタンでも可）：/approve 番号" in help_text
+    assert "`" not in help_text
+
+
+def test_approve_typed_with_an_ideographic_space_decides_and_updates_the_card(
+    alex: Browser, megan: Browser, stub: StubConnector
+) -> None:
+    # "/approve　1" answered "コマンドが認識できませんでした": Teams had no text 決裁.
+    alex.say("/draft account=kanko-x 本日10時から市役所前広場で防災訓練を行います。")
+    request_id, request = next((i, c) for i, c in megan.posted() if "【決裁依頼】" in texts_of(c))
+    number = texts_of(request).split("下書き #", 1)[1].split("（", 1)[0]
+    cards_before = len(megan.posted())
+
+    megan.say("/changes　" + number)  # a reason is required
+    assert "理由" in texts_of(megan.last())
+    assert not stub.of("PUT", request_id)
+
+    megan.say(f"/approve　{number}")
+    assert "承認しました" in texts_of(megan.last())
+    # The request itself is replaced in place (no second card in her chat for it) …
+    views = Views(stub, request_id, request)
+    assert "【承認済み】" in texts_of(views.of(MEGAN["id"]))
+    assert len(megan.posted()) == cards_before + 2  # the refusal and the receipt only
+    # … and the author is told, with the next step.
+    assert "は承認されました" in texts_of(alex.last())

@@ -5,27 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.drafts import api
-from bot.interaction.args import draft_id, first_word, version_token
+from bot.drafts.commands import parse_decision
 from handlers.console.router import Context, Registry
 
 
 def _decider(kind: str) -> Callable[[Context, str], None]:
     def handle(ctx: Context, args: str) -> None:
-        words = args.split(maxsplit=1)
-        number = draft_id(words[0] if words else None)
-        rest = words[1] if len(words) > 1 else ""
-        version = None
-        first, remainder = first_word(rest)
-        if first and version_token(first) is not None:
-            version, rest = version_token(first), remainder
+        line = parse_decision(args)
         ctx.answer(
             api.decide(
                 ctx.factory,
                 actor=ctx.actor,
-                draft_id=number,
+                draft_id=line.draft_id,
                 kind=kind,
-                version=version,
-                reason=rest.strip() or None,
+                version=line.version,
+                reason=line.reason,
                 clock=ctx.clock,
             )
         )
