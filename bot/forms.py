@@ -159,6 +159,27 @@ def _accounts(session: Session) -> list[tuple[str, str]]:
     return [(a.code, a.name) for a in accounts]
 
 
+def _typed_account_or_summary(
+    values: dict[str, str], accounts: list[tuple[str, str]]
+) -> dict[str, str]:
+    """``/incident 炎上 <word>``: the word is the account when it names one, else the summary.
+
+    Japanese is written without spaces, so ``/incident 炎上 投稿に批判が集中しています`` has
+    one word after the type; taken as an account code it matched nothing and the form
+    showed neither (what was typed was lost).
+    """
+    typed = values.get("account", "").strip()
+    if not typed:
+        return values
+    for code, name in accounts:
+        if typed.lower() == code.lower() or typed == name:
+            return {**values, "account": code}
+    rest = {k: v for k, v in values.items() if k != "account"}
+    if not rest.get("summary"):
+        rest["summary"] = typed
+    return rest
+
+
 def incident_form(
     factory: sessionmaker[Session], *, actor: Actor, values: Mapping[str, str] | None = None
 ) -> OpenForm:
@@ -174,7 +195,7 @@ def incident_form(
                 for t in types(guideline_terms.in_force(session)).values()
             ],
             accounts=accounts,
-            values=dict(values or {}),
+            values=_typed_account_or_summary(dict(values or {}), accounts),
         )
         return OpenForm(True, incident=form)
 

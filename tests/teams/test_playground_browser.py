@@ -203,6 +203,42 @@ def test_help_says_what_each_command_does_apart_from_how_it_is_written(alex: Bro
     assert "`" not in help_text
 
 
+def test_incident_with_a_japanese_summary_and_no_account_keeps_the_summary(
+    alex: Browser,
+) -> None:
+    # "/incident 炎上 <summary>" opened the form with the summary taken as an account code:
+    # the account list showed nothing chosen and the summary field was empty.
+    summary = "観光課の投稿に批判的なコメントが多数寄せられています"
+    alex.say(f"/incident 炎上 {summary}")
+    form = alex.last()
+    inputs = {i["id"]: i for i in _inputs(form)}
+    assert inputs["summary"].get("value") == summary
+    assert not inputs["account"].get("value")
+    assert inputs["type"].get("value") == "flaming"
+
+    alex.say("/incident 炎上 KANKO-X")  # an account code, in whatever case
+    inputs = {i["id"]: i for i in _inputs(alex.last())}
+    assert inputs["account"].get("value") == "kanko-x"
+    assert not inputs["summary"].get("value")
+
+
+def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
 def test_approve_typed_with_an_ideographic_space_decides_and_updates_the_card(
     alex: Browser, megan: Browser, stub: StubConnector
 ) -> None:
