@@ -51,6 +51,9 @@ class OutboxMessage(TenantOwned, Base):
     # Set while the recipient has no address on the platform yet (never installed the app,
     # bot not in the channel): the message waits without counting attempts until released.
     unreachable_since: Mapped[datetime | None]
+    # Set while a delivery is sending the message (the claim, committed before the platform
+    # is called; equal to ``next_attempt_at`` then), cleared when the outcome is written.
+    claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     sent_ref: Mapped[dict[str, Any] | None] = mapped_column(
         sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")

@@ -363,7 +363,7 @@ def deliver_pending(
                 break
             prepared = _prepare(session, row, notifier, now)
             if isinstance(prepared, _Send):  # claimed, committed before the call
-                row.next_attempt_at = now + IN_FLIGHT
+                row.next_attempt_at = row.claimed_until = now + IN_FLIGHT
                 prepared = replace(prepared, claimed_until=row.next_attempt_at)
         if not isinstance(prepared, _Send):  # waiting for another message or an address
             stats.waiting += 1
@@ -466,6 +466,7 @@ def _apply(session: Session, send: _Send, outcome: _Outcome, now: datetime) -> s
         # message): that process records its own outcome.
         log.warning("outbox %s: the claim ran out before its outcome was written", send.row_id)
         return "retry"
+    row.claimed_until = None
     if outcome.error is not None or outcome.ref is None:
         return _fail(row, now, outcome.error or "no reference")
     row.sent_ref = asdict(outcome.ref)
@@ -507,11 +508,18 @@ def release(session: Session, *, kind: str, key: str, clock: Clock | None = None
     Called in the transaction that stores a new address (install, first message, the bot
     added to a channel). Messages threaded under, updating or following the released ones
     are made due too. Returns how many messages were released.
+
+    A message a delivery is sending right now (claimed) is left alone: made due, it would
+    be sent a second time by the next delivery. Teams sends its conversation and
+    installation updates back to back, each capturing the address.
     """
     now = (clock or SystemClock()).now()
     table = cast(sa.Table, OutboxMessage.__table__)
     # Core statements on the table: the ORM's tenant criteria do not apply, say it here.
-    mine = table.c.tenant_id == current_tenant(session)
+    mine = sa.and_(
+        table.c.tenant_id == current_tenant(session),
+        sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+    )
     ids = list(
         session.scalars(
             sa.update(table)

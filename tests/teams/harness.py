@@ -77,6 +77,9 @@ class StubConnector:
     # (method, path fragment) -> queued (status, headers) answers, consumed first
     scripted: list[tuple[str, str, int, dict[str, str]]] = field(default_factory=list)
     base_url: str = ""
+    # (method, path fragment, gate): a matching call is recorded, then answered only once
+    # the gate is set (a send still in progress at Bot Connector).
+    held: list[tuple[str, str, asyncio.Event]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1700000000500))
     _runner: web.AppRunner | None = None
 
@@ -99,6 +102,13 @@ class StubConnector:
         for status, headers in answers:
             self.scripted.append((method, fragment, status, headers))
 
+    def hold(self, method: str, fragment: str) -> asyncio.Event:
+        """Hold the answers to matching calls until the returned event is set (on the
+        stub's loop: ``loop.loop.call_soon_threadsafe(gate.set)``)."""
+        gate = asyncio.Event()
+        self.held.append((method, fragment, gate))
+        return gate
+
     def of(self, method: str, fragment: str = "") -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
 
@@ -119,6 +129,9 @@ class StubConnector:
             body,
         )
         self.calls.append(call)
+        for method, fragment, gate in self.held:
+            if method == request.method and fragment in request.path:
+                await gate.wait()
         for i, (method, fragment, status, headers) in enumerate(self.scripted):
             if method == request.method and fragment in request.path:
                 del self.scripted[i]

@@ -17,16 +17,21 @@ import io
 import itertools
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.logging import AccessFormatter
 
 from bot.clock import FakeClock
+from bot.db import transaction
+from bot.directory.models import Channel
 from handlers.teams.core_adapter import TeamsCore
 
+from .conftest import INFO_POLICY_CHANNEL
 from .harness import PAYLOADS, Bot, LoopThread, StubConnector, Views, card_of, texts_of
 
 CAPTURED = PAYLOADS / "playground"
@@ -260,3 +265,76 @@ def test_approve_typed_with_an_ideographic_space_decides_and_updates_the_card(
     assert len(megan.posted()) == cards_before + 2  # the refusal and the receipt only
     # … and the author is told, with the next step.
     assert "は承認されました" in texts_of(alex.last())
+
+
+def test_blank_reason_from_the_show_card_is_refused_and_the_card_stays(
+    alex: Browser, megan: Browser, stub: StubConnector
+) -> None:
+    # The Playground checks isRequired but sends "　 " (spaces of both widths) as typed.
+    alex.say("/draft account=kanko-x 週末は紅葉まつりを開催します。")
+    request_id, request = next((i, c) for i, c in megan.posted() if "【決裁依頼】" in texts_of(c))
+    views = Views(stub, request_id, request)
+    answer = megan.press(
+        views, "差し戻す", reply_to=request_id, template="invoke_with_input", reason="　 "
+    )
+    assert answer == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "修正してほしい点を入力してください。",
+    }
+    assert views.of(MEGAN["id"]) == request and not stub.of("PUT", request_id)
+
+    answer = megan.press(
+        views,
+        "差し戻す",
+        reply_to=request_id,
+        template="invoke_with_input",
+        reason="開催日時と会場を明記してください。",
+    )
+    assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "【差し戻し済み】" in texts_of(views.of(MEGAN["id"]))
+    assert "理由: 開催日時と会場を明記してください。" in texts_of(alex.last())
+
+
+def test_channel_added_with_back_to_back_updates_posts_the_waiting_root_once(
+    alex: Browser,
+    demo_bot: Bot,
+    stub: StubConnector,
+    loop: LoopThread,
+    city: sessionmaker[Session],
+) -> None:
+    # Opening the team's channel, the Playground sent a conversation update and an
+    # installation update 0.1 s apart; each captured the channel's address and released
+    # the waiting incident root, the second while the first delivery was still sending it,
+    # so the root was posted twice.
+    _channel_id(city, None)  # as in the demo directory: the root waits for the channel
+    alex.say("/incident 炎上 kanko-x 観光課の投稿に批判的なコメントが多数寄せられています")
+    root_path = f"/v3/conversations/{INFO_POLICY_CHANNEL}/activities"
+    assert not stub.of("POST", INFO_POLICY_CHANNEL)
+    _channel_id(city, INFO_POLICY_CHANNEL)  # the operator names the Playground's channel
+    gate = stub.hold("POST", root_path)
+
+    def in_channel(name: str) -> dict[str, Any]:
+        text = json.dumps(captured(name)).replace("team-id", INFO_POLICY_CHANNEL)
+        activity: dict[str, Any] = json.loads(text)
+        activity["serviceUrl"] = stub.base_url + "/_connector"
+        return activity
+
+    assert demo_bot.post(in_channel("channel_conversation_update")).status_code == 200
+    deadline = time.monotonic() + 10
+    while not stub.of("POST", root_path):  # the root is being sent, its answer held
+        assert time.monotonic() < deadline, "the root was not sent"
+        time.sleep(0.01)
+    assert demo_bot.post(in_channel("channel_installation_update")).status_code == 200
+    loop.loop.call_soon_threadsafe(gate.set)
+    demo_bot.settle()
+
+    assert len(stub.of("POST", root_path)) == 1
+    assert "対応スレッドを作成しました" in texts_of(alex.last())
+
+
+def _channel_id(city: sessionmaker[Session], teams_channel_id: str | None) -> None:
+    with transaction(city) as session:
+        channel = session.scalar(sa.select(Channel).where(Channel.key == "info_policy"))
+        assert channel is not None
+        channel.teams_channel_id = teams_channel_id
