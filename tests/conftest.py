@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import wire
 from bot.clock import FakeClock
 from bot.db import Base, make_engine, upgrade
-from tests.wording import Recorder
+from tests.wording import RECORDER
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -47,7 +47,7 @@ def scrubbed_logs() -> Iterator[None]:
     logsafe.uninstall()
 
 
-WORDING = Recorder()
+WORDING = RECORDER
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -80,7 +80,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     tests = {test for test, _, _ in WORDING.offenders}
     terminalreporter.write_line(
         f"wording: {WORDING.count} messages rendered, "
-        f"{len(WORDING.offenders)} with English words (in {len(tests)} tests)"
+        f"{len(WORDING.offenders)} with English words (in {len(tests)} tests); "
+        f"by surface: {WORDING.summary()}"
     )
     report = os.environ.get("WORDING_REPORT")  # a file to list every offender in
     if report:

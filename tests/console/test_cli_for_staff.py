@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import base64
 import os
 import subprocess
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import build_parser
 from bot.cli import main as bot_main
 from handlers.teams.__main__ import main as teams_main
+from rules.cli import _parser as rules_parser
 from rules.cli import main as rules_main
-from tests.wording import english_words
+from tests.wording import RECORDER, english_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +30,7 @@ def env(tmp_path_factory):
 
 
 def run(env, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-m", *args],
         cwd=ROOT,
         env=env,
@@ -36,6 +39,8 @@ def run(env, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+    RECORDER.saw_cli(proc.stdout, proc.stderr)  # a child process: checked as if in-process
+    return proc
 
 
 HELP = [
@@ -76,6 +81,41 @@ def test_help_is_japanese(capsys, args):
     code, out, _ = run_inline(capsys, args)
     assert code == 0
     assert out.startswith("使い方: python -m ")
+    assert "このヘルプを表示して終了します" in out
+    assert english_words(out) == []
+
+
+def subcommands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every sub-command path under ``parser`` (an alias once, under its first name)."""
+    seen: set[int] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                if id(sub) in seen:
+                    continue
+                seen.add(id(sub))
+                yield (*path, name)
+                yield from subcommands(sub, (*path, name))
+
+
+EVERY_COMMAND = [("bot", *p) for p in subcommands(build_parser())] + [
+    ("rules", *p) for p in subcommands(rules_parser())
+]
+
+
+def test_every_command_line_is_walked():
+    # The walk reaches the nested commands, not only the first level.
+    assert ("bot", "audit", "export") in EVERY_COMMAND
+    assert ("bot", "tenant", "link-slack") in EVERY_COMMAND
+    assert ("rules", "eval") in EVERY_COMMAND
+    assert len(EVERY_COMMAND) > 30
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND, ids=lambda a: " ".join(a))
+def test_every_command_has_japanese_help(capsys, args):
+    code, out, err = run_inline(capsys, (*args, "--help"))
+    assert code == 0 and err == ""
+    assert out.startswith(f"使い方: python -m {' '.join(args)}")
     assert "このヘルプを表示して終了します" in out
     assert english_words(out) == []
 
