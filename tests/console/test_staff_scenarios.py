@@ -145,9 +145,11 @@ def test_cancel_is_a_command_of_its_own_and_help_names_what_it_does_not_know(scr
         /取消
         /help cancel
         /help nosuch
+        /help draft
         /as
         """
     )
+    assert "（「.」だけの行で送信、/cancel で取りやめ）" in out  # /draft's usage says how
     assert "/cancel     複数行の入力を取りやめる" in out
     assert "（別名: /取消、/取り消し、/やめる）" in out
     # Typed with no entry open: told there is nothing to abandon, not 「コマンドはありません」.

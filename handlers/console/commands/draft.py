@@ -8,7 +8,7 @@ from handlers.console.router import Context, NeedsBody, Registry
 
 USAGE = (
     DRAFT_USAGE + "\n"
-    "　本文を省くと、続く行を本文として受け付けます（「.」だけの行で送信）。\n"
+    "　本文を省くと、続く行を本文として受け付けます（「.」だけの行で送信、/cancel で取りやめ）。\n"
     "　例: /draft account=kanko-x planned=2026-12-01T10:00 桜まつりを開催します。"
 )
 
