@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,6 +78,54 @@ def japanese() -> Iterator[None]:
         module._, module.ngettext = saved
 
 
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: a full-width character (漢字, かな) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# An option or sub-command line of a help text: indent, invocation, gap, help.
+_HELP_LINE = re.compile(
+    r"^(?P<indent> {2,})(?P<invocation>\S(?:.*?\S)?)(?P<gap> {2,})(?P<help>\S.*)$"
+)
+
+
+def align_columns(text: str, *, usage: bool = True) -> str:
+    """``text`` (argparse's output) with its columns lined up on the screen.
+
+    argparse counts characters, so an option whose metavar is Japanese (``--script ファイル``)
+    pushes its help to the right, and a usage line's continuation starts left of the first
+    option after 「使い方: 」. Each gap is shortened by the extra columns of what precedes it.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    in_usage = False
+    shift = 0
+    for line in lines:
+        if usage and line.startswith(CATALOGUE["usage: "]):
+            in_usage = True
+            head = line.split("[", 1)[0]  # 「使い方: python -m bot console 」
+            shift = display_width(head) - len(head)
+            out.append(line)
+            continue
+        if in_usage:
+            if line.startswith(" ") and line.strip():
+                out.append(" " * shift + line)
+                continue
+            in_usage = False
+        match = _HELP_LINE.match(line)
+        if match:
+            invocation = match["invocation"]
+            extra = display_width(invocation) - len(invocation)
+            gap = len(match["gap"])
+            if extra and gap - extra >= 2:
+                line = f"{match['indent']}{invocation}{' ' * (gap - extra)}{match['help']}"
+            elif extra:  # no room left: the help goes under, at its column
+                column = len(match["indent"]) + len(invocation) + gap
+                line = f"{match['indent']}{invocation}\n{' ' * column}{match['help']}"
+        out.append(line)
+    return "\n".join(out)
+
+
 class JapaneseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help, usage and errors are Japanese (sub-parsers too)."""
 
@@ -98,11 +148,11 @@ class JapaneseArgumentParser(argparse.ArgumentParser):
 
     def format_usage(self) -> str:
         with japanese():
-            return super().format_usage()
+            return align_columns(super().format_usage())
 
     def format_help(self) -> str:
         with japanese():
-            return super().format_help()
+            return align_columns(super().format_help())
 
     def error(self, message: str) -> Any:
         with japanese():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from bot.cli import build_parser
 from bot.cli import main as bot_main
 from handlers.teams.__main__ import main as teams_main
+from rules.argparse_ja import display_width
 from rules.cli import _parser as rules_parser
 from rules.cli import main as rules_main
 from tests.wording import RECORDER, english_words
@@ -118,6 +120,24 @@ def test_every_command_has_japanese_help(capsys, args):
     assert out.startswith(f"使い方: python -m {' '.join(args)}")
     assert "このヘルプを表示して終了します" in out
     assert english_words(out) == []
+    # The help texts start in one column on the screen, Japanese metavars or not.
+    columns = set()
+    for line in out.splitlines():
+        match = re.match(r"^( {2,}\S(?:.*?\S)?) {2,}(?=\S)", line)
+        if match and line.startswith("  -"):
+            columns.add(display_width(match.group(0)))
+    assert len(columns) <= 1, out
+
+
+def test_a_japanese_metavar_does_not_push_its_help_out_of_line(capsys):
+    _, out, _ = run_inline(capsys, ("bot", "audit", "export", "--help"))
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  -")}
+    assert display_width(lines["--from"].split("始まりの日")[0]) == display_width(
+        lines["--format"].split("形式")[0]
+    )
+    usage = out.split("\n\n", 1)[0].splitlines()
+    # The usage's second line starts under its first option, as the screen shows it.
+    assert display_width(usage[0].split("[", 1)[0]) == len(usage[1]) - len(usage[1].lstrip())
 
 
 @pytest.mark.parametrize(
