@@ -36,6 +36,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -43,7 +44,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,13 @@ class Recorder:
             await web.TCPSite(runner, "127.0.0.1", port).start()
 
 
+def port_taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def wait_for_port(port: int, timeout: float = 60) -> None:
     import socket
 
@@ -186,6 +194,7 @@ def processes(work: Path, version: str) -> Iterator[Path]:
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             )
         for index, who in enumerate(("alex", "megan")):
@@ -215,19 +224,24 @@ def processes(work: Path, version: str) -> Iterator[Path]:
                         env={**os.environ, "TEAMSAPPTESTER_BROWSER": "none"},
                         stdout=out,
                         stderr=subprocess.STDOUT,
+                        start_new_session=True,  # npx's node child is in this group too
                     )
                 )
         for port in (BOT_PORT, *PORTS.values()):
             wait_for_port(port)
         yield bot_log
     finally:
+        # Each was started in its own session: end its whole process group (npx leaves
+        # the Playground's node process running when only npx itself is terminated).
         for process in reversed(started):
-            process.terminate()
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         for process in started:
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
 
 
 class Session:
@@ -436,6 +450,15 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="playground-e2e-"))
     work.mkdir(parents=True, exist_ok=True)
     args.shots.mkdir(parents=True, exist_ok=True)
+    # The Playground silently takes a random port when its own is in use: refuse instead.
+    taken = [
+        p
+        for p in (BOT_PORT, PROXY_PORT, *PORTS.values(), *CONNECTOR_PROXY.values())
+        if port_taken(p)
+    ]
+    if taken:
+        print(f"ports already in use: {taken} (another bot or Playground?)", file=sys.stderr)
+        return 2
     routes = {PROXY_PORT: f"http://127.0.0.1:{BOT_PORT}"}
     routes.update({CONNECTOR_PROXY[w]: f"http://127.0.0.1:{PORTS[w]}" for w in PORTS})
     Recorder(work / "traffic.jsonl", routes).start()
