@@ -160,6 +160,8 @@ ALLOWED: frozenset[str] = frozenset(
         *["slack", "teams"],
         # decisions as an export's JSON values give them; cron (REMINDER_DIGEST_CRON)
         *["approve", "reject", "cron"],
+        # the Teams app manifest's keys (handlers/teams/packaging.py), as its refusals name them
+        *["bots", "icons", "version", "developer", "RRGGBB"],
         # python -m bot sub-commands and the columns of the transfer list (docs/custody.md)
         *["checkpoint", "transfer", "custody", "person", "effective", "role", "GUID"],
         "handlers.teams",
@@ -210,6 +212,8 @@ _VERSION = re.compile(r"\b(?:v|Ver\.?\s?)\d+(?:\.\d+)*\b")
 _ACTION_ID = re.compile(r"\b[a-z]+(?:\.[a-z_-]+)+\b")
 # approval_after_hours: a key of the guideline file, as its diff names it
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_CAMEL = re.compile(r"\b[a-z]+(?:[A-Z][a-z0-9]*)+\b")  # manifestVersion: a key of a file
+_FILENAME = re.compile(r"\b[\w-]+\.(?:png|zip|json|yaml|csv|html|pem|txt|jsonl|md)\b")
 _TIMEZONE = re.compile(r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b")  # Asia/Tokyo
 _CHECKBOX = re.compile(r"\[[ x]\]")  # a Markdown task list item of an export
 _ENV = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # AUDIT_SIGNING_KEY, a setting's name
@@ -241,6 +245,8 @@ def english_words(text: str) -> list[str]:
         _HASH,
         _ACTION_ID,
         _SNAKE,
+        _CAMEL,
+        _FILENAME,
         _TIMEZONE,
         _CHECKBOX,
         _ENV,

@@ -73,33 +73,61 @@ def validate_manifest(manifest: dict[str, Any]) -> None:
         if not condition:
             problems.append(problem)
 
-    need(manifest.get("manifestVersion") == "1.22", "manifestVersion must be 1.22")
-    need(bool(_VERSION.match(str(manifest.get("version", "")))), "version must be n.n.n")
-    need(bool(_GUID.match(str(manifest.get("id", "")))), "id must be a GUID (TEAMS_APP_ID)")
+    need(manifest.get("manifestVersion") == "1.22", "manifestVersion は 1.22 にしてください")
+    need(
+        bool(_VERSION.match(str(manifest.get("version", "")))),
+        "version は n.n.n の形にしてください（TEAMS_APP_VERSION、例: 1.0.0）",
+    )
+    need(
+        bool(_GUID.match(str(manifest.get("id", "")))), "id は GUID にしてください（TEAMS_APP_ID）"
+    )
     developer = manifest.get("developer", {})
-    need(bool(developer.get("name")), "developer.name is required")
+    need(bool(developer.get("name")), "developer.name を指定してください")
     for key in ("websiteUrl", "privacyUrl", "termsOfUseUrl"):
-        need(str(developer.get(key, "")).startswith("https://"), f"developer.{key} must be https")
+        need(
+            str(developer.get(key, "")).startswith("https://"),
+            f"developer.{key} は https:// で始まる URL にしてください",
+        )
     name = manifest.get("name", {})
-    need(0 < len(name.get("short", "")) <= 30, "name.short must be 1-30 characters")
-    need(len(name.get("full", "")) <= 100, "name.full must be at most 100 characters")
+    need(0 < len(name.get("short", "")) <= 30, "name.short は1〜30文字にしてください")
+    need(len(name.get("full", "")) <= 100, "name.full は100文字以内にしてください")
     description = manifest.get("description", {})
-    need(0 < len(description.get("short", "")) <= 80, "description.short must be 1-80 chars")
-    need(0 < len(description.get("full", "")) <= 4000, "description.full must be 1-4000 chars")
-    need(manifest.get("icons") == {"color": "color.png", "outline": "outline.png"}, "icons")
-    need(bool(_COLOR.match(str(manifest.get("accentColor", "")))), "accentColor must be #RRGGBB")
+    need(0 < len(description.get("short", "")) <= 80, "description.short は1〜80文字にしてください")
+    need(
+        0 < len(description.get("full", "")) <= 4000, "description.full は1〜4000文字にしてください"
+    )
+    need(
+        manifest.get("icons") == {"color": "color.png", "outline": "outline.png"},
+        "icons は color.png と outline.png にしてください",
+    )
+    need(
+        bool(_COLOR.match(str(manifest.get("accentColor", "")))),
+        "accentColor は #RRGGBB の形にしてください",
+    )
     bots = manifest.get("bots", [])
-    need(len(bots) == 1, "exactly one bot")
+    need(len(bots) == 1, "bots にはボットを1つだけ指定してください")
     for bot in bots:
-        need(bool(_GUID.match(str(bot.get("botId", "")))), "botId must be a GUID (CLIENT_ID)")
+        need(
+            bool(_GUID.match(str(bot.get("botId", "")))),
+            "botId は GUID にしてください（CLIENT_ID）",
+        )
         for command_list in bot.get("commandLists", []):
             commands = command_list.get("commands", [])
-            need(0 < len(commands) <= 10, "a command list has 1-10 commands")
+            need(0 < len(commands) <= 10, "コマンドの一覧には1〜10個のコマンドを入れてください")
             for command in commands:
-                need(0 < len(command["title"]) <= 32, f"command title too long: {command['title']}")
-                need(0 < len(command["description"]) <= 128, "command description too long")
+                need(
+                    0 < len(command["title"]) <= 32,
+                    f"コマンド名が長すぎます（32文字まで）: {command['title']}",
+                )
+                need(
+                    0 < len(command["description"]) <= 128,
+                    "コマンドの説明が長すぎます（128文字まで）",
+                )
     for domain in manifest.get("validDomains", []):
-        need(bool(_DOMAIN.match(domain)), f"valid domain must be a host name only: {domain}")
+        need(
+            bool(_DOMAIN.match(domain)),
+            f"validDomains にはホスト名だけを書いてください（https:// やパスを付けない）: {domain}",
+        )
     if problems:
         raise ManifestError(problems)
 
@@ -111,7 +139,7 @@ def build_package(settings: TeamsSettings, out: Path) -> Path:
         if not (PACKAGE_DIR / name).exists():
             write_icons(PACKAGE_DIR)
         if png_size((PACKAGE_DIR / name).read_bytes()) != (size, size):
-            raise ManifestError([f"{name} must be {size}x{size}"])
+            raise ManifestError([f"{name} は {size}×{size} ピクセルにしてください"])
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))

@@ -18,6 +18,7 @@ from handlers.teams.packaging import (
     png_size,
 )
 from handlers.teams.settings import TeamsSettings
+from tests.wording import RECORDER
 
 BOT_ID = "11111111-2222-3333-4444-555555555555"
 APP_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -70,10 +71,10 @@ def test_app_id_version_domains_and_command_suggestions() -> None:
 @pytest.mark.parametrize(
     ("env", "problem"),
     [
-        ({"CLIENT_ID": ""}, "botId must be a GUID"),
-        ({"CLIENT_ID": "not-a-guid"}, "botId must be a GUID"),
-        ({"TEAMS_APP_VERSION": "1.0"}, "version must be n.n.n"),
-        ({"TEAMS_VALID_DOMAINS": "https://bot.example.jp/api"}, "host name only"),
+        ({"CLIENT_ID": ""}, "botId は GUID にしてください"),
+        ({"CLIENT_ID": "not-a-guid"}, "botId は GUID にしてください"),
+        ({"TEAMS_APP_VERSION": "1.0"}, "version は n.n.n の形にしてください"),
+        ({"TEAMS_VALID_DOMAINS": "https://bot.example.jp/api"}, "ホスト名だけを書いてください"),
     ],
 )
 def test_invalid_settings_are_refused(env: dict[str, str], problem: str) -> None:
@@ -114,4 +115,5 @@ def test_package_command_line(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert bad.returncode == 1 and "botId must be a GUID" in bad.stderr
+    RECORDER.saw_cli(bad.stdout, bad.stderr)  # what the administrator reads, checked too
+    assert bad.returncode == 1 and "botId は GUID にしてください" in bad.stderr
