@@ -30,7 +30,13 @@ def load_settings() -> SlackSettings | None:
         # Name the variable and the problem, never the value: it may be a secret.
         for problem in error.errors():
             name = "_".join(str(part) for part in problem["loc"]).upper() or "SLACK"
-            logger.error("invalid configuration: %s: %s", name, problem["msg"])
+            cause = problem.get("ctx", {}).get("error")
+            # Our validators' reasons are Japanese; pydantic's own (a port that is not a
+            # number…) are English, so only their kind is named.
+            reason = (
+                str(cause) if cause is not None else f"値が正しくありません（{problem['type']}）"
+            )
+            logger.error("設定に誤りがあるため起動できません: %s: %s", name, reason)
         return None
 
 

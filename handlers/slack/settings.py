@@ -54,14 +54,16 @@ class SlackSettings(BaseSettings):
     def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         # A user token (xoxp-) or an app token here would act with the wrong identity.
         if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+            raise ValueError("SLACK_BOT_TOKEN には xoxb- で始まるボットトークンを設定してください")
         return value
 
     @field_validator("slack_app_token")
     @classmethod
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'")
+            raise ValueError(
+                "SLACK_APP_TOKEN には xapp- で始まるアプリレベルトークンを設定してください"
+            )
         return value
 
     @field_validator(
@@ -86,7 +88,9 @@ class SlackSettings(BaseSettings):
             return None
         text = str(value)
         if not text.startswith(("http://", "https://")):
-            raise ValueError("SLACK_API_URL must be an http(s) URL")
+            raise ValueError(
+                "SLACK_API_URL には http:// または https:// で始まる URL を設定してください"
+            )
         # WebClient joins method names onto base_url, so it must end with a slash.
         return text if text.endswith("/") else text + "/"
 
@@ -96,8 +100,8 @@ class SlackSettings(BaseSettings):
         for origin in value.replace(",", " ").split():
             if _ORIGIN.fullmatch(origin) is None:
                 raise ValueError(
-                    "SLACK_TESTING_EXTRA_RESPONSE_URL_ORIGINS must list origins such as "
-                    "http://127.0.0.1:8080 (scheme, host and port only)"
+                    "SLACK_TESTING_EXTRA_RESPONSE_URL_ORIGINS にはオリジン（例: "
+                    "http://127.0.0.1:8080。スキーム・ホスト・ポートだけ）を並べてください"
                 )
         return value
 
@@ -121,12 +125,12 @@ class SlackSettings(BaseSettings):
     @model_validator(mode="after")
     def _token_or_oauth(self) -> SlackSettings:
         if (self.slack_client_id is None) != (self.slack_client_secret is None):
-            raise ValueError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must be set together")
+            raise ValueError("SLACK_CLIENT_ID と SLACK_CLIENT_SECRET は両方とも設定してください")
         if self.slack_bot_token is None and not self.multi_workspace:
             # Reported against the token, as before OAuth existed.
             raise ValueError(
-                "SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
-                "for installs into many workspaces)"
+                "SLACK_BOT_TOKEN を設定してください（複数のワークスペースに導入する場合は "
+                "SLACK_CLIENT_ID と SLACK_CLIENT_SECRET）"
             )
         return self
 

@@ -11,14 +11,14 @@ from handlers.slack.settings import SlackMode, SlackSettings
 def test_bot_token_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError) as info:
         SlackSettings()
-    assert "SLACK_BOT_TOKEN is required" in info.value.errors()[0]["msg"]
+    assert "SLACK_BOT_TOKEN を設定してください" in info.value.errors()[0]["msg"]
 
 
 def test_oauth_needs_no_bot_token_but_both_client_values() -> None:
     settings = SlackSettings(slack_client_id="111.222", slack_client_secret="cs")
     assert settings.multi_workspace and settings.slack_bot_token is None
     assert "chat:write" in settings.scopes
-    with pytest.raises(ValidationError, match="must be set together"):
+    with pytest.raises(ValidationError, match="両方とも設定してください"):
         SlackSettings(slack_client_id="111.222")
     assert not SlackSettings(slack_bot_token="xoxb-1", slack_client_id="").multi_workspace
 
