@@ -17,11 +17,13 @@ from ..tokens import Token
 from .rule_docs import CLAUSE, NAMED_PERSON
 
 # A given name the tagger did not tag as one may sit between surname and honorific (山崎蒼くん).
-_HONORIFIC_AFTER = re.compile(r"[一-龥]{0,2}?(?:くん|君|ちゃん|さん|様|さま|氏)")
+# So may a given name in kana (田中ひなさん).
+_HONORIFIC_AFTER = re.compile(r"(?:[一-龥]{0,2}?|[ぁ-ゖ]{2,3})(?:くん|君|ちゃん|さん|様|さま|氏)")
 # School and grade, or age: 「〇〇小2年の」「中学3年」「（11歳）」「4さい」
 _SCHOOL = re.compile(
     r"(?:小学校|中学校|高等学校|高校|保育園|幼稚園|こども園)\s?(?:[0-9]{1,2}\s?年(?!生まれ)|の)"
     r"|(?<=[一-龥ぁ-んァ-ヴー])(?:小|中|高)\s?[0-9]{1,2}\s?年(?!生まれ)"
+    r"|(?:小学|中学|高校)\s?[0-9]{1,2}\s?年(?!生まれ)"
     # a class: 「1年2組の」「同5年2組 」
     r"|(?<![0-9])[0-9]{1,2}\s?年\s?[0-9]{1,2}\s?組"
 )
@@ -91,8 +93,9 @@ _AGE_CUE, _SCHOOL_CUE, _ILLNESS_CUE, _NAME_GIVEN_CUE, _PRIVATE_DETAIL_CUE = (
 _KANA = "ぁ-んァ-ヴー"
 _KANA_CHILD = re.compile(
     rf"(?:(?:[0-9]{{1,2}}年[0-9]{{1,2}}組|[{_KANA}一-龥]{{1,6}}組|保育園|幼稚園|こども園|小学校|学童)の\s?)?"
-    rf"(?<![{_KANA}])(?P<name>[{_KANA}]{{2,5}})(?:くん|ちゃん)"
-    r"(?P<age>\s?[（(]\s?[0-9]{1,2}\s?(?:歳|才|さい)?\s?[)）])?"
+    rf"(?<![{_KANA}])(?P<name>[{_KANA}]{{2,5}})(?:くん|ちゃん|クン|チャン)"
+    r"(?P<age>\s?[（(]\s?(?:[0-9]{1,2}\s?年\s?[0-9]{1,2}\s?組|[0-9]{1,2}\s?年生?|"
+    r"[0-9]{1,2}\s?(?:歳|才|さい)?)\s?[)）])?"
 )
 _NOT_NAME = frozenset({"助詞", "助動詞", "動詞", "形容詞", "補助記号", "空白"})
 _KIN = ("ばあ", "じい", "にい", "ねえ", "かあ", "とう", "ばぁ", "じぃ", "あか", "ぼう", "嬢")
@@ -103,14 +106,19 @@ _KANA_CHILD_BRACKET = re.compile(
 )
 # Where a named person's portrait or whereabouts goes out: a photo caption, a list of who is
 # in a shelter (安否情報). Then the person's consent is at stake too (7(1)ク).
-_PHOTO = re.compile(r"写真|画像|動画|映像|撮影|撮っ|📷|📸|安否|避難されている|避難している")
+_PHOTO = re.compile(
+    r"写真|画像|動画|映像|撮影|撮っ|📷|📸|安否|避難されている|避難している|避難者|避難所"
+)
+# A child's honorific: a named child with age, grade or school is the child's rights as well
+# as personal information (7(1)ク), whether or not the post says a photo goes with it.
+_CHILD_HONORIFIC = re.compile(r"くん|君|ちゃん")
 
 
 def _kana_children(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
-    if "くん" not in text and "ちゃん" not in text:
+    if not any(h in text for h in ("くん", "ちゃん", "クン", "チャン")):
         return
-    portrait = _PHOTO.search(text) is not None
+    portrait = True  # a named child is also the child's portrait and rights (7(1)ク)
     for m in _KANA_CHILD_BRACKET.finditer(text):
         yield from _person(ctx, m.start(), m.end(), portrait)
     for m in _KANA_CHILD.finditer(text):
@@ -205,9 +213,55 @@ def _finding(
     )
 
 
+# Someone the writer dealt with at work — a notification filed or accepted, a visit to a
+# counter, an application, a report to the child guidance centre, a test result, a book
+# borrowed, a person sheltering from violence — and what the case says about them.
+_CASE = Cue(
+    r"(?:転出|転入|転居|婚姻|離婚|出生|死亡)(?:届|届け)(?:を出した|を出しに来|を受理|が出(?:た|され))|"
+    r"受理しました|受付させていただいた|窓口(?:に|で)[^。\n]{0,30}?(?:来た|来られた|来て|見えた)|"
+    r"(?:申告|相談|申請|手続き|支払い|納付)に来(?:た|られた|て)|応募して(?:きた|来た)|"
+    r"(?:通告|通報)があった|借りた本|貸出(?:記録|履歴)|(?:検査|PCR)で陽性|陽性(?:に|と)なった|"
+    r"陽性だった|DVで避難|避難して(?:る|いる)方|生活保護を受けて(?:る|いる)|滞納して(?:る|いる)"
+)
+# What the case tells about the person beyond the case itself.
+_CASE_DETAIL = re.compile(
+    r"転居先|引っ越し先|引越し先|転出先|転入先|引っ越し|所得|収入|年収|借金|懲戒解雇|解雇|"
+    r"前の勤め先|前科|タイトル|保育園|幼稚園|小学校|中学校|高校|年長|[0-9]年の|若い|男の|女の|"
+    r"近所|住所|生まれ|カップル|ご一家|ご家族|病名|[0-9]+歳|[0-9]+代"
+)
+# A notice or an explanation names the same cases for anyone (「転出届を出した方は…」).
+_CASE_QUIET = re.compile(
+    r"ください|できます|必要です|場合|方は|方へ|皆さん|皆様|お問い合わせ|手続きは|"
+    r"受け付けて(?:い|お)ます|ご案内|お知らせ|について|しましょう|ましょう"
+)
+_CASE_PERSON = re.compile(r"人|方|子|さん|様|先生|氏|職員|ご一家|カップル|夫婦")
+_PLACEHOLDER_NAME = re.compile(r"(?:〇〇|○○|◯◯|××)(?:さん|様|先生|氏)")
+
+
+def _cases(ctx: Context) -> Iterator[Finding]:
+    """A person in a case the writer handled at work, named or placed by what the case says."""
+    text = ctx.norm.text
+    for m in _CASE.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _CASE_QUIET.search(text, s, e):
+            continue
+        named = _PLACEHOLDER_NAME.search(text, s, e) is not None or any(
+            t.is_person_name and _HONORIFIC_AFTER.match(text, t.end) for t in ctx.tokens_in(s, e)
+        )
+        detail = _CASE_DETAIL.search(text, s, e)
+        if not (named or (detail and _CASE_PERSON.search(text, s, e))):
+            continue
+        hi = e
+        while hi > m.start() and text[hi - 1] in "。．！？!?\n 　…":
+            hi -= 1
+        yield _finding(ctx, min(m.start(), detail.start() if detail else m.start()), hi)
+        return
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
-    """Children with school/grade/age, illnesses, bank accounts, 「お名前は」."""
+    """Children with school/grade/age, illnesses, bank accounts, 「お名前は」, people in a case."""
     yield from _kana_children(ctx)
+    yield from _cases(ctx)
     text = ctx.norm.text
     num = ctx.num.text
     for m in _ACCOUNT.finditer(num):
@@ -254,7 +308,10 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 yield _finding(ctx, post.start(), ill_here.end())
                 continue
         tokens = [t for t in ctx.tokens_in(s, e) if s <= t.start and t.end <= e]
+        done_to = s  # a list of people (「…ちゃん（5歳）、…さん（68歳）」): each one is reported
         for i, j, a, b in _name_runs(tokens):
+            if a < done_to:
+                continue
             hon = _HONORIFIC_AFTER.match(text, b)
             end = hon.end() if hon else b
             full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
@@ -278,8 +335,13 @@ def scan(ctx: Context) -> Iterator[Finding]:
                     hi = max([end] + [s + m.end() for m in near])
                     if home_after is not None:
                         hi = max(hi, home_after.end())
-                    yield from _person(ctx, *_widen(ctx, lo, hi, (s, e), after), portrait)
-                    break
+                    child = bool(hon and _CHILD_HONORIFIC.search(hon.group())) or any(
+                        m.re is _SCHOOL for m in near
+                    )
+                    lo, hi = _widen(ctx, lo, hi, (s, e), after)
+                    yield from _person(ctx, lo, hi, portrait or bool(child))
+                    done_to = hi
+                    continue
             if home < a or home_after is not None:
                 hi = home_after.end() if home_after is not None else end
                 yield from _person(ctx, *_widen(ctx, home, hi, (s, e), after), portrait)

@@ -79,12 +79,37 @@ _ORG_CUE = re.compile(
 # 「宅」 names a household (佐藤宅), but not inside 住宅 (住宅課, 市営住宅).
 # The honorific of a common noun (お客さまセンター, 皆さま, お子さま) names no one.
 _PERSON_CUE = re.compile(
-    r"(?<!客)(?<!皆)(?<!お子)(?:さん|様|さま)|氏|(?<!住)宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の"
+    r"(?<!客)(?<!皆)(?<!お子)(?:さん|様|さま)|氏|(?<!住)宅|携帯|個人|私用|ご家族|ご本人|本人|方の|者の|"
+    # someone who calls (「何度もかけてくる人、番号は…」) is a person, whatever office they call
+    r"(?:かけて|掛けて|電話して)(?:くる|きた|来る|来た)"
 )
 # A heading that names the post's subject (「【市民会館】」, 「◆子育て支援課」 on a line of its own).
 _HEADING = re.compile(r"^[ \t]*(?:【[^】\n]{1,30}】|[◆■●◇□☆★▼▽][^\n]{1,30})[ \t]*$", re.M)
 # The number is labelled as a way to reach someone (「TEL 0146-…」, 「電話：」, 「☎」, 「問合せ」).
 _CONTACT_LABEL = re.compile(r"(?:TEL|Tel|tel|電話|☎|℡|問い?合わ?せ|連絡先)[^\n]{0,12}$")
+
+
+# A name and honorific right before a number (「折り返し待ち：佐野さん　090-…」).
+_OWNER_BEFORE = re.compile(
+    r"(?<![一-龥ァ-ヴー])[一-龥ァ-ヴー]{1,5}(?<!皆)(?<!お客)(?:さん|様|さま|氏)[ \t:：、]{0,2}$"
+)
+
+
+def _block_title(text: str, line_start: int) -> str:
+    """The first line of the block of lines (no blank line between) that ends before
+    ``line_start``, when it is short enough to be a title; else ''."""
+    title = ""
+    end = line_start - 1
+    for _ in range(4):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if not line.strip():
+            break
+        title = line
+        end = start - 1
+    return title if len(title.strip()) <= 30 else ""
 
 
 def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
@@ -100,6 +125,10 @@ def _landline_severity(ctx: Context, a: int, b: int) -> Severity:
     line_start = text.rfind("\n", 0, a) + 1
     head = text[max(line_start, a - 80) : a]
     if _ORG_CUE.search(head) or _ORG_CUE.search(ctx.line_before(a)):
+        return "info"
+    # A labelled number in a contact block whose first short line names the facility
+    # (「市立図書館 本館\n住所：…\n電話：0263-…」): the block is the facility's.
+    if _CONTACT_LABEL.search(head) and _ORG_CUE.search(_block_title(text, line_start)):
         return "info"
     # A labelled contact number in a block whose heading names an office or a facility
     # (「【観光案内所】 … TEL 0146-…」): the heading is what the number belongs to.
@@ -177,6 +206,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
             j, national, kind = hit
             a = base + (0 if plus and i == 0 else groups[i][0])
             b = base + groups[j - 1][1]
+            whose = _OWNER_BEFORE.search(text, max(0, a - 14), a)
+            if whose is not None:
+                a = whose.start()  # the person the number belongs to: 「佐野さん 090-…」
             if kind == "mobile":
                 yield ctx.finding(
                     ctx.num,
