@@ -409,6 +409,28 @@ def run_steps(s: Session, work: Path, bot_log: Path) -> list[str]:
         page.get_by_text("Personal Chat").first.click()
         s.expect("alex", "対応スレッドを作成しました")
 
+    def channel_buttons() -> None:
+        # One Playground instance is one copy of the team: the root lives in the instance
+        # whose connector the bot last learned the channel from (Alex's here).
+        page = s.pages["alex"]
+        page.get_by_text("General").first.click()
+        page.get_by_text("ガイドライン6(3)による対応チェックリスト").first.wait_for(timeout=20000)
+        s.press("alex", "☐ 1 を完了")
+        page.get_by_role("button", name="☑ 1 を取消", exact=True).first.wait_for(timeout=20000)
+        s.press("alex", "収束にする")
+        deadline = time.monotonic() + 20
+        while not any("収束" in t and "状態" in t for t in s.cards("alex")):
+            if time.monotonic() > deadline:
+                raise Failed("the root does not show 収束")
+            time.sleep(0.3)
+        time.sleep(2)
+        roots = page.get_by_text("ガイドライン6(3)による対応チェックリスト").count()
+        assert roots == 1, f"the incident root is shown {roots} times after the clicks"
+        root = next(t for t in s.cards("alex") if "対応チェックリスト" in t)
+        assert "☑ 職員個人の判断" in root and "宛先:" in root, root  # the list shows no "1."
+        s.shot("alex", "channel-root-after-clicks")
+        page.get_by_text("Personal Chat").first.click()
+
     def long_check() -> None:
         s.say("alex", "/check " + "本日は市役所前広場で防災訓練を行います。" * 300)
         card = s.expect("alex", "文字数", timeout=30)
@@ -423,6 +445,7 @@ def run_steps(s: Session, work: Path, bot_log: Path) -> list[str]:
     step("／help (full-width) and /inbox", help_and_inbox)
     step("/incident 炎上 <summary>: summary kept, form submitted", incident)
     step("the incident root appears once in the team's channel", channel_root_once)
+    step("root buttons (☐ 1 を完了, 収束にする): the root changes in place", channel_buttons)
     step("a 6,000-character /check", long_check)
 
     log = bot_log.read_text(encoding="utf-8", errors="replace")
