@@ -24,6 +24,14 @@ from bot.directory.models import Person
 DEMO_BOT_ID = "00000000-0000-0000-0000-00000000de70"
 
 
+# Said to someone the demo directory does not know yet (welcome, help, a refusal): in the
+# Playground nobody can be registered, and without this the only way on is the docs.
+DEMO_HINT = (
+    "デモモードです。/as sato（観光課の公式アカウント管理者）または /as yamada（観光課の"
+    "所属長）と送ると、名簿の職員として操作できます。"
+)
+
+
 def demo_token(scope: str | list[str], tenant_id: str | None = None) -> str:
     """An unsigned-looking JWT the SDK can read the expiry of (demo mode only).
 

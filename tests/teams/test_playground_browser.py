@@ -338,3 +338,27 @@ def _channel_id(city: sessionmaker[Session], teams_channel_id: str | None) -> No
         channel = session.scalar(sa.select(Channel).where(Channel.key == "info_policy"))
         assert channel is not None
         channel.teams_channel_id = teams_channel_id
+
+
+def test_demo_tells_someone_not_in_the_directory_how_to_act_as_a_demo_person(
+    demo_bot: Bot, stub: StubConnector, bot: Bot
+) -> None:
+    # A Playground user who has not read the docs got 「名簿に登録されていません…登録を
+    # 依頼してください」 from the welcome, the help and /draft: nobody can register them.
+    newcomer = Browser(demo_bot, stub, ALEX, "personal-chat-alex")
+    newcomer.open()
+    assert "/as sato" in texts_of(newcomer.last())  # the welcome
+    newcomer.say("/draft account=kanko-x 本日10時から防災訓練を行います。")
+    refusal = texts_of(newcomer.last())
+    assert "名簿に登録されていません" in refusal and "/as yamada" in refusal
+    newcomer.say("help")
+    assert "/as sato" in texts_of(newcomer.last())
+    newcomer.say("/as sato")
+    newcomer.say("help")
+    assert "/as" not in texts_of(newcomer.last())  # known now: the plain help
+
+    # Outside demo mode there is no /as to offer.
+    stranger = Browser(bot, stub, MEGAN, "personal-chat-megan")
+    stranger.open()
+    stranger.say("help")
+    assert all("/as" not in texts_of(card) for _, card in stranger.posted())

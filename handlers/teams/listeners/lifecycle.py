@@ -19,6 +19,7 @@ from bot.interaction import info
 from .. import errors
 from ..convert import seen_from, to_activity
 from ..core_adapter import NOT_REGISTERED
+from ..demo import DEMO_HINT
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.lifecycle")
@@ -43,6 +44,8 @@ def register(app: App, deps: Deps) -> None:
             return
         if seen.conversation_type == "personal":
             text = WELCOME if known else WELCOME + "\n" + NOT_REGISTERED
+            if not known and deps.core.demo:
+                text += "\n" + DEMO_HINT
             try:
                 await ctx.send(to_activity(info("ようこそ", text, kind="teams.welcome")))
             except Exception as exc:  # never a 500: the address is stored either way

@@ -1,6 +1,7 @@
 """Message activities: text commands (``/draft``, ``/check``, ``/incident``, ``/account``…)."""
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 # Imported from the subpackage: mypy cannot follow the package root's computed __all__.
@@ -15,6 +16,7 @@ from .. import errors
 from ..commands import HELP_TEXT, parse
 from ..convert import seen_from
 from ..core_adapter import Answer, with_registration_note
+from ..demo import DEMO_HINT
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.messages")
@@ -52,6 +54,17 @@ def register(app: App, deps: Deps) -> None:
                 answer = await deps.call(deps.core.command, seen=seen, command=command)
                 if not known and command.name == "help":
                     answer = Answer(ok=True, message=with_registration_note(answer.message))
+            if (
+                not known
+                and deps.core.demo
+                and answer.message is not None
+                and (not answer.ok or (command is not None and command.name == "help"))
+            ):
+                # Not in the demo directory yet: say how to become someone in it.
+                message = answer.message
+                answer = replace(
+                    answer, message=replace(message, text=f"{message.text}\n\n{DEMO_HINT}")
+                )
         except Exception as exc:
             await _send(
                 ctx, errors.report(exc, where=f"command:{command.name if command else '?'}")
