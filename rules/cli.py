@@ -16,14 +16,19 @@ from .data import DataError
 from .model import Report, line_col
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
-_STAT_HELP = "統計的な判定（学習した分類器）も行う（環境変数 GUIDELINE_RULES_STATISTICAL=1 と同じ）"
+_STAT_HELP = (
+    "統計的な判定（学習した分類器）も行う（既定。環境変数 GUIDELINE_RULES_STATISTICAL=0 を打ち消す）"
+)
+_RULES_ONLY_HELP = "規則による判定だけを行い、統計的な判定は行わない（GUIDELINE_RULES_STATISTICAL=0 と同じ）"
 
 
 def _config(args: argparse.Namespace) -> Config | None:
     """The config the options ask for (None: the default checker's)."""
-    if not args.data_dir and not args.statistical:
+    if not args.data_dir and not args.statistical and not args.rules_only:
         return None
     config = Config.load(args.data_dir)
+    if args.rules_only:
+        return config.extend(statistical=False)
     return config.extend(statistical=True) if args.statistical else config
 
 
@@ -47,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--data-dir", metavar="フォルダ", help="同梱のデータファイルの代わりに使うフォルダ"
     )
-    chk.add_argument("--statistical", action="store_true", help=_STAT_HELP)
+    chk_tier = chk.add_mutually_exclusive_group()
+    chk_tier.add_argument("--statistical", action="store_true", help=_STAT_HELP)
+    chk_tier.add_argument("--rules-only", action="store_true", help=_RULES_ONLY_HELP)
     ev = sub.add_parser(
         "eval",
         help="正解付きの JSONL コーパスでチェックを評価する（検出率・誤検知、条項別）",
@@ -68,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="信頼する公式アカウントのURL（繰り返し指定可。ボットが渡すものと同じ）",
     )
-    ev.add_argument("--statistical", action="store_true", help=_STAT_HELP)
+    ev_tier = ev.add_mutually_exclusive_group()
+    ev_tier.add_argument("--statistical", action="store_true", help=_STAT_HELP)
+    ev_tier.add_argument("--rules-only", action="store_true", help=_RULES_ONLY_HELP)
     docs = sub.add_parser("docs", help="docs/rules.md の自動生成部分を出力する")
     docs.add_argument(
         "--write",

@@ -20,9 +20,9 @@ from .data import DataError, load_list, override_dir_from_env, resolve, validate
 from .normalize import address_key, normalize_plain
 
 _DIGITS = re.compile(r"[0-9]")
-#: Switches the statistical tier on (1/on/true/yes) or off (0/off/false/no, or unset).
+#: Switches the statistical tier on (1/on/true/yes, or unset: the default) or off (0/off/false/no).
 STATISTICAL_ENV = "GUIDELINE_RULES_STATISTICAL"
-_FLAGS = {"": False, "0": False, "off": False, "false": False, "no": False}
+_FLAGS = {"": True, "0": False, "off": False, "false": False, "no": False}
 _FLAGS.update(dict.fromkeys(("1", "on", "true", "yes"), True))
 
 
@@ -45,7 +45,7 @@ class Config:
     trusted_domains: frozenset[str] = frozenset()  # link targets that are not third parties
     allow_phrases: frozenset[str] = frozenset()  # excerpts confirmed as false positives
     disabled_rules: frozenset[str] = field(default_factory=frozenset)  # switched-off rule ids
-    statistical: bool = False  # the statistical tier (rules.statistical); off by default
+    statistical: bool = True  # the statistical tier (rules.statistical); on by default
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Config:

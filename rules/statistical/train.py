@@ -20,7 +20,8 @@ Procedure (docs/rules.md, "Statistical tier"):
 3. One L2 logistic regression per clause (``C``), then weights below ``PRUNE`` dropped.
 4. Thresholds by 5-fold cross-validation over posts: one probability threshold for all
    clauses, the lowest at which the tier alone holds up at most ``TARGET_FP`` of the
-   negative posts of the held-out folds. ``--cv`` prints the cross-validated figures.
+   negative posts of the held-out folds, but never below p = 0.5 (``THRESHOLD_FLOOR``).
+   ``--cv`` prints the cross-validated figures.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ from .features import PostGrams, sentence_bounds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT / "tests" / "rules"
-#: The training data, in this order (blind_round4.jsonl was left out for the honest
-#: measurement of the tier and added afterwards; see docs/rules.md).
+#: The training data, in this order (blind_round4.jsonl and blind_round5.jsonl were each
+#: left out for an honest measurement of the tier and added afterwards; see docs/rules.md).
 DATA: tuple[str, ...] = (
     "corpus.tsv",
     "corpus_heldout.jsonl",
@@ -54,6 +55,7 @@ DATA: tuple[str, ...] = (
     "blind_round2.jsonl",
     "blind_round3.jsonl",
     "blind_round4.jsonl",
+    "blind_round5.jsonl",
 )
 MODELLED: tuple[str, ...] = tuple(CLAUSES)
 MIN_DF = 2
@@ -61,6 +63,10 @@ C = 3.0
 PRUNE = 0.01
 FOLDS = 5
 TARGET_FP = 0.03
+#: The threshold is never below p = 0.5 (margin 0): cross-validation over writers the model
+#: has already seen chose p >= 0.071, which held up 9.3 % of a new writer's clean posts
+#: (round 5); at p >= 0.5 it held up 4.3 % and still raised recall (docs/rules.md).
+THRESHOLD_FLOOR = 0.0
 SEED = 0
 
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -226,13 +232,14 @@ def cross_validate(posts: list[Case], exs: list[Example]) -> CrossValidation:
 
 
 def choose_threshold(cv: CrossValidation) -> float:
-    """The lowest margin at which the tier holds up at most TARGET_FP of negative posts."""
+    """The lowest margin at which the tier holds up at most TARGET_FP of negative posts
+    (never below THRESHOLD_FLOOR)."""
     pm = cv.post_max()
     neg = sorted((max(pm[p]) for p in pm if not cv.posts[p].positive), reverse=True)
     allowed = math.floor(TARGET_FP * len(neg))
     # Holding up exactly `allowed` posts: just above the (allowed+1)-th highest negative.
     cut = neg[allowed] if allowed < len(neg) else -math.inf
-    return round(cut + 1e-4, 4)
+    return max(round(cut + 1e-4, 4), THRESHOLD_FLOOR)
 
 
 def train(names: Sequence[str], *, report: bool = False) -> str:

@@ -23,13 +23,15 @@ from rules.statistical import CLAUSES, WEIGHTS, Weights
 from rules.statistical import train as training
 
 ON = Config.load().extend(statistical=True)
+RULES_ONLY = Checker(Config.load().extend(statistical=False))
 ROOT = Path(__file__).resolve().parents[2]
 
-# (post, clause the tier should name): no rule of the check fires on any of them.
+# (post, clause the tier should name): no rule of the check fires on any of them. When a
+# rule comes to catch one, replace it with a post the rules still miss.
 UNSEEN = [
-    # (the night-time dumping post first used here is now caught by the rules: rules/encouragement)
-    ("古い家電は、山の方の空き地にまとめて置けば回収料金もかからずに済みますよ。", "7(1)ウ"),
-    ("ふるさと納税の返礼品は、転売すればけっこう儲かりますよ。", "7(1)ウ"),
+    # (earlier 7(1)ウ posts here are now caught by the rules, or fall below p = 0.5)
+    ("空き缶は川に流しておけば、そのうち見えなくなるので楽ですよ。", "7(1)ウ"),
+    ("引っ越しても住民票はそのままで困ったことはないので、届け出はしなくていいと思います。", "7(1)ウ"),
     (
         "あの団地の子たちと遊ばせると、うちの子の言葉づかいまで悪くなるので、正直関わらせたくないです。",
         "7(1)イ",
@@ -47,7 +49,7 @@ CLEAN = [
 def test_a_post_the_rules_miss_gets_a_statistical_finding_with_clause_and_span(
     text: str, clause: str
 ) -> None:
-    assert check(text).verdict == "ok"  # the rules alone let it through
+    assert RULES_ONLY.check(text).verdict == "ok"  # the rules alone let it through
     report = Checker(ON).check(text)
     stat = [f for f in report.findings if f.rule.startswith("stat.")]
     assert [f.clause for f in stat] == [clause]
@@ -69,7 +71,7 @@ def test_the_span_is_the_sentence_in_a_longer_post_with_original_offsets() -> No
 
 
 def test_the_tier_reads_the_normalised_text_and_points_back_to_the_original() -> None:
-    text = "【ごみ】" + UNSEEN[0][0].replace("家電", "家\u200b電")  # an invisible character
+    text = "【ごみ】" + UNSEEN[0][0].replace("空き缶", "空き\u200b缶")  # an invisible character
     f = next(f for f in Checker(ON).check(text).findings if f.rule.startswith("stat."))
     assert text[f.start : f.end] == f.excerpt
     assert "\u200b" in f.excerpt
@@ -87,12 +89,16 @@ def test_no_second_finding_where_a_rule_already_names_the_clause() -> None:
     assert not any(f.rule == "stat.undecided" for f in report.findings)
 
 
-def test_off_by_default_and_switched_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_by_default_and_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     text = UNSEEN[0][0]
+    monkeypatch.delenv("GUIDELINE_RULES_STATISTICAL", raising=False)
+    assert any(f.rule.startswith("stat.") for f in check(text).findings)  # the default checker
+    assert any(f.rule.startswith("stat.") for f in Checker(Config.load()).check(text).findings)
+    monkeypatch.setenv("GUIDELINE_RULES_STATISTICAL", "0")
+    assert not Config.load().statistical
     assert not any(f.rule.startswith("stat.") for f in Checker(Config.load()).check(text).findings)
     monkeypatch.setenv("GUIDELINE_RULES_STATISTICAL", "1")
     assert Config.load().statistical
-    assert any(f.rule.startswith("stat.") for f in Checker(Config.load()).check(text).findings)
     monkeypatch.setenv("GUIDELINE_RULES_STATISTICAL", "はい")
     with pytest.raises(DataError, match="GUIDELINE_RULES_STATISTICAL"):
         Config.load()
@@ -158,8 +164,10 @@ def test_regenerating_the_weights_reproduces_the_shipped_file() -> None:
 def test_the_cli_switch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     post = tmp_path / "post.txt"
     post.write_text(UNSEEN[1][0], encoding="utf-8")
-    assert cli_main(["check", str(post)]) == 0
+    assert cli_main(["check", "--rules-only", str(post)]) == 0
     assert "stat." not in capsys.readouterr().out
-    assert cli_main(["check", "--statistical", str(post)]) == 0  # review does not block
+    assert cli_main(["check", str(post)]) == 0  # on by default; review does not block
     out = capsys.readouterr().out
     assert "7(1)ウ review" in out and "[stat.encouragement]" in out
+    assert cli_main(["check", "--statistical", str(post)]) == 0
+    assert "[stat.encouragement]" in capsys.readouterr().out
