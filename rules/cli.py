@@ -16,10 +16,10 @@ from .data import DataError
 from .model import Report, line_col
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
-_STAT_HELP = (
-    "統計的な判定（学習した分類器）も行う（既定。環境変数 GUIDELINE_RULES_STATISTICAL=0 を打ち消す）"
+_STAT_HELP = "統計的な判定（学習した分類器）も行う（既定。環境変数 GUIDELINE_RULES_STATISTICAL=0 を打ち消す）"
+_RULES_ONLY_HELP = (
+    "規則による判定だけを行い、統計的な判定は行わない（GUIDELINE_RULES_STATISTICAL=0 と同じ）"
 )
-_RULES_ONLY_HELP = "規則による判定だけを行い、統計的な判定は行わない（GUIDELINE_RULES_STATISTICAL=0 と同じ）"
 
 
 def _config(args: argparse.Namespace) -> Config | None:
