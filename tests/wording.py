@@ -296,7 +296,7 @@ def payload_texts(payload: Any) -> list[str]:
             if node.get("type") == "Container" and node.get("style") == "emphasis":
                 return
             for k, v in node.items():
-                walk(v, k if k != "errors" else "text")
+                walk(v, k)
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
@@ -317,6 +317,11 @@ def slack_words(payload: Any) -> list[str]:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         words += english_words(text)
     return words
+
+
+def form_error_words(errors: dict[str, str]) -> list[str]:
+    """The English words of a modal's ``response_action: errors`` (block id → message)."""
+    return [w for message in errors.values() for w in english_words(message)]
 
 
 def teams_words(card: Any) -> list[str]:
@@ -506,7 +511,7 @@ class Recorder:
         slack, teams = handlers.slack.render, handlers.teams
         self._wrap(slack, "message_blocks", "slack.blocks", slack_words)
         self._wrap(slack, "home_view", "slack.view", slack_words)
-        self._wrap(slack, "form_errors", "slack.view", slack_words)
+        self._wrap(slack, "form_errors", "slack.view", form_error_words)
         self._wrap(handlers.slack.blocks, "modal", "slack.view", slack_words)
         self._wrap(teams.render, "render_card", "teams", teams_words)
         for card in ("form_card", "account_card", "incident_card", "custody_card", "link_card"):
