@@ -299,7 +299,9 @@ def run_steps(s: Session, work: Path, bot_log: Path) -> list[str]:
 
     def open_chats() -> None:
         for who in ("alex", "megan"):
-            s.expect(who, "ようこそ")
+            welcome = s.expect(who, "ようこそ")
+            assert "/as sato" in welcome, welcome  # a newcomer is told how to go on
+        s.shot("alex", "welcome")
         s.say("alex", "/as sato")
         s.say("megan", "/as yamada")
         s.expect("alex", "佐藤 美咲（sato）として操作します")
