@@ -22,8 +22,13 @@ FLOORS = [
     # writer labelled b1-040, b1-125 and b1-141 7(1)ケ): docs/rules.md, Round 4
     ("blind_round1.jsonl", 152, 0),  # 0.927 / 0.000
     ("blind_round2.jsonl", 145, 0),  # 0.980 / 0.000
-    ("blind_round3.jsonl", 158, 3),  # 0.742 / 0.016
-    ("blind_round4.jsonl", 175, 0),  # 0.879 / 0.000 (fixed against from 17:53 UTC)
+    ("blind_round3.jsonl", 165, 3),  # 0.775 / 0.016 (158 before round 5's fixes)
+    (
+        "blind_round4.jsonl",
+        177,
+        0,
+    ),  # 0.889 / 0.000 (fixed against from 17:53 UTC; 175 before round 5's)
+    ("blind_round5.jsonl", 277, 1),  # 0.894 / 0.006 (fixed against from 02:15 UTC)
 ]
 
 
