@@ -483,6 +483,9 @@ _KANA_DOTTED_RE = re.compile(r"(?<!・)[ぁ-んァ-ヴ](?:・[ぁ-んァ-ヴ]){3
 # 「内部\n資料」: a line of two or three kanji alone, broken off the word that goes on on the
 # next line (a heading is longer or bracketed; a word this short on its own line is a split).
 _SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{2,3}\n(?=[一-龥])", re.MULTILINE)
+# 「https://bit.\nly/3mm…」: a line break right after a dot inside a link's host name (joined
+# only when a known top-level domain and a path follow).
+_URL_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9]\.)\n(?=([a-z]{2,24})/)")
 _CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 # 「暗 証 番 号 は 8 8 2 0」: a number spelt out one digit at a time (four or more digits).
 _DIGIT_SPACED_RE = re.compile(r"(?<![0-9A-Za-z.,:/])[0-9](?: [0-9]){3,}(?![0-9A-Za-z.,:/])")
@@ -511,6 +514,8 @@ def _evasions(view: View) -> View:
         view = substitute(view, _KANA_DOTTED_RE, lambda m: m.group().replace("・", ""))
     if "\n" in view.text:
         view = substitute(view, _SPLIT_WORD_RE, lambda m: m.group().replace("\n", ""))
+        if ".\n" in view.text:
+            view = substitute(view, _URL_BREAK_RE, lambda m: "" if m.group(1) in _TLDS else "\n")
     return view
 
 

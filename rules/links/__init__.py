@@ -40,7 +40,8 @@ HOMOGRAPH = RuleDoc(
     title="見た目の似た文字を使ったURL",
     what="ラテン文字に見えるキリル文字・ギリシャ文字（і、о、а など）を含むホスト名のURLと、"
     "官公庁・信頼済みのドメインの名前に英字に見える数字（l に見える 1、o に見える 0：examp1e）を"
-    "混ぜたURLを見つけます。見た目は市や既知のサービスのURLでも、実際は別のサイトです。",
+    "混ぜたURL、小文字の l の代わりに大文字の I を使ったURL（exampIe）を見つけます。"
+    "見た目は市や既知のサービスのURLでも、実際は別のサイトです。",
     why="見た目の似た文字によるなりすましURLは、利用者を第三者の（悪意のある）ページに誘導します。",
     example="https://www.city.matsumotо.nagano.jp/（о がキリル文字）",
     use_instead="リンク先のURLを半角英数字で入力し直すか、市ホームページからコピーしてください。",
@@ -62,6 +63,27 @@ def _digit_lookalike(host: str, trusted: frozenset[str]) -> bool:
     return any(_DIGIT_FOR_LETTER.search(label) for label in host.split(".")[:-2])
 
 
+# Shorteners of online shops (their links are a shop's pages, 7(2)エ, as well as 5(9)).
+_SHOP_SHORTENERS = frozenset({"amzn.to", "amzn.asia", "a.co", "r10.to", "a.r10.to"})
+# A capital I standing in for a lower-case l inside a lower-case label: exampIe, maiI.
+_CAPITAL_I_FOR_L = re.compile(r"[a-z]I|I[a-z]")
+_LABEL = re.compile(r"[A-Za-z0-9\-]+")
+
+
+def _capital_i_lookalike(ctx: Context, start: int, end: int, host: str) -> bool:
+    """An official-looking host spelt with I for l (I and l look alike in many fonts)."""
+    if not host.endswith(_OFFICIAL_SUFFIXES) and not host_matches(host, ctx.config.trusted_domains):
+        return False
+    raw = ctx.norm.text[start:end]
+    at = raw.lower().find(host)
+    if at < 0 or "I" not in raw[at : at + len(host)]:
+        return False
+    return any(
+        _CAPITAL_I_FOR_L.search(lab) and lab.replace("I", "").islower()
+        for lab in _LABEL.findall(raw[at : at + len(host)])
+    )
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     """Links outside the trusted-domain allow-list; look-alike hosts."""
     cfg = ctx.config
@@ -69,7 +91,11 @@ def scan(ctx: Context) -> Iterator[Finding]:
     for hit in ctx.urls:
         if hit.kind == "email":
             continue
-        if hit.homograph or _digit_lookalike(hit.host, cfg.trusted_domains):
+        if (
+            hit.homograph
+            or _digit_lookalike(hit.host, cfg.trusted_domains)
+            or _capital_i_lookalike(ctx, hit.start, hit.end, hit.host)
+        ):
             yield ctx.finding(
                 ctx.norm,
                 hit.start,
@@ -80,8 +106,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 message=HOMOGRAPH.format(ctx.display(ctx.norm, hit.start, hit.end)),
             )
             continue
-        if hit.start in skip:
-            continue
+        if hit.start in skip and not host_matches(hit.host, _SHOP_SHORTENERS):
+            continue  # a shortener is 5(9); one that leads to a shop is a third party too
         if host_matches(hit.host, cfg.trusted_domains) or ctx.trusted.trusts(hit.host, hit.path):
             continue
         if internal_host(hit.host) or admin_host(hit.host) or private_ip_host(hit.host):

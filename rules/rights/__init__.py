@@ -57,7 +57,11 @@ _NO_CONSENT = re.compile(
 )
 
 
-_FORBIDS = re.compile(r"禁止|ご遠慮|しないで|おやめ|できません|禁じ")
+_FORBIDS = re.compile(r"禁止|ご遠慮|しないで|おやめ|できません|禁じ|ないよう|配慮")
+# The permission is said to be there: 「（ご本人の許可を得ています）」「提供：…」.
+_GRANTED = re.compile(
+    r"許可を(得|い|頂|もら)|了承を(得|い|頂|もら)|承諾を(得|い|頂|もら)|ご提供|提供：|提供:|協力："
+)
 
 
 def load(files: DataFiles) -> CueSet:
@@ -77,8 +81,9 @@ def _constructions(ctx: Context) -> Iterator[Finding]:
         )
 
     yield from cue_findings(ctx, cues["missing"], NO_CONSENT, keep=about_people)
+    granted = _GRANTED.search(text) is not None
     yield from cue_findings(
-        ctx, cues["reuse"], REPRINT, keep=lambda m, _s, _e: not _forbidden(text, m)
+        ctx, cues["reuse"], REPRINT, keep=lambda m, _s, _e: not granted and not _forbidden(text, m)
     )
 
 
@@ -90,7 +95,7 @@ def _forbidden(text: str, m: re.Match[str]) -> bool:
 # Consent words about things other than a person's portrait or a work: 申請の確認, 工事の許可.
 _NOT_PEOPLE = re.compile(
     r"(申請|工事|営業|建築|開発|道路|占用|届出|入金|振込|支払|予約|受付|在庫|安否|通行|使用料)"
-    r"(の|は|を)?[^。\n]{0,6}$|確認(中|でき次第|され次第)|まだ確認して(い)?ない方|ご確認"
+    r"(の|は|を)?[^。\n]{0,6}$|確認(中|でき次第|され次第)|まだ確認して(い)?ない方|ご確認(?!は(後日|後ほど|あとで|これから|事後))"
 )
 
 
