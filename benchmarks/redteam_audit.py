@@ -382,7 +382,10 @@ def run_attack(
             Path(sa.engine.make_url(url).database or "").unlink(missing_ok=True)
 
 
-def campaign(url: str, admin: str | None, work: Path) -> list[Outcome]:
+def campaign(
+    url: str, admin: str | None, work: Path, done: Callable[[list[Outcome]], None]
+) -> list[Outcome]:
+    """Run every attack in every set-up; ``done`` gets each set-up's outcomes as it ends."""
     env, head = build_log(url, work)
     writer_key = env["_writer_key"]
     backend = Backend(url, admin, work)
@@ -396,28 +399,31 @@ def campaign(url: str, admin: str | None, work: Path) -> list[Outcome]:
     outcomes: list[Outcome] = []
     try:
         for setup in ("head", "published", "bare"):
-            for attack in attacks:
-                outcomes.append(run_attack(backend, url, env, head, setup, attack))
+            mine = [run_attack(backend, url, env, head, setup, attack) for attack in attacks]
+            outcomes += mine
             backend.drop_copies()
+            done(mine)
     finally:
         backend.drop_copies()
     return outcomes
 
 
 def report(db: str, outcomes: list[Outcome]) -> None:
-    for setup in ("head", "published", "bare"):
+    for setup in sorted({o.setup for o in outcomes}):
         mine = [o for o in outcomes if o.setup == setup]
         issue = [o for o in mine if o.attack.name in ISSUE_19]
         print(
             f"{db} {setup:9}: the issue's 19 -> detected {sum(o.detected for o in issue)}/{len(issue)}, "
             f"right row {sum(o.right for o in issue)}/{len(issue)}; all {len(mine)} (4 positions) -> "
-            f"detected {sum(o.detected for o in mine)}, right row {sum(o.right for o in mine)}"
+            f"detected {sum(o.detected for o in mine)}, right row {sum(o.right for o in mine)}",
+            flush=True,
         )
         for o in mine:
             if not (o.detected and o.right):
                 print(
                     f"    MISS {o.attack.name}: exit {o.code}, named {o.named}, want {o.attack.first}..{o.attack.end or o.attack.first}: {o.first_line[:160]}"
                 )
+    sys.stdout.flush()
 
 
 def main() -> None:
@@ -430,7 +436,7 @@ def main() -> None:
         work = Path(tmp)
         if args.postgres is None:
             url = f"sqlite:///{work / 'pristine.sqlite3'}"
-            report("sqlite", campaign(url, None, work))
+            campaign(url, None, work, lambda found: report("sqlite", found))
             return
         name = f"redteam_audit_{uuid.uuid4().hex[:8]}"
         admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
@@ -438,7 +444,7 @@ def main() -> None:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         url = sa.engine.make_url(args.postgres).set(database=name).render_as_string(False)
         try:
-            report("postgresql", campaign(url, args.postgres, work))
+            campaign(url, args.postgres, work, lambda found: report("postgresql", found))
         finally:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
