@@ -866,8 +866,39 @@ def malformed_corpus(n: int, trusted: str, evil: str, rng: random.Random) -> lis
 
 
 def junk_corpus(n: int, trusted: str, evil: str, rng: random.Random) -> list[Req]:
-    """Signed, well-formed requests with junk content (expected: no 5xx; the app may act)."""
-    out: list[Req] = []
+    """Signed, well-formed requests with junk content (expected: no 5xx; the app may act).
+
+    First, clicks whose response_url dresses the evil listener up as the trusted one (user
+    info, encodings, other schemes): nothing may reach the evil listener.
+    """
+    t_host, t_port = trusted.removeprefix("http://").split(":")
+    e_port = evil.rsplit(":", 1)[1]
+    disguised = [
+        f"http://{t_host}:{t_port}@127.0.0.1:{e_port}/u",
+        f"http://{t_host}:{t_port}%40127.0.0.1:{e_port}/u",
+        f"http://127.0.0.1:{e_port}#@{t_host}:{t_port}/u",
+        f"http://127.0.0.1:{e_port}\\@{t_host}:{t_port}/u",
+        f"http://{t_host}:{t_port}\\@127.0.0.1:{e_port}/u",
+        f"http://127.0.0.1%3A{e_port}/u",
+        f"http://[::ffff:127.0.0.1]:{e_port}/u",
+        f"http://0x7f000001:{e_port}/u",
+        f"http://localhost:{e_port}/u",
+        f"http://{t_host}:{e_port}/u",
+        f"HTTP://127.0.0.1:{e_port}/u",
+        f"http:/127.0.0.1:{e_port}/u",
+        f"//127.0.0.1:{e_port}/u",
+        f"http://127.0.0.1:{e_port}\t/u",
+        f"http://127.0.0.1:0{e_port}/u",
+        f"http://127.0.0.1:{int(e_port) + 65536}/u",
+        f"http://hooks.slack.com@127.0.0.1:{e_port}/u",
+        f"https://hooks.slack.com.127.0.0.1.nip.io:{e_port}/u",
+        f"http://127.0.0.1:{e_port}/u?https://hooks.slack.com/",
+    ]
+    out: list[Req] = [
+        signed(f"junk/disguised-response-url/{i}", as_form(block_actions(a, "1", url)), FORM)
+        for i, url in enumerate(disguised)
+        for a in ("draft.approve", "draft.reject", "x")
+    ]
     junk = [
         "",
         " ",
