@@ -240,6 +240,85 @@ _PASSWORD_HINTS = (
     "アカウント",
     "ユーザ",
 )
+# Words of which each pattern's every match holds one (lower-cased for the IGNORECASE
+# patterns): a pattern whose words are all absent from the post cannot match, so it is not
+# run. Most posts hold a hint (a URL's "/", 番号) but none of these words.
+_DEFAULT_PAIR_WORDS = ("admin", "root", "user", "guest", "test")
+_PASSWORD_WORDS = (
+    "パスワ",
+    "ぱすわ",
+    "ﾊﾟｽﾜ",
+    "パスコード",
+    "暗証番号",
+    "認証コード",
+    "ログイン",
+    "pass",
+    "pwd",
+    "pw",
+    "p w",
+    "pin",
+)
+_SPACED_WORDS = ("パス", "ぱすわ", "pass", "pw")
+_NEAR_WORDS = ("パス", "ぱすわ", "pw")
+_WIFI_WORDS = ("wifi", "wi-fi", "ssid", "無線lan", "ワイファイ")
+_LATER_WORDS = ("パスワ", "暗証番号", "パスコード")
+_PIN_WORDS = (
+    "暗証番号",
+    "PIN",
+    "ピン番号",
+    "認証",
+    "確認コード",
+    "ワンタイム",
+    "セキュリティコード",
+    "解錠番号",
+    "ロック",
+)
+_SCHEME_WORDS = ("パスワ", "ログイン", "ユーザ", "暗証番号")
+_ACCOUNT_WORDS = ("アカウント", "ログイン", "ユーザ", "ID", "ＩＤ")
+_WEAKNESS_WORDS = (
+    "鍵",
+    "カギ",
+    "スペアキー",
+    "テンキー",
+    "暗証番号",
+    "解錠番号",
+    "ロック番号",
+    "ドアの番号",
+    "警備",
+    "守衛",
+    "宿直",
+    "手薄",
+    "パッチ",
+    "プログラム",
+    "セキュリティ更新",
+    "Windows",
+    "サポート",
+)
+_OPEN_SYSTEM_WORDS = (
+    "ファイアウォール",
+    "ウイルス対策",
+    "ウィルス対策",
+    "防御",
+    "監視カメラ",
+    "警備システム",
+    "定義ファイル",
+    "パッチ",
+    "OS",
+    "ソフト",
+    "なし",
+    "無し",
+    "不要",
+    "ログイン",
+)
+# Letters that an IGNORECASE pattern matches but str.lower() does not turn into ASCII
+# (dotless ı matches i, long ſ matches s): with one of them in the post, no word gate.
+_CASE_SPECIALS = ("ı", "ſ")
+
+
+def _any_in(words: tuple[str, ...], text: str) -> bool:
+    return any(w in text for w in words)
+
+
 _AFTER_ADDRESS = re.compile(r"\s?[/／、,]\s?(?P<value>[!-~]{4,64}?)(?=[\s。、]|です|$)")
 _ADMIN_PATH = re.compile(
     r"^/(?:wp-admin|wp-login\.php|admin|administrator|phpmyadmin|cpanel|webmail|manager|"
@@ -318,9 +397,17 @@ def scan(ctx: Context) -> Iterator[Finding]:
     norm = ctx.norm
     lowered = norm.text.lower()  # a cheap test before the regexes
     hint = any(h in lowered for h in _PASSWORD_HINTS)
-    for m in _DEFAULT_PAIR.finditer(norm.text) if hint else ():
+    text = norm.text
+    # For the IGNORECASE patterns, the words are looked up in the lower-cased post.
+    folded = lowered if hint and not _any_in(_CASE_SPECIALS, lowered) else None
+
+    def words(ws: tuple[str, ...]) -> bool:
+        return folded is None or _any_in(ws, folded)
+
+    pair_words = hint and "/" in text and words(_DEFAULT_PAIR_WORDS)
+    for m in _DEFAULT_PAIR.finditer(norm.text) if pair_words else ():
         yield _block(ctx, PASSWORD, m.start(), m.end())
-    for m in _PASSWORD_RE.finditer(norm.text) if hint else ():
+    for m in _PASSWORD_RE.finditer(norm.text) if hint and words(_PASSWORD_WORDS) else ():
         value = m.group("value").rstrip("」』\"')。、.,")
         if "@" in value:
             # 「メールアドレスとパスワードは、x@y.jp / Secret1」: the password follows the address.
@@ -332,23 +419,29 @@ def scan(ctx: Context) -> Iterator[Finding]:
             continue  # masked
         end = m.start("value") + len(value)
         yield _block(ctx, PASSWORD, m.start(), end)
-    for rx in (_PASSWORD_SPACED_RE, _WIFI_KEY_RE, _PASSWORD_LATER_RE) if hint else ():
+    later = (
+        (_PASSWORD_SPACED_RE, words(_SPACED_WORDS)),
+        (_WIFI_KEY_RE, words(_WIFI_WORDS)),
+        (_PASSWORD_LATER_RE, _any_in(_LATER_WORDS, text)),
+    )
+    for rx, present in later if hint else ():
+        if not present:
+            continue
         for m in rx.finditer(norm.text):
             value = m.group("value").rstrip("」』\"')。、.,")
             if len(set(value)) <= 1:
                 continue  # masked
             end = m.start("value") + len(value)
             yield _block(ctx, PASSWORD, m.start(), end)
-    for m in _PASSWORD_NEAR_RE.finditer(norm.text) if hint else ():
+    for m in _PASSWORD_NEAR_RE.finditer(norm.text) if hint and words(_NEAR_WORDS) else ():
         if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             continue
         yield _block(ctx, PASSWORD, m.start(), m.end("value"))
     # (a PIN also caught above is de-duplicated by the checker: same rule, same span)
-    for m in _PIN_RE.finditer(norm.text) if hint else ():
+    for m in _PIN_RE.finditer(norm.text) if hint and _any_in(_PIN_WORDS, text) else ():
         yield _block(ctx, PASSWORD, m.start(), m.end())
-    text = norm.text
     found_scheme = False
-    for m in _SCHEME_RE.finditer(text) if hint else ():
+    for m in _SCHEME_RE.finditer(text) if hint and _any_in(_SCHEME_WORDS, text) else ():
         if _ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             continue
         found_scheme = True
@@ -360,7 +453,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
         hit.kind != "email" and (admin_host(hit.host) or _ADMIN_PATH.match(hit.path or ""))
         for hit in ctx.urls
     )
-    if (found_scheme or hint) and _ACCOUNT_CONTEXT.search(text):
+    account_words = _any_in(_ACCOUNT_WORDS, text)
+    if (found_scheme or hint) and account_words and _ACCOUNT_CONTEXT.search(text):
         for m in _ACCOUNT_RE.finditer(text):
             shared = "共" in m.group() or _SHARED_ACCOUNT.search(
                 text, max(0, m.start() - 6), m.start()
@@ -388,9 +482,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
             sa, _ = ctx.sentence(m.start(), m.end())
             if _PAIR_LABELS.search(text, sa, m.start()):
                 yield _block(ctx, PASSWORD, m.start(), m.end())
-    for m in _WEAKNESS_RE.finditer(text):
+    for m in _WEAKNESS_RE.finditer(text) if _any_in(_WEAKNESS_WORDS, text) else ():
         yield _block(ctx, WEAKNESS, m.start(), m.end())
-    for m in _OPEN_SYSTEM_RE.finditer(text):
+    for m in _OPEN_SYSTEM_RE.finditer(text) if _any_in(_OPEN_SYSTEM_WORDS, text) else ():
         if not _OPEN_ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             yield _block(ctx, WEAKNESS, m.start(), m.end())
     if any(h in text for h in _TAKEN_OUT_HINTS):
