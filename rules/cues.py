@@ -19,6 +19,8 @@ anchor of a family skips that family's regexes for the price of one set lookup.
 from __future__ import annotations
 
 import importlib
+import itertools
+import operator
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -109,17 +111,113 @@ def _required(items: list[Any]) -> frozenset[str] | None:
 # The characters of the last text a cue looked at: the same text object is searched by
 # every cue of every family in one check, so its set is built once per check.
 _last: tuple[str, frozenset[str]] = ("", frozenset())
+# A few recent texts by content: families alternate between the post and one of its
+# sentences, which the one-entry memo above would rebuild each time.
+_recent: dict[str, frozenset[str]] = {}
+_recent_grams: dict[str, frozenset[str]] = {}
+_RECENT = 8
 
 
 def chars_of(text: str) -> frozenset[str]:
-    """The set of characters of ``text`` (cached for the last text seen)."""
+    """The set of characters of ``text`` (cached for the last few texts seen)."""
     global _last
     last = _last
     if last[0] is text:
         return last[1]
-    chars = frozenset(text)
+    chars = _recent.get(text)
+    if chars is None:
+        chars = frozenset(text)
+        if len(_recent) >= _RECENT:
+            _recent.clear()
+        _recent[text] = chars
     _last = (text, chars)
     return chars
+
+
+def grams_of(text: str) -> frozenset[str]:
+    """The characters and the two-character substrings of ``text`` (cached like chars_of)."""
+    grams = _recent_grams.get(text)
+    if grams is None:
+        grams = chars_of(text).union(map(operator.add, text, itertools.islice(text, 1, None)))
+        if len(_recent_grams) >= _RECENT:
+            _recent_grams.clear()
+        _recent_grams[text] = grams
+    return grams
+
+
+_MAX_PAIRS = 64  # two-character gates of one adjacent pair of character classes, at most
+
+
+def _char_set(op: Any, av: Any) -> frozenset[str] | None:
+    """The characters one parsed item matches, when it is exactly one of a few characters."""
+    C: Any = sre_constants
+    if op is C.LITERAL:
+        return frozenset({chr(av)})
+    if op is C.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is C.LITERAL:
+                chars.add(chr(iav))
+            elif iop is C.RANGE and iav[1] - iav[0] <= 64:
+                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+            else:
+                return None
+        return frozenset(chars) if chars else None
+    return None
+
+
+def _gram_cost(gram: str) -> float:
+    if len(gram) == 1:
+        return _weight(gram)
+    # Two adjacent characters occur together far more rarely than either one alone.
+    return min(_weight(gram[0]), _weight(gram[1])) * 0.2
+
+
+def _required_grams(items: list[Any]) -> frozenset[str] | None:
+    """Like :func:`_required`, but the set may also hold two-character strings.
+
+    Two single-character items side by side (literals or small classes, nothing between
+    them, not even a zero-width assertion) give the pairs they can form: every match then
+    holds one of those two-character substrings. The cheapest mandatory part is kept.
+    """
+    C: Any = sre_constants
+    best: frozenset[str] | None = None
+    best_cost = float("inf")
+    prev: frozenset[str] | None = None
+    av: Any
+    for op, av in items:
+        cands: list[frozenset[str] | None] = []
+        single = _char_set(op, av)
+        if single is not None:
+            cands.append(single)
+            if prev is not None and len(prev) * len(single) <= _MAX_PAIRS:
+                cands.append(frozenset(a + b for a in prev for b in single))
+            prev = single
+        else:
+            prev = None
+            if op is C.SUBPATTERN:
+                if not av[1] & re.IGNORECASE:
+                    cands.append(_required_grams(list(av[3])))
+            elif op is C.BRANCH:
+                union: set[str] = set()
+                for alt in av[1]:
+                    sub = _required_grams(list(alt))
+                    if sub is None:
+                        union = set()
+                        break
+                    union |= sub
+                cands.append(frozenset(union) if union else None)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+                if av[0] >= 1:
+                    cands.append(_required_grams(list(av[2])))
+            elif op is getattr(C, "ATOMIC_GROUP", None):
+                cands.append(_required_grams(list(av)))
+        for cand in cands:
+            if cand:
+                cost = sum(_gram_cost(g) for g in cand)
+                if cost < best_cost:
+                    best, best_cost = cand, cost
+    return best
 
 
 def _first_nullable(items: list[Any]) -> tuple[set[str], bool]:
@@ -297,7 +395,7 @@ class Cue:
             branches = _branches(source)
             if len(branches) >= _MIN_BRANCHES:
                 try:
-                    gates = [_required(list(sre_parse.parse(b))) for b in branches]
+                    gates = [_required_grams(list(sre_parse.parse(b))) for b in branches]
                     for b in branches:
                         re.compile(b)
                 except (re.error, RecursionError):
@@ -355,8 +453,8 @@ class Cue:
         else:
             mask = self._always
             index = self._index
-            for ch in self._index_chars.intersection(chars):
-                mask |= index[ch]
+            for gram in self._index_chars.intersection(grams_of(text)):
+                mask |= index[gram]
             try:
                 keep = self._keeps[mask]
             except KeyError:
