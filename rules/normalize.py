@@ -303,6 +303,13 @@ _TLDS = frozenset(
     ]
 )
 _DOT_RE = re.compile(r" ?[.。] ?")
+# A match of _SPACED_DOMAIN_RE changes the text only when it holds an ideographic full stop
+# or a space (around a dot or the slash); each such match holds one of these, so a post
+# without any (most: a plain URL and 。 at sentence ends) skips the pattern, which is tried
+# at every position.
+_SPACED_DOMAIN_CHANGE = re.compile(
+    r"[a-z0-9\-] ?。|[a-z0-9\-] [.。]|[.。] [a-z0-9\-]|[a-z] /|/ [A-Za-z0-9]"
+)
 
 
 def _spaced_domain(m: re.Match[str]) -> str:
@@ -462,6 +469,9 @@ def normalize_plain(s: str) -> str:
 
 # 「suzuki (at) gmail (dot) com」: a bracketed at/dot with the spaces around it.
 _SPACED_DEFANG_RE = re.compile(r" ?[\[({](?:[aA][tT]|[dD][oO][tT])[\]})] ?")
+# What every match of _SPACED_DEFANG_RE holds; it starts with one class, so ``re`` finds it in C
+# (the pattern itself, with its optional leading space, is tried at every position).
+_SPACED_DEFANG_GATE = re.compile(r"[\[({](?:[aA][tT]|[dD][oO][tT])[\]})]")
 # 「t i n y u r l . c o m」: a domain spelt out one letter at a time.
 _LETTER_SPACED_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:[a-z0-9] ){3,}[a-z0-9]?(?: ?\. ?)(?:[a-z] ){1,5}[a-z](?![A-Za-z0-9])"
@@ -489,11 +499,12 @@ _URL_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9]\.)\n(?=([a-z]{2,24})/)")
 _CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 # 「暗 証 番 号 は 8 8 2 0」: a number spelt out one digit at a time (four or more digits).
 _DIGIT_SPACED_RE = re.compile(r"(?<![0-9A-Za-z.,:/])[0-9](?: [0-9]){3,}(?![0-9A-Za-z.,:/])")
+_DIGIT_SPACED_GATE = re.compile(r"[0-9] [0-9]")  # held by every match, found in C
 
 
 def _spaced_defang(view: View) -> View:
     text = view.text
-    if "(" in text or "[" in text or "{" in text:
+    if ("(" in text or "[" in text or "{" in text) and _SPACED_DEFANG_GATE.search(text):
         view = substitute(
             view, _SPACED_DEFANG_RE, lambda m: "@" if "a" in m.group().lower() else "."
         )
@@ -509,7 +520,8 @@ def _evasions(view: View) -> View:
         view = substitute(view, _IP_FULLSTOP_RE, lambda m: m.group().replace("。", "."))
     if " " in view.text:
         view = substitute(view, _CJK_SPACED_RE, lambda m: m.group().replace(" ", ""))
-        view = substitute(view, _DIGIT_SPACED_RE, lambda m: m.group().replace(" ", ""))
+        if _DIGIT_SPACED_GATE.search(view.text):
+            view = substitute(view, _DIGIT_SPACED_RE, lambda m: m.group().replace(" ", ""))
     if "・" in view.text:
         view = substitute(view, _KANA_DOTTED_RE, lambda m: m.group().replace("・", ""))
     if "\n" in view.text:
@@ -522,7 +534,9 @@ def _evasions(view: View) -> View:
 def build_views(text: str) -> tuple[View, View]:
     """Build the ``norm`` and ``num`` views of ``text``."""
     norm = _evasions(substitute(_spaced_defang(_first_pass(text)), _DEFANG_RE, _defang))
-    if "。" in norm.text or " ." in norm.text or ". " in norm.text:
+    if (
+        "。" in norm.text or " ." in norm.text or ". " in norm.text
+    ) and _SPACED_DOMAIN_CHANGE.search(norm.text):
         norm = substitute(norm, _SPACED_DOMAIN_RE, _spaced_domain)
     num = substitute(norm, _NUM_RE, _num)
     return norm, num
