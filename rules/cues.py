@@ -360,6 +360,7 @@ class Cue:
         "_index_chars",
         "_keeps",
         "_memo",
+        "_pair_gate",
         "_starts",
         "gate",
         "pattern",
@@ -377,6 +378,17 @@ class Cue:
             gate = None
         #: Every match holds one of these characters (None: no gate could be worked out).
         self.gate: frozenset[str] | None = gate
+        # The same with two-character substrings where the pattern has them (only kept
+        # when it has some: a set of single characters would repeat ``gate``).
+        pair_gate: frozenset[str] | None = None
+        if gate is not None:
+            try:
+                pair_gate = _required_grams(list(sre_parse.parse(source)))
+            except (re.error, RecursionError):
+                pair_gate = None
+        self._pair_gate = (
+            pair_gate if pair_gate is not None and any(len(g) > 1 for g in pair_gate) else None
+        )
         try:
             chars = _first(list(sre_parse.parse(source)))
         except (_Unknown, re.error, RecursionError):
@@ -446,7 +458,10 @@ class Cue:
         chars = chars_of(text)
         gate = self.gate
         keep: tuple[int, ...] | None
-        if gate is not None and gate.isdisjoint(chars):
+        pair_gate = self._pair_gate
+        if (gate is not None and gate.isdisjoint(chars)) or (
+            pair_gate is not None and pair_gate.isdisjoint(grams_of(text))
+        ):
             keep = ()
         elif not self._branches:
             keep = None
@@ -482,7 +497,10 @@ class Cue:
     def possible(self, text: str) -> bool:
         """False when the cue cannot match anywhere in ``text`` (no gate character in it)."""
         gate = self.gate
-        return gate is None or not gate.isdisjoint(chars_of(text))
+        if gate is not None and gate.isdisjoint(chars_of(text)):
+            return False
+        pair_gate = self._pair_gate
+        return pair_gate is None or not pair_gate.isdisjoint(grams_of(text))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
