@@ -116,6 +116,9 @@ _last: tuple[str, frozenset[str]] = ("", frozenset())
 _recent: dict[str, frozenset[str]] = {}
 _recent_grams: dict[str, frozenset[str]] = {}
 _RECENT = 8
+# Longer texts are neither kept nor indexed on pairs (their pair set would be large): their
+# cues fall back to the plain pattern once a gate character is present.
+_LONG = 20_000
 
 
 def chars_of(text: str) -> frozenset[str]:
@@ -124,18 +127,22 @@ def chars_of(text: str) -> frozenset[str]:
     last = _last
     if last[0] is text:
         return last[1]
-    chars = _recent.get(text)
+    chars = _recent.get(text) if len(text) <= _LONG else None
     if chars is None:
         chars = frozenset(text)
-        if len(_recent) >= _RECENT:
-            _recent.clear()
-        _recent[text] = chars
+        if len(text) <= _LONG:
+            if len(_recent) >= _RECENT:
+                _recent.clear()
+            _recent[text] = chars
     _last = (text, chars)
     return chars
 
 
-def grams_of(text: str) -> frozenset[str]:
-    """The characters and the two-character substrings of ``text`` (cached like chars_of)."""
+def grams_of(text: str) -> frozenset[str] | None:
+    """The characters and the two-character substrings of ``text`` (cached like chars_of);
+    None for a text longer than ``_LONG`` characters (then every pair counts as present)."""
+    if len(text) > _LONG:
+        return None
     grams = _recent_grams.get(text)
     if grams is None:
         grams = chars_of(text).union(map(operator.add, text, itertools.islice(text, 1, None)))
@@ -143,6 +150,12 @@ def grams_of(text: str) -> frozenset[str]:
             _recent_grams.clear()
         _recent_grams[text] = grams
     return grams
+
+
+def _has_any(gate: frozenset[str], text: str) -> bool:
+    """Whether ``text`` may hold one of the characters or pairs of ``gate``."""
+    grams = grams_of(text)
+    return grams is None or not gate.isdisjoint(grams)
 
 
 _MAX_PAIRS = 64  # two-character gates of one adjacent pair of character classes, at most
@@ -460,7 +473,7 @@ class Cue:
         keep: tuple[int, ...] | None
         pair_gate = self._pair_gate
         if (gate is not None and gate.isdisjoint(chars)) or (
-            pair_gate is not None and pair_gate.isdisjoint(grams_of(text))
+            pair_gate is not None and not _has_any(pair_gate, text)
         ):
             keep = ()
         elif not self._branches:
@@ -468,7 +481,9 @@ class Cue:
         else:
             mask = self._always
             index = self._index
-            for gram in self._index_chars.intersection(grams_of(text)):
+            grams = grams_of(text)
+            present = self._index_chars if grams is None else self._index_chars.intersection(grams)
+            for gram in present:
                 mask |= index[gram]
             try:
                 keep = self._keeps[mask]
@@ -500,7 +515,7 @@ class Cue:
         if gate is not None and gate.isdisjoint(chars_of(text)):
             return False
         pair_gate = self._pair_gate
-        return pair_gate is None or not pair_gate.isdisjoint(grams_of(text))
+        return pair_gate is None or _has_any(pair_gate, text)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
