@@ -138,13 +138,26 @@ def chars_of(text: str) -> frozenset[str]:
     return chars
 
 
+# How often the pairs of a recent text were asked for: they are built on the fourth request,
+# so a text that few cues look at (the num view, in most posts) does not pay for them.
+_requests: dict[str, int] = {}
+_BUILD_AFTER = 3
+
+
 def grams_of(text: str) -> frozenset[str] | None:
     """The characters and the two-character substrings of ``text`` (cached like chars_of);
-    None for a text longer than ``_LONG`` characters (then every pair counts as present)."""
+    None for a text longer than ``_LONG`` characters, or asked for only a few times so
+    far (then every pair counts as present)."""
     if len(text) > _LONG:
         return None
     grams = _recent_grams.get(text)
     if grams is None:
+        seen = _requests.get(text, 0)
+        if seen < _BUILD_AFTER:
+            if len(_requests) >= _RECENT:
+                _requests.clear()
+            _requests[text] = seen + 1
+            return None
         grams = chars_of(text).union(map(operator.add, text, itertools.islice(text, 1, None)))
         if len(_recent_grams) >= _RECENT:
             _recent_grams.clear()
@@ -373,6 +386,7 @@ class Cue:
         "_index_chars",
         "_keeps",
         "_memo",
+        "_pair_branches",
         "_pair_gate",
         "_starts",
         "gate",
@@ -441,6 +455,10 @@ class Cue:
                     index[ch] = index.get(ch, 0) | 1 << i
         self._index = index
         self._index_chars = frozenset(index)
+        self._pair_branches = 0  # the alternatives whose gate holds a two-character substring
+        for i, g in enumerate(self._gates):
+            if g is not None and any(len(x) > 1 for x in g):
+                self._pair_branches |= 1 << i
         self._keeps: dict[int, tuple[int, ...] | None] = {}
         # The last text looked at and its alternatives: a family searches one text (the
         # post, or one sentence of it) with the same cue several times in a row.
@@ -482,7 +500,11 @@ class Cue:
             mask = self._always
             index = self._index
             grams = grams_of(text)
-            present = self._index_chars if grams is None else self._index_chars.intersection(grams)
+            if grams is None:  # no pairs: the alternatives gated on pairs all stay
+                mask |= self._pair_branches
+                present = self._index_chars.intersection(chars)
+            else:
+                present = self._index_chars.intersection(grams)
             for gram in present:
                 mask |= index[gram]
             try:
