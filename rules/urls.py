@@ -194,7 +194,8 @@ def extract(text: str) -> tuple[list[UrlHit], list[IpHit]]:
                     )
             continue
         if "." not in raw:
-            if _SCHEME_RE.search(raw):  # http://intranet/ has no dot
+            # (a scheme holds a "/": most dotless runs are numbers and brackets)
+            if "/" in raw and _SCHEME_RE.search(raw):  # http://intranet/ has no dot
                 pass
             else:
                 continue
