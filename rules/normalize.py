@@ -490,9 +490,10 @@ _IP_SPACED_RE = re.compile(
 _CJK = "ぁ-んァ-ヴー一-龥々〆"
 # 「よ・て・い・か・か・く」: a word spelt one kana at a time between 「・」 (four or more).
 _KANA_DOTTED_RE = re.compile(r"(?<!・)[ぁ-んァ-ヴ](?:・[ぁ-んァ-ヴ]){3,}(?!・|[ぁ-んァ-ヴ]・)")
-# 「内部\n資料」: a line of two or three kanji alone, broken off the word that goes on on the
-# next line (a heading is longer or bracketed; a word this short on its own line is a split).
-_SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{2,3}\n(?=[一-龥])", re.MULTILINE)
+# 「内部\n資料」「生\n保の」: a line of one to three kanji alone, broken off the word that goes on
+# on the next line (a heading is longer or bracketed; a word this short on its own line is a
+# split).
+_SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{1,3}\n(?=[一-龥])", re.MULTILINE)
 # 「https://bit.\nly/3mm…」: a line break right after a dot inside a link's host name (joined
 # only when a known top-level domain and a path follow).
 _URL_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9]\.)\n(?=([a-z]{2,24})/)")

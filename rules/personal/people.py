@@ -63,6 +63,8 @@ _LIFE = re.compile(
     r"母子家庭|父子家庭|ひとり親|夜勤|離婚|介護が必要|要介護|ご自宅|お宅|自宅の"
 )
 _HOME_NEXT = re.compile(r"ご自宅|お宅|自宅の")
+# The household's troubles told in the next sentence (「ご主人の借金のことで…」).
+_TROUBLE_NEXT = re.compile(r"借金|滞納|負債|離婚|DV|暴力|生活保護|失業|介護")
 _REACH = 30  # characters either side of the name within which the sentence's detail is joined
 _QUOTED_KANA_NAME = re.compile(r"「([ぁ-んァ-ヴー]{2,8}[\s　]?[ぁ-んァ-ヴー]{1,8})」")
 _NAME_GIVEN = re.compile(r"(?:お名前|名前|氏名|児童名|本名)(?:は|:|：)\s?")
@@ -193,7 +195,11 @@ def _widen(
             lo, hi = min(lo, m.start()), max(hi, m.end())
     if after is not None and not _HONORIFIC_AFTER.search(text, *after):
         end = min(after[1], after[0] + _REACH)
-        nxt = _HOME_NEXT.search(text, after[0], end) or _ILLNESS.search(text, after[0], end)
+        nxt = (
+            _HOME_NEXT.search(text, after[0], end)
+            or _ILLNESS.search(text, after[0], end)
+            or _TROUBLE_NEXT.search(text, after[0], end)
+        )
         if nxt is not None:
             hi = max(hi, nxt.end())
     return lo, hi

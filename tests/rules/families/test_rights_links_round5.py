@@ -64,6 +64,8 @@ INVALID = [
         "7(2)エ",
     ),
     ("おすすめの絵本はこちら amzn.asia/d/7xYz", "amzn.asia/d/7xYz", "link.third-party", "7(2)エ"),
+    # a line of one kanji broken off its word is closed up, like one of two or three
+    ("部\n外秘の資料です。", "部\n外秘", "confidential.marking", "7(1)サ"),
 ]
 
 VALID = [
