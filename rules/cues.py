@@ -138,26 +138,13 @@ def chars_of(text: str) -> frozenset[str]:
     return chars
 
 
-# How often the pairs of a recent text were asked for: they are built on the fourth request,
-# so a text that few cues look at (the num view, in most posts) does not pay for them.
-_requests: dict[str, int] = {}
-_BUILD_AFTER = 3
-
-
 def grams_of(text: str) -> frozenset[str] | None:
     """The characters and the two-character substrings of ``text`` (cached like chars_of);
-    None for a text longer than ``_LONG`` characters, or asked for only a few times so
-    far (then every pair counts as present)."""
+    None for a text longer than ``_LONG`` characters (then every pair counts as present)."""
     if len(text) > _LONG:
         return None
     grams = _recent_grams.get(text)
     if grams is None:
-        seen = _requests.get(text, 0)
-        if seen < _BUILD_AFTER:
-            if len(_requests) >= _RECENT:
-                _requests.clear()
-            _requests[text] = seen + 1
-            return None
         grams = chars_of(text).union(map(operator.add, text, itertools.islice(text, 1, None)))
         if len(_recent_grams) >= _RECENT:
             _recent_grams.clear()
