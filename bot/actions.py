@@ -31,6 +31,7 @@ from bot.custody import api as custody_api
 from bot.directory.models import Person
 from bot.drafts import api as drafts_api
 from bot.errors import BotError, NotFound, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.incidents import commands as incidents
 from bot.incidents.models import Incident
 from bot.interaction import Actor, Reply, button_int, refusal, run_as, unsupported
@@ -100,12 +101,13 @@ PROMPTS: dict[str, Prompt] = {
                 "掲載先のURL",
                 multiline=False,
                 max_length=1000,
-                hint="4(3)ただし書: 決裁不要の投稿は、掲載後速やかに所属長へ報告します。",
+                # Prompts are rendered without a session (Teams cards): no clause or title.
+                hint="決裁不要の投稿は、掲載後速やかに事後報告します。",
             ),
             PromptInput("note", "報告内容（任意）", required=False),
         ),
     ),
-    "account.return": Prompt("開設届の差し戻し", "差し戻す", _reason("差し戻しの理由")),
+    "account.return": Prompt("開設の届出の差し戻し", "差し戻す", _reason("差し戻しの理由")),
     "handover.holder": Prompt(
         "新しい管理者の指名",
         "指名する",
@@ -139,7 +141,7 @@ PROMPTS: dict[str, Prompt] = {
             PromptInput(
                 "text",
                 "投稿する文章",
-                hint="内容チェックのうえ所属長の決裁に回ります。",
+                hint="内容チェックのうえ決裁に回ります。",
                 max_length=3000,
             ),
         ),
@@ -282,7 +284,10 @@ def _incident_action(
                 raise NotFound(f"事案#{incident_id}は見つかりません。番号を確認してください。")
             return OutMessage(
                 kind="incident.thread",
-                title=f"事案#{incident_id}の対応スレッドは、情報政策課の SNS 対応チャンネルにあります",
+                title=(
+                    f"事案#{incident_id}の対応スレッドは、"
+                    f"{guideline_terms.in_force(session).incident_desk}の SNS 対応チャンネルにあります"
+                ),
                 text="以後のやり取りはスレッドで行ってください。",
             )
 

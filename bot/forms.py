@@ -69,6 +69,8 @@ class IncidentForm:
     types: list[tuple[str, str]]
     accounts: list[tuple[str, str]]
     values: dict[str, str] = field(default_factory=dict)
+    # 「炎上は6(3)、なりすましは6(4)、訂正は6(1)」: where each type's checklist comes from.
+    steps_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,11 +191,10 @@ def incident_form(
         accounts = _accounts(session)
         if not accounts:
             raise NotFound("公式アカウントが登録されていません。")
+        known = types(guideline_terms.in_force(session)).values()
         form = IncidentForm(
-            types=[
-                (t.code, f"{t.name}（{t.clause}）")
-                for t in types(guideline_terms.in_force(session)).values()
-            ],
+            types=[(t.code, f"{t.name}（{t.clause}）") for t in known],
+            steps_from="、".join(f"{t.name}は{t.clause}" for t in known),
             accounts=accounts,
             values=_typed_account_or_summary(dict(values or {}), accounts),
         )

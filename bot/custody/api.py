@@ -76,6 +76,8 @@ class CustodyForm:
     code: str
     name: str
     values: dict[str, str]
+    clause: str = ""  # the guideline's clause on credentials (5(10))
+    guideline: str = ""  # how messages name the guideline (ガイドライン, 運用指針)
 
 
 def form(
@@ -95,7 +97,14 @@ def form(
                     "{approver}または代理、認証情報の管理者です（{credentials}）。"
                 )
             )
-        return CustodyForm(view.account.code, view.account.name, _current(view.record))
+        terms = guideline_terms.in_force(session)
+        return CustodyForm(
+            view.account.code,
+            view.account.name,
+            _current(view.record),
+            clause=terms.ref("credentials"),
+            guideline=terms.short_name,
+        )
 
     return as_person(factory, actor, work, refused=lambda reply: reply)
 

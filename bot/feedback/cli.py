@@ -13,6 +13,7 @@ from bot.directory import service as directory
 from bot.errors import BotError
 from bot.feedback import service
 from bot.feedback.models import KINDS
+from bot.guideline import terms as guideline_terms
 
 
 def _person(p: Any) -> str:
@@ -57,11 +58,13 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
         if not groups:
             print("誤検知の申し出はまだありません。")
             return 0
+        terms = guideline_terms.in_force(session)
         total = len({(c.draft_id, c.version) for g in groups for c in g.cases})
         print(f"誤検知の申し出 {total} 件（規則ごと。1件が複数の規則に数えられることがあります）")
         for g in groups:
             print(
-                f"\n■ {g.rule}（{g.clause}）: {len(g.cases)}件 — 所属長も誤検知と判断 {g.agreed}、"
+                f"\n■ {g.rule}（{g.clause}）: {len(g.cases)}件 — "
+                f"{terms.approver}も誤検知と判断 {g.agreed}、"
                 f"差し戻し・却下 {g.disagreed}、未決 {g.pending}"
             )
             for c in g.cases:
@@ -78,10 +81,10 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
                     print("    決裁: 未決")
                 else:
                     who = _person(c.decider) if c.decider else ""
-                    line = f"    決裁: {service.DECISION_LABELS[c.decision]} {who}"
+                    line = f"    決裁: {terms.fill(service.DECISION_LABELS[c.decision])} {who}"
                     print(line + (f" コメント: {c.decision_reason}" if c.decision_reason else ""))
         print(
-            "\n許容設定にするには（情報政策課の担当者のみ）: python -m bot rules allow "
+            f"\n許容設定にするには（{terms.incident_desk}の担当者のみ）: python -m bot rules allow "
             "--actor 担当者 --kind allow_phrase --value 語句 --draft 下書き番号 --rule 規則 "
             "--reason 理由"
         )

@@ -22,6 +22,7 @@ from bot.directory.models import CONFIRMED, Account, Person
 from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.errors import NotFound, PermissionDenied, ValidationFailed
 from bot.feedback.models import KINDS, CheckAllowance
+from bot.guideline import terms as guideline_terms
 from rules import Checker, Report, default_checker
 
 KIND_LABELS = {
@@ -31,7 +32,7 @@ KIND_LABELS = {
     "disable_rule": "無効にする規則",
 }
 DECISION_LABELS = {
-    "approve": "承認（所属長も誤検知と判断）",
+    "approve": "承認（{approver}も誤検知と判断）",  # a template (Terms.fill)
     "request_changes": "差し戻し",
     "reject": "却下",
 }
@@ -228,9 +229,10 @@ def _require_reviewer(session: Session, actor: Person) -> None:
     if not actor.active or not any(
         directory.has_role(session, person=actor, role=r) for r in REVIEWER_ROLES
     ):
+        desk = guideline_terms.in_force(session).incident_desk
         raise PermissionDenied(
-            "内容チェックの許容設定を変更できるのは情報政策課の担当者だけです。"
-            "必要な場合は情報政策課に依頼してください。"
+            f"内容チェックの許容設定を変更できるのは{desk}の担当者だけです。"
+            f"必要な場合は{desk}に依頼してください。"
         )
 
 

@@ -37,9 +37,9 @@ def record_load(
     if actor != "system":
         person = directory.get_person(session, handle=actor)
         if not any(directory.has_role(session, person=person, role=r) for r in LOADER_ROLES):
-            raise PermissionDenied(
-                "ガイドラインを読み込めるのは管理者と情報政策課の担当者だけです。"
-            )
+            # The desk of the version in force: the one whose staff loaded it.
+            desk = in_force(session).incident_desk.title
+            raise PermissionDenied(f"ガイドラインを読み込めるのは管理者と{desk}の担当者だけです。")
     current = latest(session)
     if current is not None and current.sha256 == guideline.sha256:
         return guideline, None

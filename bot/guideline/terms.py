@@ -193,6 +193,7 @@ class Terms:
             "policy": self.policy_clause,
             "policy_items": self.policy_items,
             "exemption_labels": self.exemption_labels,
+            "exemption_choices": "|".join(e.label for e in self.exemptions),
             "first_exemption": self.exemptions[0].label if self.exemptions else "",
             "personal": self.personal_chapter,
             "rights": self.cite("7(1)ク") or self.short_name,  # whose rights a photo touches

@@ -17,6 +17,7 @@ from bot.business_calendar import BusinessCalendar
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory.models import OrgRole, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import OutMessage
 from bot.scheduler.models import Reminder
 from bot.scheduler.settings import load_settings
@@ -98,7 +99,8 @@ def _check_recipient(session: Session, reminder: Reminder, person: Person) -> No
     if allowed is None:
         raise PermissionDenied(
             f"リマインダー #{reminder.id} はチャンネル宛てのため、"
-            "スヌーズできるのは情報政策課の担当者と管理者だけです。"
+            f"スヌーズできるのは{guideline_terms.in_force(session).incident_desk}の担当者と"
+            "管理者だけです。"
         )
 
 

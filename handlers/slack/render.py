@@ -25,15 +25,16 @@ from bot.guideline.terms import Terms
 from bot.notify.messages import Action, OutMessage
 from handlers.slack import blocks as bk
 
+# Templates: the guideline's words in braces are filled in by ``home_view``.
 COMMAND_GUIDE = (
-    ("/draft", "公式アカウントの投稿案を作成し、内容チェックのうえ所属長の決裁に回します。"),
+    ("/draft", "公式アカウントの投稿案を作成し、内容チェックのうえ{approver}の決裁に回します。"),
     ("/check", "投稿前の文章をチェックします（本人にだけ表示され、記録は残りません）。"),
     ("/incident", "炎上・なりすまし・訂正が必要な事案を報告し、対応スレッドを開きます。"),
-    ("/account", "公式アカウントの登録・開設届の提出を行います。"),
+    ("/account", "公式アカウントの登録・{form}の提出を行います。"),
     (
         "/custody",
         "公式アカウントの認証情報の管理状況（管理者・復旧先・二要素認証・媒体）と異動の引継ぎを"
-        "記録します（5(10)）。パスワードそのものは記録しません。",
+        "記録します（{credentials}）。パスワードそのものは記録しません。",
     ),
 )
 
@@ -380,7 +381,9 @@ def incident_modal(form: IncidentForm) -> bk.Block:
             "種別",
             _radio("type", form.types, values.get("type")),
             block_id="type",
-            hint="炎上は6(3)、なりすましは6(4)、訂正は6(1)の対応手順が対応スレッドに表示されます。",
+            hint=f"{form.steps_from}の対応手順が対応スレッドに表示されます。"
+            if form.steps_from
+            else None,
         ),
         bk.input_block(
             "対象の公式アカウント",
@@ -435,7 +438,7 @@ def custody_modal(form: CustodyForm) -> bk.Block:
     blocks: list[bk.Block] = [
         bk.section(
             f"*{bk.escape(form.name)}*\n誰が認証情報を管理し、復旧先・二要素認証がどうなっているかを"
-            "記録します（ガイドライン5(10)）。*パスワード・認証コード・リカバリーキーそのものは"
+            f"記録します（{form.guideline}{form.clause}）。*パスワード・認証コード・リカバリーキーそのものは"
             "入力しないでください*（入力されても記録しません）。"
         )
     ]
@@ -503,9 +506,11 @@ def home_view(
     *,
     notice: str | None = None,
     cards: Sequence[OutMessage] = (),
+    terms: Terms | None = None,
 ) -> dict:
     """The App Home tab: my drafts, what waits for me, the custody records and handovers
     I may act on (``cards``: whole messages with their buttons), then the command guide."""
+    terms = terms or guideline_terms.of(default_guideline())
     blocks: list[bk.Block] = [bk.header("SNSガイドライン確認ボット")]
     if notice:
         blocks.append(bk.section(f":warning: {bk.escape(notice)}"))
@@ -516,17 +521,18 @@ def home_view(
             blocks.extend(_paged_sections(part.text, pages=4))
     if cards:
         blocks.append(bk.divider())
-        blocks.append(bk.header("認証情報の管理（5(10)）"))
+        blocks.append(bk.header(terms.fill("認証情報の管理（{credentials}）")))
         for card in cards:
             blocks.extend(message_blocks(card))
     blocks.append(bk.divider())
     blocks.append(
         bk.section(
-            "市のソーシャルメディア運用ガイドラインに沿って、投稿前のチェック、"
-            "所属長の決裁、事後報告、炎上時の対応を支援します。"
+            f"{terms.guideline.name}に沿って、投稿前のチェック、"
+            f"{terms.approver}の決裁、事後報告、炎上時の対応を支援します。"
         )
     )
     blocks.extend(
-        bk.section(f"*{command}*\n{description}") for command, description in COMMAND_GUIDE
+        bk.section(f"*{command}*\n{terms.fill(description)}")
+        for command, description in COMMAND_GUIDE
     )
     return {"type": "home", "blocks": bk.limit_blocks(blocks, bk.MODAL_BLOCKS_MAX)}

@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.guideline.terms import Terms
 from bot.interaction.args import split_command
 
 _AT_TAG = re.compile(r"<at(?:\s[^>]*)?>.*?</at>", re.IGNORECASE | re.DOTALL)
@@ -47,12 +48,13 @@ ALIASES: dict[str, str] = {
     "as": "as",  # demo mode only
 }
 
-# (command, description, usage) for the manifest's command list and the help text.
+# (command, description, usage) for the manifest's command list and the help text:
+# templates, the guideline's words in braces filled in by ``help_text`` (``Terms.fill``).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "/draft",
-        "投稿案を作成して決裁へ（4(3)）",
-        "/draft [account=…] [planned=…] [exempt=ア|イ|ウ|エ] 本文",
+        "投稿案を作成して決裁へ（{approval}）",
+        "/draft [account=…] [planned=…] [exempt={exemption_choices}] 本文",
     ),
     ("/check", "投稿前の内容チェック（7）", "/check 本文"),
     (
@@ -60,8 +62,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "炎上・なりすまし・訂正の対応（6）",
         "/incident 炎上|なりすまし|訂正 アカウント 概要",
     ),
-    ("/account", "公式アカウントの登録・一覧（4(1)、4(2)）", "/account list"),
-    ("/custody", "認証情報の管理状況と異動の引継ぎ（5(10)）", "/custody show コード"),
+    ("/account", "公式アカウントの登録・一覧（{policy}、{confirmation}）", "/account list"),
+    ("/custody", "認証情報の管理状況と異動の引継ぎ（{credentials}）", "/custody show コード"),
     ("/drafts", "自分の下書きの一覧", "/drafts"),
     ("/inbox", "決裁・確認の待ち一覧", "/inbox"),
     ("/edit", "下書きを修正して送り直す", "/edit 番号 修正後の本文"),
@@ -75,19 +77,22 @@ DECISIONS: tuple[tuple[str, str, str], ...] = (
     ("/reject", "下書きを却下する（理由が必要）", "/reject 番号 理由"),
 )
 
+
 # What a command does first, then how it is written: an Adaptive Card TextBlock shows no
 # inline code, so "usage summary" on one line ran the two together ("… 本文 投稿案を…").
-HELP_TEXT = "\n".join(
-    ["使えるコマンド:"]
-    + [
-        f"- {summary}：{usage}"
-        for _, summary, usage in COMMANDS[:-1] + DECISIONS + COMMANDS[-1:]  # help last
-    ]
-    + [
-        "/draft だけを送ると入力フォームを表示します。",
-        "チャネルでは、先頭でボットを @メンションしてください。",
-    ]
-)
+def help_text(terms: Terms) -> str:
+    """The help, in the words of ``terms``' guideline."""
+    return "\n".join(
+        ["使えるコマンド:"]
+        + [
+            f"- {terms.fill(summary)}：{terms.fill(usage)}"
+            for _, summary, usage in COMMANDS[:-1] + DECISIONS + COMMANDS[-1:]  # help last
+        ]
+        + [
+            "/draft だけを送ると入力フォームを表示します。",
+            "チャネルでは、先頭でボットを @メンションしてください。",
+        ]
+    )
 
 
 @dataclass(frozen=True)

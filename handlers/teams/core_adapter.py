@@ -34,6 +34,7 @@ from bot.drafts import api as drafts_api
 from bot.drafts.api import NewDraft
 from bot.drafts.commands import DECISION_COMMANDS, parse_decision, parse_draft, parse_edit
 from bot.errors import BotError, ValidationFailed
+from bot.guideline.terms import Terms
 from bot.incidents import messaging as incident_messages
 from bot.incidents import service as incident_service
 from bot.incidents.models import Incident
@@ -45,19 +46,24 @@ from bot.notify.service import DeliveryStats, deliver_pending, enqueue
 from bot.tenancy import DEFAULT_TENANT, for_tenant, tenant_ids
 
 from . import addresses, forms
-from .commands import HELP_TEXT, TextCommand
+from .commands import TextCommand, help_text
 from .convert import thread_link
-from .demo import act_as
+from .demo import DEMO_HINT, act_as
 from .render import MentionTarget, split_action_data
 from .tenants import CURRENT
 
 logger = logging.getLogger("handlers.teams.core")
 
 PLATFORM = "teams"
+# Templates: the guideline's words in braces are filled in (``TeamsCore.not_registered``).
 NOT_REGISTERED = (
     "名簿に登録されていません。このボットで投稿の決裁やインシデント対応を行うには、"
-    "名簿の管理者（情報政策課）に Teams のアカウントの登録を依頼してください。"
+    "名簿の管理者（{desk}）に Teams のアカウントの登録を依頼してください。"
     "`/check 本文` による投稿前チェックは、登録なしでも使えます。"
+)
+WELCOME = (
+    "SNSガイドラインボットです。投稿前のチェック、{approver}への決裁依頼、"
+    "インシデント対応をお手伝いします。`help` と送ると使い方を表示します。"
 )
 DUPLICATE = info(
     "この操作は既に受け付けました",
@@ -80,8 +86,8 @@ class Answer:
         return cls(ok=reply.ok, message=reply.message)
 
 
-def _help() -> OutMessage:
-    return info("使い方", HELP_TEXT, kind="teams.help")
+def _help(terms: Terms) -> OutMessage:
+    return info("使い方", help_text(terms), kind="teams.help")
 
 
 class TeamsCore:
@@ -125,6 +131,26 @@ class TeamsCore:
             addresses.remember_channel(session, seen=seen, clock=self.clock)
             return addresses.remember_person(session, seen=seen, clock=self.clock) is not None
 
+    def help_text(self) -> str:
+        """The help in the words of the guideline in force."""
+        return help_text(neutral_forms.terms_in_force(self.factory))
+
+    def not_registered(self) -> str:
+        """The note for someone not in the directory, naming who keeps it."""
+        return neutral_forms.terms_in_force(self.factory).fill(NOT_REGISTERED)
+
+    def welcome(self, *, known: bool) -> str:
+        """The greeting on install, with the note above for someone not registered."""
+        text = neutral_forms.terms_in_force(self.factory).fill(WELCOME)
+        if known:
+            return text
+        text += "\n" + self.not_registered()
+        return text + "\n" + self.demo_hint() if self.demo else text
+
+    def demo_hint(self) -> str:
+        """How to act as someone of the demo directory (demo mode only)."""
+        return neutral_forms.terms_in_force(self.factory).fill(DEMO_HINT)
+
     def forget(self, *, conversation_id: str) -> int:
         """The bot was removed from a conversation."""
         with transaction(self.factory) as session:
@@ -166,7 +192,7 @@ class TeamsCore:
         actor = self.actor(seen)
         try:
             if command.name == "help":
-                return Answer(ok=True, message=_help())
+                return Answer(ok=True, message=_help(neutral_forms.terms_in_force(self.factory)))
             if command.name == "as":
                 return self._act_as(seen, command.args)
             if command.name == "draft":
@@ -383,7 +409,8 @@ class TeamsCore:
         url = thread_link(ref.channel, ref.thread_id or ref.message_id, tenant_id=tenant)
         card = forms.link_card(
             f"事案#{incident_id}の対応スレッド",
-            "情報政策課の SNS 対応チャンネルにあります。以後のやり取りはスレッドで行ってください。",
+            f"{neutral_forms.terms_in_force(self.factory).incident_desk}の SNS 対応チャンネルに"
+            "あります。以後のやり取りはスレッドで行ってください。",
             label="スレッドを開く",
             url=url,
         )
@@ -454,8 +481,8 @@ def _form_values(draft: NewDraft) -> dict[str, Any]:
     return values
 
 
-def with_registration_note(message: OutMessage | None) -> OutMessage:
-    """``message`` (the help) with the note for someone not in the directory."""
+def with_registration_note(message: OutMessage | None, note: str) -> OutMessage:
+    """``message`` (the help) with ``note`` (``TeamsCore.not_registered``)."""
     if message is None:
-        return error(NOT_REGISTERED)
-    return replace(message, text=f"{message.text}\n\n{NOT_REGISTERED}".strip())
+        return error(note)
+    return replace(message, text=f"{message.text}\n\n{note}".strip())

@@ -26,9 +26,10 @@ DEMO_BOT_ID = "00000000-0000-0000-0000-00000000de70"
 
 # Said to someone the demo directory does not know yet (welcome, help, a refusal): in the
 # Playground nobody can be registered, and without this the only way on is the docs.
+# A template: ``{approver}`` is the guideline's (``TeamsCore.demo_hint``).
 DEMO_HINT = (
     "デモモードです。/as sato（観光課の公式アカウント管理者）または /as yamada（観光課の"
-    "所属長）と送ると、名簿の職員として操作できます。"
+    "{approver}）と送ると、名簿の職員として操作できます。"
 )
 
 

@@ -289,7 +289,8 @@ def custody_card(
     body: list[CardElement] = [
         TextBlock(text=title, weight="Bolder", size="Medium", wrap=True),
         TextBlock(
-            text="誰が認証情報を管理し、復旧先・二要素認証がどうなっているかを記録します（5(10)）。"
+            text="誰が認証情報を管理し、復旧先・二要素認証がどうなっているかを記録します"
+            f"（{form.clause}）。"
             "パスワード・認証コード・リカバリーキーそのものは入力しないでください。",
             wrap=True,
         ),

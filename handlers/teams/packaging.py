@@ -19,6 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
+
 from .commands import COMMANDS as TEXT_COMMANDS
 from .settings import TeamsSettings
 
@@ -33,7 +36,11 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # (title the user picks, description). Titles are inserted as text, so they are what
 # the command parser accepts; the list is the one ``help`` shows.
-COMMANDS: tuple[tuple[str, str], ...] = tuple((title, desc) for title, desc, _ in TEXT_COMMANDS)
+# One manifest serves every tenant of the app: it names the shipped default guideline's
+# clauses (the help each tenant reads, ``help_text``, names its own).
+COMMANDS: tuple[tuple[str, str], ...] = tuple(
+    (title, guideline_terms.of(default_guideline()).fill(desc)) for title, desc, _ in TEXT_COMMANDS
+)
 
 
 class ManifestError(ValueError):

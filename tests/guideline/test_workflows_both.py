@@ -17,7 +17,7 @@ from bot.audit.models import AuditEvent
 from bot.directory import service as directory
 from bot.drafts.models import Decision, Draft, DraftVersion
 from bot.drafts.reminders import DraftSource
-from bot.errors import NotFound
+from bot.errors import NotFound, PermissionDenied
 from bot.guideline import service
 from bot.guideline.loader import DATA_DIR
 from bot.incidents.models import Incident, ModeratedComment
@@ -560,3 +560,68 @@ def test_draft_refusals_and_the_directory_speak_the_files_words(bot, city, facto
         with pytest.raises(NotFound) as err:
             directory.get_person(s, handle="nobody")
         assert f"名簿の管理者（{city.desk}）に登録を依頼してください" in err.value.message
+
+
+def test_desk_only_refusals_name_the_files_desk(bot, city, factory, clock):
+    from bot.feedback import service as feedback
+    from handlers.teams.core_adapter import TeamsCore
+
+    with factory() as s:
+        sato = directory.get_person(s, handle="sato")
+        with pytest.raises(PermissionDenied) as err:
+            feedback.revoke_allowance(s, allowance_id=1, actor=sato)
+        assert f"許容設定を変更できるのは{city.desk}の担当者だけです" in err.value.message
+        assert f"必要な場合は{city.desk}に依頼してください" in err.value.message
+        with pytest.raises(PermissionDenied) as err:
+            service.record_load(
+                s,
+                raw=(DATA_DIR / "sakura-town-2.1.yaml").read_bytes(),
+                source="t.yaml",
+                actor="sato",
+            )
+        assert f"読み込めるのは管理者と{city.desk}の担当者だけです" in err.value.message
+    core = TeamsCore(factory, clock=clock)
+    assert f"名簿の管理者（{city.desk}）に Teams のアカウントの登録を依頼" in core.not_registered()
+    welcome = core.welcome(known=False).replace("SNSガイドラインボット", "")  # the product
+    assert f"{city.approver}への決裁依頼" in welcome and not [
+        w for w in city.foreign if w in welcome
+    ]
+
+
+def test_slack_and_teams_guides_and_forms_speak_the_files_words(bot, city, factory, clock):
+    import json
+
+    from bot import forms
+    from bot.custody import api as custody_api
+    from bot.guideline import terms as guideline_terms
+    from bot.interaction import Actor
+    from handlers.slack import render
+    from handlers.teams import forms as teams_forms
+    from handlers.teams.core_adapter import TeamsCore
+
+    credentials = "5(10)" if city.file is None else "3(5)"
+    with factory() as s:
+        terms = guideline_terms.in_force(s)
+    home = json.dumps(render.home_view(terms=terms), ensure_ascii=False)
+    assert f"内容チェックのうえ{city.approver}の決裁に回します" in home
+    assert f"公式アカウントの登録・{city.form}の提出" in home
+    assert not [w for w in city.foreign if w in home.replace("SNSガイドライン確認ボット", "")]
+
+    sato = Actor("console", "sato")
+    opened = forms.incident_form(factory, actor=sato)
+    assert opened.incident is not None
+    modal = json.dumps(render.incident_modal(opened.incident), ensure_ascii=False)
+    assert f"炎上は{city.incident_flaming}、" in modal
+
+    form = custody_api.form(factory, actor=sato, code="kanko-x", clock=clock)
+    assert isinstance(form, custody_api.CustodyForm)
+    slack = json.dumps(render.custody_modal(form), ensure_ascii=False)
+    assert f"記録します（{city.short[: -len(city.pii)]}{credentials}）" in slack
+    card = teams_forms.custody_card(form).model_dump_json()
+    assert f"記録します（{credentials}）" in card
+
+    guide = TeamsCore(factory, clock=clock).help_text()
+    assert f"投稿案を作成して決裁へ（{city.approval}）" in guide
+    assert f"exempt={city.labels.replace('・', '|')}" in guide
+    assert f"公式アカウントの登録・一覧（{city.policy_items[:4]}、{city.confirmation}）" in guide
+    assert f"認証情報の管理状況と異動の引継ぎ（{credentials}）" in guide

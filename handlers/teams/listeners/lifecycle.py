@@ -18,16 +18,9 @@ from bot.interaction import info
 
 from .. import errors
 from ..convert import seen_from, to_activity
-from ..core_adapter import NOT_REGISTERED
-from ..demo import DEMO_HINT
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.lifecycle")
-
-WELCOME = (
-    "SNSガイドラインボットです。投稿前のチェック、所属長への決裁依頼、"
-    "インシデント対応をお手伝いします。`help` と送ると使い方を表示します。"
-)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -43,10 +36,8 @@ def register(app: App, deps: Deps) -> None:
             errors.report(exc, where="install")
             return
         if seen.conversation_type == "personal":
-            text = WELCOME if known else WELCOME + "\n" + NOT_REGISTERED
-            if not known and deps.core.demo:
-                text += "\n" + DEMO_HINT
             try:
+                text = await deps.call(deps.core.welcome, known=known)
                 await ctx.send(to_activity(info("ようこそ", text, kind="teams.welcome")))
             except Exception as exc:  # never a 500: the address is stored either way
                 logger.warning("welcome to %s failed: %s", seen.conversation_id, type(exc).__name__)

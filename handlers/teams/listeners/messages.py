@@ -13,10 +13,9 @@ from bot.interaction import info
 from bot.notify.messages import OutMessage
 
 from .. import errors
-from ..commands import HELP_TEXT, parse
+from ..commands import parse
 from ..convert import seen_from
 from ..core_adapter import Answer, with_registration_note
-from ..demo import DEMO_HINT
 from . import Deps
 
 logger = logging.getLogger("handlers.teams.messages")
@@ -45,15 +44,17 @@ def register(app: App, deps: Deps) -> None:
             # The first message from someone is also where we learn how to reach them.
             known = await deps.call(deps.core.remember, seen=seen)
             if command is None:
+                guide = await deps.call(deps.core.help_text)
                 answer = Answer(
                     ok=False,
-                    message=info("コマンドが認識できませんでした", HELP_TEXT, kind="error"),
+                    message=info("コマンドが認識できませんでした", guide, kind="error"),
                 )
             else:
                 logger.info("command=%s activity=%s", command.name, activity.id)
                 answer = await deps.call(deps.core.command, seen=seen, command=command)
                 if not known and command.name == "help":
-                    answer = Answer(ok=True, message=with_registration_note(answer.message))
+                    note = await deps.call(deps.core.not_registered)
+                    answer = Answer(ok=True, message=with_registration_note(answer.message, note))
             if (
                 not known
                 and deps.core.demo
@@ -62,9 +63,8 @@ def register(app: App, deps: Deps) -> None:
             ):
                 # Not in the demo directory yet: say how to become someone in it.
                 message = answer.message
-                answer = replace(
-                    answer, message=replace(message, text=f"{message.text}\n\n{DEMO_HINT}")
-                )
+                hint = await deps.call(deps.core.demo_hint)
+                answer = replace(answer, message=replace(message, text=f"{message.text}\n\n{hint}"))
         except Exception as exc:
             await _send(
                 ctx, errors.report(exc, where=f"command:{command.name if command else '?'}")

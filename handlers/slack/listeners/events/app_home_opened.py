@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import forms as neutral_forms
 from bot.custody import api as custody_api
 from bot.drafts import api as drafts_api
 from handlers.slack.render import home_view
@@ -20,11 +21,16 @@ def build_home(user_id: str, core: Core | None) -> dict:
         return home_view()
     actor = core.actor(user_id)
     mine = drafts_api.my_drafts(core.factory, actor=actor, clock=core.clock)
+    terms = neutral_forms.terms_in_force(core.factory)
     if not mine.ok:  # not in the directory: say so, keep the guide
-        return home_view(notice=mine.message.title)
+        return home_view(notice=mine.message.title, terms=terms)
     waiting = drafts_api.inbox(core.factory, actor=actor, clock=core.clock)
     custody = custody_api.home(core.factory, actor=actor, clock=core.clock)
-    return home_view([mine.message, waiting.message], cards=[*custody.handovers, *custody.records])
+    return home_view(
+        [mine.message, waiting.message],
+        cards=[*custody.handovers, *custody.records],
+        terms=terms,
+    )
 
 
 def publish_home(event: dict[str, Any], client: WebClient, core: Core | None) -> None:
