@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import Any, TypeVar
@@ -25,6 +26,20 @@ _FIELD_NAMES = {
 }
 
 
+# The ``references`` topics as the diff names them.
+_TOPIC_NAMES = {
+    "account_contact": "運用組織・連絡先の明示",
+    "publication": "公式アカウントの掲載",
+    "credentials": "認証情報の管理",
+    "records": "公文書としての管理",
+    "correction": "訂正・謝罪",
+    "comment_deletion": "書き込みの削除",
+    "incidents": "事案の対応",
+    "forbidden": "禁止事項の一覧",
+    "photo_consent": "写真・映像の了解",
+}
+
+
 def diff(old: Guideline, new: Guideline) -> list[str]:
     """Changes from ``old`` to ``new``: ``+`` added, ``-`` removed, ``~`` changed."""
     out: list[str] = []
@@ -45,10 +60,24 @@ def diff(old: Guideline, new: Guideline) -> list[str]:
     out += _keyed("決裁不要の区分", old.exemptions, new.exemptions, key=lambda e: e.label)
     for attr, label in (("account_confirmer", "開設の確認者"), ("incident_desk", "事案の窓口")):
         a, b = getattr(old, attr), getattr(new, attr)
-        if a != b:
+        if (a.title, a.org_role) != (b.title, b.org_role):
             out.append(f"~ {label}: {a.title}（{a.org_role}） → {b.title}（{b.org_role}）")
+        if a.clause != b.clause:
+            out.append(f"~ {label}の条項: {_show(a.clause)} → {_show(b.clause)}")
+        if a.form != b.form:
+            out.append(
+                f"~ {label}への届出の名称: {_show(a.form or None)} → {_show(b.form or None)}"
+            )
     out += _keyed("運用ポリシーの項目", old.policy_items, new.policy_items, key=lambda i: i.label)
     out += _keyed("事案の種別", old.incident_types, new.incident_types, key=lambda t: t.code)
+    out += _mapping(
+        "メッセージが引用する条項",
+        {_TOPIC_NAMES.get(k, k): v for k, v in old.references.items()},
+        {_TOPIC_NAMES.get(k, k): v for k, v in new.references.items()},
+    )
+    out += _keyed(
+        "個人アカウントの留意点", old.check_reminders, new.check_reminders, key=lambda r: r.clause
+    )
     out += _mapping("規則の重さ", old.rule_severity, new.rule_severity)
     for key in sorted(old.disabled_checks - new.disabled_checks):
         out.append(f"+ 内容チェックの区分 {key} を有効化")
@@ -98,5 +127,6 @@ def _summary(x: Any) -> str:
     d = asdict(x)
     for f in ("title", "name", "description", "text"):
         if d.get(f):
-            return str(d[f])[:40]
+            # A reminder's {hours} and {now} are filled in when shown: not part of a summary.
+            return re.sub(r"（[^（）]*\{[a-z_]+\}[^（）]*）|\{[a-z_]+\}", "", str(d[f]))[:40]
     return ""

@@ -248,6 +248,12 @@ def test_diff_shows_what_changed():
     assert diff(old, old) == []
     town = diff(old, load_file(TOWN_FILE))
     assert "~ 開設の確認者: 広報課長（pr_head） → 企画課長（pr_head）" in town
+    assert "~ 開設の確認者の条項: 4(2) → 2(2)" in town
+    assert "~ 開設の確認者への届出の名称: 開設届 → 開設確認申請書" in town
+    assert "~ メッセージが引用する条項 認証情報の管理: 5(10) → 3(5)" in town
+    assert "- 個人アカウントの留意点 7(2)オ" in town
+    assert any(line.startswith("+ 個人アカウントの留意点 6(1): 勤務時間中は") for line in town)
+    assert not any("事案の窓口の条項" in line for line in town)  # neither file names one
     assert (
         "- 決裁不要の区分 ア" in town
         and "+ 決裁不要の区分 甲: 災害、事故その他緊急に周知を要する情報を発信する場合" in town
