@@ -34,6 +34,9 @@ ALLOWED: tuple[tuple[str, str], ...] = (
     # APScheduler job names: the worker's log, read by operators.
     ("bot/app.py", "reminders: daily digest to"),
     ("bot/app.py", "audit: the daily copy of the head to"),
+    # A content-check category (the rules' key), looked up through the file's check:
+    # mapping (Terms.cite) for the {rights} word: an identifier, shown as the city's id.
+    ("bot/guideline/terms.py", "7(1)ク"),
 )
 
 
@@ -106,7 +109,7 @@ def scan() -> list[tuple[str, int, str]]:
 
 # Lines that still hard-code a term (issue 15, 2). Lower it as messages move to the file;
 # it must never grow.
-REMAINING = 14
+REMAINING = 13
 
 
 def test_no_message_hard_codes_the_seed_citys_terms():
