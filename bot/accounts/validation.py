@@ -18,6 +18,7 @@ from bot.guideline import terms as guideline_terms
 from bot.guideline.loader import default_guideline
 from bot.guideline.terms import Terms
 from bot.text import visible_or_empty
+from rules.shorteners import CLAUSE as SHORT_URL_CHECK  # the check's category key
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def check_url(url: str, media: Media | None, terms: Terms | None = None) -> str 
         return "登録URLの形式が正しくありません。"
     if media is None:
         return None  # the media field carries the error
-    short = _short_link(_bare_host(parts.hostname), media)
+    short = _short_link(_bare_host(parts.hostname), media, terms or _default_terms())
     if short is not None:
         return short
     if _host_on(_bare_host(parts.hostname), media.domains) is None:
@@ -225,19 +226,23 @@ def check_url(url: str, media: Media | None, terms: Terms | None = None) -> str 
     return None
 
 
-def _short_link(host: str, media: Media) -> str | None:
-    """The 5(9) refusal for the platform's own short link (lin.ee, youtu.be…), else None."""
+def _short_link(host: str, media: Media, terms: Terms) -> str | None:
+    """The 5(9) refusal for the platform's own short link (lin.ee, youtu.be…), else None;
+    it cites the clause of ``terms`` that the short-URL check enforces."""
     domain = _host_on(host, media.short_domains)
     if domain is None:
         return None
+    cited = terms.cite(SHORT_URL_CHECK) or terms.short_name
     return (
         f"{domain} は{media.name}の短縮URLのため登録できません。短縮URLは本来のリンク先が分からず、"
-        "利用者に不安を与えるおそれがあるため、原則として利用しません（5(9)）。"
+        f"利用者に不安を与えるおそれがあるため、原則として利用しません（{cited}）。"
         f"{'、'.join(media.domains)} で始まる本来のURLを入力してください。"
     )
 
 
-def check_post_url(url: str, *, media_name: str, account_url: str | None) -> str | None:
+def check_post_url(
+    url: str, *, media_name: str, account_url: str | None, terms: Terms | None = None
+) -> str | None:
     """A Japanese message if ``url`` cannot be where this account published a post, else None.
 
     https only; on the account's own platform; no short link (5(9)); and, on platforms whose
@@ -259,7 +264,7 @@ def check_post_url(url: str, *, media_name: str, account_url: str | None) -> str
     if media is None:
         return None  # a media we do not know: nothing more to compare with
     host = _bare_host(parts.hostname)
-    short = _short_link(host, media)
+    short = _short_link(host, media, terms or _default_terms())
     if short is not None:
         return short.replace("登録できません", "掲載先として記録できません")
     if _host_on(host, media.domains) is None:

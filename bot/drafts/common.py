@@ -240,7 +240,12 @@ def check_url(url: str | None, *, draft: Draft) -> str:
             f"（{MAX_URL_CHARS}文字まで）。",
             fields={"url": "URL"},
         )
-    problem = check_post_url(url, media_name=draft.account.media, account_url=draft.account.url)
+    problem = check_post_url(
+        url,
+        media_name=draft.account.media,
+        account_url=draft.account.url,
+        terms=guideline_terms.of_record(draft),
+    )
     if problem is not None:
         raise ValidationFailed(problem, fields={"url": "URL"})
     return url

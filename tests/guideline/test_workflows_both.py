@@ -625,3 +625,13 @@ def test_slack_and_teams_guides_and_forms_speak_the_files_words(bot, city, facto
     assert f"exempt={city.labels.replace('・', '|')}" in guide
     assert f"公式アカウントの登録・一覧（{city.policy_items[:4]}、{city.confirmation}）" in guide
     assert f"認証情報の管理状況と異動の引継ぎ（{credentials}）" in guide
+
+
+def test_short_url_refusal_cites_the_files_clause(bot, city):
+    short_url = "5(9)" if city.file is None else "3(4)"
+    bot.push("sato", "/draft account=kanko-x 桜まつりを4月5日に開催します。")
+    n = bot.pop("sato").draft_id
+    bot.push("yamada", f"/approve {n}")
+    bot.push("sato", f"/published {n} https://t.co/abc123")
+    refused = bot.pop("sato", kind="error")
+    assert f"原則として利用しません（{short_url}）" in refused
