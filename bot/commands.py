@@ -59,7 +59,7 @@ GRAMMARS: dict[str, Grammar] = {
 }
 
 PHOTO_CHOICES: tuple[tuple[str, str], ...] = (
-    ("none", "人物が写っていない（写真・映像なし を含む）"),
+    ("none", "人物が写っていない（写真・映像がない場合を含む）"),
     ("consented", "特定できる人物あり（本人の同意あり）"),
     ("no_consent", "特定できる人物あり（本人の同意なし）"),
 )

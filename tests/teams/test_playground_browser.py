@@ -362,3 +362,12 @@ def test_demo_tells_someone_not_in_the_directory_how_to_act_as_a_demo_person(
     stranger.open()
     stranger.say("help")
     assert all("/as" not in texts_of(card) for _, card in stranger.posted())
+
+
+def test_draft_form_photo_choice_reads_as_japanese(alex: Browser) -> None:
+    # The form's photo choice read 「人物が写っていない（写真・映像なし を含む）」: a stray
+    # space in the middle of a Japanese phrase.
+    alex.say("/draft")
+    titles = [c["title"] for i in _inputs(alex.last()) for c in i.get("choices", [])]
+    assert "人物が写っていない（写真・映像がない場合を含む）" in titles
+    assert not any(" " in t for t in titles if "人物" in t)
