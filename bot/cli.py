@@ -31,6 +31,7 @@ from bot.directory.service import describe
 from bot.errors import BotError
 from bot.feedback import cli as feedback_cli
 from bot.guideline import cli as guideline_cli
+from bot.guideline import terms as guideline_terms
 from bot.incidents import cli as incidents_cli
 from bot.scheduler import cli as scheduler_cli
 from bot.tenancy import DEFAULT_TENANT, Tenant, TenantError, acting_for, check_tenant_id
@@ -78,9 +79,11 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
         return 0
     for p in report.problems:
         print(f"{p.where()}: {PROBLEM_LABELS.get(p.kind, p.kind)}: {p.detail}")
+    with factory() as session:
+        desk = guideline_terms.in_force(session).incident_desk
     print(
         f"監査ログに {len(report.problems)} 件の不整合があります。記録を書き換えた経緯を確認し、"
-        "情報政策課に報告してください。",
+        f"{desk}に報告してください。",
         file=sys.stderr,
     )
     return 1

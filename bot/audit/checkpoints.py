@@ -24,6 +24,7 @@ from bot.audit.models import AuditCheckpoint, AuditEvent
 from bot.audit.service import GENESIS, _utc_iso
 from bot.audit.verify import Head, Problem, check
 from bot.clock import Clock, SystemClock, format_jst
+from bot.guideline import terms as guideline_terms
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import enqueue
@@ -142,8 +143,11 @@ def checkpoint_or_head(
     return PublishedHead.of(cp), None
 
 
-def head_message(head: PublishedHead, *, unsigned_reason: str | None = None) -> OutMessage:
-    """The daily message to 情報政策課 that keeps a copy of the head outside the database."""
+def head_message(
+    head: PublishedHead, *, records: str, unsigned_reason: str | None = None
+) -> OutMessage:
+    """The daily message to 情報政策課 that keeps a copy of the head outside the database;
+    ``records`` is the guideline's clause on records (``Terms.ref("records")``, 5(11))."""
     fields = [
         Field("件数", f"{head.seq}件"),
         Field("ヘッド", head.head),
@@ -152,7 +156,7 @@ def head_message(head: PublishedHead, *, unsigned_reason: str | None = None) -> 
     if head.signature:
         fields += [Field("署名鍵", str(head.key_id)), Field("署名", head.signature)]
     text = (
-        "監査ログ（公文書の記録、5(11)）の現在の末尾です。このメッセージは、記録が後から"
+        f"監査ログ（公文書の記録、{records}）の現在の末尾です。このメッセージは、記録が後から"
         "消されたり書き換えられたりしていないことを確かめるための控えですので、削除しないで"
         "ください。確認するときは python -m bot audit verify --expect-head "
         f"{head.head} を実行します。"
@@ -177,7 +181,11 @@ def publish_head(
     day = format_jst(clock.now()).split(" ")[0]
     return enqueue(
         session,
-        message=head_message(head, unsigned_reason=unsigned),
+        message=head_message(
+            head,
+            records=guideline_terms.in_force(session).ref("records"),
+            unsigned_reason=unsigned,
+        ),
         to_channel=channel,
         dedupe_key=f"audit.head:{day}",
         clock=clock,

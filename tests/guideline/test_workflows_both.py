@@ -635,3 +635,13 @@ def test_short_url_refusal_cites_the_files_clause(bot, city):
     bot.push("sato", f"/published {n} https://t.co/abc123")
     refused = bot.pop("sato", kind="error")
     assert f"原則として利用しません（{short_url}）" in refused
+
+
+def test_the_audit_heads_daily_copy_cites_the_files_records_clause(bot, city, factory, clock):
+    from bot.audit.checkpoints import publish_head
+
+    records = "5(11)" if city.file is None else "3(6)"
+    with factory() as s:
+        row = publish_head(s, channel="info_policy", clock=clock)
+        assert row is not None
+        assert f"監査ログ（公文書の記録、{records}）の現在の末尾です" in row.message["text"]
