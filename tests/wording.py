@@ -232,6 +232,7 @@ def english_words(text: str) -> list[str]:
     for pattern in (
         _PROGRAM,
         _PATH,
+        _BASE64,  # before _FILE: a key or a signature may contain "/"
         _FILE,
         _QUOTED,
         _DATETIME,
@@ -251,7 +252,6 @@ def english_words(text: str) -> list[str]:
         _CHECKBOX,
         _ENV,
         _CODEPOINT,
-        _BASE64,
         _RECORDED,
     ):
         text = pattern.sub(" ", text)
