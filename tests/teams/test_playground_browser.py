@@ -261,10 +261,25 @@ def test_approve_typed_with_an_ideographic_space_decides_and_updates_the_card(
     assert "承認しました" in texts_of(megan.last())
     # The request itself is replaced in place (no second card in her chat for it) …
     views = Views(stub, request_id, request)
-    assert "【承認済み】" in texts_of(views.of(MEGAN["id"]))
+    _assert_decided(stub, views, request_id, "【承認済み】", "承認しました")
     assert len(megan.posted()) == cards_before + 2  # the refusal and the receipt only
     # … and the author is told, with the next step.
     assert "は承認されました" in texts_of(alex.last())
+
+
+def _assert_decided(
+    stub: StubConnector, views: Views, request_id: str, title: str, receipt: str
+) -> None:
+    """The request is replaced in place for everyone; the 所属長 sees the decision.
+
+    Teams shows the clicker whichever came last: the card of the invoke response (the
+    receipt) or the ``PUT`` of the message (the decided request). Which comes last depends
+    on the outbox's timing, so either is accepted for her; the ``PUT`` itself must say it.
+    """
+    puts = [card_of(c) for c in stub.of("PUT") if c.path.endswith(f"/activities/{request_id}")]
+    assert puts and title in texts_of(puts[-1]) and "actions" not in puts[-1]
+    seen = texts_of(views.of(MEGAN["id"]))
+    assert title in seen or receipt in seen
 
 
 def test_blank_reason_from_the_show_card_is_refused_and_the_card_stays(
@@ -292,7 +307,7 @@ def test_blank_reason_from_the_show_card_is_refused_and_the_card_stays(
         reason="開催日時と会場を明記してください。",
     )
     assert answer["type"] == "application/vnd.microsoft.card.adaptive"
-    assert "【差し戻し済み】" in texts_of(views.of(MEGAN["id"]))
+    _assert_decided(stub, views, request_id, "【差し戻し済み】", "差し戻しました")
     assert "理由: 開催日時と会場を明記してください。" in texts_of(alex.last())
 
 
