@@ -71,19 +71,8 @@ def _required(items: list[Any]) -> frozenset[str] | None:
     av: Any
     for op, av in items:
         cand: frozenset[str] | None = None
-        if op is C.LITERAL:
-            cand = frozenset({chr(av)})
-        elif op is C.IN:
-            chars: set[str] = set()
-            for iop, iav in av:
-                if iop is C.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is C.RANGE and iav[1] - iav[0] <= 64:
-                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-                else:
-                    chars = set()
-                    break
-            cand = frozenset(chars) if chars else None
+        if op is C.LITERAL or op is C.IN:
+            cand = _char_set(op, av)
         elif op is C.SUBPATTERN:
             if not av[1] & re.IGNORECASE:  # (?i:…) literals match other cases too
                 cand = _required(list(av[3]))
