@@ -33,18 +33,9 @@ from handlers.teams.core_adapter import TeamsCore
 
 from .conftest import INFO_POLICY_CHANNEL
 from .harness import PAYLOADS, Bot, LoopThread, StubConnector, Views, card_of, texts_of
+from .test_playground_session import ALEX, MEGAN  # the Playground's default users
 
 CAPTURED = PAYLOADS / "playground"
-ALEX = {
-    "id": "user-id-0",
-    "name": "Alex Wilber",
-    "aadObjectId": "00000000-0000-0000-0000-0000000000020",
-}
-MEGAN = {
-    "id": "user-id-1",
-    "name": "Megan Bowen",
-    "aadObjectId": "00000000-0000-0000-0000-0000000000021",
-}
 _ids = itertools.count(1)
 
 
