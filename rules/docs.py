@@ -51,7 +51,10 @@ marks, mathematical digits); one or two spaces between kana/kanji are dropped (�
 around them) are defanged; a domain spelt one letter at a time (`t i n y u r l . c o m`) is
 joined up, and an IPv4 address written with 。 gets its dots; a word spelt one kana at a time
 between 「・」 (よ・て・い・か・か・く) is closed up, and a line of two or three kanji alone is
-joined to the word it was split from on the next line (内部⏎資料); for number
+joined to the word it was split from on the next line (内部⏎資料); a line break between
+two kana/kanji is dropped when the few characters around it, tokenized joined up, have a
+morpheme running across it (決⏎まって, 教⏎団, 出たら⏎しい), and one inside a label of a host
+name is dropped when a known top-level domain ends it (vpn.city.exa⏎mple.lg.jp); for number
 rules, kanji numerals become digits (〇九〇 → 090, 二十三 → 23) and hyphen look-alikes between
 digits (including ・) become `-`. Lexicon terms are expanded once, at load time, into their evasive
 spellings (katakana for three-kana terms, either kana script for longer ones, look-alike kanji

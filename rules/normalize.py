@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from .tokens import tokenize
+
 __all__ = ["View", "build_views", "is_invisible", "normalize_plain", "variants"]
 
 # Characters that render as nothing (or only steer rendering) and are used to split words
@@ -497,6 +499,35 @@ _SPLIT_WORD_RE = re.compile(r"(?:^|(?<=\n))[一-龥]{1,3}\n(?=[一-龥])", re.MU
 # 「https://bit.\nly/3mm…」: a line break right after a dot inside a link's host name (joined
 # only when a known top-level domain and a path follow).
 _URL_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9]\.)\n(?=([a-z]{2,24})/)")
+# 「vpn.city.exa\nmple.lg.jp/…」: a line break inside one label of a host name (a dotted run
+# before it, a dotted run ending in a known top-level domain after it).
+_HOST_BREAK_RE = re.compile(
+    r"(?<![A-Za-z0-9.\-])(?:[A-Za-z0-9\-]+\.)+[A-Za-z0-9\-]+\n[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
+    r"\.([a-z]{2,24})(?![A-Za-z0-9\-])"
+)
+# 「まだ決\nまってない」「教\n団」「出たら\nしい」: a line break between two kana/kanji that cuts
+# one morpheme in two. The few characters on each side are tokenized joined up; the break is
+# dropped only when a morpheme runs across it (a break between two words stays).
+_MID_BREAK_RE = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
+_MID_WINDOW = 6
+_CJK_SET = re.compile(rf"[{_CJK}]")
+
+
+def _mid_break(m: re.Match[str]) -> str:
+    text, i = m.string, m.start()
+    a = i
+    while a > 0 and i - a < _MID_WINDOW and _CJK_SET.match(text, a - 1):
+        a -= 1
+    b = i + 1
+    while b < len(text) and b - i - 1 < _MID_WINDOW and _CJK_SET.match(text, b):
+        b += 1
+    k = i - a
+    for t in tokenize(text[a:i] + text[i + 1 : b]):
+        if t.start < k < t.end:
+            return ""
+    return "\n"
+
+
 _CJK_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 # 「暗 証 番 号 は 8 8 2 0」: a number spelt out one digit at a time (four or more digits).
 _DIGIT_SPACED_RE = re.compile(r"(?<![0-9A-Za-z.,:/])[0-9](?: [0-9]){3,}(?![0-9A-Za-z.,:/])")
@@ -529,6 +560,14 @@ def _evasions(view: View) -> View:
         view = substitute(view, _SPLIT_WORD_RE, lambda m: m.group().replace("\n", ""))
         if ".\n" in view.text:
             view = substitute(view, _URL_BREAK_RE, lambda m: "" if m.group(1) in _TLDS else "\n")
+        if "." in view.text:
+            view = substitute(
+                view,
+                _HOST_BREAK_RE,
+                lambda m: m.group().replace("\n", "") if m.group(1) in _TLDS else m.group(),
+            )
+        if _MID_BREAK_RE.search(view.text):
+            view = substitute(view, _MID_BREAK_RE, _mid_break)
     return view
 
 
