@@ -13,7 +13,10 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from bot import logsafe, tenant_cli
 from bot.accounts import cli as accounts_cli
@@ -21,20 +24,28 @@ from bot.app import Adapters, wire
 from bot.audit import check
 from bot.audit.checkpoints import checkpoint_or_head
 from bot.audit.service import PROBLEM_LABELS, export, iter_events
-from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe, os_error
+from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe, fill_help, os_error
 from bot.clock import JST, SystemClock
 from bot.config import get_settings
 from bot.custody.cli import add_transfer_command
-from bot.db import configured_sessionmaker, transaction, upgrade
+from bot.db import configured_sessionmaker, make_engine, make_sessionmaker, transaction, upgrade
 from bot.directory.loader import load_file
 from bot.directory.service import describe
 from bot.errors import BotError
 from bot.feedback import cli as feedback_cli
 from bot.guideline import cli as guideline_cli
 from bot.guideline import terms as guideline_terms
+from bot.guideline.loader import default_guideline
 from bot.incidents import cli as incidents_cli
 from bot.scheduler import cli as scheduler_cli
-from bot.tenancy import DEFAULT_TENANT, Tenant, TenantError, acting_for, check_tenant_id
+from bot.tenancy import (
+    DEFAULT_TENANT,
+    Tenant,
+    TenantError,
+    acting_for,
+    check_tenant_id,
+    tenant_session,
+)
 
 log = logging.getLogger("bot")
 
@@ -272,7 +283,9 @@ def _parse_now(value: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=JST)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(terms: guideline_terms.Terms | None = None) -> argparse.ArgumentParser:
+    """Every command; the help texts speak the words of ``terms`` (the tenant's guideline
+    in force when ``--help`` is asked for, ``_help_terms``), else the shipped default's."""
     parser = JapaneseArgumentParser(
         prog="python -m bot",
         description="SNS ガイドライン運用ボット（コマンドを省くとローカルコンソールが起動します）",
@@ -288,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     audit = sub.add_parser(
-        "audit", help="公開記録（5(11)）の検証と書き出し", description="公開記録（5(11)）"
+        "audit", help="公開記録（{records}）の検証と書き出し", description="公開記録（{records}）"
     ).add_subparsers(dest="audit_command", required=True, metavar="操作")
     ver = audit.add_parser(
         "verify",
@@ -372,7 +385,37 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         module.add_commands(sub)
     _add_tenant_option(parser)
+    fill_help(parser, (terms or guideline_terms.of(default_guideline())).fill)
     return parser
+
+
+def _help_terms(argv: Sequence[str]) -> guideline_terms.Terms | None:
+    """The terms ``--help`` speaks: the guideline in force for the ``--tenant`` named (or
+    the default tenant) in the configured database; None (the shipped default file) when
+    that database is absent or cannot be read. ``--help`` never creates a database."""
+    tenant = DEFAULT_TENANT
+    for i, arg in enumerate(argv):
+        if arg == "--tenant" and i + 1 < len(argv):
+            tenant = argv[i + 1]
+        elif arg.startswith("--tenant="):
+            tenant = arg.split("=", 1)[1]
+    url = get_settings().database_url
+    try:
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite" and not (
+            parsed.database and Path(parsed.database).is_file()
+        ):
+            return None
+        check_tenant_id(tenant)
+        engine = make_engine(url)
+        try:
+            with tenant_session(make_sessionmaker(engine), tenant) as session:
+                return guideline_terms.in_force(session)
+        finally:
+            engine.dispose()
+    except Exception:  # no schema yet, unreachable, a malformed id: the shipped file's words
+        log.debug("--help: guideline in force not readable", exc_info=True)
+        return None
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
@@ -390,8 +433,8 @@ def main(argv: Sequence[str] | None = None, *, adapters: Adapters | None = None)
 
 
 def _main(argv: Sequence[str] | None, adapters: Adapters | None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_help_terms(argv) if {"-h", "--help"} & set(argv) else None)
     commands = _subcommands(parser)
     if not commands & set(argv) and not {"-h", "--help"} & set(argv):
         # No command: the local console, the embedded default (``python -m bot --script F``).

@@ -43,7 +43,7 @@ def add_commands(subparsers: Any) -> None:
     sub = accounts.add_subparsers(dest="accounts_command", required=True, metavar="操作")
     pub = sub.add_parser(
         "publish",
-        help="市ホームページに掲載する確認済みの公式アカウント一覧を書き出す（4(2)、5(5)）",
+        help="市ホームページに掲載する確認済みの公式アカウント一覧を書き出す（{confirmation+publication}）",
     )
     pub.add_argument("--format", choices=("html", "csv"), default="html", help="形式（既定: html）")
     pub.add_argument(

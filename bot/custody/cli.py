@@ -150,7 +150,8 @@ def add_transfer_command(directory: Any) -> None:
 def add_custody_command(accounts: Any) -> None:
     """``accounts custody`` (the ``accounts`` sub-parsers are built in bot.accounts.cli)."""
     cmd = accounts.add_parser(
-        "custody", help="全公式アカウントの認証情報の管理状況を書き出す（内部監査用、5(10)）"
+        "custody",
+        help="全公式アカウントの認証情報の管理状況を書き出す（内部監査用、{credentials}）",
     )
     cmd.add_argument("--format", choices=("csv",), default="csv", help="形式（既定: csv）")
     cmd.add_argument("-o", "--output", metavar="ファイル", help="書き出し先（省くと標準出力）")

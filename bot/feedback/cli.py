@@ -144,15 +144,15 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """``rules feedback|allowances|allow|revoke``."""
     rules = sub.add_parser(
-        "rules", help="内容チェックへの誤検知の申し出と許容設定（情報政策課）"
+        "rules", help="内容チェックへの誤検知の申し出と許容設定（{desk}）"
     ).add_subparsers(dest="rules_command", required=True)
-    fb = rules.add_parser("feedback", help="誤検知の申し出と所属長の判断を規則ごとに表示")
+    fb = rules.add_parser("feedback", help="誤検知の申し出と{approver}の判断を規則ごとに表示")
     fb.add_argument("--json", action="store_true", help="JSON で出力")
     fb.set_defaults(handler=_cmd_feedback)
     ls = rules.add_parser("allowances", help="許容設定の一覧")
     ls.add_argument("--all", action="store_true", help="取り消したものも表示")
     ls.set_defaults(handler=_cmd_allowances)
-    allow = rules.add_parser("allow", help="許容設定を登録（情報政策課の担当者のみ）")
+    allow = rules.add_parser("allow", help="許容設定を登録（{desk}の担当者のみ）")
     allow.add_argument(
         "--actor", required=True, metavar="担当者", help="登録する担当者の名簿上のハンドル"
     )
@@ -166,7 +166,7 @@ def add_commands(sub: Any) -> None:
     allow.add_argument("--draft", type=int, metavar="番号", help="申し出のあった下書きの番号")
     allow.add_argument("--rule", metavar="規則", help="申し出の対象の規則名")
     allow.set_defaults(handler=_cmd_allow)
-    revoke = rules.add_parser("revoke", help="許容設定を取り消す（情報政策課の担当者のみ）")
+    revoke = rules.add_parser("revoke", help="許容設定を取り消す（{desk}の担当者のみ）")
     revoke.add_argument("id", type=int, metavar="番号", help="許容設定の番号")
     revoke.add_argument(
         "--actor", required=True, metavar="担当者", help="取り消す担当者の名簿上のハンドル"
