@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from .argparse_ja import JapaneseArgumentParser, os_error
 from .checker import Checker
 from .config import Config
 from .data import DataError
-from .model import Report, line_col
+from .model import CLAUSES, Report, line_col
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
 _STAT_HELP = "統計的な判定（学習した分類器）も行う（既定。環境変数 GUIDELINE_RULES_STATISTICAL=0 を打ち消す）"
@@ -32,10 +33,17 @@ def _config(args: argparse.Namespace) -> Config | None:
     return config.extend(statistical=True) if args.statistical else config
 
 
+def _checked_groups() -> str:
+    """「7(1)・7(2)・5(8)・5(9)」: the groups of the categories the check reports (its own
+    keys, ``CLAUSES``, the seed numbering its findings cite; the bot shows a city's ids)."""
+    groups = (re.match(r"\d+\(\d+\)", c) for c in CLAUSES)
+    return "・".join(dict.fromkeys(m.group(0) for m in groups if m))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = JapaneseArgumentParser(
         prog="python -m rules",
-        description="ソーシャルメディアガイドライン（7(1)・5(9)・7(2)）の内容チェック",
+        description=f"ソーシャルメディアガイドライン（{_checked_groups()}）の内容チェック",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{check,eval,docs}")
     chk = sub.add_parser("check", help="ファイルの文章をチェックする（FILE を省略すると標準入力）")
