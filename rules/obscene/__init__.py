@@ -4,13 +4,16 @@ An editable lexicon (``obscene_terms.tsv``): explicit terms block, sexual wordin
 reviewed, and health-education sentences (性感染症の予防, 性教育) stay quiet. Sexual
 wording said with desire or about someone's body (「おっぱい大きい」「エロいことしたい」) blocks.
 A lexicon word with one character masked by a symbol (「エ□動画」) blocks: masking shows the
-writer knew the word.
+writer knew the word. Sexual material or a service offered, handed round or paid for in the
+sentence of a kept hit or the next one (「欲しい人DMください」「お手当5万」) joins the hit's
+finding and blocks; peeping where people undress or bathe is reviewed.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..context import Context
@@ -28,7 +31,8 @@ TERM = RuleDoc(
     title="わいせつな語",
     what="露骨な性的表現（block）と性的な表現（review）を辞書で見つけます。一文字を記号で伏せた語"
     "（ソ〇プ）と、業種の語を使わずに性的なサービスをする店を説明する文（女性が〜してくれる店）も"
-    "見つけます。",
+    "見つけます。性的な語の文（またはその次の文）で動画の配布・相手の募集・金銭の提示（欲しい人DMください、"
+    "お手当〜万）をしていれば、その部分まで含めて block します。",
     why="わいせつな内容は掲載できません。",
     example="（露骨な性的表現を含む文）",
     use_instead="削除してください。保健・性教育の案内なら医学的な用語で書いてください。",
@@ -75,6 +79,9 @@ class Masked:
     body: Cue
     leer: Cue
     boast: Cue
+    peep: Cue
+    offer: Cue
+    relish: Cue
 
 
 def load(files: DataFiles) -> Masked:
@@ -87,7 +94,10 @@ def load(files: DataFiles) -> Masked:
         for i in range(len(term)):
             if not term[i].isspace():
                 forms.setdefault(term[:i] + "●" + term[i + 1 :], term)
-    cues = files.cues("obscene/services.tsv", ("service", "exempt", "body", "leer", "boast"))
+    cues = files.cues(
+        "obscene/services.tsv",
+        ("service", "exempt", "body", "leer", "boast", "peep", "offer", "relish"),
+    )
     return Masked(
         forms,
         tuple(sorted({len(k) for k in forms})),
@@ -96,6 +106,9 @@ def load(files: DataFiles) -> Masked:
         cues["body"],
         cues["leer"],
         cues["boast"],
+        cues["peep"],
+        cues["offer"],
+        cues["relish"],
     )
 
 
@@ -138,12 +151,19 @@ def _services(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
     hits = [(m.start(), m.end()) for m in d.service.finditer(text)]
     hits += [(m.start(), m.end()) for m in d.boast.finditer(text)]
-    # a leering remark: someone's body or underwear and the writer's desire, in one sentence
+    hits += [(m.start(), m.end()) for m in d.peep.finditer(text)]
+    # a leering remark: someone's body or underwear and the writer's desire, in one sentence;
+    # the writer's relish said in the next sentence joins it
     for m in d.body.finditer(text):
         s, e = ctx.sentence(m.start(), m.end())
         leer = d.leer.search(text, s, e)
         if leer is not None:
-            hits.append((min(m.start(), leer.start()), max(m.end(), leer.end())))
+            end = max(m.end(), leer.end())
+            if e < len(text):
+                relish = d.relish.search(text, e, ctx.sentence(e)[1])
+                if relish is not None:
+                    end = relish.end()
+            hits.append((min(m.start(), leer.start()), end))
     for a, b in hits:
         if d.service_exempt.search(ctx.sentence_text(a, b)):
             continue
@@ -158,6 +178,41 @@ def _services(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def follow(ctx: Context, hits: Sequence[Finding]) -> Iterator[Finding]:
+    """Sexual material or a service offered, handed round or paid for (「欲しい人DMください」
+    「お手当5万」「ホテル代は出します」「リンク貼っとく」) in the sentence of a kept lexicon hit
+    or in the one after it: the offer joins the hit's finding."""
+    d: Masked = ctx.data(FAMILY.name)
+    text = ctx.norm.text
+    starts: list[int] | None = None
+    done = -1
+    for f in hits:
+        if f.rule != TERM.id or f.severity not in ("block", "review"):
+            continue
+        if starts is None:
+            starts = ctx.norm.starts
+        a = bisect.bisect_left(starts, f.start)
+        b = bisect.bisect_left(starts, f.end)
+        if a <= done or b > len(text):
+            continue
+        _, e = ctx.sentence(a, max(a + 1, b))
+        if e < len(text):
+            e = ctx.sentence(e)[1]
+        offer = d.offer.search(text, b, e)
+        if offer is None or d.service_exempt.search(text, a, e):
+            continue
+        done = offer.end()
+        yield ctx.finding(
+            ctx.norm,
+            a,
+            offer.end(),
+            rule=TERM.id,
+            clause=CLAUSE,
+            severity="block",
+            message=TERM.format(ctx.display(ctx.norm, a, offer.end())),
+        )
+
+
 FAMILY = Family(
     name="obscene",
     clause=CLAUSE,
@@ -167,4 +222,5 @@ FAMILY = Family(
     adjust=adjust,
     load=load,
     scan=scan,
+    follow=follow,
 )
