@@ -59,7 +59,10 @@ def load(files: DataFiles) -> PersonalData:
 
 def scan(ctx: Context) -> Iterator[Finding]:
     """All 7(1)エ personal-information findings."""
-    yield from phones.scan(ctx)
+    numbers = list(phones.scan(ctx))
+    yield from numbers
+    yield from people.beside_contact(ctx, numbers)
+    yield from people.identified_by_home(ctx)
     yield from emails.scan(ctx)
     yield from addresses.scan(ctx)
     yield from birth_dates.scan(ctx)

@@ -1,14 +1,18 @@
 """People identified by more than a name (7(1)エ): a child with school, grade or age, a
 person's illness, a bank account with its holder, a name given as 「お名前は〜」.
 
+Also: the named holder of a phone number or My Number reported beside it, a home given by its
+room number (「…203号室の80代女性」), a suspect given by home and occupation (also 7(1)コ).
+
 These are constructions over the sentence: a person (UniDic 人名 tokens, or a kana name
 in quotes, with or without an honorific) next to what makes them identifiable.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..context import Context
 from ..cues import Cue
@@ -19,6 +23,11 @@ from .rule_docs import CLAUSE, NAMED_PERSON
 # A given name the tagger did not tag as one may sit between surname and honorific (山崎蒼くん).
 # So may a given name in kana (田中ひなさん).
 _HONORIFIC_AFTER = re.compile(r"(?:[一-龥]{0,2}?|[ぁ-ゖ]{2,3})(?:くん|君|ちゃん|さん|様|さま|氏)")
+# A bare name marked as a person by what follows (「小西って男」「佐藤という女」).
+_PERSON_MARKER_AFTER = re.compile(
+    r"(?:って|という|っていう)(?:男|女|人|奴|やつ|ヤツ|子|おっさん|おばさん|ばあさん|じいさん)"
+)
+_HONORIFIC_OR_MARKER = re.compile(rf"{_HONORIFIC_AFTER.pattern}|{_PERSON_MARKER_AFTER.pattern}")
 # School and grade, or age: 「〇〇小2年の」「中学3年」「（11歳）」「4さい」
 _SCHOOL = re.compile(
     r"(?:小学校|中学校|高等学校|高校|保育園|幼稚園|こども園)\s?(?:[0-9]{1,2}\s?年(?!生まれ)|の)"
@@ -36,7 +45,7 @@ _AGE = re.compile(
 # 3番9号）」「吉田さんの年収が…」「近藤さんの血糖値が…」.
 _PRIVATE_DETAIL = re.compile(
     r"[0-9]+丁目|[0-9]+番地|[0-9]+番[0-9]+号|年収|所得|収入|給料|貯金|借金|滞納|負債|"
-    r"血糖値|血圧|検査結果|検査値|体重|病歴|通院"
+    r"血糖値|血圧|検査結果|検査値|体重|病歴|通院|前科|逮捕歴|犯罪歴|服役|刑務所"
 )
 # Where someone lives, just before the name or in brackets after it: 「北野町三丁目の佐伯さん」
 # 「団地4号棟の吉岡さん」「清水さん（白樺町在住の70代）」. A name with its home is personal
@@ -69,7 +78,8 @@ _REACH = 30  # characters either side of the name within which the sentence's de
 _QUOTED_KANA_NAME = re.compile(r"「([ぁ-んァ-ヴー]{2,8}[\s　]?[ぁ-んァ-ヴー]{1,8})」")
 _NAME_GIVEN = re.compile(r"(?:お名前|名前|氏名|児童名|本名)(?:は|:|：)\s?")
 _ILLNESS = re.compile(
-    r"糖尿病|がん|癌|うつ病|鬱病|精神疾患|認知症|統合失調症|HIV|エイズ|妊娠|流産|不妊|入院|"
+    r"糖尿|痛風|高血圧|心臓病|脳梗塞|肝炎|性病|適応障害|パニック障害|双極性障害|心療内科|精神科|"
+    r"がん|癌|うつ病|鬱病|精神疾患|認知症|統合失調症|HIV|エイズ|妊娠|流産|不妊|入院|"
     r"手術|持病|難病|発達障害|障害者手帳|要精密検査|精密検査|再検査|診断され|病気療養|療養中|休職|"
     r"血糖値|血圧が|病院に運ばれ|救急搬送"
 )
@@ -144,12 +154,29 @@ def _kana_children(ctx: Context) -> Iterator[Finding]:
         yield from _person(ctx, start, m.end(), portrait)
 
 
-def _name_runs(tokens: list[Token]) -> list[tuple[int, int, int, int]]:
-    """(first index, end index, start, end) of each run of 人名 tokens."""
+# An honorific right after it makes a place-name token a surname (「同級生の山口くん」).
+_HONORIFIC_ONLY = re.compile(r"くん|君|ちゃん|さん|様|さま|氏")
+
+
+def _is_name(tokens: list[Token], i: int, text: str) -> bool:
+    tok = tokens[i]
+    if tok.is_person_name:
+        return True
+    return (
+        tok.pos2 == "固有名詞"
+        and tok.pos3 == "地名"
+        and _HONORIFIC_ONLY.match(text, tok.end) is not None
+        and (i == 0 or tokens[i - 1].surface in ("の", "、", "は", "が", "と"))
+    )
+
+
+def _name_runs(tokens: list[Token], text: str = "") -> list[tuple[int, int, int, int]]:
+    """(first index, end index, start, end) of each run of 人名 tokens (and of a place-name
+    token an honorific makes a surname)."""
     out, i = [], 0
     while i < len(tokens):
-        if tokens[i].is_person_name:
-            j = i
+        if _is_name(tokens, i, text):
+            j = i + 1
             while j < len(tokens) and tokens[j].is_person_name:
                 j += 1
             out.append((i, j, tokens[i].start, tokens[j - 1].end))
@@ -190,7 +217,7 @@ def _widen(
     text = ctx.norm.text
     s, e = sentence
     a, b = lo, hi
-    for rx in (_LIFE, _ILLNESS):
+    for rx in (_LIFE, _ILLNESS, _TROUBLE_NEXT):
         for m in rx.finditer(text, max(s, a - _REACH), min(e, b + _REACH)):
             lo, hi = min(lo, m.start()), max(hi, m.end())
     if after is not None and not _HONORIFIC_AFTER.search(text, *after):
@@ -315,10 +342,10 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 continue
         tokens = [t for t in ctx.tokens_in(s, e) if s <= t.start and t.end <= e]
         done_to = s  # a list of people (「…ちゃん（5歳）、…さん（68歳）」): each one is reported
-        for i, j, a, b in _name_runs(tokens):
+        for i, j, a, b in _name_runs(tokens, text):
             if a < done_to:
                 continue
-            hon = _HONORIFIC_AFTER.match(text, b)
+            hon = _HONORIFIC_OR_MARKER.match(text, b)
             end = hon.end() if hon else b
             full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
             if not (hon or full):
@@ -360,3 +387,66 @@ def scan(ctx: Context) -> Iterator[Finding]:
             if ill_here and hon and ill_here.start() - end <= 30 and ill_here.start() >= end:
                 yield _finding(ctx, a, ill_here.end())
                 break
+
+
+# A person named right beside their own phone or My Number (「中村美咲さん（090-…）」「0263-…、
+# 長男の小池忠まで」「…1290（宮本様）」): the name is reported with the number.
+_CONTACT_REACH = 16
+_CONTACT_RULES = frozenset({"pii.mobile-phone", "pii.landline-phone", "pii.my-number"})
+
+
+def beside_contact(ctx: Context, found: Sequence[Finding]) -> Iterator[Finding]:
+    """The named holder of a phone number or My Number reported in the same sentence."""
+    hits = [f for f in found if f.rule in _CONTACT_RULES and f.severity in ("block", "review")]
+    if not hits:
+        return
+    text = ctx.norm.text
+    starts = ctx.norm.starts
+    done: set[tuple[int, int]] = set()
+    for f in hits:
+        a = bisect.bisect_left(starts, f.start)
+        b = bisect.bisect_left(starts, f.end)
+        s, e = ctx.sentence(a, max(a + 1, b))
+        lo, hi = max(s, a - _CONTACT_REACH), min(e, b + _CONTACT_REACH)
+        tokens = [t for t in ctx.tokens_in(lo, hi) if lo <= t.start and t.end <= hi]
+        for i, j, na, nb in _name_runs(tokens, text):
+            hon = _HONORIFIC_AFTER.match(text, nb)
+            full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
+            if not (hon or full) or (na, nb) in done:
+                continue
+            done.add((na, nb))
+            yield _finding(ctx, na, hon.end() if hon else nb, severity=f.severity)
+
+
+# A home given by its room (「〇〇ハイツ203号室の80代女性」): the person is identified.
+_ROOM_PERSON = Cue(
+    r"[0-9]{2,4}\s?号室の[^。\n、]{0,8}?(?:[0-9]{1,3}\s?(?:代|歳|才)|男性|女性|男の子|女の子|住人|"
+    r"入居者|方|お年寄り|高齢者|おばあ|おじい|ご夫婦|ご家族|世帯)"
+)
+_ROOM_QUIET = re.compile(r"庁舎|本庁|会議|窓口|受付|相談室|教室|研修室|集会所|センター")
+# A suspect placed by home and occupation or age (「容疑者は〇〇町の自営業の人」): personal
+# information, and what an investigation has not made public (7(1)コ).
+_SUSPECT = Cue(
+    r"(?:容疑者|被疑者|犯人|加害者)(?:は|が|って)[^。\n]{0,20}?(?:町|地区|丁目|在住|市内|近所)[^。\n]{0,10}?"
+    r"(?:自営業|会社員|無職|公務員|職員|アルバイト|学生|[0-9]{1,3}\s?(?:代|歳)|男|女|人)"
+)
+_SUSPECT_QUIET = re.compile(r"逮捕されました|発表|報道|警察によると|ご注意|お気をつけ")
+
+
+def identified_by_home(ctx: Context) -> Iterator[Finding]:
+    """A person given by their room number, a suspect given by home and occupation."""
+    text = ctx.norm.text
+    for m in _ROOM_PERSON.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _ROOM_QUIET.search(text, s, e):
+            continue
+        a = m.start()
+        while a > s and text[a - 1] not in "、。，,（(「『 \n":
+            a -= 1
+        yield _finding(ctx, a, m.end())
+    for m in _SUSPECT.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _SUSPECT_QUIET.search(text, s, e):
+            continue
+        yield _finding(ctx, m.start(), m.end())
+        yield _finding(ctx, m.start(), m.end(), clause="7(1)コ")
