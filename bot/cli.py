@@ -13,10 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 from bot import logsafe, tenant_cli
 from bot.accounts import cli as accounts_cli
@@ -28,7 +25,7 @@ from bot.cliutil import JapaneseArgumentParser, exit_quietly_on_closed_pipe, fil
 from bot.clock import JST, SystemClock
 from bot.config import get_settings
 from bot.custody.cli import add_transfer_command
-from bot.db import configured_sessionmaker, make_engine, make_sessionmaker, transaction, upgrade
+from bot.db import configured_sessionmaker, transaction, upgrade
 from bot.directory.loader import load_file
 from bot.directory.service import describe
 from bot.errors import BotError
@@ -44,7 +41,6 @@ from bot.tenancy import (
     TenantError,
     acting_for,
     check_tenant_id,
-    tenant_session,
 )
 
 log = logging.getLogger("bot")
@@ -399,23 +395,11 @@ def _help_terms(argv: Sequence[str]) -> guideline_terms.Terms | None:
             tenant = argv[i + 1]
         elif arg.startswith("--tenant="):
             tenant = arg.split("=", 1)[1]
-    url = get_settings().database_url
     try:
-        parsed = sa.engine.make_url(url)
-        if parsed.get_backend_name() == "sqlite" and not (
-            parsed.database and Path(parsed.database).is_file()
-        ):
-            return None
         check_tenant_id(tenant)
-        engine = make_engine(url)
-        try:
-            with tenant_session(make_sessionmaker(engine), tenant) as session:
-                return guideline_terms.in_force(session)
-        finally:
-            engine.dispose()
-    except Exception:  # no schema yet, unreachable, a malformed id: the shipped file's words
-        log.debug("--help: guideline in force not readable", exc_info=True)
+    except TenantError:
         return None
+    return guideline_terms.in_force_at(get_settings().database_url, tenant)
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> set[str]:

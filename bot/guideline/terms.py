@@ -179,6 +179,12 @@ class Terms:
         m = re.match(r"\d+", reminders[0].clause) if reminders else None
         return m.group(0) if m else self.short_name
 
+    @property
+    def content_chapter(self) -> str:
+        """「7」: the chapter of the list of what must not be posted (さくら町 「5」)."""
+        m = re.match(r"\d+", self.ref("forbidden"))
+        return m.group(0) if m else self.short_name
+
     @cached_property
     def words(self) -> dict[str, str]:
         """The vocabulary a message template may name as ``{key}`` (``fill``)."""
@@ -203,6 +209,12 @@ class Terms:
             )
             or self.short_name,
             "forbidden_items": self.forbidden_range,
+            "content": self.content_chapter,
+            "incident_names": "・".join(t.name for t in self.incident_types),
+            "incident_choices": "|".join(t.name for t in self.incident_types),
+            "guideline_name": self.guideline.name,
+            "guideline_version": self.version,
+            "issuer": self.guideline.issued_by,
             "forbidden_example": self.forbidden_example,
             **{topic: self.ref(topic) for topic in _TOPICS},
             **{f"incident_{t.code}": t.clause for t in self.incident_types},
@@ -376,6 +388,33 @@ def _shipped(path: str) -> Guideline:
     from bot.guideline.loader import load_file
 
     return load_file(path)
+
+
+def in_force_at(url: str, tenant: str) -> Terms | None:
+    """The terms in force for ``tenant`` in the database at ``url``, for a process that has
+    no session yet (``--help``, a Teams manifest); None when that database does not exist
+    (a missing SQLite file is never created) or cannot be read (no schema yet, unreachable)."""
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from bot.db import make_engine, make_sessionmaker
+    from bot.tenancy import tenant_session
+
+    try:
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite" and not (
+            parsed.database and Path(parsed.database).is_file()
+        ):
+            return None
+        engine = make_engine(url)
+        try:
+            with tenant_session(make_sessionmaker(engine), tenant) as session:
+                return in_force(session)
+        finally:
+            engine.dispose()
+    except Exception:
+        return None
 
 
 def in_force(session: Session) -> Terms:

@@ -625,6 +625,9 @@ def test_slack_and_teams_guides_and_forms_speak_the_files_words(bot, city, facto
     assert f"exempt={city.labels.replace('・', '|')}" in guide
     assert f"公式アカウントの登録・一覧（{city.policy_items[:4]}、{city.confirmation}）" in guide
     assert f"認証情報の管理状況と異動の引継ぎ（{credentials}）" in guide
+    content, incidents = ("7", "6") if city.file is None else ("5", "4")
+    assert f"投稿前の内容チェック（{content}）：" in guide
+    assert f"炎上・なりすまし・訂正の対応（{incidents}）：/incident 炎上|なりすまし|訂正 " in guide
 
 
 def test_short_url_refusal_cites_the_files_clause(bot, city):
