@@ -1,10 +1,21 @@
-"""Build the Teams app package: manifest.json + color.png + outline.png, zipped.
+"""Build the Teams app package of one tenant: manifest.json + color.png + outline.png, zipped.
 
-``python -m handlers.teams package --out build/teams-app.zip`` fills the bot id
-(``CLIENT_ID``), the app id (``TEAMS_APP_ID``, defaulting to the bot id), the valid domains
-(``TEAMS_VALID_DOMAINS`` or ``BOT_DOMAIN``) and the version (``TEAMS_APP_VERSION``), lists
-the text commands as ``commandLists`` suggestions, and checks the result against the
-rules of the manifest schema that Teams enforces on upload.
+``python -m handlers.teams manifest --tenant T`` writes the manifest of tenant ``T`` and
+``python -m handlers.teams package --tenant T --out build/teams-app-T.zip`` its zip. Each
+tenant (municipality) uploads its own app to its own organisation, so the manifest is
+generated per tenant:
+
+- the names, descriptions, developer name and command descriptions come from the tenant's
+  guideline in force (``bot.guideline.terms``: its name and version, issuer, approver,
+  approval clause, incident types…); the template's texts are ``{word}`` templates;
+- the bot id, app id, version, valid domains and developer URLs come from the tenant's
+  entry in the file ``TEAMS_APPS_FILE`` names (:class:`TenantApp`); without an entry, the
+  default tenant uses ``CLIENT_ID``, ``TEAMS_APP_ID`` (defaulting to the bot id),
+  ``TEAMS_VALID_DOMAINS``/``BOT_DOMAIN`` and ``TEAMS_APP_VERSION``, and any other tenant is
+  refused (it would otherwise share the default tenant's app id).
+
+The result is checked against the fields the Teams manifest schema (1.22) requires and the
+rules Teams enforces on upload (``validate_manifest``).
 """
 
 from __future__ import annotations
@@ -19,8 +30,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from bot.guideline import terms as guideline_terms
 from bot.guideline.loader import default_guideline
+from bot.tenancy import DEFAULT_TENANT
 
 from .commands import COMMANDS as TEXT_COMMANDS
 from .settings import TeamsSettings
@@ -34,13 +49,49 @@ _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _DOMAIN = re.compile(r"^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-# (title the user picks, description). Titles are inserted as text, so they are what
-# the command parser accepts; the list is the one ``help`` shows.
-# One manifest serves every tenant of the app: it names the shipped default guideline's
-# clauses (the help each tenant reads, ``help_text``, names its own).
-COMMANDS: tuple[tuple[str, str], ...] = tuple(
-    (title, guideline_terms.of(default_guideline()).fill(desc)) for title, desc, _ in TEXT_COMMANDS
-)
+# What the Teams manifest schema 1.22 marks ``required`` (the parts this app uses), by the
+# object's path ("" is the manifest itself; ``[]`` each item of a list).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "": (
+        "manifestVersion",
+        "version",
+        "id",
+        "developer",
+        "name",
+        "icons",
+        "description",
+        "accentColor",
+    ),
+    "developer": ("name", "websiteUrl", "privacyUrl", "termsOfUseUrl"),
+    "name": ("short",),
+    "description": ("short", "full"),
+    "icons": ("outline", "color"),
+    "bots[]": ("botId", "scopes"),
+    "bots[].commandLists[]": ("scopes", "commands"),
+    "bots[].commandLists[].commands[]": ("title", "description"),
+}
+
+
+def commands(terms: guideline_terms.Terms) -> tuple[tuple[str, str], ...]:
+    """(title the user picks, description) in the words of ``terms``' guideline. Titles are
+    inserted as text, so they are what the command parser accepts; the list is the one
+    ``help`` shows."""
+    return tuple((title, terms.fill(desc)) for title, desc, _ in TEXT_COMMANDS)
+
+
+class TenantApp(BaseModel):
+    """One tenant's entry in ``TEAMS_APPS_FILE``: its Teams app's ids and URLs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_id: str  # the manifest's "id": the tenant's own Teams app
+    bot_id: str | None = None  # the Entra app of the bot; default CLIENT_ID
+    version: str | None = None  # default TEAMS_APP_VERSION
+    valid_domains: list[str] | None = None  # default TEAMS_VALID_DOMAINS / BOT_DOMAIN
+    developer_name: str | None = None  # default the guideline's issuer (issued_by)
+    website_url: str | None = None  # default the template's developer URLs
+    privacy_url: str | None = None
+    terms_of_use_url: str | None = None
 
 
 class ManifestError(ValueError):
@@ -51,30 +102,161 @@ class ManifestError(ValueError):
         self.problems = list(problems)
 
 
-def build_manifest(settings: TeamsSettings) -> dict[str, Any]:
-    """The manifest for these settings, validated."""
-    bot_id = settings.client_id or ""
+_WHY = {
+    "missing": "指定してください",
+    "extra_forbidden": "使えない項目です（app_id, bot_id, version, valid_domains, "
+    "developer_name, website_url, privacy_url, terms_of_use_url）",
+}
+
+
+def load_apps(path: Path) -> dict[str, TenantApp]:
+    """The tenants' Teams apps from ``TEAMS_APPS_FILE`` (YAML: tenant id → entry), checked:
+    every entry well formed and no two tenants with the same app id."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ManifestError(
+            [f"{where} を読めません（{exc.strerror or type(exc).__name__}）"]
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ManifestError([f"{where}{line}: YAML として読めません"]) from None
+    if not isinstance(data, dict):
+        raise ManifestError(
+            [f"{where}: テナントIDごとの設定（tenant: {{app_id: …}}）を書いてください"]
+        )
+    problems: list[str] = []
+    apps: dict[str, TenantApp] = {}
+    for tenant, entry in data.items():
+        try:
+            apps[str(tenant)] = TenantApp.model_validate(entry)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(x) for x in err["loc"])
+                why = _WHY.get(err["type"], "値が正しくありません")
+                problems.append(f"{where}: {tenant}{'.' + loc if loc else ''}: {why}")
+    seen: dict[str, str] = {}
+    for tenant, app in apps.items():
+        key = app.app_id.lower()
+        if key in seen:
+            problems.append(
+                f"{where}: {tenant}.app_id: テナント「{seen[key]}」と同じ Teams アプリの id です"
+                "（テナントごとに別のアプリを登録してください）"
+            )
+        seen.setdefault(key, tenant)
+    if problems:
+        raise ManifestError(problems)
+    return apps
+
+
+def tenant_app(settings: TeamsSettings, tenant: str = DEFAULT_TENANT) -> TenantApp:
+    """The ids, version, domains and URLs of ``tenant``'s app, from its ``TEAMS_APPS_FILE``
+    entry or, for the default tenant without one, from the environment."""
+    apps = load_apps(settings.teams_apps_file) if settings.teams_apps_file else {}
+    found = apps.get(tenant)
+    if found is None:
+        if tenant != DEFAULT_TENANT:
+            raise ManifestError(
+                [
+                    f"テナント「{tenant}」の Teams アプリの設定がありません。TEAMS_APPS_FILE の"
+                    f"ファイルに {tenant}: の項目（app_id と、必要なら bot_id など）を書いてください"
+                ]
+            )
+        found = TenantApp(app_id=settings.teams_app_id or settings.client_id or "")
+    elif tenant != DEFAULT_TENANT and DEFAULT_TENANT not in apps:
+        default_id = (settings.teams_app_id or settings.client_id or "").lower()
+        if default_id and found.app_id.lower() == default_id:
+            raise ManifestError(
+                [
+                    f"{settings.teams_apps_file}: {tenant}.app_id: 既定のテナントのアプリ"
+                    "（TEAMS_APP_ID、省略時は CLIENT_ID）と同じ id です"
+                ]
+            )
+    return found.model_copy(
+        update={
+            "bot_id": found.bot_id or settings.client_id or "",
+            "version": found.version or settings.app_version,
+            "valid_domains": found.valid_domains
+            if found.valid_domains is not None
+            else settings.valid_domains,
+        }
+    )
+
+
+def build_manifest(
+    settings: TeamsSettings,
+    *,
+    terms: guideline_terms.Terms | None = None,
+    tenant: str = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """The manifest of ``tenant``'s app in the words of ``terms`` (default: the shipped
+    default guideline file), validated."""
+    terms = terms or guideline_terms.of(default_guideline())
+    app = tenant_app(settings, tenant)
     text = (
         TEMPLATE.read_text(encoding="utf-8")
-        .replace("{{BOT_ID}}", bot_id)
-        .replace("{{TEAMS_APP_ID}}", settings.teams_app_id or bot_id)
-        .replace("{{APP_VERSION}}", settings.app_version)
+        .replace("{{BOT_ID}}", app.bot_id or "")
+        .replace("{{TEAMS_APP_ID}}", app.app_id)
+        .replace("{{APP_VERSION}}", app.version or "")
     )
     manifest: dict[str, Any] = json.loads(text)
-    commands = [{"title": title, "description": desc} for title, desc in COMMANDS]
+    for part in ("developer", "name", "description"):
+        manifest[part] = {
+            key: terms.fill(value) if isinstance(value, str) else value
+            for key, value in manifest[part].items()
+        }
+    developer = manifest["developer"]
+    for key, value in (
+        ("name", app.developer_name),
+        ("websiteUrl", app.website_url),
+        ("privacyUrl", app.privacy_url),
+        ("termsOfUseUrl", app.terms_of_use_url),
+    ):
+        if value is not None:
+            developer[key] = value
+    listed = [{"title": title, "description": desc} for title, desc in commands(terms)]
     for bot in manifest["bots"]:
         bot["commandLists"] = [
-            {"scopes": ["personal"], "commands": commands},
-            {"scopes": ["team", "groupChat"], "commands": commands},
+            {"scopes": ["personal"], "commands": listed},
+            {"scopes": ["team", "groupChat"], "commands": listed},
         ]
-    manifest["validDomains"] = list(dict.fromkeys(settings.valid_domains))
+    manifest["validDomains"] = list(dict.fromkeys(app.valid_domains or ()))
     validate_manifest(manifest)
     return manifest
 
 
+def _missing(manifest: dict[str, Any]) -> list[str]:
+    """The required fields (``REQUIRED``) the manifest lacks, by path."""
+    out: list[str] = []
+
+    def objects(path: str) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = [("", manifest)]
+        for step in [p for p in path.split(".") if p]:
+            key, many = step.removesuffix("[]"), step.endswith("[]")
+            nxt: list[tuple[str, Any]] = []
+            for where, obj in found:
+                value = obj.get(key) if isinstance(obj, dict) else None
+                name = f"{where}.{key}" if where else key
+                if many and isinstance(value, list):
+                    nxt += [(f"{name}[{i}]", item) for i, item in enumerate(value)]
+                elif not many and value is not None:
+                    nxt.append((name, value))
+            found = nxt
+        return found
+
+    for path, keys in REQUIRED.items():
+        for where, obj in objects(path):
+            for key in keys:
+                if not isinstance(obj, dict) or obj.get(key) in (None, ""):
+                    out.append(f"{where}.{key}" if where else key)
+    return out
+
+
 def validate_manifest(manifest: dict[str, Any]) -> None:
     """Check what Teams checks on upload (schema 1.22 shape); raise :class:`ManifestError`."""
-    problems: list[str] = []
+    problems: list[str] = [f"必須の項目 {path} がありません" for path in _missing(manifest)]
 
     def need(condition: bool, problem: str) -> None:
         if not condition:
@@ -123,11 +305,11 @@ def validate_manifest(manifest: dict[str, Any]) -> None:
             need(0 < len(commands) <= 10, "コマンドの一覧には1〜10個のコマンドを入れてください")
             for command in commands:
                 need(
-                    0 < len(command["title"]) <= 32,
-                    f"コマンド名が長すぎます（32文字まで）: {command['title']}",
+                    0 < len(command.get("title", "")) <= 32,
+                    f"コマンド名が長すぎます（32文字まで）: {command.get('title', '')}",
                 )
                 need(
-                    0 < len(command["description"]) <= 128,
+                    0 < len(command.get("description", "")) <= 128,
                     "コマンドの説明が長すぎます（128文字まで）",
                 )
     for domain in manifest.get("validDomains", []):
@@ -139,9 +321,15 @@ def validate_manifest(manifest: dict[str, Any]) -> None:
         raise ManifestError(problems)
 
 
-def build_package(settings: TeamsSettings, out: Path) -> Path:
+def build_package(
+    settings: TeamsSettings,
+    out: Path,
+    *,
+    terms: guideline_terms.Terms | None = None,
+    tenant: str = DEFAULT_TENANT,
+) -> Path:
     """Write the zip (manifest.json, color.png, outline.png at its root) and return its path."""
-    manifest = build_manifest(settings)
+    manifest = build_manifest(settings, terms=terms, tenant=tenant)
     for name, size in ICONS.items():
         if not (PACKAGE_DIR / name).exists():
             write_icons(PACKAGE_DIR)

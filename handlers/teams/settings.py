@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -28,6 +29,9 @@ class TeamsSettings(BaseSettings):
         default_factory=list, validation_alias=AliasChoices("TEAMS_VALID_DOMAINS", "BOT_DOMAIN")
     )
     app_version: str = Field(default="1.0.0", validation_alias="TEAMS_APP_VERSION")
+    # Packaging per tenant: a YAML file of each tenant's app ids and URLs
+    # (handlers.teams.packaging.TenantApp; docs/teams.md, "Package and upload").
+    teams_apps_file: Path | None = Field(default=None, validation_alias="TEAMS_APPS_FILE")
 
     @field_validator("valid_domains", mode="before")
     @classmethod

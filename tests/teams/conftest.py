@@ -33,6 +33,8 @@ _SDK_ENV = (
     "TEAMS_APP_ID",
     "TEAMS_VALID_DOMAINS",
     "BOT_DOMAIN",
+    "TEAMS_APPS_FILE",
+    "TEAMS_APP_VERSION",
 )
 
 
