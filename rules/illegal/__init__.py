@@ -116,13 +116,17 @@ class Defamation:
     insult: Cue
     incite: Cue
     misconduct: Cue
+    individual: Cue
+    recruit: Cue
 
 
 def load(files: DataFiles) -> Defamation:
     """Read defamation.tsv and misconduct.tsv."""
-    c = files.cues("illegal/defamation.tsv", ("target", "insult", "incite"))
-    m = files.cues("illegal/misconduct.tsv", ("misconduct",))
-    return Defamation(c["target"], c["insult"], c["incite"], m["misconduct"])
+    c = files.cues("illegal/defamation.tsv", ("target", "insult", "incite", "individual"))
+    m = files.cues("illegal/misconduct.tsv", ("misconduct", "recruit"))
+    return Defamation(
+        c["target"], c["insult"], c["incite"], m["misconduct"], c["individual"], m["recruit"]
+    )
 
 
 # A sentence that warns against the act or reports it being dealt with.
@@ -149,6 +153,18 @@ def _misconduct(ctx: Context, d: Defamation) -> Iterator[Finding]:
             severity="block",
             message=MISCONDUCT.format(ctx.display(ctx.norm, a, b)),
         )
+        # Others called to join it (「…しよう」「参加したい人は…まで」): also promoting it.
+        nxt_e = ctx.sentence(e)[1] if e < len(text) else e
+        if d.recruit.search(text, b, e) or d.recruit.search(text, e, nxt_e):
+            yield ctx.finding(
+                ctx.norm,
+                a,
+                b,
+                rule=MISCONDUCT.id,
+                clause=PROMOTION_CLAUSE,
+                severity="block",
+                message=MISCONDUCT.format(ctx.display(ctx.norm, a, b), PROMOTION_CLAUSE),
+            )
 
 
 _HANDLE = re.compile(r"@[A-Za-z0-9_]{3,}")
@@ -188,11 +204,15 @@ def scan(ctx: Context) -> Iterator[Finding]:
                     ),
                 )
         ins = d.insult.search(text, s, e)
-        if ins is None or (_WARNING.search(text, s, e) and not d.incite.search(text, s, e)):
+        if ins is None:
             continue
         prev = ctx.sentence(max(0, s - 1)) if s else (s, s)
         tgt = d.target.search(text, prev[0], ins.start())
         if tgt is None:
+            continue
+        # A warning names no one, unless the writer introduced the person (「〜って男」).
+        warning = _WARNING.search(text, s, e) and not d.incite.search(text, s, e)
+        if warning and not d.individual.search(text, prev[0], ins.start()):
             continue
         a = tgt.start() if tgt.start() >= s else s
         yield _defamation(ctx, a, ins.end())

@@ -105,6 +105,14 @@ class Cues:
     lawful_invite: Cue
     faith_at_work: Cue
     workplace: Cue
+    person_support: Cue
+    support_ask: Cue
+    vote_for: Cue
+    vote_for_end: Cue
+    person_pick: Cue
+    bribe: Cue
+    bribe_part: Cue
+    canvass: Cue
 
 
 _KINDS = (
@@ -122,6 +130,14 @@ _KINDS = (
     "lawful_invite",
     "faith_at_work",
     "workplace",
+    "person_support",
+    "support_ask",
+    "vote_for",
+    "vote_for_end",
+    "person_pick",
+    "bribe",
+    "bribe_part",
+    "canvass",
 )
 
 
@@ -137,6 +153,8 @@ _ELECTION_ADMIN = re.compile(r"選挙管理委員会|期日前投票|投票所|�
 _NOT_CAMPAIGNING = re.compile(
     r"ないでください|してはいけ|禁止|制限|応じない|関係(が|は)?(ありません|ない)|できません|お断り"
 )
+# Vote buying named as the crime it is: 「投票した人にお金を配るのは買収で、犯罪です」.
+_ILLEGAL_SAID = re.compile(r"犯罪|違法|買収(です|に当た|は|行為)|罰|逮捕|摘発|検挙")
 # A popularity vote is not an election: 「ゆるキャラ総選挙で3位」「ご当地グルメ総選挙」.
 _CONTEST = re.compile(
     r"(キャラ|グランプリ|人気|ご当地|グルメ|アイドル|メンバー|ラーメン|スイーツ|駅弁|景観)[^。\n]{0,8}総選挙"
@@ -149,13 +167,25 @@ def scan(ctx: Context) -> Iterator[Finding]:
     cues: Cues = ctx.data(FAMILY.name)
     text = ctx.norm.text
     if cues.election_cue.search(text):
+        campaign: list[Finding] = []
         for m in cues.election.finditer(text):
             s, e = ctx.sentence(m.start(), m.end())
-            if _ELECTION_ADMIN.search(text, s, e) or _CONTEST.search(text, s, e):
+            if (
+                _ELECTION_ADMIN.search(text, s, e)
+                or _CONTEST.search(text, s, e)
+                or _NOT_CAMPAIGNING.search(text, s, e)
+            ):
                 continue
-            yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), m.end())
-        yield from _support_group(ctx, cues)
-        yield from _named_request(ctx, cues)
+            campaign.append(
+                _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), m.end())
+            )
+        campaign += _support_group(ctx, cues)
+        campaign += _named_request(ctx, cues)
+        campaign += _named_support(ctx, cues)
+        campaign += _bribe(ctx, cues)
+        yield from campaign
+        if campaign:
+            yield from _canvass(ctx, cues)
     yield from _proselytising(ctx, cues)
     for m in cues.stance.finditer(text):
         yield _finding(ctx, POLITICS, CLAUSE, "review", m.start(), m.end())
@@ -197,6 +227,87 @@ def _named_request(ctx: Context, cues: Cues) -> Iterator[Finding]:
                 break
             start = t.start
         yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", start, m.end())
+
+
+def _name_runs(ctx: Context) -> Iterator[tuple[int, int]]:
+    """Spans of consecutive person-name tokens (a family name and a given name)."""
+    start = end = -1
+    for t in ctx.tokens:
+        if t.is_person_name:
+            if t.start == end:
+                end = t.end
+                continue
+            if start >= 0:
+                yield start, end
+            start, end = t.start, t.end
+        elif start >= 0:
+            yield start, end
+            start = end = -1
+    if start >= 0:
+        yield start, end
+
+
+def _named_support(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """Support or a vote asked for a named person (the name is read from the tokens).
+
+    Three shapes, in a post that speaks of an election: the name, then へ/に/を and support
+    asked or declared (「〜様へのご支援をお願い」「〜先生を全力でご支援申し上げる」「〜さんに
+    投票を！」); a vote said to go to the name (「投票は〜さんで」「投票するなら〜さん」); the
+    name picked for a voter (「〜さんにしときな」). Election administration and a rule or a
+    warning in the sentence keep it quiet (the pick only on a rule: a poll worker naming a
+    candidate inside the polling station is the breach).
+    """
+    text = ctx.norm.text
+    if not (
+        cues.person_support.possible(text)
+        or cues.vote_for.possible(text)
+        or cues.person_pick.possible(text)
+    ):
+        return
+    for a, b in _name_runs(ctx):
+        s, e = ctx.sentence(a, b)
+        if _NOT_CAMPAIGNING.search(text, s, e):
+            continue
+        admin = _ELECTION_ADMIN.search(text, s, e) is not None
+        m = cues.person_support.match(text, b, e)
+        if m is not None and not admin:
+            ask = cues.support_ask.search(text, m.end(), e)
+            if ask is not None:
+                yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", a, ask.end())
+                continue
+        if not admin and cues.vote_for.search(text, s, a) and cues.vote_for_end.match(text, b, e):
+            v = cues.vote_for.search(text, s, a)
+            assert v is not None
+            yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", v.start(), b)
+            continue
+        m = cues.person_pick.match(text, b, e)
+        if m is not None:
+            yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", a, m.end())
+
+
+def _canvass(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """In a post already asking for a vote: the name to write on the ballot, the request passed on."""
+    text = ctx.norm.text
+    for m in cues.canvass.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _NOT_CAMPAIGNING.search(text, s, e):
+            continue
+        yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), m.end())
+
+
+def _bribe(ctx: Context, cues: Cues) -> Iterator[Finding]:
+    """Money or vouchers for a vote, and the writer's part in handing them out (next sentence)."""
+    text = ctx.norm.text
+    for m in cues.bribe.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if _NOT_CAMPAIGNING.search(text, s, e) or _ILLEGAL_SAID.search(text, s, e):
+            continue
+        end = m.end()
+        nxt_e = ctx.sentence(e)[1] if e < len(text) else e
+        part = cues.bribe_part.search(text, e, nxt_e)
+        if part is not None:
+            end = part.end()
+        yield _finding(ctx, CAMPAIGNING, CAMPAIGN_CLAUSE, "block", m.start(), end)
 
 
 def _proselytising(ctx: Context, cues: Cues) -> Iterator[Finding]:
