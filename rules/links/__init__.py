@@ -24,7 +24,9 @@ THIRD_PARTY = RuleDoc(
     clause=CLAUSE,
     severity="review",
     title="第三者のページへのリンク",
-    what="信頼できるドメインの一覧（trusted_domains.txt）にないホストへのリンクを見つけます。",
+    what="信頼できるドメインの一覧（trusted_domains.txt）にないホストへのリンクを見つけます。"
+    "偽サイト・フィッシングへの注意喚起の中で「開かないでください」と示したアドレスは info"
+    "（判定に影響しない参考表示）にとどめます。",
     why="第三者のページへのリンクは、その内容を市が保証していると受け取られるおそれがあります。",
     example="詳しくは https://example.com/event をご覧ください。",
     use_instead="市ホームページや官公庁のページにリンクするか、リンク先の内容と管理者を確認してください。",
@@ -84,6 +86,21 @@ def _capital_i_lookalike(ctx: Context, start: int, end: int, host: str) -> bool:
     )
 
 
+# A fake site named in a warning about it (「偽サイトにご注意ください。…のような似たアドレスの
+# サイトに入力しないでください」): the address is not a link the city points readers to.
+_FAKE = re.compile(r"偽|にせ|ニセ|なりすまし|フィッシング|詐欺|不審な")
+_DONT = re.compile(
+    r"(入力|アクセス|クリック|タップ|返信|開か?|ダウンロード)(しないで|しない(よう|ように)|せず)|"
+    r"開かないで|押さないで|ご注意|ご用心|お気をつけ|のような(似た|偽|にせ|ニセ|不審)"
+)
+
+
+def _warned(ctx: Context, start: int, end: int) -> bool:
+    s, e = ctx.sentence(start, end)
+    text = ctx.norm.text
+    return _DONT.search(text, s, e) is not None and _FAKE.search(text) is not None
+
+
 def scan(ctx: Context) -> Iterator[Finding]:
     """Links outside the trusted-domain allow-list; look-alike hosts."""
     cfg = ctx.config
@@ -118,7 +135,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
             hit.end,
             rule=THIRD_PARTY.id,
             clause=CLAUSE,
-            severity="review",
+            severity="info" if _warned(ctx, hit.start, hit.end) else "review",
             message=THIRD_PARTY.format(ctx.display(ctx.norm, hit.start, hit.end)),
         )
 

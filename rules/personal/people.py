@@ -154,6 +154,16 @@ def _kana_children(ctx: Context) -> Iterator[Finding]:
         yield from _person(ctx, start, m.end(), portrait)
 
 
+# A public office right before the name (「市長 山田太郎」「議長の佐藤一郎」).
+_OFFICE_BEFORE = re.compile(
+    r"(?:市長|副市長|町長|村長|知事|教育長|議長|副議長|市議会議員|市議|県議|議員|大臣|署長|消防長)"
+    r"(?:の|\s)?\s?$"
+)
+# The post says the person (or the family) agreed to be named: the city's own celebration or
+# introduction of a citizen (「ご本人とご家族の了承を得て掲載しています」).
+CONSENT = re.compile(
+    r"(?:ご本人|本人|ご家族|保護者)[^。\n]{0,10}?(?:了承|同意|許可|承諾|了解)を(?:得て|いただ|頂)"
+)
 # An honorific right after it makes a place-name token a surname (「同級生の山口くん」).
 _HONORIFIC_ONLY = re.compile(r"くん|君|ちゃん|さん|様|さま|氏")
 
@@ -343,8 +353,8 @@ def scan(ctx: Context) -> Iterator[Finding]:
         tokens = [t for t in ctx.tokens_in(s, e) if s <= t.start and t.end <= e]
         done_to = s  # a list of people (「…ちゃん（5歳）、…さん（68歳）」): each one is reported
         for i, j, a, b in _name_runs(tokens, text):
-            if a < done_to:
-                continue
+            if a < done_to or _OFFICE_BEFORE.search(text, max(s, a - 6), a):
+                continue  # 「市長 山田太郎は」: someone in a public office, named in it
             hon = _HONORIFIC_OR_MARKER.match(text, b)
             end = hon.end() if hon else b
             full = j - i >= 2 and {t.pos4 for t in tokens[i:j]} >= {"姓", "名"}
