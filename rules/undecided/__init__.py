@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..context import Context
 from ..cues import CueSet, cue_findings
@@ -25,7 +26,8 @@ UNDECIDED = RuleDoc(
     what="市の施策について「検討中」「調整中」「未定」「内定」「見込み」などの未確定を示す語を見つけます。"
     "内部資料・庁内限り・機密性2などの表示のある投稿では、来年度の候補・方針・案も報告します。"
     "「議会での審議はこれから」「正式な決定はまだ」と書いた投稿では、決まったように書いた部分"
-    "（4月から始まります、上がる予定です）も報告します。",
+    "（4月から始まります、上がる予定です）も報告します。未確定を示す語の前後の文で、その施策が"
+    "どうなるか（20%アップ、駅前ビルに移転の方向、予算に入る）を書いた部分も報告します。",
     why="決まっていない施策を発信すると誤解や混乱を招きます（パブリックコメント等を除く）。",
     example="市は新庁舎の移転先を検討中です。",
     use_instead="決定・公表された内容だけを発信し、決定時期が公表済みならそれを案内してください。",
@@ -38,10 +40,10 @@ _PHRASES = (PhraseFile("undecided/undecided_terms.tsv", UNDECIDED.id, CLAUSE, (C
 
 
 def load(files: DataFiles) -> CueSet:
-    """Read cues.tsv (kinds modality, topic, exempt, marked, plan, announced, pending)."""
+    """Read cues.tsv (kinds modality, topic, exempt, marked, plan, announced, pending, outcome)."""
     return files.cues(
         "undecided/cues.tsv",
-        ("modality", "topic", "exempt", "marked", "plan", "announced", "pending"),
+        ("modality", "topic", "exempt", "marked", "plan", "announced", "pending", "outcome"),
     )
 
 
@@ -55,6 +57,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     if cues["marked"].search(text):
         # a marked document's plan for next year: the plan itself is not yet decided
         yield from cue_findings(ctx, cues["plan"], UNDECIDED)
+        yield from _outcomes(ctx, cues, 0, len(text))
     if not modality.search(text):
         return
 
@@ -62,8 +65,46 @@ def scan(ctx: Context) -> Iterator[Finding]:
         prev_s = ctx.sentence(s - 1)[0] if s else s
         return topic.search(text, prev_s, e) is not None and exempt.search(text, s, e) is None
 
-    yield from cue_findings(ctx, modality, UNDECIDED, keep=about_a_measure)
+    for f in cue_findings(ctx, modality, UNDECIDED, keep=about_a_measure):
+        yield f
+        yield from _around(ctx, cues, f)
     yield from _announced_before_decided(ctx, cues)
+
+
+def _around(ctx: Context, cues: CueSet, f: Finding) -> Iterator[Finding]:
+    """What the plan would do, said in the sentences around an undecided remark ``f``."""
+    starts = ctx.norm.starts
+    a = bisect.bisect_left(starts, f.start)
+    b = bisect.bisect_left(starts, f.end)
+    s, e = ctx.sentence(a, max(a + 1, b))
+    lo = ctx.sentence(s - 1)[0] if s else s
+    hi = ctx.sentence(e)[1] if e < len(ctx.norm.text) else e
+    yield from _outcomes(ctx, cues, lo, hi)
+
+
+def _outcomes(ctx: Context, cues: CueSet, lo: int, hi: int) -> Iterator[Finding]:
+    text = ctx.norm.text
+    for m in cues["outcome"].finditer(text, lo, hi):
+        yield ctx.finding(
+            ctx.norm,
+            m.start(),
+            m.end(),
+            rule=UNDECIDED.id,
+            clause=CLAUSE,
+            severity="review",
+            message=UNDECIDED.format(ctx.display(ctx.norm, m.start(), m.end())),
+        )
+
+
+def follow(ctx: Context, hits: Sequence[Finding]) -> Iterator[Finding]:
+    """The outcome said around an undecided lexicon hit (「検討中ですが、月額1,000円程度となる
+    見込み」「調整中だけど、図書館は駅前ビルに移転の方向」)."""
+    cues: CueSet = ctx.data(FAMILY.name)
+    if not cues["outcome"].search(ctx.norm.text):
+        return
+    for f in hits:
+        if f.rule == UNDECIDED.id and f.severity in ("block", "review"):
+            yield from _around(ctx, cues, f)
 
 
 def _announced_before_decided(ctx: Context, cues: CueSet) -> Iterator[Finding]:
@@ -105,4 +146,5 @@ FAMILY = Family(
     phrases=_PHRASES,
     load=load,
     scan=scan,
+    follow=follow,
 )
