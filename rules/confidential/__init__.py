@@ -8,6 +8,7 @@ Each entry names its clause: サ for information-asset classification marks (機
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -53,7 +54,9 @@ NON_PUBLIC = RuleDoc(
     title="公表前の入札価格・人事・非公開の内容",
     what="表示がなくても形で分かる非公開情報を見つけます：金額の付いた予定価格・最低制限価格"
     "（公表済み・開札後と書かれていれば対象外）、開札前の他社の入札額、発表前の人事異動"
-    "（役職＋異動・昇任＋「内示前」「らしい」「っぽい」等）。人事は7(1)エ（職務上知り得た機密情報）として報告します。",
+    "（役職＋異動・昇任＋「内示前」「らしい」「っぽい」等）。人事は7(1)エ（職務上知り得た機密情報）として報告します。"
+    "発表前の選考結果（倍率・合格ライン、「発表は来週」の結果）、抜き打ち検査の予定、事業者の決算書の"
+    "中身、市が買収予定の土地も報告します。",
     why="入札の予定価格や発表前の人事は、職務上知り得た非公開の情報です。",
     example="予定価格は税抜4億1,200万円です。",
     use_instead="公表された情報（市ホームページの入札結果・人事異動の発表）だけを使ってください。",
@@ -137,6 +140,16 @@ class Shapes:
     concede: Cue
     score: Cue
     scorequiet: Cue
+    result: Cue
+    resultquiet: Cue
+    resultcontext: Cue
+    early: Cue
+    earlywhen: Cue
+    surprise: Cue
+    surprisequiet: Cue
+    accounts: Cue
+    landplan: Cue
+    landquiet: Cue
 
 
 _KINDS = (
@@ -161,6 +174,16 @@ _KINDS = (
     "concede",
     "score",
     "scorequiet",
+    "result",
+    "resultquiet",
+    "resultcontext",
+    "early",
+    "earlywhen",
+    "surprise",
+    "surprisequiet",
+    "accounts",
+    "landplan",
+    "landquiet",
 )
 # Someone a disciplinary case is about (a post, a member of staff, a named person).
 _PERSON = Cue(
@@ -280,6 +303,7 @@ def _told(ctx: Context, d: Shapes) -> Iterator[Finding]:
             s, e = ctx.sentence(m.start(), m.end())
             if not quiet.search(text, s, e):
                 yield _finding(ctx, m.start(), m.end(), "7(1)コ")
+    yield from _round6(ctx, d)
     for m in d.discipline.finditer(text):
         s, e = ctx.sentence(m.start(), m.end())
         ls = text.rfind("\n", 0, m.start()) + 1
@@ -302,13 +326,50 @@ def _told(ctx: Context, d: Shapes) -> Iterator[Finding]:
             break
 
 
+# 「『複製禁止・持出禁止』のハンコ」: the 『』 quotes a stamp on a document, not a title.
+_STAMP_AFTER = re.compile(
+    r"\s?(?:の|と)?\s?(?:ハンコ|判|印|スタンプ|表示|シール|押印|朱書き|書いて|押して|押され)"
+)
+
+
+def _round6(ctx: Context, d: Shapes) -> Iterator[Finding]:
+    """A selection's result told before it is announced (倍率, ボーダー; 結果出てて … 発表は
+    来週), an inspection the inspected must not know of, a company's filed accounts, land the
+    city plans to buy."""
+    text = ctx.num.text
+    if d.resultcontext.search(text):
+        for m in d.result.finditer(text):
+            s, e = ctx.sentence(m.start(), m.end())
+            if not d.resultquiet.search(text, s, e):
+                yield _finding(ctx, m.start(), m.end(), "7(1)コ")
+                break
+    if d.earlywhen.search(text):
+        for m in d.early.finditer(text):
+            yield _finding(ctx, m.start(), ctx.sentence(m.start(), m.end())[1], "7(1)コ")
+            break
+    for rx, quiet in ((d.surprise, d.surprisequiet), (d.landplan, d.landquiet)):
+        for m in rx.finditer(text):
+            s, e = ctx.sentence(m.start(), m.end())
+            if not quiet.search(text, s, e):
+                # the sentence goes on to say whom or where (「…、対象は〇〇ほか」)
+                yield _finding(ctx, m.start(), len(text[:e].rstrip("。！!　 \n")), "7(1)コ")
+                break
+    for m in d.accounts.finditer(text):
+        yield _finding(ctx, m.start(), m.end(), "7(1)コ")
+        break
+
+
 def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
     """A marking word inside a title in 『』 (a programme, a drama, a book) marks nothing."""
     text = ctx.norm.text
     open_ = text.rfind("『", max(0, a - 30), a)
     if open_ >= 0 and "』" not in text[open_:a]:
         close = text.find("』", b, b + 30)
-        if close >= 0 and (a - open_ - 1) + (close - b) >= 2:
+        if (
+            close >= 0
+            and (a - open_ - 1) + (close - b) >= 2
+            and not _STAMP_AFTER.match(text, close + 1)
+        ):
             return None
     return entry.severity, entry.clause
 
