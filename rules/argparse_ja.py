@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import errno
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -126,10 +127,20 @@ def align_columns(text: str, *, usage: bool = True) -> str:
     return "\n".join(out)
 
 
+class _PathKeepingFormatter(argparse.HelpFormatter):
+    """Wraps help only at spaces: a path such as ``build/teams-app.zip`` is never split at
+    its hyphen (argparse's default would print ``teams-`` and ``app.zip`` on two lines)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return textwrap.wrap(text, width, break_on_hyphens=False)
+
+
 class JapaneseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help, usage and errors are Japanese (sub-parsers too)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _PathKeepingFormatter)
         with japanese():
             super().__init__(*args, **kwargs)
 

@@ -134,6 +134,7 @@ ALLOWED: frozenset[str] = frozenset(
         "feedback",
         "serve",
         "package",
+        "manifest",
         "demo",
         "script",
         "user",

@@ -184,7 +184,7 @@ def _main(argv: list[str] | None) -> int:
     pack.add_argument(
         "--out",
         metavar="ファイル",
-        help=f"書き出し先（既定: {DEFAULT_ZIP}、--tenant T では build/teams-app-T.zip）",
+        help=f"書き出し先。既定は {DEFAULT_ZIP}、テナント指定時は build/teams-app-<テナントID>.zip",
     )
     args = parser.parse_args(argv)
     configure_logging()
