@@ -14,12 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.guideline.model import Guideline
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,8 @@ class BusinessCalendar:
     weekdays: frozenset[int] = frozenset(range(5))  # Monday=0 … Friday=4
     closed: ClosedDays = field(default_factory=lambda: ClosedDays(DEFAULT_CLOSED))
     country: str = "JP"
+    # What the city calls this time in messages (the guideline file's working_time_name).
+    name: str = "勤務時間"
 
     def __post_init__(self) -> None:
         if not self.opens < self.closes:
@@ -286,6 +291,8 @@ class CalendarSettings(BaseSettings):
     # Closed on top of national holidays: MM-DD, YYYY-MM-DD or ranges A..B (comma separated).
     closed_days: StrList = Field(default_factory=lambda: list(DEFAULT_CLOSED))
     holiday_country: str = "JP"
+    # How messages name working time (「勤務時間で約2時間」, 「勤務時間外のため」).
+    working_time_name: str = Field(default="勤務時間", min_length=1)
 
     @field_validator("business_days", "closed_days", mode="before")
     @classmethod
@@ -351,32 +358,106 @@ class CalendarSettings(BaseSettings):
 
     def calendar(self) -> BusinessCalendar:
         """The business calendar these settings describe."""
-        return BusinessCalendar(
-            zone=ZoneInfo(self.timezone),
-            opens=_parse_time(self.business_start),
-            closes=_parse_time(self.business_end),
-            weekdays=parse_weekdays(self.business_days),
-            closed=ClosedDays(tuple(self.closed_days)),
-            country=self.holiday_country,
+        return _calendar(
+            self.timezone,
+            self.business_start,
+            self.business_end,
+            tuple(self.business_days),
+            tuple(self.closed_days),
+            self.holiday_country,
+            self.working_time_name,
         )
 
+    def for_guideline(self, guideline: Guideline, *, strict: bool = False) -> Self:
+        """These settings under a guideline file: built-in default < file < explicit setting.
 
-def business_calendar() -> BusinessCalendar:
-    """The office's business calendar (``REMINDER_*``): the one definition of working hours.
+        Every setting the file writes (its ``calendar`` and ``reminders``) replaces the
+        built-in default, unless the deployment set it explicitly (a ``REMINDER_*``
+        variable, ``.env`` or a keyword argument: pydantic's ``model_fields_set``), which
+        stays as the operator's override. Keys the settings class does not have are left
+        out (a ``CalendarSettings`` takes only the calendar). The result remembers the same
+        explicit settings, so it can be put under another file again.
 
-    Used by the reminders and by /check (7(2)オ). A web process does not refuse to start
-    over a bad calendar setting the way the worker does: it logs which variables are wrong
-    and falls back to the defaults.
+        Values the settings refuse raise ``ValidationError`` with ``strict``; otherwise
+        they are logged (field names only) and these settings are returned unchanged.
+        """
+        cal = guideline.calendar
+        from_file: dict[str, Any] = {
+            "business_start": cal.start,
+            "business_end": cal.end,
+            "business_days": list(cal.days),
+            "holiday_country": cal.holidays,
+            "closed_days": list(cal.closed_days),
+            "working_time_name": cal.working_time_name,
+            **guideline.reminders,
+        }
+        explicit = set(self.model_fields_set)
+        fields = type(self).model_fields
+        update = {
+            k: v
+            for k, v in from_file.items()
+            if k in fields and k not in explicit and getattr(self, k) != v
+        }
+        if not update:
+            return self
+        try:
+            merged = type(self).model_validate({**self.model_dump(), **update})
+        except ValidationError as exc:
+            if strict:
+                raise
+            names = sorted({str(e["loc"][0]) if e.get("loc") else "calendar" for e in exc.errors()})
+            log.warning(
+                "guideline %s: reminder/calendar values ignored (%s); using the deployment's",
+                guideline.version,
+                names,
+            )
+            return self
+        return type(self).model_construct(_fields_set=explicit, **merged.model_dump())
+
+
+def business_calendar(guideline: Guideline | None = None) -> BusinessCalendar:
+    """The office's business calendar: the one definition of working hours.
+
+    The ``REMINDER_*`` settings over the guideline file's ``calendar`` when ``guideline`` is
+    given (the tenant's in force: ``for_guideline`` tells the precedence), else over the
+    built-in defaults. Used by the reminders, snooze and /check (7(2)オ). A web process does
+    not refuse to start over a bad calendar setting the way the worker does: it logs which
+    variables are wrong and falls back to the defaults (then the file's values).
     """
     try:
-        return CalendarSettings().calendar()
+        settings = CalendarSettings()
     except ValidationError as exc:
         variables = [
             ENV_PREFIX + (str(error["loc"][0]).upper() if error.get("loc") else "BUSINESS_START")
             for error in exc.errors()
         ]
         log.warning("business calendar settings ignored (%s); using the defaults", variables)
-        return BusinessCalendar()
+        settings = CalendarSettings.model_construct()
+    if guideline is not None:
+        settings = settings.for_guideline(guideline)
+    return settings.calendar()
+
+
+def _calendar(
+    zone: str,
+    opens: str,
+    closes: str,
+    days: tuple[str, ...],
+    closed: tuple[str, ...],
+    country: str,
+    name: str,
+) -> BusinessCalendar:
+    # Not shared between calls: a calendar fills in its holidays lazily, which is not
+    # thread-safe (the worker keeps one per plan and tenant's guideline).
+    return BusinessCalendar(
+        zone=ZoneInfo(zone),
+        opens=_parse_time(opens),
+        closes=_parse_time(closes),
+        weekdays=parse_weekdays(days),
+        closed=ClosedDays(closed),
+        country=country,
+        name=name,
+    )
 
 
 def _parse_time(value: str) -> time:

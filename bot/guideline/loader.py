@@ -207,6 +207,34 @@ def _cross_check(data: dict[str, Any], node: Any) -> Iterator[Problem]:
         )
     if cal.get("days") == []:
         yield Problem(at("calendar", "days"), "calendar.days", "勤務日を1日以上指定してください。")
+    if "holidays" in cal and not _known_country(cal["holidays"]):
+        yield Problem(
+            at("calendar", "holidays"),
+            "calendar.holidays",
+            f"国コード「{cal['holidays']}」の祝日は holidays パッケージにありません（例: JP）。",
+        )
+    # The scheduler takes these as its settings (ReminderSettings.for_guideline): a key it
+    # does not have would be silently ignored.
+    from bot.scheduler.settings import ReminderSettings
+
+    known = [k for k in ReminderSettings.model_fields if k.endswith(("_hours", "_minutes"))]
+    for key in data.get("reminders", {}):
+        if key not in known:
+            yield Problem(
+                at("reminders", key),
+                f"reminders.{key}",
+                f"リマインダーの間隔「{key}」はありません。{'、'.join(known)} から選んでください。",
+            )
+
+
+def _known_country(code: str) -> bool:
+    import holidays
+
+    try:
+        holidays.country_holidays(code)
+    except NotImplementedError:
+        return False
+    return True
 
 
 def _unique(
