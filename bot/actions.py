@@ -39,7 +39,7 @@ from bot.notify.messages import OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.port import SentRef
 from bot.notify.service import sent_ref
-from bot.scheduler.snooze import snooze, snooze_confirmation
+from bot.scheduler.snooze import snooze, snooze_confirmation, tenant_calendar
 
 __all__ = [
     "PROMPTS",
@@ -319,10 +319,16 @@ def _reminder_action(
     minutes = button_int(value, "minutes") if "minutes" in value else 60
 
     def work(session: Session, person: Person) -> OutMessage:
+        calendar = tenant_calendar(session)
         reminder = snooze(
-            session, reminder_id=reminder_id, person=person, minutes=minutes, clock=clock
+            session,
+            reminder_id=reminder_id,
+            person=person,
+            minutes=minutes,
+            clock=clock,
+            calendar=calendar,
         )
-        return snooze_confirmation(reminder, now=clock.now())
+        return snooze_confirmation(reminder, now=clock.now(), calendar=calendar)
 
     return run_as(factory, actor, work)
 

@@ -208,15 +208,17 @@ def section7_reminders(
     """The reminders /check adds for personal accounts (7(2)オ, 7(2)キ in the seed city):
     the guideline file's ``check_reminders``.
 
-    Working hours are the office's business calendar (``bot.business_calendar``: national holidays
-    and 年末年始 excluded), the same one the reminders run on.
+    Working hours are the business calendar of ``terms``' guideline (``bot.business_calendar``:
+    its ``calendar`` under explicit ``REMINDER_*`` settings; national holidays and 年末年始
+    excluded), the same one that tenant's reminders run on.
     """
     terms = terms or guideline_terms.of(default_guideline())
-    calendar = calendar or business_calendar()
+    calendar = calendar or business_calendar(terms.guideline)
     during = calendar.is_business_moment(now)
+    name = calendar.name
     working = (
-        "現在は勤務時間中です。個人アカウントでの投稿は勤務時間外に行ってください。"
+        f"現在は{name}中です。個人アカウントでの投稿は{name}外に行ってください。"
         if during
-        else "現在は勤務時間外です。"
+        else f"現在は{name}外です。"
     )
     return terms.check_reminders(calendar.hours_label(), working)

@@ -268,7 +268,7 @@ def _who(person: Person | None) -> str:
 def _waited(reminder: Reminder, now: datetime, calendar: BusinessCalendar) -> str:
     if reminder.business_hours:
         span = calendar.business_time_between(reminder.anchor_at, now)
-        return f"勤務時間で約{_duration(span)}"
+        return f"{calendar.name}で約{_duration(span)}"
     return f"約{_duration(max(now - reminder.anchor_at, timedelta(0)))}"
 
 

@@ -68,7 +68,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     clock: Clock = FakeClock(args.at) if args.at is not None else SystemClock()
     worker = Worker(
         factory=factory,
-        plan=build_plan(reminder_settings, reminder_sources(reminder_settings)),
+        # Built from the factory of sources, so each tenant's sweep follows its guideline.
+        plan=build_plan(reminder_settings, reminder_sources),
         notifier=notifier,
         clock=clock,
         name=args.name or worker_id(),

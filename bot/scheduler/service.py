@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +33,7 @@ from bot.clock import Clock, SystemClock, format_jst
 from bot.db import UTCDateTime
 from bot.directory.models import Person
 from bot.guideline import terms as guideline_terms
+from bot.guideline.model import Guideline
 from bot.notify.messages import Field, OutMessage
 from bot.notify.models import OutboxMessage
 from bot.notify.service import Outgoing, enqueue, enqueue_many, unreachable
@@ -46,21 +47,57 @@ OPEN_STATUSES = ("scheduled", "claimed", "snoozed")
 ANALYZE_AFTER_ROWS = 5000
 
 
+# Builds a deployment's reminder sources over given settings (``bot.app.reminder_sources``).
+SourceFactory = Callable[[ReminderSettings], Iterable[ReminderSource]]
+
+
 @dataclass(frozen=True)
 class Plan:
-    """Everything a sweep needs: the rules of every source, the calendar, the settings."""
+    """Everything a sweep needs: the rules of every source, the calendar, the settings.
+
+    ``make_sources`` (set when the plan was built from a source factory) lets
+    ``for_guideline`` build the same sources over a tenant's guideline; a plan over fixed
+    source objects serves every tenant as it is.
+    """
 
     settings: ReminderSettings
     calendar: BusinessCalendar
     sources: Mapping[str, ReminderSource]
+    make_sources: SourceFactory | None = None
 
     @property
     def rules(self) -> list[Rule]:
         return [rule for source in self.sources.values() for rule in source.rules()]
 
+    def for_guideline(self, guideline: Guideline) -> Plan:
+        """This plan under a guideline file's ``reminders`` and ``calendar``.
 
-def build_plan(settings: ReminderSettings, sources: Iterable[ReminderSource]) -> Plan:
-    """A plan over ``sources`` (the deployment's are ``bot.app.reminder_sources``)."""
+        Precedence (docs/reminders.md): built-in default < the file < a setting made
+        explicitly for the deployment (``REMINDER_*``). The seed file's values equal the
+        defaults, so under it the plan is this one. Values the settings refuse (a file
+        loaded before they were checked) are logged and the deployment's are kept.
+        """
+        if self.make_sources is None:
+            return self
+        settings = self.settings.for_guideline(guideline)
+        if settings is self.settings:
+            return self
+        return build_plan(settings, self.make_sources)
+
+
+def build_plan(
+    settings: ReminderSettings, sources: Iterable[ReminderSource] | SourceFactory
+) -> Plan:
+    """A plan over ``sources``: the source objects, or a factory that builds them over
+    settings (the deployment's is ``bot.app.reminder_sources``; only such a plan follows
+    each tenant's guideline, ``Plan.for_guideline``)."""
+    if callable(sources):
+        return Plan(
+            settings=settings,
+            calendar=settings.calendar(),
+            sources={s.item_type: s for s in sources(settings)},
+            make_sources=sources,
+        )
     return Plan(
         settings=settings,
         calendar=settings.calendar(),
@@ -466,7 +503,7 @@ def build_digest(session: Session, *, plan: Plan, now: datetime) -> OutMessage:
         )
         for item_id, anchor, recipient in rows:
             waited = rule.elapsed(anchor, now, plan.calendar)
-            clock_word = "勤務時間で" if rule.business_hours else ""
+            clock_word = f"{plan.calendar.name}で" if rule.business_hours else ""
             lines.append(
                 f"・{label} {titles.get(item_id, f'#{item_id}')}"
                 f" — {format_jst(anchor)}から{clock_word}{_hours(waited)}"

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.audit import record
-from bot.business_calendar import BusinessCalendar
+from bot.business_calendar import BusinessCalendar, business_calendar
 from bot.clock import Clock, SystemClock, format_jst
 from bot.directory.models import OrgRole, Person
 from bot.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bot.guideline import service as guideline_service
 from bot.guideline import terms as guideline_terms
 from bot.notify.messages import OutMessage
 from bot.scheduler.models import Reminder
-from bot.scheduler.settings import load_settings
 
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
 # Channel reminders (e.g. a 炎上 thread) may be snoozed by these org roles.
@@ -36,7 +36,11 @@ def snooze(
     clock: Clock | None = None,
     calendar: BusinessCalendar | None = None,
 ) -> Reminder:
-    """Put a reminder off by ``minutes`` (only its recipient may); returns the updated row."""
+    """Put a reminder off by ``minutes`` (only its recipient may); returns the updated row.
+
+    A business-hours reminder comes back at the next business moment of ``calendar``,
+    by default the tenant's (``tenant_calendar``).
+    """
     now = (clock or SystemClock()).now()
     if not 1 <= minutes <= MAX_SNOOZE_MINUTES:
         raise ValidationFailed(
@@ -51,7 +55,7 @@ def snooze(
     due = until
     if reminder.business_hours:
         if calendar is None:
-            calendar = load_settings().calendar()
+            calendar = tenant_calendar(session)
         due = calendar.next_business_moment(until)
     # Conditional: a reminder that is being sent or was closed meanwhile is not touched.
     updated = session.execute(
@@ -79,6 +83,12 @@ def snooze(
         clock=clock,
     )
     return reminder
+
+
+def tenant_calendar(session: Session) -> BusinessCalendar:
+    """The business calendar of the session's tenant: its guideline in force under the
+    deployment's explicit ``REMINDER_*`` settings (the same one its reminders run on)."""
+    return business_calendar(guideline_service.in_force(session))
 
 
 def _check_recipient(session: Session, reminder: Reminder, person: Person) -> None:
@@ -116,12 +126,19 @@ def _refuse(reminder: Reminder) -> None:
     raise InvalidTransition(f"リマインダー #{reminder.id} はスヌーズできない状態です。")
 
 
-def snooze_confirmation(reminder: Reminder, *, now: datetime | None = None) -> OutMessage:
-    """What the person sees after snoozing."""
+def snooze_confirmation(
+    reminder: Reminder,
+    *,
+    now: datetime | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> OutMessage:
+    """What the person sees after snoozing (``calendar``: the tenant's, for its name of
+    working time)."""
     until = reminder.snoozed_until or reminder.due_at
     text = f"{format_jst(until)} まで通知を止めます。"
     if reminder.due_at > until:
-        text += f"勤務時間外のため、次の通知は {format_jst(reminder.due_at)} です。"
+        name = calendar.name if calendar is not None else BusinessCalendar.name
+        text += f"{name}外のため、次の通知は {format_jst(reminder.due_at)} です。"
     else:
         text += "その時点でまだ手続きが済んでいなければ、もう一度お知らせします。"
     return OutMessage(

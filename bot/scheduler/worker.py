@@ -26,6 +26,7 @@ from bot.clock import Clock, format_jst
 from bot.custody.transfers import apply_due
 from bot.db import transaction
 from bot.errors import is_unavailable, new_error_id
+from bot.guideline import service as guideline_service
 from bot.logsafe import where
 from bot.notify.port import Notifier, PerTenantNotifier
 from bot.notify.service import DeliveryStats, deliver_pending, pending_count
@@ -50,6 +51,11 @@ class Worker:
     the notifier of a tenant (its own Slack token: ``PerTenantNotifier.for_tenant``), or
     None while the tenant has no credentials: its messages then stay in the outbox; they
     are never sent with another tenant's. Without ``notifier_for``, ``notifier`` serves all.
+
+    ``plan`` is the deployment's; each tenant's sweep and digest run on
+    ``plan_for(factory)``: that plan under the tenant's guideline in force (its
+    ``reminders`` and ``calendar``, ``Plan.for_guideline``), looked up afresh on every run,
+    so a new version loaded for one tenant counts from its next sweep and no other's.
     """
 
     factory: sessionmaker[Session]
@@ -59,10 +65,27 @@ class Worker:
     name: str
     audit: AuditSettings = field(default_factory=AuditSettings)
     notifier_for: Callable[[str], Notifier | None] | None = None
+    # Plans under a guideline, by the file's SHA-256 (content-addressed: tenants with the
+    # same file share one, and its calendar's holidays are computed once).
+    _plans: dict[str, Plan] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.notifier_for is None and isinstance(self.notifier, PerTenantNotifier):
             self.notifier_for = self.notifier.for_tenant
+
+    def plan_for(self, factory: sessionmaker[Session]) -> Plan:
+        """The plan of the tenant ``factory`` works for: under its guideline in force."""
+        if self.plan.make_sources is None:
+            return self.plan  # fixed sources: one plan for every tenant
+        with factory() as session:
+            guideline = guideline_service.in_force(session)
+        key = guideline.sha256
+        plan = self._plans.get(key) if key else None
+        if plan is None:
+            plan = self.plan.for_guideline(guideline)
+            if key:
+                self._plans[key] = plan
+        return plan
 
     def tenants(self) -> list[tuple[str, sessionmaker[Session]]]:
         """Every tenant with a session factory of its own (the default tenant first)."""
@@ -81,7 +104,8 @@ class Worker:
     def sweep(self) -> SweepStats:
         total = SweepStats()
         for _tenant, factory in self.tenants():
-            stats = sweep(factory, plan=self.plan, worker=self.name, clock=self.clock)
+            plan = self.plan_for(factory)
+            stats = sweep(factory, plan=plan, worker=self.name, clock=self.clock)
             for name in ("scheduled", "sent", "cancelled", "lost", "batches"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             for key, value in stats.extra.items():
@@ -91,8 +115,9 @@ class Worker:
     def digest(self) -> bool:
         sent = False
         for _tenant, factory in self.tenants():
+            plan = self.plan_for(factory)
             with transaction(factory) as session:
-                sent = send_digest(session, plan=self.plan, clock=self.clock) is not None or sent
+                sent = send_digest(session, plan=plan, clock=self.clock) is not None or sent
         return sent
 
     def deliver(self) -> DeliveryStats:

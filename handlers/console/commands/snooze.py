@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from bot.db import transaction
 from bot.directory.models import Person
 from bot.errors import NotFound
+from bot.guideline import service as guideline_service
 from bot.interaction.args import number
 from bot.scheduler.settings import load_settings
-from bot.scheduler.snooze import snooze, snooze_confirmation
+from bot.scheduler.snooze import snooze, snooze_confirmation, tenant_calendar
 from handlers.console.router import Context, Registry
 
 
@@ -23,25 +24,25 @@ def handle(ctx: Context, args: str) -> None:
         ctx.usage("snooze", "リマインダーの番号を指定してください。")
         return
     reminder_id = _number(parts[0], "リマインダーの番号")
-    settings = load_settings()
-    minutes = (
-        _number(parts[1].removesuffix("分"), "分数")
-        if len(parts) == 2
-        else settings.snooze_default_minutes
-    )
+    minutes = _number(parts[1].removesuffix("分"), "分数") if len(parts) == 2 else None
     with transaction(ctx.factory) as session:
         person = session.scalar(sa.select(Person).where(Person.handle == ctx.user))
         if person is None:
             raise NotFound(f"利用者「{ctx.user}」は名簿に登録されていません。")
+        if minutes is None:
+            # The tenant's guideline may set it (reminders.snooze_default_minutes).
+            in_force = guideline_service.in_force(session)
+            minutes = load_settings().for_guideline(in_force).snooze_default_minutes
+        calendar = tenant_calendar(session)
         reminder = snooze(
             session,
             reminder_id=reminder_id,
             person=person,
             minutes=minutes,
             clock=ctx.clock,
-            calendar=settings.calendar(),
+            calendar=calendar,
         )
-        message = snooze_confirmation(reminder)
+        message = snooze_confirmation(reminder, calendar=calendar)
     ctx.reply(message)
 
 
