@@ -213,18 +213,6 @@ def _cross_check(data: dict[str, Any], node: Any) -> Iterator[Problem]:
             "calendar.holidays",
             f"国コード「{cal['holidays']}」の祝日は holidays パッケージにありません（例: JP）。",
         )
-    # The scheduler takes these as its settings (ReminderSettings.for_guideline): a key it
-    # does not have would be silently ignored.
-    from bot.scheduler.settings import ReminderSettings
-
-    known = [k for k in ReminderSettings.model_fields if k.endswith(("_hours", "_minutes"))]
-    for key in data.get("reminders", {}):
-        if key not in known:
-            yield Problem(
-                at("reminders", key),
-                f"reminders.{key}",
-                f"リマインダーの間隔「{key}」はありません。{'、'.join(known)} から選んでください。",
-            )
 
 
 def _known_country(code: str) -> bool:
