@@ -205,8 +205,9 @@ def draft_modal(form: DraftForm, *, initial_text: str | None = None) -> bk.Block
             "placeholder": bk.plain_text("アカウントを選択", bk.PLACEHOLDER_MAX),
             "options": options,
         }
-        if len(options) == 1:
-            select["initial_option"] = options[0]
+        chosen = [o for o in options if o.get("value") == values.get("account")]
+        if chosen or len(options) == 1:
+            select["initial_option"] = (chosen or options)[0]
         blocks.append(
             bk.input_block(
                 "公式アカウント",
@@ -493,6 +494,11 @@ def prompt_modal(prompt: Prompt, *, action_id: str, metadata: Mapping[str, Any])
         close="キャンセル",
         private_metadata=json.dumps({"action_id": action_id, **metadata}, ensure_ascii=False),
     )
+
+
+def problems_section(title: str, problems: str) -> bk.Block:
+    """What stopped a submission, shown above the form when it cannot sit next to a field."""
+    return bk.section(f":warning: *{bk.escape(title)}*\n{bk.escape(problems)}")
 
 
 def notice_modal(title: str, text: str) -> bk.Block:
