@@ -8,7 +8,13 @@ answer (the ack) is measured:
 - ``check``  /check with a text that has findings (ack, then the check in a lazy listener)
 - ``draft``  a /draft view submission: the check, the draft stored and routed *before* the
              ack, because errors must be shown in the form (the expensive one)
+- ``worst``  a /draft view submission of the longest text Slack's form lets through (3,000
+             characters, ``plain_text_input``'s limit) made of sentences with findings: the
+             slowest check there is, answered in the same ack as field errors
 - ``click``  the 承認 button on a fresh approval request (ack, then the decision)
+
+Slack's stand-in is allowed as a response_url origin (the test-only setting), so the
+``/check`` answers are really delivered; their count is printed with the latencies.
 
     python -m benchmarks.bench_slack_ack                       # SQLite in a temp dir
     python -m benchmarks.bench_slack_ack --database-url postgresql+psycopg://…/bench
@@ -48,6 +54,28 @@ from tests.slack.mock_web_api_server import MockSlackWebApi
 SECRET = "bench-signing-secret-0123456789abcdef"
 IDS = {"yamada": "U0HEAD0001", "kato": "U0DEPUTY01", "sato": "U0STAFF001"}
 CHECK_TEXT = "明日の説明会は検討中です。詳しくは https://bit.ly/abc をご覧ください。"
+#: Slack's limit on a plain_text_input (the draft form's text field).
+SLACK_INPUT_MAX = 3000
+WORST_SENTENCES = [
+    "担当の山田の携帯090-1234-5678までご連絡ください。",
+    "来年度から保育料が上がる方向で調整中らしいです。",
+    "申込はこちら https://bit.ly/3xYzAbC と https://example-info.com/a から。",
+    "部外秘の資料ですが、入札の予定価格は1,250万円です。",
+    "管理画面は http://admin.intra.city.local/ でパスワードはsummer2026です。",
+    "駅前のデパートが閉店するって噂を友だちのLINEで見ました。",
+    "写真は本人の許可はとってませんが載せちゃいます。",
+]
+
+
+def worst_text(tag: str) -> str:
+    """A 3,000-character draft, every sentence with a finding, unique per request."""
+    head = f"（{tag}）"
+    parts = [head]
+    i = 0
+    while sum(map(len, parts)) < SLACK_INPUT_MAX:
+        parts.append(WORST_SENTENCES[i % len(WORST_SENTENCES)])
+        i += 1
+    return "".join(parts)[:SLACK_INPUT_MAX]
 
 
 def _prepare(url: str) -> None:
@@ -118,7 +146,15 @@ def run_load(
         "p99_ms": round(_percentile(latencies, 99), 1),
         "max_ms": round(max(latencies), 1),
         "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
     }
+
+
+def _answers(api: MockSlackWebApi, prefix: str = "c") -> int:
+    """How many response_url calls were made for requests tagged ``prefix`` (c: /check)."""
+    return sum(
+        1 for c in api.calls_to("response_url") if c.path.rsplit("/", 1)[-1].startswith(prefix)
+    )
 
 
 def main() -> None:
@@ -139,7 +175,11 @@ def main() -> None:
 
     with MockSlackWebApi() as api:
         settings = SlackSettings(
-            slack_bot_token="xoxb-bench", slack_signing_secret=SECRET, slack_api_url=api.api_url
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=SECRET,
+            slack_api_url=api.api_url,
+            # the stand-in's origin, so that /check's answers are delivered, not dropped
+            slack_testing_extra_response_url_origins=api.url,
         )
         client = build_client(settings)
         clock = SystemClock()
@@ -187,11 +227,35 @@ def main() -> None:
             )
             return post(signing.interaction_body(payload))
 
+        checking: list[int] = []
+        checking_lock = threading.Lock()
+
+        def worst(i: int) -> int:
+            payload = signing.view_submission_payload(
+                "draft_submit",
+                _draft_values(worst_text(f"{run_id}-w{i}")),
+                id=f"V{run_id}w{i}",
+            )
+            body = signing.interaction_body(payload)
+            resp = http_request("POST", base, body, signer.headers(body, signing.FORM))
+            # The findings come back in the ack as field errors, or (past the listener's
+            # budget) the ack is the "checking" notice and the form follows by views.update.
+            action = json.loads(resp.body or b"{}").get("response_action")
+            if resp.status == 200 and action == "update":
+                with checking_lock:
+                    checking.append(i)
+            elif resp.status == 200 and action != "errors":
+                return -2
+            return resp.status
+
         results = [
             run_load("check", check, requests=args.requests, rate=args.rate, clients=args.clients)
         ]
         results.append(
             run_load("draft", draft, requests=args.requests, rate=args.rate, clients=args.clients)
+        )
+        results.append(
+            run_load("worst", worst, requests=args.requests, rate=args.rate, clients=args.clients)
         )
         courier.wait_idle(60)
         with factory() as session:
@@ -221,6 +285,13 @@ def main() -> None:
             )
         )
         courier.wait_idle(60)
+        deadline = time.monotonic() + 60
+        clicks = min(args.requests, len(draft_ids))
+        while time.monotonic() < deadline and (
+            _answers(api) < args.requests or _answers(api, "a") < clicks
+        ):
+            time.sleep(0.1)  # the last /check answers leave the lazy pool after their acks
+        answers = _answers(api)
         server.close()
         courier.stop()
 
@@ -233,7 +304,13 @@ def main() -> None:
         print(
             f"{r['scenario']:<8} {r['requests']:>5} {r['achieved_rps']:>6} {r['p50_ms']:>8} "
             f"{r['p99_ms']:>8} {r['max_ms']:>8} {r['errors']:>6}"
+            + (f"  (status {r['error_statuses']}; -1: no answer)" if r["errors"] else "")
         )
+    print(f"/check answers delivered on response_url: {answers}/{args.requests}")
+    print(
+        f"worst drafts answered with the 'checking' notice (check past the budget): "
+        f"{len(checking)}/{args.requests}"
+    )
     tmp.cleanup()
 
 
