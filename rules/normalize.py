@@ -469,11 +469,15 @@ def normalize_plain(s: str) -> str:
     return view.text
 
 
-# 「suzuki (at) gmail (dot) com」: a bracketed at/dot with the spaces around it.
-_SPACED_DEFANG_RE = re.compile(r" ?[\[({](?:[aA][tT]|[dD][oO][tT])[\]})] ?")
+# 「suzuki (at) gmail (dot) com」: a bracketed at/dot with the spaces around it; the word may be
+# spelt in kana (「(ドット)」「（アット）」), which NFKC has already given ASCII brackets.
+_DEFANG_WORD = r"(?:[aA][tT]|[dD][oO][tT]|ドット|どっと|アット|あっと)"
+_SPACED_DEFANG_RE = re.compile(rf" ?[\[({{]{_DEFANG_WORD}[\]}})] ?")
 # What every match of _SPACED_DEFANG_RE holds; it starts with one class, so ``re`` finds it in C
 # (the pattern itself, with its optional leading space, is tried at every position).
-_SPACED_DEFANG_GATE = re.compile(r"[\[({](?:[aA][tT]|[dD][oO][tT])[\]})]")
+_SPACED_DEFANG_GATE = re.compile(rf"[\[({{]{_DEFANG_WORD}[\]}})]")
+# 「tinyurl ドット com」: a kana dot between two ASCII words of a domain, without brackets.
+_KANA_DOT_RE = re.compile(r"(?<=[A-Za-z0-9]) ?(?:ドット|どっと) ?(?=[a-z]{2,24}(?![A-Za-z0-9]))")
 # 「t i n y u r l . c o m」: a domain spelt out one letter at a time.
 _LETTER_SPACED_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:[a-z0-9] ){3,}[a-z0-9]?(?: ?\. ?)(?:[a-z] ){1,5}[a-z](?![A-Za-z0-9])"
@@ -538,9 +542,31 @@ def _spaced_defang(view: View) -> View:
     text = view.text
     if ("(" in text or "[" in text or "{" in text) and _SPACED_DEFANG_GATE.search(text):
         view = substitute(
-            view, _SPACED_DEFANG_RE, lambda m: "@" if "a" in m.group().lower() else "."
+            view, _SPACED_DEFANG_RE, lambda m: "@" if _AT_WORD.search(m.group()) else "."
         )
+    if ("ドット" in view.text or "どっと" in view.text) and _KANA_DOT_RE.search(view.text):
+        view = substitute(view, _KANA_DOT_RE, lambda m: ".")
     return view
+
+
+_AT_WORD = re.compile(r"[aA]|アット|あっと")
+
+
+# 「予🙊定🙊価🙊格」「セ★ク★ス」: one and the same symbol (an emoji, a star, a note) put between
+# each character of a word spelt one kana/kanji at a time (three or more characters, so two
+# or more separators). A symbol between longer runs (「好き♡好き」) or around a word
+# (「🎉お知らせ🎉」) is ordinary decoration and stays.
+_SEP_SYMBOL = r"[^\w\s、。，．,.！？!?「」『』（）()\[\]【】〔〕<>＜＞・ー〜~…‥:：;；\-/／'\"“”‘’]"
+_SYMBOL_SPLIT_RE = re.compile(rf"[{_CJK}](?P<sep>{_SEP_SYMBOL})[{_CJK}](?:(?P=sep)[{_CJK}])+")
+# What every match holds: a kana/kanji, a symbol, a kana/kanji (found in C before the pattern).
+_SYMBOL_SPLIT_GATE = re.compile(rf"[{_CJK}]{_SEP_SYMBOL}[{_CJK}]")
+
+
+def _symbol_split(m: re.Match[str]) -> str:
+    # only pictographs and other symbols (an arrow or a plus between kanji is a route or a sum)
+    if unicodedata.category(m.group("sep")) != "So":
+        return m.group()
+    return m.group().replace(m.group("sep"), "")
 
 
 def _evasions(view: View) -> View:
@@ -554,6 +580,8 @@ def _evasions(view: View) -> View:
         view = substitute(view, _CJK_SPACED_RE, lambda m: m.group().replace(" ", ""))
         if _DIGIT_SPACED_GATE.search(view.text):
             view = substitute(view, _DIGIT_SPACED_RE, lambda m: m.group().replace(" ", ""))
+    if _SYMBOL_SPLIT_GATE.search(view.text):
+        view = substitute(view, _SYMBOL_SPLIT_RE, _symbol_split)
     if "・" in view.text:
         view = substitute(view, _KANA_DOTTED_RE, lambda m: m.group().replace("・", ""))
     if "\n" in view.text:
