@@ -181,6 +181,45 @@ _WEAKNESS_RE = re.compile(
     r"(?:当たって|適用(?:して|され(?:て)?))(?:い)?(?:ない|ません)"
     r"|(?:Windows ?(?:XP|7|8|Vista)|サポート(?:が)?切れ)[^\n。]{0,12}?(?:端末|パソコン|PC|サーバ)[^\n。]{0,10}?(?:まだ|残って)"
 )
+# Round 8a: more of the same weaknesses, said another way; each is dropped when its sentence
+# is advice or a notice (_OPEN_ADVICE). An out-of-support system still in use (「いまだに
+# Windows7 の端末で動いてる」); where keys are kept, as a list or a place (「非常口の鍵の保管場所
+# 一覧」); what a security camera does not see (「裏口だけ映ってない」「死角」「ダミー」); a
+# system reachable without its gate (「VPNなしで見えちゃう」「認証なしで開ける」).
+_WEAKNESS_MORE_RE = re.compile(
+    r"(?:まだ|未だに|いまだに|今だに|今でも|今も)[^\n。]{0,10}?(?:Windows ?(?:XP|7|8|Vista)|サポート(?:が)?切れ)"
+    r"|(?:Windows ?(?:XP|7|8|Vista)|サポート(?:が)?切れ)(?:の)?[^\n。]{0,10}?(?:端末|パソコン|PC|サーバ|OS)で"
+    r"(?:動いて|動かして|稼働|運用|使って|回して)"
+    r"|(?:鍵|カギ|合鍵|スペアキー|マスターキー)の(?:保管場所|置き場所|置き場|隠し場所|在り処|ありか|保管庫)"
+    r"(?:の?一覧|の?リスト|は|、|を)"
+    r"|(?:監視カメラ|防犯カメラ|カメラ)(?:は|が|も|、)?[^\n。]{0,24}?"
+    r"(?:(?:だけ|のみ)(?:は)?映って(?:い)?ない|映って(?:い)?ない(?:ん|所|場所|範囲)|死角|ダミー|映らない(?:所|場所|範囲|ん))"
+    r"|(?:VPN|認証|ログイン|パスワ[ー一]ド)(?:なし|無し|を通さず|不要)で[^\n。]{0,10}?"
+    r"(?:見え|見られ|開け|開く|入れ|アクセスでき|つなが|繋が|使え)"
+)
+# Who guards a building, said absent for a stretch of time (「警備員さんが夜10時から朝6時まで
+# いない」「土日は守衛が不在」): the gap in the guard itself, whatever the post asks for.
+_GUARD_GAP_RE = re.compile(
+    r"(?:警備員|警備の人|警備会社|守衛|宿直|夜間警備|警備)(?:さん)?(?:は|が|も)?[^\n。]{0,20}?"
+    r"(?:[0-9]+時|夜間|深夜|夜中|休日|週末|土日|年末年始|お盆|連休)[^\n。]{0,16}?"
+    r"(?:いない|いません|居ない|不在|無人|来ない|来ません|帰る|帰ります|引き上げ)"
+)
+_WEAKNESS_MORE_WORDS = (
+    "Windows",
+    "サポート",
+    "鍵",
+    "カギ",
+    "キー",
+    "カメラ",
+    "なし",
+    "無し",
+    "通さず",
+    "不要",
+)
+_GUARD_WORDS = ("警備", "守衛", "宿直")
+# Its notices (「夜間は警備員が不在のため、…ご注意ください」) say the same, but to the public the
+# gap is no news when the post is about opening hours: only a closed building's guard counts.
+_GUARD_QUIET = re.compile(r"開館|開庁時間|受付時間|利用時間|ご利用")
 # 「パスワードは全員 Haru2025! に統一」「課のパスは cityhall01 ね」: a value that looks like a
 # credential (ASCII letters and digits, 6+) a few words after the word and its particle.
 _PASSWORD_NEAR_RE = re.compile(
@@ -207,9 +246,25 @@ _OPEN_ADVICE = re.compile(
 _TAKEN_OUT_RE = re.compile(
     r"(?:USB(?:メモリ)?|自宅|家の|私物|私用|個人の(?:PC|パソコン|メール|スマホ|アドレス)|外部)"
     r"[^\n。]{0,12}?(?:持ち帰|持ち出|送っ|送信|転送|アップ)"
+    # 「USBに入れて家で作業」「私物のPCにコピーして」「自宅で開いて」
+    r"|(?:USB(?:メモリ)?|私物の?(?:PC|パソコン|スマホ)?|個人の(?:PC|パソコン|スマホ|クラウド))に"
+    r"(?:入れ|コピー|保存|移し|落とし)"
+    r"|(?:家|自宅)で(?:作業|仕事|開い|見て|編集)"
 )
 _MARKED_DATA = re.compile(r"機密|きみつ|キミツ|秘|個人情報|住民情報|内部|部外|取扱注意|名簿|台帳")
-_TAKEN_OUT_HINTS = ("持ち帰", "持ち出", "送っ", "送信", "転送", "アップ")
+_TAKEN_OUT_HINTS = (
+    "持ち帰",
+    "持ち出",
+    "送っ",
+    "送信",
+    "転送",
+    "アップ",
+    "USB",
+    "私物",
+    "個人の",
+    "家で",
+    "自宅で",
+)
 # 「パスワードは…ここに書きます：Pw#8812」: the value given a few words after the word.
 _PASSWORD_LATER_RE = re.compile(
     r"(?:パスワ[ー一\-]ド|暗証番号|パスコード)[^\n]{0,30}?(?:書きます|書いておきます|載せます|こちら|以下)"
@@ -484,6 +539,12 @@ def scan(ctx: Context) -> Iterator[Finding]:
                 yield _block(ctx, PASSWORD, m.start(), m.end())
     for m in _WEAKNESS_RE.finditer(text) if _any_in(_WEAKNESS_WORDS, text) else ():
         yield _block(ctx, WEAKNESS, m.start(), m.end())
+    for m in _WEAKNESS_MORE_RE.finditer(text) if _any_in(_WEAKNESS_MORE_WORDS, text) else ():
+        if not _OPEN_ADVICE.search(ctx.sentence_text(m.start(), m.end())):
+            yield _block(ctx, WEAKNESS, m.start(), m.end())
+    for m in _GUARD_GAP_RE.finditer(text) if _any_in(_GUARD_WORDS, text) else ():
+        if not _GUARD_QUIET.search(ctx.sentence_text(m.start(), m.end())):
+            yield _block(ctx, WEAKNESS, m.start(), m.end())
     for m in _OPEN_SYSTEM_RE.finditer(text) if _any_in(_OPEN_SYSTEM_WORDS, text) else ():
         if not _OPEN_ADVICE.search(ctx.sentence_text(m.start(), m.end())):
             yield _block(ctx, WEAKNESS, m.start(), m.end())
