@@ -65,7 +65,9 @@ def scan(ctx: Context) -> Iterator[Finding]:
     yield from people.beside_contact(ctx, numbers)
     yield from people.identified_by_home(ctx)
     yield from emails.scan(ctx)
-    yield from addresses.scan(ctx)
+    homes = list(addresses.scan(ctx))
+    yield from homes
+    yield from people.beside_address(ctx, homes)
     yield from birth_dates.scan(ctx)
     yield from names.scan(ctx)
     consented = people.CONSENT.search(ctx.norm.text) is not None

@@ -25,7 +25,7 @@ from .rule_docs import CLAUSE, NAMED_PERSON
 _HONORIFIC_AFTER = re.compile(r"(?:[一-龥]{0,2}?|[ぁ-ゖ]{2,3})(?:くん|君|ちゃん|さん|様|さま|氏)")
 # A bare name marked as a person by what follows (「小西って男」「佐藤という女」).
 _PERSON_MARKER_AFTER = re.compile(
-    r"(?:って|という|っていう)(?:男|女|人|奴|やつ|ヤツ|子|おっさん|おばさん|ばあさん|じいさん)"
+    r"(?:って|という|っていう)(?:男|女|人|奴|やつ|ヤツ|子|おっさん|おばさん|ばあさん|じいさん|爺さん|婆さん|じじい|ばばあ)"
 )
 _HONORIFIC_OR_MARKER = re.compile(rf"{_HONORIFIC_AFTER.pattern}|{_PERSON_MARKER_AFTER.pattern}")
 # School and grade, or age: 「〇〇小2年の」「中学3年」「（11歳）」「4さい」
@@ -63,6 +63,8 @@ _PLACE_NO = re.compile(r"(?<![一-龥ァ-ヴー])[一-龥]{2,4}の$")
 # A home word with a name's honorific a few characters on, or a bracket with the home.
 _RESIDENCE_NEAR = Cue(
     r"(?:丁目|団地|号棟|地区|在住|番地|にお住まい)[^。\n]{0,14}?(?:さん|様|さま|氏|くん|ちゃん)"
+    # 「南町の吉岡って爺さん」: a place and a bare surname marked as a person
+    r"|(?:町|村|地区|団地)の[一-龥]{1,4}(?:って|という|っていう)(?:男|女|人|爺さん|婆さん|じいさん|ばあさん|おっさん|おばさん|じじい|ばばあ)"
     r"|(?:さん|様|さま|氏|くん|ちゃん)\s?[（(][^（）()\n]{0,12}?(?:在住|丁目|にお住まい)"
 )
 # What else the sentence, or the one after, says about the named person's life: their
@@ -81,7 +83,22 @@ _ILLNESS = re.compile(
     r"糖尿|痛風|高血圧|心臓病|脳梗塞|肝炎|性病|適応障害|パニック障害|双極性障害|心療内科|精神科|"
     r"がん|癌|うつ病|鬱病|精神疾患|認知症|統合失調症|HIV|エイズ|妊娠|流産|不妊|入院|"
     r"手術|持病|難病|発達障害|障害者手帳|要精密検査|精密検査|再検査|診断され|病気療養|療養中|休職|"
-    r"血糖値|血圧が|病院に運ばれ|救急搬送"
+    r"血糖値|血圧が|病院に運ばれ|救急搬送|"
+    # round 8a: treatment and emergencies (「救急で運ばれてきた」「点滴2本」「透析」)
+    r"救急で運ばれ|救急車で運ばれ|搬送され|点滴|透析|通院中|治療中|リハビリ中"
+)
+# Money a named person has, owes or earns, up to its amount or state (「所得は約850万円」
+# 「固定資産税が未納のまま」「借入は県の制度資金1,200万円」).
+_MONEY = re.compile(
+    r"(?:年収|所得|収入|給料|月給|貯金|預金|借入|借り入れ|借金|負債|ローン|滞納|未納)"
+    r"(?:額|金)?(?:[^。\n]{0,16}?(?:[0-9][0-9,.]*\s?(?:億|万|千)?\s?円|[0-9][0-9,.]*\s?(?:億|万)|のまま|して(?:い)?る))?"
+)
+# A named household (「田島さん宅」「佐藤様のお宅」「山本さん方」) and what happened there: a fire
+# and its cause, a burglary, a death, a dispute. The house is personal information with it.
+_NAMED_HOUSE = Cue(r"(?:さん|様|さま|氏)(?:の)?(?:宅|お宅|家(?![族具電計賃事])|方(?=[のでがは、]))")
+_INCIDENT = re.compile(
+    r"出火|火元|火災|火事|原因|空き巣|泥棒|被害|孤独死|亡くな|救急|騒音|苦情|トラブル|ゴミ屋敷|ごみ屋敷|"
+    r"差し押さえ|差押え|夜逃げ|通報"
 )
 _POST = re.compile(
     r"[一-龥]{1,4}(?:係長|課長補佐|課長|部長|次長|主査|主任|主事|室長|所長|局長|館長|校長|教頭|先生)"
@@ -156,7 +173,8 @@ def _kana_children(ctx: Context) -> Iterator[Finding]:
 
 # A public office right before the name (「市長 山田太郎」「議長の佐藤一郎」).
 _OFFICE_BEFORE = re.compile(
-    r"(?:市長|副市長|町長|村長|知事|教育長|議長|副議長|市議会議員|市議|県議|議員|大臣|署長|消防長)"
+    # (a former office, 「元市議の」「前町長の」, is a private person's past, not the office)
+    r"(?<![元前])(?:市長|副市長|町長|村長|知事|教育長|議長|副議長|市議会議員|市議|県議|議員|大臣|署長|消防長)"
     r"(?:の|\s)?\s?$"
 )
 # The post says the person (or the family) agreed to be named: the city's own celebration or
@@ -172,11 +190,19 @@ def _is_name(tokens: list[Token], i: int, text: str) -> bool:
     tok = tokens[i]
     if tok.is_person_name:
         return True
+    # (after a relative clause too: 「お電話をいただいた宗像様」「今日来た…吉岡って爺さん」)
     return (
         tok.pos2 == "固有名詞"
         and tok.pos3 == "地名"
-        and _HONORIFIC_ONLY.match(text, tok.end) is not None
-        and (i == 0 or tokens[i - 1].surface in ("の", "、", "は", "が", "と"))
+        and (
+            _HONORIFIC_ONLY.match(text, tok.end) is not None
+            or _PERSON_MARKER_AFTER.match(text, tok.end) is not None
+        )
+        and (
+            i == 0
+            or tokens[i - 1].surface in ("の", "、", "は", "が", "と")
+            or tokens[i - 1].pos1 == "助動詞"
+        )
     )
 
 
@@ -227,7 +253,7 @@ def _widen(
     text = ctx.norm.text
     s, e = sentence
     a, b = lo, hi
-    for rx in (_LIFE, _ILLNESS, _TROUBLE_NEXT):
+    for rx in (_LIFE, _ILLNESS, _TROUBLE_NEXT, _MONEY):
         for m in rx.finditer(text, max(s, a - _REACH), min(e, b + _REACH)):
             lo, hi = min(lo, m.start()), max(hi, m.end())
     if after is not None and not _HONORIFIC_AFTER.search(text, *after):
@@ -236,6 +262,8 @@ def _widen(
             _HOME_NEXT.search(text, after[0], end)
             or _ILLNESS.search(text, after[0], end)
             or _TROUBLE_NEXT.search(text, after[0], end)
+            or _MONEY.search(text, after[0], end)
+            or _INCIDENT.search(text, after[0], end)
         )
         if nxt is not None:
             hi = max(hi, nxt.end())
@@ -323,7 +351,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     has_illness = _ILLNESS_CUE.search(text)
     has_given = _NAME_GIVEN_CUE.search(text)
     has_detail = _PRIVATE_DETAIL_CUE.search(num)
-    has_residence = _RESIDENCE_NEAR.search(text)
+    has_residence = _RESIDENCE_NEAR.search(text) or _NAMED_HOUSE.search(text)
     if not (has_age or has_illness or has_given or has_detail or has_residence):
         return
     portrait = _PHOTO.search(text) is not None
@@ -338,7 +366,10 @@ def scan(ctx: Context) -> Iterator[Finding]:
         ill_here = _ILLNESS.search(text, s, e) if has_illness else None
         given_here = _NAME_GIVEN.search(text, s, e) if has_given else None
         detail_here = has_detail and _PRIVATE_DETAIL.search(sent_num)
-        res_here = has_residence and _RESIDENCE_NEAR.search(text, s, e)
+        res_here = has_residence and (
+            _RESIDENCE_NEAR.search(text, s, e)
+            or (_NAMED_HOUSE.search(text, s, e) and _INCIDENT.search(text, s, e))
+        )
         if not (age_here or ill_here or given_here or detail_here or res_here):
             continue
         quoted = _QUOTED_KANA_NAME.search(text, s, e)
@@ -397,6 +428,16 @@ def scan(ctx: Context) -> Iterator[Finding]:
             if ill_here and hon and ill_here.start() - end <= 30 and ill_here.start() >= end:
                 yield _finding(ctx, a, ill_here.end())
                 break
+            if ill_here and hon and ill_here.end() <= a and a - ill_here.end() <= 20:
+                # the emergency told first: 「救急で運ばれてきたのは〇〇さん」
+                yield _finding(ctx, *_widen(ctx, ill_here.start(), end, (s, e), after))
+                break
+            house = _NAMED_HOUSE.match(text, b) if hon else None
+            if house is not None and _INCIDENT.search(text, s, e):
+                # 「出火元は〇〇町の田島さん宅」: the household where it happened
+                hi = house.end()
+                yield _finding(ctx, *_widen(ctx, home, hi, (s, e), after))
+                break
 
 
 # A person named right beside their own phone or My Number (「中村美咲さん（090-…）」「0263-…、
@@ -426,6 +467,31 @@ def beside_contact(ctx: Context, found: Sequence[Finding]) -> Iterator[Finding]:
                 continue
             done.add((na, nb))
             yield _finding(ctx, na, hon.end() if hon else nb, severity=f.severity)
+
+
+# A full address given for someone named in the same sentence or the one before it (「お電話を
+# いただいた宗像様、…。ご住所:〇〇町4丁目11番地7」): the name goes out with the address.
+def beside_address(ctx: Context, found: Sequence[Finding]) -> Iterator[Finding]:
+    """The named person whose home address is reported in this sentence or the one before."""
+    hits = [f for f in found if f.rule == "pii.address" and f.severity == "block"]
+    if not hits:
+        return
+    text = ctx.norm.text
+    starts = ctx.norm.starts
+    done: set[int] = set()
+    for f in hits:
+        a = bisect.bisect_left(starts, f.start)
+        s, _e = ctx.sentence(a)
+        lo = ctx.sentence(s - 1)[0] if s else s
+        if not _HONORIFIC_ONLY.search(text, lo, a):
+            continue
+        tokens = [t for t in ctx.tokens_in(lo, a) if lo <= t.start and t.end <= a]
+        for _i, _j, na, nb in _name_runs(tokens, text):
+            hon = _HONORIFIC_AFTER.match(text, nb)
+            if hon is None or na in done or _OFFICE_BEFORE.search(text, max(lo, na - 6), na):
+                continue
+            done.add(na)
+            yield _finding(ctx, na, hon.end())
 
 
 # A home given by its room (「〇〇ハイツ203号室の80代女性」): the person is identified.
