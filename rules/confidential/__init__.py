@@ -150,6 +150,8 @@ class Shapes:
     accounts: Cue
     landplan: Cue
     landquiet: Cue
+    roster: Cue
+    rosterquiet: Cue
 
 
 _KINDS = (
@@ -184,6 +186,8 @@ _KINDS = (
     "accounts",
     "landplan",
     "landquiet",
+    "roster",
+    "rosterquiet",
 )
 # Someone a disciplinary case is about (a post, a member of staff, a named person).
 _PERSON = Cue(
@@ -351,12 +355,24 @@ def _round6(ctx: Context, d: Shapes) -> Iterator[Finding]:
         for m in rx.finditer(text):
             s, e = ctx.sentence(m.start(), m.end())
             if not quiet.search(text, s, e):
-                # the sentence goes on to say whom or where (「…、対象は〇〇ほか」)
+                # the sentence goes on to say whom or where (「…、対象は〇〇ほか」), or the next
+                # one names whom (「〇〇さん、準備しておいた方が…」)
+                if e < len(text) and _NAMED_TARGET.search(text, e, min(ctx.sentence(e)[1], e + 16)):
+                    e = ctx.sentence(e)[1]
                 yield _finding(ctx, m.start(), len(text[:e].rstrip("。！!　 \n")), "7(1)コ")
                 break
     for m in d.accounts.finditer(text):
         yield _finding(ctx, m.start(), m.end(), "7(1)コ")
         break
+    for m in d.roster.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        if not d.rosterquiet.search(text, s, e):
+            yield _finding(ctx, m.start(), m.end(), "7(1)サ")
+            break
+
+
+# A company or person named as the one an inspection is for (「北山環境さん、…」「A社さん」).
+_NAMED_TARGET = re.compile(r"[一-龥ァ-ヴーA-Za-z]{2,12}(?:さん|様|社)(?:[、,]|に|へ|は)")
 
 
 def adjust(ctx: Context, entry: PhraseEntry, a: int, b: int) -> tuple[str, str] | None:
