@@ -11,6 +11,7 @@ posts (「バレないと思っても犯罪です」) stay quiet. Data: ``cues.t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -44,6 +45,9 @@ _PREVENTION = Cue(
 )
 
 
+_PURPOSE = re.compile(r"よう(?:に|な)")
+
+
 @dataclass(frozen=True)
 class Cues:
     """The family's data: the cue patterns of cues.tsv by kind."""
@@ -58,6 +62,7 @@ class Cues:
     lawful: Cue
     trick: Cue
     success: Cue
+    herd: Cue
 
 
 _KINDS = (
@@ -71,6 +76,7 @@ _KINDS = (
     "lawful",
     "trick",
     "success",
+    "herd",
 )
 
 
@@ -84,7 +90,12 @@ def scan(ctx: Context) -> Iterator[Finding]:
     """Act + reassurance, sentence by sentence."""
     cues: Cues = ctx.data(FAMILY.name)
     text = ctx.norm.text
-    if not (cues.strong.search(text) or cues.weak.search(text) or cues.trick.search(text)):
+    if not (
+        cues.strong.search(text)
+        or cues.weak.search(text)
+        or cues.trick.search(text)
+        or cues.herd.search(text)
+    ):
         return
     sentences = ctx.sentences()
     for k, (s, e) in enumerate(sentences):
@@ -94,11 +105,27 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if _PREVENTION.search(text, s, e):
             continue
         hits: list[tuple[int, int, Severity]] = []
-        for m in cues.strong.finditer(text, s, e):
+        strong = list(cues.strong.finditer(text, s, e))
+        # 「みんなやってる」 reassures only about a breach the sentences around it name
+        strong += [
+            m
+            for m in cues.herd.finditer(text, s, e)
+            if cues.context.search(text, prev_s, next_e) or cues.act.search(text, s, m.start())
+        ]
+        for m in strong:
             act = cues.act.search(text, prev_s, m.start())
+            end = m.end()
+            if act is None and _PURPOSE.match(text, m.end()):
+                # 「パパにバレないように作りました」: a purpose (so that someone does not find
+                # out), not a reassurance, unless an act follows it (「バレないように捨てる」)
+                act = cues.act.search(text, m.end(), min(e, m.end() + 24))
+                if act is None:
+                    continue
+                end = act.end()
+                act = m
             # The act may close the sentence before: 「…置いとけばいいよ。誰も見てないし。」
             start = act.start() if act else m.start()
-            hits.append((start, m.end(), "block" if act else "review"))
+            hits.append((start, end, "block" if act else "review"))
         for m in cues.weak.finditer(text, s, e):
             act = cues.act.search(text, max(s, m.start() - 40), m.start())
             if act is None or not cues.form.search(text, act.end(), m.start() + 1):
