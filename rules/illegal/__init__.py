@@ -83,7 +83,9 @@ DEFAMATION = RuleDoc(
     title="特定の人・事業者への中傷・脅迫・晒し",
     what="特定できる人・事業者（氏名＋敬称・役職、「店名」、@アカウント等）への侮辱や犯罪の断定"
     "（詐欺師、悪徳業者、最低の人間 …）、脅迫（殴ってやる）、晒しや攻撃の呼びかけ"
-    "（特定しました、みんなで抗議を）を見つけます。",
+    "（特定しました、みんなで抗議を）を見つけます。「あなたのような方」「あのクレーマー」と指した人への"
+    "侮辱（老害、恥を知れ）や危害の予告（待ち伏せしてやろう）、災害や事故の被害者をあざける・責める文"
+    "（自業自得、天罰、〜ほうが悪い）も報告します。",
     why="名誉毀損・侮辱・脅迫は法令に反し、公序良俗にも反します。",
     example="あの業者は高齢者をだます悪徳業者です。",
     use_instead="事実と公式の対応（相談窓口、注意喚起）だけを書き、個人や事業者を名指しで非難しないでください。",
@@ -118,14 +120,25 @@ class Defamation:
     misconduct: Cue
     individual: Cue
     recruit: Cue
+    victim: Cue
+    mock: Cue
 
 
 def load(files: DataFiles) -> Defamation:
     """Read defamation.tsv and misconduct.tsv."""
-    c = files.cues("illegal/defamation.tsv", ("target", "insult", "incite", "individual"))
+    c = files.cues(
+        "illegal/defamation.tsv", ("target", "insult", "incite", "individual", "victim", "mock")
+    )
     m = files.cues("illegal/misconduct.tsv", ("misconduct", "recruit"))
     return Defamation(
-        c["target"], c["insult"], c["incite"], m["misconduct"], c["individual"], m["recruit"]
+        c["target"],
+        c["insult"],
+        c["incite"],
+        m["misconduct"],
+        c["individual"],
+        m["recruit"],
+        c["victim"],
+        c["mock"],
     )
 
 
@@ -178,6 +191,7 @@ def scan(ctx: Context) -> Iterator[Finding]:
     """Insults and incitement aimed at someone identifiable; misconduct by construction."""
     d: Defamation = ctx.data(FAMILY.name)
     yield from _misconduct(ctx, d)
+    yield from _victims_mocked(ctx, d)
     text = ctx.norm.text
     # Only sentences holding an incitement or an insult can report: find those once.
     starts = [m.start() for m in d.incite.finditer(text)]
@@ -215,7 +229,32 @@ def scan(ctx: Context) -> Iterator[Finding]:
         if warning and not d.individual.search(text, prev[0], ins.start()):
             continue
         a = tgt.start() if tgt.start() >= s else s
-        yield _defamation(ctx, a, ins.end())
+        # The sentence may go on insulting (「客を騙す詐欺みたいな店」): up to its last insult.
+        end = ins.end()
+        for more in d.insult.finditer(text, end, e):
+            end = more.end()
+        yield _defamation(ctx, a, end)
+
+
+# Speaking against such talk: 「自業自得と言うのはやめましょう」「心ない書き込み」.
+_PLEA = re.compile(
+    r"やめ(ましょう|てください|て下さい)|しないで|ないでください|心ない|心無い|誹謗中傷|"
+    r"と(言う|いう|言わ|決めつけ)[^。\n]{0,6}(のは|ことは|べきでは|ない)|ではありません"
+)
+
+
+def _victims_mocked(ctx: Context, d: Defamation) -> Iterator[Finding]:
+    """Victims of a disaster or an accident mocked or blamed (自業自得, 天罰, 〜ほうが悪い), the
+    victims named in the sentence or the one before."""
+    text = ctx.norm.text
+    if not d.mock.possible(text):
+        return
+    for m in d.mock.finditer(text):
+        s, e = ctx.sentence(m.start(), m.end())
+        prev = ctx.sentence(s - 1)[0] if s else s
+        if d.victim.search(text, prev, e) is None or _PLEA.search(text, s, e):
+            continue
+        yield _defamation(ctx, m.start(), m.end())
 
 
 def _defamation(ctx: Context, a: int, b: int) -> Finding:
