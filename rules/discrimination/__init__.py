@@ -131,6 +131,7 @@ class DiscriminationData:
     anaphor: Cue
     agree: Cue
     rebuttal: Cue
+    favour: Cue
     masked: dict[str, str]
     masked_lengths: tuple[int, ...]
 
@@ -145,6 +146,7 @@ _KINDS = (
     "anaphor",
     "agree",
     "rebuttal",
+    "favour",
 )
 
 
@@ -164,6 +166,7 @@ def load(files: DataFiles) -> DiscriminationData:
         anaphor=cues["anaphor"],
         agree=cues["agree"],
         rebuttal=cues["rebuttal"],
+        favour=cues["favour"],
         masked=masked,
         masked_lengths=tuple(sorted({len(k) for k in masked})),
     )
@@ -176,7 +179,9 @@ GENERALISATION = RuleDoc(
     title="属性による決めつけ・排除",
     what="国籍・出身・宗教・性別・雇用形態・生活保護・住まい・障害・年齢・職業などの集団を表す語に、"
     "「だいたい〜」「〜ばかり」「〜は無理」などの決めつけや、「お断り」「ご遠慮ください」"
-    "「貸したくない」などの排除が同じ文で続く構文を見つけます（蔑称がなくても）。",
+    "「貸したくない」などの排除が同じ文で続く構文を見つけます（蔑称がなくても）。「健常者の方を優先」"
+    "「日本人のお客様に限り」のような多数派の優先・限定や、集団を名指した文に続けて集団を繰り返さずに"
+    "決めつける文（どうせすぐ辞める）も報告します。",
     why="属性で人をひとまとめにして決めつけたり排除したりする内容は、差別を助長します。",
     example="〇〇の人はだいたいマナーが悪いので、入居はお断りしています。",
     use_instead="個人の行為を具体的に書き、属性で一括りにしないでください。条件は行為や資格で示してください。",
@@ -199,6 +204,8 @@ _TOPIC = re.compile(
     r"(?:たち|達|さん)?(?:は|って|なんて|なんか|に|の|が|だと|なら)"
 )
 _CLEFT = re.compile(r"のは[、,]?")
+# Someone arguing against favouring the majority (「日本人を優先すべきだという声には反対です」).
+_OPPOSED = re.compile(r"差別|偏見|反対|許されない|許されません|いけません|べきではない|ではありません")
 
 
 def _generalisations(ctx: Context) -> Iterator[Finding]:
@@ -206,17 +213,30 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
     text = ctx.norm.text
     # The predicate cues are cheaper to search than the group list: test them first.
     if not (data.trait.search(text) or data.exclusion.search(text)):
-        if not (data.preference.search(text) or data.blame.search(text)):
+        if not (
+            data.preference.search(text) or data.blame.search(text) or data.favour.search(text)
+        ):
             return
     elif not (
-        data.group.search(text) or data.preference.search(text) or _PLACE_PEOPLE.search(text)
+        data.group.search(text)
+        or data.preference.search(text)
+        or _PLACE_PEOPLE.search(text)
+        or data.favour.search(text)
     ):
         return
     rebutted = data.rebuttal.search(text) is not None
     sentences = ctx.sentences()
     found: set[int] = set()  # indices of sentences with a finding
     for k, (s, e) in enumerate(sentences):
-        if _ABOUT_WORDING.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+        if _ABOUT_WORDING.search(text, s, e):
+            continue
+        # The majority put first (「健常者の方を優先」): 優先 is not a supportive word there.
+        fav = data.favour.search(text, s, e)
+        if fav is not None and not rebutted and not _OPPOSED.search(text, s, e):
+            found.add(k)
+            yield _general_finding(ctx, fav.start(), fav.end())
+            continue
+        if _SUPPORTIVE.search(text, s, e):
             continue
         for span in _anaphor_or_blame(ctx, data, sentences, k):
             found.add(k)
@@ -227,8 +247,9 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
         if pref is not None:
             found.add(k)
             yield _general_finding(ctx, pref.start(), pref.end())
-            continue
         for g in _groups_in(ctx, data, s, e):
+            if pref is not None and g.start() >= pref.start():
+                break  # the group of the preference itself
             if rebutted and _quoted(text, s, g.start()):
                 continue  # 「〇〇は…」というご意見 answered with facts
             tail_end = min(e, g.end() + 45)
@@ -259,10 +280,11 @@ def _generalisations(ctx: Context) -> Iterator[Finding]:
             found.add(k)
             yield _general_finding(ctx, start, end)
             break
-    # What to do about the group, said in the next sentence: 「…はあの国のグループ。出禁にすれば」.
+    # What to do about the group, said in the next sentence: 「…はあの国のグループ。出禁にすれば」;
+    # or more said of it with no group named: 「…は無理。責任感ないし、どうせすぐ辞めるし」.
     for k in sorted(found):
         if k + 1 not in found:
-            nxt = _next_exclusion(ctx, data, sentences, k)
+            nxt = _next_exclusion(ctx, data, sentences, k) or _next_trait(ctx, data, sentences, k)
             if nxt is not None:
                 yield _general_finding(ctx, *nxt)
     # The writer siding with the remark, in its sentence or the next: 「私もそう思いました」.
@@ -319,6 +341,23 @@ def _next_exclusion(
         return None
     ex = data.exclusion.search(text, s, min(e, s + 30))
     return None if ex is None else (s, ex.end())
+
+
+def _next_trait(
+    ctx: Context, data: DiscriminationData, sentences: list[tuple[int, int]], k: int
+) -> tuple[int, int] | None:
+    """Sentence ``k + 1`` going on about the group of sentence ``k`` without naming one: a
+    trait with a generalising word (どうせ, みんな), from its start to its last trait."""
+    if k + 1 >= len(sentences):
+        return None
+    text = ctx.norm.text
+    s, e = sentences[k + 1]
+    if data.group.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+        return None
+    traits = list(data.trait.finditer(text, s, e))
+    if not traits or not data.general.search(text, s, e):
+        return None
+    return s, traits[-1].end()
 
 
 def _general_finding(ctx: Context, a: int, b: int) -> Finding:
