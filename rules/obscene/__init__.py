@@ -32,7 +32,8 @@ TERM = RuleDoc(
     what="露骨な性的表現（block）と性的な表現（review）を辞書で見つけます。一文字を記号で伏せた語"
     "（ソ〇プ）と、業種の語を使わずに性的なサービスをする店を説明する文（女性が〜してくれる店）も"
     "見つけます。性的な語の文（またはその次の文）で動画の配布・相手の募集・金銭の提示（欲しい人DMください、"
-    "お手当〜万）をしていれば、その部分まで含めて block します。",
+    "お手当〜万）、回し読み、相手探しやおすすめの場所の紹介をしていれば、その部分まで含めて block します。"
+    "人の下着の中や色までのぞく・確認する文、性器を遠回しに言う語（男性のアソコ）も報告します。",
     why="わいせつな内容は掲載できません。",
     example="（露骨な性的表現を含む文）",
     use_instead="削除してください。保健・性教育の案内なら医学的な用語で書いてください。",
@@ -82,6 +83,7 @@ class Masked:
     peep: Cue
     offer: Cue
     relish: Cue
+    genital: Cue
 
 
 def load(files: DataFiles) -> Masked:
@@ -96,7 +98,7 @@ def load(files: DataFiles) -> Masked:
                 forms.setdefault(term[:i] + "●" + term[i + 1 :], term)
     cues = files.cues(
         "obscene/services.tsv",
-        ("service", "exempt", "body", "leer", "boast", "peep", "offer", "relish"),
+        ("service", "exempt", "body", "leer", "boast", "peep", "offer", "relish", "genital"),
     )
     return Masked(
         forms,
@@ -109,6 +111,7 @@ def load(files: DataFiles) -> Masked:
         cues["peep"],
         cues["offer"],
         cues["relish"],
+        cues["genital"],
     )
 
 
@@ -152,6 +155,7 @@ def _services(ctx: Context) -> Iterator[Finding]:
     hits = [(m.start(), m.end()) for m in d.service.finditer(text)]
     hits += [(m.start(), m.end()) for m in d.boast.finditer(text)]
     hits += [(m.start(), m.end()) for m in d.peep.finditer(text)]
+    hits += [(m.start(), m.end()) for m in d.genital.finditer(text)]
     # a leering remark: someone's body or underwear and the writer's desire, in one sentence;
     # the writer's relish said in the next sentence joins it
     for m in d.body.finditer(text):
