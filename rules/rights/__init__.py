@@ -25,7 +25,9 @@ REPRINT = RuleDoc(
     title="転載・無断使用・無断撮影",
     what="第三者の著作物の転載（〜より転載、画像お借りしました）や無断使用（review）、無断撮影・盗撮"
     "（block）を示す表現を見つけます。トレース・模写、番組や映画を録画して流すこと、JASRAC や作者への"
-    "許諾の手続きをしていないことも対象です。「無断転載禁止」の注意書きや農地の無断転用は対象外です。",
+    "許諾の手続きをしていないことも対象です。人の投稿から借りた写真（〜さんの投稿からお借り）や、"
+    "作家の本などを丸ごと写すこと（全ページスキャン）も報告します。「無断転載禁止」の注意書きや農地の"
+    "無断転用は対象外です。",
     why="著作権・肖像権・プライバシー権を侵害する内容は掲載できません。",
     example="〇〇新聞より転載しました。",
     use_instead="権利者の許諾を得たことを確認し、出典を明記するか、市が権利を持つ素材を使ってください。",
@@ -37,7 +39,9 @@ NO_CONSENT = RuleDoc(
     clause=CLAUSE,
     severity="block",
     title="本人の了解のない写真・映像",
-    what="「本人の許可なし」「許可なく撮影」など、写っている人の了解がないことを示す表現を見つけます。",
+    what="「本人の許可なし」「許可なく撮影」など、写っている人の了解がないことを示す表現を見つけます。"
+    "家族に内緒で載せる写真や、画像に写った人を「この方に心当たりのある方は」と探す投稿も報告します"
+    "（行方不明者の捜索は対象外）。",
     why="個人が特定できる写真や映像は事前に本人等の了解を得る必要があります。",
     example="本人の許可なしで撮った写真ですが、雰囲気が伝わるので載せます。",
     use_instead="本人・保護者・所属団体の了解を得るか、個人が特定できないよう加工してください。",
@@ -66,7 +70,7 @@ _GRANTED = re.compile(
 
 def load(files: DataFiles) -> CueSet:
     """Read consent.tsv (kinds missing, reuse, use)."""
-    return files.cues("rights/consent.tsv", ("missing", "reuse", "use"))
+    return files.cues("rights/consent.tsv", ("missing", "reuse", "use", "appeal", "whole", "work"))
 
 
 def _constructions(ctx: Context) -> Iterator[Finding]:
@@ -85,6 +89,19 @@ def _constructions(ctx: Context) -> Iterator[Finding]:
     yield from cue_findings(
         ctx, cues["reuse"], REPRINT, keep=lambda m, _s, _e: not granted and not _forbidden(text, m)
     )
+    # A person shown in an image, the public asked who it is: not for a missing person.
+    if _IMAGE.search(text) and not _MISSING_PERSON.search(text):
+        yield from cue_findings(ctx, cues["appeal"], NO_CONSENT)
+    # A whole work copied, when the post names someone else's work and not the city's own.
+    if cues["work"].search(text) and not _OWN_PUBLICATION.search(text) and not granted:
+        yield from cue_findings(
+            ctx, cues["whole"], REPRINT, keep=lambda m, _s, _e: not _forbidden(text, m)
+        )
+
+
+_IMAGE = re.compile(r"カメラ|映って|写って|画像|写真|動画|映像|📷|📸")
+_MISSING_PERSON = re.compile(r"行方不明|捜して|探して|迷子|保護して|身元")
+_OWN_PUBLICATION = re.compile(r"広報|市報|議会だより|市の|本市|当館|当課|当センター|自作|手作り")
 
 
 def _forbidden(text: str, m: re.Match[str]) -> bool:
