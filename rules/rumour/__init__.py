@@ -25,7 +25,9 @@ HEARSAY = RuleDoc(
     severity="review",
     title="噂・未確認情報",
     what="噂・未確認・デマ・「〜との情報」・伝聞の「らしい」など、裏付けのない情報を示す表現を見つけます。"
-    "「〇〇さんから聞いた」「地元の人はみんな知ってる」など出所のあいまいな話や、"
+    "「〇〇さんから聞いた」「地元の人はみんな知ってる」「うちの職場じゃ常識」「公式発表はまだだけど」"
+    "「この人の投稿が全部正しい」など出所のあいまいな話（「…って〇〇が言ってた」はその話の中身まで、"
+    "「ここだけの話」の前置きも含めて）や、"
     "民間療法で重い病気が治る・防げるという断定も報告します。",
     why="信頼性のない情報や噂を公式に発信すると、風評を広げることになります。",
     example="駅前の店が閉店するらしいです。",
@@ -51,6 +53,8 @@ class Cues:
     remedy: Cue
     cured: Cue
     medical: Cue
+    document: Cue
+    preface: Cue
 
 
 _KINDS = (
@@ -63,6 +67,8 @@ _KINDS = (
     "remedy",
     "cured",
     "medical",
+    "document",
+    "preface",
 )
 
 
@@ -137,15 +143,21 @@ def _quoted_example(text: str, a: int) -> bool:
     return close >= 0 and _EXAMPLE.match(text, close) is not None
 
 
+#: A source that says something (its claim is quoted before it with って/と).
+_SAYING = re.compile(r"言って|言う|言われ|話して|書いて|いわく|曰く|教えて")
+
+
 def _hearsay(ctx: Context, cues: Cues) -> Iterator[Finding]:
     """An informal source, or an evidential next to one or to a hazard."""
     text = ctx.norm.text
     # Only sentences holding a source, or within 60 characters of a hazard, can report:
     # both cues run once over the text (most posts have neither: no per-sentence scans).
-    if not (cues.source.possible(text) or cues.hazard.possible(text)):
+    if not (
+        cues.source.possible(text) or cues.hazard.possible(text) or cues.preface.possible(text)
+    ):
         return
     hazards = [m.start() for m in cues.hazard.finditer(text)]
-    if not hazards and cues.source.search(text) is None:
+    if not hazards and cues.source.search(text) is None and cues.preface.search(text) is None:
         return
     if DEBUNK.search(text):
         return
@@ -163,7 +175,17 @@ def _hearsay(ctx: Context, cues: Cues) -> Iterator[Finding]:
             k > 0 and bool(sources[k - 1])
         )
         if (hits or near or beside) and not cues.official.search(text, s, e):
-            hits += [m.span() for m in cues.evidential.finditer(text, s, e)]
+            # An evidential after a document the writer read (資料によると…) is no rumour.
+            hits += [
+                m.span()
+                for m in cues.evidential.finditer(text, s, e)
+                if not cues.document.search(text, s, m.start())
+            ]
+        if not hits and cues.preface.search(text, s, e):
+            # 「内緒だけど、…らしいよ」: the preface and the evidential of its sentence.
+            evid = [m.span() for m in cues.evidential.finditer(text, s, e)]
+            if evid and not cues.official.search(text, s, e):
+                hits = evid
         if not hits and reported and k - reported[-1] <= 2:
             # Passing it on or acting on it right after the hearsay: 「念のため拡散して」.
             hits = [m.span() for m in cues.act_on.finditer(text, s, e)]
@@ -171,6 +193,17 @@ def _hearsay(ctx: Context, cues: Cues) -> Iterator[Finding]:
             hits += [m.span() for m in cues.act_on.finditer(text, s, e)]
         if hits:
             reported.append(k)
+            # What the source is said to have said (「…が来るって気象庁の人が言ってた」): the claim
+            # from the clause start to the quoting って/と joins the source's finding.
+            for a, b in sources[k]:
+                if not _SAYING.search(text, a, b):
+                    continue
+                if text.endswith("って", s, a) or text.endswith("と", s, a):
+                    c = max(text.rfind("、", s, a - 2), text.rfind(",", s, a - 2), s - 1) + 1
+                    if a - c >= 4:
+                        hits.append((c, b))
+            # A secret-telling preface leads the hearsay (「ここだけの話、…らしい」).
+            hits += [m.span() for m in cues.preface.finditer(text, s, e)]
         for a, b in hits:
             yield ctx.finding(
                 ctx.norm,
