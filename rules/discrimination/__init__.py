@@ -205,7 +205,9 @@ _TOPIC = re.compile(
 )
 _CLEFT = re.compile(r"のは[、,]?")
 # Someone arguing against favouring the majority (「日本人を優先すべきだという声には反対です」).
-_OPPOSED = re.compile(r"差別|偏見|反対|許されない|許されません|いけません|べきではない|ではありません")
+_OPPOSED = re.compile(
+    r"差別|偏見|反対|許されない|許されません|いけません|べきではない|ではありません"
+)
 
 
 def _generalisations(ctx: Context) -> Iterator[Finding]:
