@@ -212,8 +212,11 @@ def findings(
                     rule=doc.id,
                     clause=clause,
                     severity="review",
+                    # A learnt guess is never certain: shown at most as 0.99, not 1.00.
                     message=doc.format(
-                        ctx.display(ctx.norm, a, b), clause, score=f"{probability(margin):.2f}"
+                        ctx.display(ctx.norm, a, b),
+                        clause,
+                        score=f"{min(probability(margin), 0.99):.2f}",
                     ),
                 )
             )
