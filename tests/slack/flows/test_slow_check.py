@@ -6,6 +6,7 @@ and the budget is short, so the slow path happens on every run, on SQLite and Po
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -124,4 +125,24 @@ def test_modal_closed_meanwhile_sends_the_problems_and_the_text_by_dm(
     read = text_of(dm)
     assert "7(1)エ" in read
     assert "090-1234-5678" in read  # the text as typed, quoted: nothing is lost
+    assert drafts(committed_factory) == []
+
+
+def test_core_failure_after_the_notice_shows_the_error_in_the_modal(
+    slack, slack_api, gate, committed_factory, monkeypatch
+) -> None:
+    def broken(*_args, **_kwargs):
+        assert gate.wait(30)
+        raise RuntimeError("the core call failed")
+
+    monkeypatch.setattr(draft_submit, "submit_draft_form", broken)
+    opened = open_form(slack, slack_api)
+    resp = submit_view(slack, opened, draft_values(TEXT), user_id=AUTHOR, view_id="VSLOW4")
+    assert resp.json()["response_action"] == "update"
+    gate.set()
+    update = wait_update(slack_api)
+    assert update.params["view_id"] == "VSLOW4"
+    shown = json.dumps(update.json_param("view"), ensure_ascii=False)
+    assert "E-" in shown  # the error id staff can quote to 情報政策課
+    assert TEXT in shown  # the text as typed, to send again
     assert drafts(committed_factory) == []

@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from bot.commands import DraftInput, draft_form, submit_draft_form
 from bot.directory.models import Person
+from bot.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from bot.interaction import Reply, as_person
 from bot.notify.service import enqueue
-from handlers.slack import render
+from handlers.slack import errors, render
 from handlers.slack.dedupe import Deduper, claimed, view_submission_key
 from handlers.slack.runtime import Core
 
@@ -125,7 +126,14 @@ def submit_draft(
                 response_action="update",
                 view=render.notice_modal(CHECKING_TITLE, CHECKING_TEXT),
             )
-            reply = pending.result()  # an exception here releases the key (claimed)
+            try:
+                reply = pending.result()
+            except Exception as exc:
+                # The HTTP answer is gone, so Bolt's error handler can no longer reach the
+                # modal: say it here, with the error id, and let the same values be sent again.
+                deduper.release(key)
+                _show_failure(client, view, body, exc, text=form.text)
+                return
             if not reply.ok:
                 deduper.release(key)
             _show_late(
@@ -139,6 +147,25 @@ def submit_draft(
             return
         ack()
     core.deliver()
+
+
+def _show_failure(
+    client: WebClient, view: dict[str, Any], body: dict[str, Any], exc: Exception, *, text: str
+) -> None:
+    """A core call that failed after the "checking" notice: the error view in the modal,
+    with the text as typed below it (the form it was typed in is gone), to copy and resend."""
+    error_id = errors.new_error_id()
+    errors.log_error(exc, body, error_id=error_id)
+    template = UNAVAILABLE_MESSAGE if is_unavailable(exc) else errors.USER_MESSAGE
+    shown = errors.error_view(error_id, text=template.format(error_id=error_id))
+    if text:
+        shown["blocks"].append(
+            render.problems_section("入力した文章（送り直す際にお使いください）", text)
+        )
+    try:
+        client.views_update(view_id=view.get("id") or "", view=shown)
+    except SlackApiError:
+        logger.warning("draft form failure not shown in the modal error_id=%s", error_id)
 
 
 def _show_late(
