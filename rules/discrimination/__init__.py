@@ -331,17 +331,28 @@ def _groups_in(
     return sorted(out, key=lambda g: g.start())
 
 
+def _next_without_group(
+    ctx: Context, data: DiscriminationData, sentences: list[tuple[int, int]], k: int
+) -> tuple[int, int] | None:
+    """Sentence ``k + 1`` when there is one and it names no group and is not supportive."""
+    if k + 1 >= len(sentences):
+        return None
+    s, e = sentences[k + 1]
+    text = ctx.norm.text
+    if data.group.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
+        return None
+    return s, e
+
+
 def _next_exclusion(
     ctx: Context, data: DiscriminationData, sentences: list[tuple[int, int]], k: int
 ) -> tuple[int, int] | None:
     """An exclusion at the head of sentence ``k + 1`` when that sentence names no group."""
-    if k + 1 >= len(sentences):
+    found = _next_without_group(ctx, data, sentences, k)
+    if found is None:
         return None
-    text = ctx.norm.text
-    s, e = sentences[k + 1]
-    if data.group.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
-        return None
-    ex = data.exclusion.search(text, s, min(e, s + 30))
+    s, e = found
+    ex = data.exclusion.search(ctx.norm.text, s, min(e, s + 30))
     return None if ex is None else (s, ex.end())
 
 
@@ -350,12 +361,11 @@ def _next_trait(
 ) -> tuple[int, int] | None:
     """Sentence ``k + 1`` going on about the group of sentence ``k`` without naming one: a
     trait with a generalising word (どうせ, みんな), from its start to its last trait."""
-    if k + 1 >= len(sentences):
+    found = _next_without_group(ctx, data, sentences, k)
+    if found is None:
         return None
+    s, e = found
     text = ctx.norm.text
-    s, e = sentences[k + 1]
-    if data.group.search(text, s, e) or _SUPPORTIVE.search(text, s, e):
-        return None
     traits = list(data.trait.finditer(text, s, e))
     if not traits or not data.general.search(text, s, e):
         return None

@@ -184,15 +184,14 @@ def _show_late(
         shown = render.notice_modal(ACCEPTED_TITLE, ACCEPTED_TEXT)
     else:
         shown = _form_again(core, view, user_id=user_id, form=form, draft_id=draft_id, reply=reply)
-    try:
-        if not view_id:
-            raise LookupError("no view id")
-        client.views_update(view_id=view_id, view=shown)
-        return
-    except (SlackApiError, LookupError) as exc:
-        # The modal was closed (or Slack refused): the receipt is already in the outbox; the
-        # problems and the text go there too, so that what was typed is not lost.
-        logger.info("draft form outcome not shown in the modal: %s", type(exc).__name__)
+    if view_id:
+        try:
+            client.views_update(view_id=view_id, view=shown)
+            return
+        except SlackApiError as exc:
+            logger.info("draft form outcome not shown in the modal: %s", type(exc).__name__)
+    # The modal was closed (or Slack refused): the receipt is already in the outbox; the
+    # problems and the text go there too, so that what was typed is not lost.
     if not reply.ok:
         message = replace(reply.message, quote=form.text or None)
 
